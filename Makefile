@@ -1,0 +1,141 @@
+# galen: one non-recursive Makefile. `make help` lists the targets.
+#
+# Settings ------------------------------------------------------------------
+MODE    ?= release
+WERROR  ?= 0
+CC      ?= gcc
+BUILD   := build/$(MODE)
+VERSION := 0.1.0
+
+PKGS     := sqlite3 libmicrohttpd libxml-2.0 libcjson libzstd libsodium zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes \
+        -Wmissing-prototypes -Wold-style-definition -Wvla -Wformat=2 \
+        -Wimplicit-fallthrough
+CFLAGS_BASE := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+        -DGALEN_VERSION='"$(VERSION)"' $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
+ifeq ($(WERROR),1)
+CFLAGS_BASE += -Werror
+endif
+ifeq ($(MODE),asan)
+CFLAGS_MODE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+LDFLAGS_MODE := -fsanitize=address,undefined
+else ifeq ($(MODE),debug)
+CFLAGS_MODE := -O0 -g
+else
+CFLAGS_MODE := -O2 -g
+endif
+CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_MODE) $(EXTRA_CFLAGS)
+LDFLAGS := $(LDFLAGS_MODE) $(EXTRA_LDFLAGS)
+
+# Sources -------------------------------------------------------------------
+LIB_SRC   := $(wildcard src/*.c)
+APP_SRC   := $(wildcard cli/*.c) $(wildcard httpd/*.c)
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libgalen.a
+GALEN    := $(BUILD)/galen
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAYS  := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
+BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+# Targets -------------------------------------------------------------------
+.PHONY: all check unit integration replay asan valgrind fuzz bench format \
+        format-check lint clean help
+
+.SECONDARY:
+
+all: $(GALEN) $(BUILD)/galen.pc
+
+help:
+	@echo "make [MODE=release|asan|debug] [WERROR=1] TARGET"
+	@echo "  all           build libgalen.a and the galen tool (default)"
+	@echo "  check         unit tests, fuzz corpus replay, integration tests"
+	@echo "  unit          cmocka unit tests only"
+	@echo "  integration   tests/integration/*.sh against the built tool"
+	@echo "  asan          check under AddressSanitizer + UBSan (build/asan)"
+	@echo "  valgrind      unit tests under valgrind"
+	@echo "  fuzz          build libFuzzer targets with clang (build/fuzz)"
+	@echo "  bench         build the benchmark drivers"
+	@echo "  format        clang-format every source file in place"
+	@echo "  format-check  fail if any file is not clang-formatted"
+	@echo "  lint          cppcheck over src/ cli/ httpd/"
+	@echo "  clean         remove build/"
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(GALEN): $(APP_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/galen.pc: Makefile
+	@mkdir -p $(dir $@)
+	@printf 'prefix=/usr/local\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: galen\nDescription: offline evidence-grounded medical answer engine\nVersion: $(VERSION)\nRequires.private: $(PKGS)\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lgalen\nLibs.private: -lstemmer -lm -lpthread\n' > $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+
+replay: $(REPLAYS)
+	@set -e; for r in $(REPLAYS); do \
+	  n=$${r##*/replay_}; echo "== replay $$n"; $$r fuzz/corpus/$$n; done
+
+integration: $(GALEN)
+	@set -e; for s in tests/integration/*.sh; do \
+	  [ -f "$$s" ] || continue; echo "== $$s"; GALEN=$(abspath $(GALEN)) bash $$s; done
+
+check: unit replay integration
+
+asan:
+	$(MAKE) MODE=asan check
+
+valgrind: $(TESTS)
+	@set -e; for t in $(TESTS); do \
+	  valgrind -q --error-exitcode=1 --leak-check=full $$t; done
+
+FUZZ_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+               -Iinclude -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+fuzz: $(FUZZ_SRC:fuzz/fuzz_%.c=build/fuzz/fuzz_%)
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+bench: $(GALEN) $(BENCHES)
+
+format:
+	clang-format -i $(LIB_SRC) $(APP_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard src/*.h include/galen/*.h cli/*.h httpd/*.h)
+
+format-check:
+	clang-format --dry-run -Werror $(LIB_SRC) $(APP_SRC) $(TEST_SRC) $(FUZZ_SRC) $(wildcard src/*.h include/galen/*.h cli/*.h httpd/*.h)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --suppress=missingIncludeSystem -Iinclude -Isrc src cli httpd
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.h: what the galen subcommands share: exit codes, the data folder,
+ * logging and the TTY progress bar. libgalen never prints; this does. */
+#ifndef GALEN_CLI_H
+#define GALEN_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common.h"
+
+/* Documented exit codes (README, galen --help). */
+enum cli_exit {
+    EXIT_OK = 0,       /* success */
+    EXIT_USAGE = 1,    /* bad command line */
+    EXIT_DATA = 2,     /* bad input: malformed file, corrupt index, bad query */
+    EXIT_IO = 3,       /* cannot read or write a file or the store */
+    EXIT_NOTFOUND = 4, /* the thing asked for does not exist */
+    EXIT_INTERNAL = 5  /* out of memory or another internal failure */
+};
+
+/* Maps a galen_err code to the exit code above. */
+int cli_exit_for(int galen_err);
+
+/* Default data folder when neither -d nor $GALEN_DATA is given. */
+#define CLI_DEFAULT_DATA "galen-data"
+
+/* Returns opt if set, else $GALEN_DATA if set, else CLI_DEFAULT_DATA.
+ * Borrowed string. */
+const char *cli_data_dir(const char *opt);
+
+/* Writes "<data>/<name>" into out; returns false if it does not fit. */
+bool cli_path(char *out, size_t cap, const char *data, const char *name);
+
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO,
+                 LOG_LEVEL_DEBUG };
+extern enum log_level cli_log_level;
+void cli_log(enum log_level level, const char *fmt, ...) GALEN_PRINTF(2, 3);
+
+/* The level is checked before the arguments are evaluated (Redis). */
+#define LOG_AT(lvl, ...)                                                       \
+    do {                                                                       \
+        if ((lvl) <= cli_log_level)                                            \
+            cli_log((lvl), __VA_ARGS__);                                       \
+    } while (0)
+#define LOG_ERROR(...) LOG_AT(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define LOG_WARN(...)  LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
+#define LOG_INFO(...)  LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
+#define LOG_DEBUG(...) LOG_AT(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/* Progress bar on stderr, drawn only when stderr is a TTY. total may be 0
+ * when unknown (then a counter is shown). */
+struct progress {
+    const char *label;
+    uint64_t total;
+    uint64_t last_drawn;
+    double started;
+    bool is_tty;
+};
+void progress_init(struct progress *p, const char *label, uint64_t total);
+void progress_update(struct progress *p, uint64_t done);
+void progress_done(struct progress *p, uint64_t done);
+
+/* Monotonic clock in seconds. */
+double cli_now(void);
+
+/* Subcommands. argv[0] is the subcommand name. */
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: the galen tool. A table maps each subcommand to its handler; each
+ * handler parses its own options with getopt_long and returns an exit code
+ * from enum cli_exit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_version(int argc, char **argv)
+{
+    UNUSED(argc);
+    UNUSED(argv);
+    printf("galen %s\n", GALEN_VERSION);
+    return EXIT_OK;
+}
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "usage: galen [--version] [--help] COMMAND [ARGS]\n\n"
+               "galen answers health questions offline from cited sources.\n\n"
+               "Commands:\n");
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\nEvery command takes -d DIR / --data DIR, the folder holding the\n"
+            "store and the index (default $GALEN_DATA, else ./%s).\n"
+            "Run 'galen COMMAND --help' for its options.\n\n"
+            "Exit codes: 0 ok, 1 usage, 2 bad input (malformed file, corrupt\n"
+            "index, bad query), 3 I/O, 4 not found, 5 internal error.\n",
+            CLI_DEFAULT_DATA);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("galen %s\n", GALEN_VERSION);
+        return EXIT_OK;
+    }
+    for (i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "galen: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

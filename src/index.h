@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/* index.h: galen's segmented inverted index. A writer buffers documents in
+ * memory and flushes them as immutable segment files; a MANIFEST names the
+ * live segments and their tombstone files and is replaced atomically (temp
+ * file, fsync, rename). A reader is a snapshot: it mmaps the segments the
+ * manifest named when it was opened and never sees later commits.
+ * The byte formats are specified in segment.c / manifest.c and docs/format.md.
+ *
+ * Doc ids inside a segment ("local ids") run 0..n-1 in insertion order. A
+ * document's identity across the index is its external id string. */
+#ifndef GALEN_INDEX_H
+#define GALEN_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "common.h"
+#include "str.h"
+
+enum { INDEX_MAX_FIELDS = 4, INDEX_FIELD_NAME_MAX = 16 };
+
+struct index_field_conf {
+    char name[INDEX_FIELD_NAME_MAX]; /* "title", "body", ... */
+    float weight;                    /* BM25F field weight */
+    float b;                         /* BM25F length normalisation, 0..1 */
+    bool stem;                       /* analyzer options for this field */
+    bool stop;
+};
+
+/* Index-wide settings, fixed when the index is created and stored in it. */
+struct index_conf {
+    unsigned nfields;
+    struct index_field_conf field[INDEX_MAX_FIELDS];
+    float k1; /* default BM25 k1; queries may override */
+};
+
+/* title (weight 2, b 0.75) and body (weight 1, b 0.75), k1 1.2, both
+ * stemmed with stop words removed. */
+void index_conf_default(struct index_conf *c);
+
+/* A document to index. All memory is borrowed for the duration of the call. */
+struct index_doc {
+    struct str id;                      /* external id, unique, 1..255 bytes */
+    struct str field[INDEX_MAX_FIELDS]; /* text of each configured field */
+    struct str meta; /* opaque stored blob (galen stores JSON metadata) */
+};
+
+/* ---- writing ----------------------------------------------------------- */
+
+struct index_writer;
+
+/* Opens or creates the index in dir (created if missing). conf is used only
+ * when creating; NULL means index_conf_default. Only one writer may be open
+ * on a dir at a time (enforced with a lock file): GALEN_ESTATE otherwise.
+ * Caller closes with index_writer_close. */
+GALEN_NODISCARD int index_writer_open(const char *dir,
+                                      const struct index_conf *conf,
+                                      struct index_writer **out);
+
+/* Adds d. If a live document with the same id exists it is replaced
+ * (tombstoned) at commit. GALEN_EINVAL for a bad id. */
+GALEN_NODISCARD int index_writer_add(struct index_writer *w,
+                                     const struct index_doc *d);
+
+/* Deletes the document with external id (a no-op if absent). */
+GALEN_NODISCARD int index_writer_delete(struct index_writer *w, struct str id);
+
+/* Flushes buffered documents to new segments, writes tombstones and a new
+ * MANIFEST atomically. Nothing is visible to new readers before this. */
+GALEN_NODISCARD int index_writer_commit(struct index_writer *w);
+
+/* Merges live segments until at most max_segments remain, dropping
+ * tombstoned documents, then commits. */
+GALEN_NODISCARD int index_writer_merge(struct index_writer *w,
+                                       unsigned max_segments);
+
+/* Discards anything uncommitted and frees w. NULL is a no-op. */
+void index_writer_close(struct index_writer *w);
+
+/* Counters for the summary line of `galen index`. */
+struct index_write_stats {
+    uint64_t docs;       /* documents added since open */
+    uint64_t text_bytes; /* bytes of field text added */
+    uint64_t terms;      /* distinct terms in the committed index */
+    uint64_t index_bytes;/* bytes of postings+lexicon+lengths (no doc store) */
+    uint64_t store_bytes;/* bytes of the compressed document store */
+};
+void index_writer_stats(const struct index_writer *w,
+                        struct index_write_stats *st);
+
+/* ---- reading ----------------------------------------------------------- */
+
+struct index;   /* a snapshot of all live segments */
+struct segment; /* one mmapped segment; borrowed from its index */
+
+/* Opens a snapshot of the index in dir. GALEN_ENOENT if there is none,
+ * GALEN_ECORRUPT / GALEN_EVERSION for bad files (errmsg says which file and
+ * why). Caller closes with index_close. */
+GALEN_NODISCARD int index_open(const char *dir, struct index **out);
+void index_close(struct index *idx);
+
+/* Last error message for idx, or for the failed index_open when idx is
+ * NULL (thread-local). Borrowed. */
+const char *index_errmsg(const struct index *idx);
+
+const struct index_conf *index_get_conf(const struct index *idx);
+uint32_t index_segment_count(const struct index *idx);
+const struct segment *index_segment(const struct index *idx, uint32_t i);
+
+/* Collection statistics over all segments, tombstoned documents included
+ * (as Lucene does), so scores do not depend on merge timing. */
+uint64_t index_doc_count(const struct index *idx);     /* all docs */
+uint64_t index_live_doc_count(const struct index *idx);/* minus deleted */
+double index_avg_field_len(const struct index *idx, unsigned field);
+uint64_t index_df(const struct index *idx, struct str term); /* summed */
+
+/* Finds the live document with external id; GALEN_ENOENT if none. */
+GALEN_NODISCARD int index_find(const struct index *idx, struct str id,
+                               uint32_t *seg, uint32_t *doc);
+
+/* ---- one segment ------------------------------------------------------- */
+
+uint32_t segment_doc_count(const struct segment *s);
+bool segment_is_deleted(const struct segment *s, uint32_t doc);
+uint32_t segment_field_len(const struct segment *s, uint32_t doc,
+                           unsigned field); /* in tokens */
+
+/* External id of doc, borrowed from the mmap. */
+struct str segment_doc_id(const struct segment *s, uint32_t doc);
+
+/* The segment's vocabulary, sorted bytewise: term i for i < term_count. */
+uint32_t segment_term_count(const struct segment *s);
+struct str segment_term_at(const struct segment *s, uint32_t i);
+
+/* An impact: a (tf, field length) pair. A set of impacts bounds a group of
+ * postings when every posting's (tf, len) in that field is dominated by
+ * some stored pair (tf >= and len <=). Bounds hold for any k1, b, weights
+ * and average lengths, which is why they are stored instead of scores. */
+struct impact {
+    uint32_t tf;
+    uint32_t len;
+};
+enum { IMPACT_MAX = 8 }; /* per field, per block */
+
+struct impacts {
+    uint8_t n[INDEX_MAX_FIELDS];
+    struct impact v[INDEX_MAX_FIELDS][IMPACT_MAX];
+};
+
+/* Where a term's postings live in one segment. */
+struct term_info {
+    uint32_t df;            /* docs in this segment containing the term */
+    uint64_t offset;        /* internal: postings location */
+    uint64_t nbytes;        /* internal */
+    struct impacts list_max;/* impacts bounding the whole list */
+};
+
+/* Looks term up. GALEN_OK, or GALEN_ENOENT if absent. */
+GALEN_NODISCARD int segment_lookup(const struct segment *s, struct str term,
+                                   struct term_info *out);
+
+/* ---- postings cursor (PISA style: never moves backwards) --------------- */
+
+#define POSTINGS_END UINT32_MAX
+enum { POSTINGS_BLOCK = 128 };
+
+struct postings_cursor {
+    uint32_t doc; /* current local doc id; POSTINGS_END when exhausted */
+    int err;      /* GALEN_ECORRUPT once a block failed to decode */
+    /* internal decoding state below */
+    const struct segment *seg;
+    const unsigned char *p, *end;   /* the term's postings bytes */
+    uint32_t df, nblocks, block;    /* block index in the list */
+    uint32_t in_block, block_n;     /* position in the decoded block */
+    uint32_t block_last;            /* last doc id of the current block */
+    bool decoded;                   /* block docs/tfs decoded yet? */
+    const unsigned char *block_p;   /* start of current block */
+    uint32_t docs[POSTINGS_BLOCK];
+    uint32_t tf[INDEX_MAX_FIELDS][POSTINGS_BLOCK];
+    unsigned nfields;
+};
+
+/* Positions the cursor on the term's first posting. */
+void postings_cursor_init(struct postings_cursor *c, const struct segment *s,
+                          const struct term_info *ti);
+
+/* Advances to the next posting. */
+void postings_next(struct postings_cursor *c);
+
+/* Advances to the first posting with doc >= target (no-op if already
+ * there). Skips whole blocks without decoding them. */
+void postings_next_geq(struct postings_cursor *c, uint32_t target);
+
+/* Term frequency of the current doc in field f. */
+uint32_t postings_tf(const struct postings_cursor *c, unsigned f);
+
+/* Block-max support: moves only the block pointer to the block that could
+ * contain target (no decoding), and describes that block. */
+void postings_shallow_geq(struct postings_cursor *c, uint32_t target);
+uint32_t postings_block_last(const struct postings_cursor *c);
+const struct impacts *postings_block_impacts(const struct postings_cursor *c);
+
+/* Positions of the current doc's term in field f, ascending, written to
+ * pos[0..cap); returns how many there are (may exceed cap). 0 if the index
+ * has no positions for it or on corruption (then c->err is set). */
+uint32_t postings_positions(struct postings_cursor *c, unsigned f,
+                            uint32_t *pos, uint32_t cap);
+
+/* ---- document store ---------------------------------------------------- */
+
+/* Loads doc's stored fields and meta blob. The slices point into scratch,
+ * which the caller owns (buf_init/buf_cleanup) and may reuse between calls.
+ * GALEN_ECORRUPT if the store block does not decompress. */
+GALEN_NODISCARD int segment_doc_load(const struct segment *s, uint32_t doc,
+                                     struct buf *scratch,
+                                     struct str field[INDEX_MAX_FIELDS],
+                                     struct str *meta);
+
+#endif
