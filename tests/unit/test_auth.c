@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* test_auth.c: the permission table, Argon2id passwords, session and CSRF
  * tokens, and cookie helpers. */
-#include <cmocka.h>
+/* cmocka.h needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdlib.h>
 #include <string.h>
 

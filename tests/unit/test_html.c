@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* test_html.c: escaping, URL coding and the template writer. The XSS cases
  * are the payloads the security tests also push through the server. */
-#include <cmocka.h>
+/* cmocka.h needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdlib.h>
 #include <string.h>
 

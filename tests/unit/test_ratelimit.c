@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* test_ratelimit.c: token buckets per client, refill, eviction. Time is an
  * argument, so no test waits. */
-#include <cmocka.h>
+/* cmocka.h needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
