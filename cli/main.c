@@ -23,6 +23,8 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"serve", cmd_serve, "serve the web pages and the JSON API"},
+    {"user", cmd_user, "add or list user accounts"},
 };
 
 static void usage(FILE *f)

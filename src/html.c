@@ -173,12 +173,12 @@ static size_t fmt_one(int *rc, struct buf *b, const char *f, va_list *ap)
     }
 }
 
-void html_fmt(int *rc, struct buf *b, const char *fmt, ...)
+void html_vfmt(int *rc, struct buf *b, const char *fmt, va_list ap)
 {
-    va_list ap;
     const char *p = fmt;
+    va_list aq;
 
-    va_start(ap, fmt);
+    va_copy(aq, ap);
     while (*p && *rc == GALEN_OK) {
         const char *pct = strchr(p, '%');
         size_t used;
@@ -188,13 +188,22 @@ void html_fmt(int *rc, struct buf *b, const char *fmt, ...)
             break;
         }
         buf_put(rc, b, p, (size_t)(pct - p));
-        used = fmt_one(rc, b, pct + 1, &ap);
+        used = fmt_one(rc, b, pct + 1, &aq);
         if (used == 0) {
             *rc = GALEN_EINVAL;
             break;
         }
         p = pct + 1 + used;
     }
+    va_end(aq);
+}
+
+void html_fmt(int *rc, struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    html_vfmt(rc, b, fmt, ap);
     va_end(ap);
 }
 

@@ -8,6 +8,7 @@
 #ifndef GALEN_HTML_H
 #define GALEN_HTML_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,6 +39,9 @@ void html_urlenc(int *rc, struct buf *b, const char *s, size_t len);
  * Any other conversion sets *rc to GALEN_EINVAL: it is a programming error
  * that tests catch. Sticky rc as in buf.h. */
 void html_fmt(int *rc, struct buf *b, const char *fmt, ...);
+
+/* html_fmt with a va_list, for wrappers. */
+void html_vfmt(int *rc, struct buf *b, const char *fmt, va_list ap);
 
 /* Decodes one application/x-www-form-urlencoded or URL component in place
  * ('+' becomes a space, %XX a byte) and returns its new length. Malformed

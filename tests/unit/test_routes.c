@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: MIT */
+/* test_routes.c: the router and handlers driven in-process (no sockets):
+ * routing, JSON errors for malformed requests, sessions and CSRF, rate
+ * limits, and that every role is refused every action it may not take. */
+/* cmocka.h needs these headers first. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <galen/error.h>
+
+#include "../../httpd/app.h"
+#include "doc.h"
+#include "store.h"
+
+struct fx {
+    char dir[64];
+    struct app *app;
+    double now; /* advances per request so rate limits refill predictably */
+};
+
+/* One simulated request and its response. */
+struct call {
+    const char *method;
+    const char *target;
+    const char *ctype;
+    const char *body;
+    const char *cookie;
+    const char *csrf_header;
+    const char *auth;
+    const char *client;
+    struct http_resp resp;
+    char *text; /* NUL-terminated copy of the body */
+};
+
+static void rm_store(const char *dir)
+{
+    char p[160];
+
+    snprintf(p, sizeof p, "%s/store.db", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/store.db-wal", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/store.db-shm", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+static void add_user(struct app *app, const char *name, enum auth_role role,
+                     const char *specialty)
+{
+    struct service *svc = app_service_get(app);
+
+    assert_int_equal(service_user_add(svc, name, "password123", role, specialty,
+                                      1700000000, NULL),
+                     GALEN_OK);
+    app_service_put(app, svc);
+}
+
+static void add_doc(struct app *app, const char *id)
+{
+    struct service *svc = app_service_get(app);
+    struct doc d;
+    enum store_upsert_result res;
+
+    doc_init(&d);
+    assert_int_equal(doc_set_cstr(&d.id, id), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.title, "Calf cramps"), GALEN_OK);
+    d.kind = DOC_KIND_ARTICLE;
+    assert_int_equal(doc_add_section(&d, "", "Stretch.", 8), GALEN_OK);
+    assert_int_equal(store_upsert(service_store(svc), &d, "t", &res), GALEN_OK);
+    doc_cleanup(&d);
+    app_service_put(app, svc);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    struct app_conf conf;
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/galen-routes-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    memset(&conf, 0, sizeof conf);
+    conf.data_dir = f->dir;
+    conf.threads = 2;
+    conf.web_dir = "web";
+    conf.login_rate = 0.5;
+    conf.login_burst = 5;
+    if (app_open(&conf, &f->app) != GALEN_OK)
+        return -1;
+    add_user(f->app, "pat", AUTH_ROLE_PATIENT, NULL);
+    add_user(f->app, "neuro", AUTH_ROLE_SPECIALIST, "Neurology");
+    add_user(f->app, "ortho", AUTH_ROLE_SPECIALIST, "Orthopedics");
+    add_user(f->app, "ed", AUTH_ROLE_EDITOR, NULL);
+    add_user(f->app, "admin", AUTH_ROLE_ADMIN, NULL);
+    add_doc(f->app, "calf-cramps");
+    f->now = 1000.0;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    app_close(f->app);
+    rm_store(f->dir);
+    free(f);
+    return 0;
+}
+
+static void call_run(struct fx *f, struct call *c)
+{
+    struct http_req req;
+    const char *pattern;
+    int rc = GALEN_OK;
+
+    http_req_init(&req);
+    http_resp_init(&c->resp);
+    req.method = http_method_parse(c->method);
+    assert_int_equal(http_parse_target(&req, c->target), GALEN_OK);
+    req.content_type = c->ctype;
+    req.body = c->body;
+    req.body_len = c->body ? strlen(c->body) : 0;
+    req.cookie = c->cookie;
+    req.csrf_header = c->csrf_header;
+    req.authorization = c->auth;
+    snprintf(req.client, sizeof req.client, "%s",
+             c->client ? c->client : "127.0.0.1");
+    f->now += 100.0;
+    req.now = f->now;
+    req.wall = 1700000000 + (long long)f->now;
+    server_dispatch(f->app, &req, &c->resp, &pattern);
+    buf_put_nul(&rc, &c->resp.body);
+    assert_int_equal(rc, GALEN_OK);
+    c->text = (char *)c->resp.body.data;
+    http_req_cleanup(&req);
+}
+
+static void call_done(struct call *c)
+{
+    http_resp_cleanup(&c->resp);
+}
+
+/* Runs a request and returns its status, discarding the response. */
+static int status_of(struct fx *f, const char *method, const char *target,
+                     const char *ctype, const char *body, const char *cookie)
+{
+    struct call c = {.method = method,
+                     .target = target,
+                     .ctype = ctype,
+                     .body = body,
+                     .cookie = cookie};
+    int status;
+
+    call_run(f, &c);
+    status = c.resp.status;
+    call_done(&c);
+    return status;
+}
+
+/* Copies the value of the sid Set-Cookie of resp into out ("" if none). */
+static void sid_of(const struct http_resp *resp, char *out, size_t cap)
+{
+    size_t i;
+
+    out[0] = '\0';
+    for (i = 0; i < resp->ncookies; i++) {
+        const char *v = resp->cookie[i];
+        const char *end = strchr(v, ';');
+
+        if (strncmp(v, "sid=", 4) == 0 && end) {
+            snprintf(out, cap, "%.*s", (int)(end - v), v);
+            return;
+        }
+    }
+}
+
+/* Extracts the CSRF token from a page's hidden input. */
+static void csrf_of(const char *html, char *out, size_t cap)
+{
+    const char *p = strstr(html, "name=\"csrf\" value=\"");
+    const char *end;
+
+    assert_non_null(p);
+    p += strlen("name=\"csrf\" value=\"");
+    end = strchr(p, '"');
+    assert_non_null(end);
+    snprintf(out, cap, "%.*s", (int)(end - p), p);
+}
+
+/* A logged-in browser: its cookie header and a CSRF token for forms. */
+struct browser {
+    char cookie[128];
+    char csrf[64];
+};
+
+static void browser_login(struct fx *f, const char *name, struct browser *b)
+{
+    struct call get = {.method = "GET", .target = "/login"};
+    struct call post = {.method = "POST",
+                        .target = "/login",
+                        .ctype = "application/x-www-form-urlencoded"};
+    struct call page = {.method = "GET", .target = "/"};
+    char form[256];
+    char csrf[64];
+
+    call_run(f, &get);
+    assert_int_equal(get.resp.status, 200);
+    sid_of(&get.resp, b->cookie, sizeof b->cookie);
+    csrf_of(get.text, csrf, sizeof csrf);
+    call_done(&get);
+    snprintf(form, sizeof form, "csrf=%s&name=%s&password=password123", csrf,
+             name);
+    post.body = form;
+    post.cookie = b->cookie;
+    call_run(f, &post);
+    assert_int_equal(post.resp.status, 303);
+    sid_of(&post.resp, b->cookie, sizeof b->cookie);
+    assert_true(strlen(b->cookie) > 10);
+    call_done(&post);
+    page.cookie = b->cookie;
+    call_run(f, &page);
+    assert_non_null(strstr(page.text, name));
+    csrf_of(page.text, b->csrf, sizeof b->csrf);
+    call_done(&page);
+}
+
+static void test_routes_health_and_errors(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "GET", .target = "/api/health"};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    assert_string_equal(c.resp.content_type, "application/json");
+    assert_non_null(strstr(c.text, "\"status\":\"ok\""));
+    call_done(&c);
+    c.target = "/api/nothing";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 404);
+    assert_non_null(strstr(c.text, "\"error\""));
+    call_done(&c);
+    c.target = "/nothing";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 404);
+    assert_non_null(strstr(c.text, "<!doctype html>"));
+    call_done(&c);
+    assert_int_equal(
+        status_of(f, "POST", "/api/health", "application/json", "{}", NULL),
+        405);
+    assert_int_equal(status_of(f, "HEAD", "/api/health", NULL, NULL, NULL),
+                     200);
+}
+
+static void test_routes_malformed_requests_get_json_4xx(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/login",
+                     .ctype = "application/json",
+                     .body = "{\"name\":",
+                     .client = "10.9.9.1"};
+    struct http_req req;
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 400);
+    assert_non_null(strstr(c.text, "bad_json"));
+    call_done(&c);
+    c.body = "[1,2]";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 400);
+    call_done(&c);
+    c.body = "{\"name\":5,\"password\":\"x\"}";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 400);
+    call_done(&c);
+    c.ctype = "text/plain";
+    c.body = "hello";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 415);
+    assert_non_null(strstr(c.text, "unsupported_media_type"));
+    call_done(&c);
+    /* Targets the transport rejects before routing. */
+    http_req_init(&req);
+    assert_int_equal(http_parse_target(&req, "/a%00b"), GALEN_EPARSE);
+    assert_int_equal(http_parse_target(&req, "/a?q=%ff"), GALEN_EPARSE);
+    assert_int_equal(http_parse_target(&req, "noslash"), GALEN_EPARSE);
+    assert_int_equal(http_parse_target(&req, "/ok?a=1&b=two+words&c"),
+                     GALEN_OK);
+    assert_string_equal(http_param(&req.query, "b"), "two words");
+    assert_string_equal(http_param(&req.query, "c"), "");
+    http_req_cleanup(&req);
+}
+
+static void test_routes_login_needs_csrf(void **state)
+{
+    struct fx *f = *state;
+    struct call get = {.method = "GET", .target = "/login"};
+    char cookie[128];
+    char csrf[64];
+    char form[256];
+
+    call_run(f, &get);
+    sid_of(&get.resp, cookie, sizeof cookie);
+    csrf_of(get.text, csrf, sizeof csrf);
+    assert_non_null(strstr(get.resp.cookie[0], "HttpOnly"));
+    assert_non_null(strstr(get.resp.cookie[0], "SameSite=Strict"));
+    call_done(&get);
+    /* No token, a wrong token, and a token without its cookie. */
+    assert_int_equal(status_of(f, "POST", "/login",
+                               "application/x-www-form-urlencoded",
+                               "name=pat&password=password123", cookie),
+                     403);
+    snprintf(form, sizeof form, "csrf=%sX&name=pat&password=password123", csrf);
+    assert_int_equal(status_of(f, "POST", "/login",
+                               "application/x-www-form-urlencoded", form,
+                               cookie),
+                     403);
+    snprintf(form, sizeof form, "csrf=%s&name=pat&password=password123", csrf);
+    assert_int_equal(status_of(f, "POST", "/login",
+                               "application/x-www-form-urlencoded", form, NULL),
+                     403);
+    snprintf(form, sizeof form, "csrf=%s&name=pat&password=wrongwrong", csrf);
+    assert_int_equal(status_of(f, "POST", "/login",
+                               "application/x-www-form-urlencoded", form,
+                               cookie),
+                     401);
+    snprintf(form, sizeof form, "csrf=%s&name=pat&password=password123", csrf);
+    assert_int_equal(status_of(f, "POST", "/login",
+                               "application/x-www-form-urlencoded", form,
+                               cookie),
+                     303);
+}
+
+static void test_routes_session_cookie_and_logout(void **state)
+{
+    struct fx *f = *state;
+    struct browser b;
+    struct call me = {.method = "GET", .target = "/api/me"};
+    char form[128];
+
+    browser_login(f, "neuro", &b);
+    me.cookie = b.cookie;
+    call_run(f, &me);
+    assert_non_null(strstr(me.text, "\"role\":\"specialist\""));
+    assert_non_null(strstr(me.text, "\"specialty\":\"Neurology\""));
+    call_done(&me);
+    snprintf(form, sizeof form, "csrf=%s", b.csrf);
+    assert_int_equal(status_of(f, "POST", "/logout",
+                               "application/x-www-form-urlencoded", form,
+                               b.cookie),
+                     303);
+    call_run(f, &me);
+    assert_non_null(strstr(me.text, "\"role\":\"anon\""));
+    call_done(&me);
+}
+
+static void test_routes_api_bearer_login(void **state)
+{
+    struct fx *f = *state;
+    struct call login = {.method = "POST",
+                         .target = "/api/login",
+                         .ctype = "application/json",
+                         .body =
+                             "{\"name\":\"ed\",\"password\":\"password123\"}",
+                         .client = "10.1.1.1"};
+    struct call me = {.method = "GET", .target = "/api/me"};
+    char auth[128];
+    const char *tok;
+
+    call_run(f, &login);
+    assert_int_equal(login.resp.status, 200);
+    tok = strstr(login.text, "\"token\":\"");
+    assert_non_null(tok);
+    snprintf(auth, sizeof auth, "Bearer %.43s", tok + 9);
+    call_done(&login);
+    me.auth = auth;
+    call_run(f, &me);
+    assert_non_null(strstr(me.text, "\"role\":\"editor\""));
+    call_done(&me);
+    /* A cookie session's JSON POST needs the CSRF header; bearer does not. */
+    assert_int_equal(
+        status_of(f, "POST", "/api/logout", "application/json", "{}", NULL),
+        401);
+    login.body = "{\"name\":\"ed\",\"password\":\"nope-nope\"}";
+    call_run(f, &login);
+    assert_int_equal(login.resp.status, 401);
+    call_done(&login);
+}
+
+static void test_routes_login_rate_limited(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/login",
+                     .ctype = "application/json",
+                     .body = "{\"name\":\"nobody\",\"password\":\"whatever1\"}",
+                     .client = "192.0.2.7"};
+    int i;
+    int limited = 0;
+    double saved = f->now;
+
+    for (i = 0; i < 8; i++) {
+        f->now = saved; /* no time passes: the burst of 5 is all there is */
+        call_run(f, &c);
+        if (c.resp.status == 429) {
+            limited++;
+            assert_true(c.resp.retry_after > 0);
+        } else {
+            assert_int_equal(c.resp.status, 401);
+        }
+        call_done(&c);
+    }
+    assert_int_equal(limited, 3);
+}
+
+static void test_routes_static_files(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "GET", .target = "/static/style.css"};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    assert_non_null(c.resp.shared_body);
+    assert_non_null(strstr(c.resp.content_type, "text/css"));
+    call_done(&c);
+    assert_int_equal(
+        status_of(f, "GET", "/static/..%2Fstore.db", NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", "/static/nope.css", NULL, NULL, NULL),
+                     404);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_routes_health_and_errors),
+        cmocka_unit_test(test_routes_malformed_requests_get_json_4xx),
+        cmocka_unit_test(test_routes_login_needs_csrf),
+        cmocka_unit_test(test_routes_session_cookie_and_logout),
+        cmocka_unit_test(test_routes_api_bearer_login),
+        cmocka_unit_test(test_routes_login_rate_limited),
+        cmocka_unit_test(test_routes_static_files),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
