@@ -192,17 +192,70 @@ void page_date(struct ctx *c, const char *iso)
         page_out(c, "%s", iso ? iso : "");
 }
 
-void page_ymd(struct ctx *c, long long t)
+void page_ymd(struct ctx *c, const char *iso)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
+    size_t i;
 
-    if (!gmtime_r(&tt, &tm)) {
-        page_out(c, "unknown");
+    for (i = 0; iso && i < 10; i++) {
+        bool dash = i == 4 || i == 7;
+
+        if (dash ? iso[i] != '-' : (iso[i] < '0' || iso[i] > '9'))
+            break;
+    }
+    if (!iso || i < 10) {
+        page_out(c, "%s", iso ? iso : "");
         return;
     }
-    page_out(c, "%d/%R%d/%R%d", tm.tm_year + 1900, tm.tm_mon < 9 ? "0" : "",
-             tm.tm_mon + 1, tm.tm_mday < 10 ? "0" : "", tm.tm_mday);
+    buf_put(&c->rc, &c->resp->body, iso, 4);
+    buf_put_byte(&c->rc, &c->resp->body, '/');
+    buf_put(&c->rc, &c->resp->body, iso + 5, 2);
+    buf_put_byte(&c->rc, &c->resp->body, '/');
+    buf_put(&c->rc, &c->resp->body, iso + 8, 2);
+}
+
+void page_snippet(struct ctx *c, const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    size_t cut;
+
+    if (n <= max) {
+        html_esc(&c->rc, &c->resp->body, s);
+        return;
+    }
+    cut = max;
+    /* Back up to the start of a UTF-8 sequence, then to a space. */
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    while (cut > max / 2 && s[cut] != ' ')
+        cut--;
+    html_escn(&c->rc, &c->resp->body, s, cut);
+    page_out(c, "\xE2\x80\xA6");
+}
+
+void page_paragraphs(struct ctx *c, const char *s)
+{
+    const char *p = s ? s : "";
+
+    while (*p) {
+        const char *end = strstr(p, "\n\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        size_t i;
+        size_t run = 0;
+
+        page_out(c, "<p>");
+        for (i = 0; i <= n; i++) {
+            if (i < n && p[i] != '\n')
+                continue;
+            html_escn(&c->rc, &c->resp->body, p + run, i - run);
+            if (i < n)
+                page_out(c, "<br>");
+            run = i + 1;
+        }
+        page_out(c, "</p>\n");
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
 }
 
 void page_iso_time(long long t, char out[21])

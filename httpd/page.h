@@ -34,8 +34,17 @@ void page_banner(struct ctx *c, const char *status, const char *updated);
  * "March 21, 2025"; anything unparsable is written escaped as given. */
 void page_date(struct ctx *c, const char *iso);
 
-/* Writes Unix time t as "2016/06/23" (UTC), the seed's Q&A date style. */
-void page_ymd(struct ctx *c, long long t);
+/* Writes the date of an ISO 8601 string as "2016/06/23", the seed's Q&A
+ * date style; anything else is written escaped as given. */
+void page_ymd(struct ctx *c, const char *iso);
+
+/* Writes at most max bytes of s, escaped, cut at a word boundary with an
+ * ellipsis when shortened (never inside a UTF-8 sequence). */
+void page_snippet(struct ctx *c, const char *s, size_t max);
+
+/* Writes s as paragraphs: blank lines separate <p>s and single newlines
+ * become <br>. Escaped. */
+void page_paragraphs(struct ctx *c, const char *s);
 
 /* Formats Unix time t as ISO 8601 UTC into out (21 bytes). */
 void page_iso_time(long long t, char out[21]);

@@ -40,11 +40,23 @@ static const struct route routes[] = {
     {POST, "/logout", page_logout, PERM(ACCOUNT), 0},
     {GET, "/register", page_register_form, PERM(READ), 0},
     {POST, "/register", page_register, PERM(READ), ROUTE_LIMIT_LOGIN},
+    {GET, "/questions", page_questions, PERM(READ), 0},
+    {GET, "/questions/new", page_question_new, PERM(QUESTION_SUBMIT), 0},
+    {POST, "/questions", page_question_submit, PERM(QUESTION_SUBMIT),
+     ROUTE_LIMIT_QUESTION},
+    {GET, "/questions/{id}", page_question, PERM(READ), 0},
+    {POST, "/questions/{id}/reply", page_question_reply, PERM(REPLY), 0},
+    {GET, "/specialist", page_specialist_queue, PERM(QUESTION_QUEUE), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
     {POST, "/api/login", api_login, PERM(READ), ROUTE_LIMIT_LOGIN},
     {POST, "/api/logout", api_logout, PERM(ACCOUNT), 0},
     {GET, "/api/me", api_me, PERM(READ), 0},
+    {GET, "/api/questions", api_questions_list, PERM(READ), 0},
+    {POST, "/api/questions", api_question_submit, PERM(QUESTION_SUBMIT),
+     ROUTE_LIMIT_QUESTION},
+    {GET, "/api/questions/{id}", api_question_get, PERM(READ), 0},
+    {POST, "/api/questions/{id}/replies", api_question_reply, PERM(REPLY), 0},
 };
 
 #undef GET

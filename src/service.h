@@ -114,6 +114,7 @@ struct service_question {
     char *asked_at;
     bool answered;
     long long user_id; /* 0 for an anonymous patient */
+    char *asker;       /* the registered asker's user name, or "" */
     struct service_reply *replies;
     size_t nreplies;
 };
@@ -162,6 +163,23 @@ GALEN_NODISCARD int service_reply_add(struct service *svc,
                                       const struct service_user *u,
                                       const char *body, long long now,
                                       long long *id);
+
+/* Calls cb with up to k answered questions (replies loaded) most like text
+ * by shared words, best first, leaving out exclude_id. Questions sharing
+ * no word are not returned. Looks at the 500 most recent answered
+ * questions: the answer engine's index covers the published archive. */
+GALEN_NODISCARD int service_similar_questions(
+    struct service *svc, const char *text, long long exclude_id, size_t k,
+    int (*cb)(void *ctx, const struct service_question *q), void *ctx);
+
+/* Calls cb with FAQ topics (documents' focus terms) and the specialty that
+ * tags them, most documents first; specialty NULL for every specialty. */
+GALEN_NODISCARD int service_topics(struct service *svc, const char *specialty,
+                                   size_t limit,
+                                   int (*cb)(void *ctx, const char *topic,
+                                             const char *specialty,
+                                             long long ndocs),
+                                   void *ctx);
 
 /* ---- comments ---------------------------------------------------------- */
 
@@ -216,6 +234,17 @@ GALEN_NODISCARD int
 service_docs(struct service *svc, const char *status, const char *kind,
              size_t limit, size_t offset,
              int (*cb)(void *ctx, const struct service_doc_row *r), void *ctx);
+
+/* The review state of one document. */
+struct service_doc_info {
+    char status[16];     /* doc_status name */
+    char updated_at[32]; /* ISO 8601 of the last change */
+    long long version;
+};
+
+/* Fills *out for doc_id. GALEN_ENOENT if there is no such document. */
+GALEN_NODISCARD int service_doc_info(struct service *svc, const char *doc_id,
+                                     struct service_doc_info *out);
 
 /* Counts of documents per status, indexed by enum doc_status. */
 GALEN_NODISCARD int service_doc_counts(struct service *svc, long long out[4]);

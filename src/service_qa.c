@@ -113,6 +113,7 @@ void service_question_free(struct service_question *q)
     galen_free(q->sex);
     galen_free(q->specialty);
     galen_free(q->asked_at);
+    galen_free(q->asker);
     galen_free(q);
 }
 
@@ -134,7 +135,8 @@ static int read_question(sqlite3_stmt *s, struct service_question *q)
     q->answered = strcmp(service_col(s, 7), "answered") == 0;
     if (!dup_col(s, 2, &q->title) || !dup_col(s, 3, &q->body) ||
         !dup_col(s, 4, &q->age_band) || !dup_col(s, 5, &q->sex) ||
-        !dup_col(s, 6, &q->asked_at) || !dup_col(s, 8, &q->specialty))
+        !dup_col(s, 6, &q->asked_at) || !dup_col(s, 8, &q->specialty) ||
+        !dup_col(s, 9, &q->asker))
         return GALEN_ENOMEM;
     return GALEN_OK;
 }
@@ -215,6 +217,7 @@ static void question_clear(struct service_question *q)
     galen_free(q->sex);
     galen_free(q->asked_at);
     galen_free(q->specialty);
+    galen_free(q->asker);
     memset(q, 0, sizeof *q);
 }
 
@@ -449,4 +452,182 @@ int service_comment_moderate(struct service *svc, long long id, bool approve)
     return service_fail(svc, rc,
                         rc == GALEN_ESTATE ? "the comment was already moderated"
                                            : "no such comment");
+}
+
+/* ---- similar questions and topics -------------------------------------- */
+
+enum { WORDS_MAX = 64, WORD_LEN = 24, SIMILAR_POOL = 500, SIMILAR_MAX = 10 };
+
+struct words {
+    char w[WORDS_MAX][WORD_LEN];
+    size_t n;
+};
+
+static bool is_stop(const char *w)
+{
+    static const char *const stop[] = {
+        "about", "after", "also", "been", "does", "doctor", "from", "have",
+        "hello", "just", "like", "more", "much", "some", "that", "there",
+        "they", "this", "what", "when", "which", "with", "would", "your",
+        "could", "should", "thank", "thanks", "very", "will", "into", NULL};
+    size_t i;
+
+    for (i = 0; stop[i]; i++) {
+        if (strcmp(stop[i], w) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Collects distinct lowercase ASCII words of 4+ letters, minus stop words;
+ * a cheap stand-in for the analyzer, enough to rank a few hundred recent
+ * questions. */
+static void words_of(const char *s, struct words *out)
+{
+    char w[WORD_LEN];
+    size_t n = 0;
+    size_t i;
+
+    out->n = 0;
+    for (;; s++) {
+        char c = *s;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            if (n + 1 < WORD_LEN)
+                w[n++] = (char)(c | 0x20);
+            continue;
+        }
+        w[n] = '\0';
+        if (n >= 4 && !is_stop(w) && out->n < WORDS_MAX) {
+            for (i = 0; i < out->n && strcmp(out->w[i], w) != 0; i++)
+                ;
+            if (i == out->n)
+                memcpy(out->w[out->n++], w, n + 1);
+        }
+        n = 0;
+        if (!c)
+            break;
+    }
+}
+
+static size_t overlap(const struct words *a, const struct words *b)
+{
+    size_t i;
+    size_t j;
+    size_t n = 0;
+
+    for (i = 0; i < a->n; i++) {
+        for (j = 0; j < b->n; j++) {
+            if (strcmp(a->w[i], b->w[j]) == 0) {
+                n++;
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+struct cand {
+    long long id;
+    size_t score;
+};
+
+/* Scores the pool of recent answered questions against want. */
+static int score_pool(struct service *svc, const struct words *want,
+                      long long exclude, struct cand *top, size_t k,
+                      size_t *ntop)
+{
+    sqlite3_stmt *s;
+    struct words have;
+    char text[SERVICE_TITLE_MAX + 1024];
+    int step;
+    int rc = service_prep(svc,
+                          "SELECT id,title,substr(body,1,1000) FROM "
+                          "patient_questions WHERE status='answered' AND "
+                          "id<>?1 ORDER BY id DESC LIMIT ?2",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, exclude);
+    sqlite3_bind_int(s, 2, SIMILAR_POOL);
+    *ntop = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct cand c = {sqlite3_column_int64(s, 0), 0};
+        size_t i;
+
+        snprintf(text, sizeof text, "%s %s", service_col(s, 1),
+                 service_col(s, 2));
+        words_of(text, &have);
+        c.score = overlap(want, &have);
+        if (c.score == 0)
+            continue;
+        /* Insertion into the small sorted top-k (ties keep newer first). */
+        for (i = *ntop; i > 0 && top[i - 1].score < c.score; i--)
+            if (i < k)
+                top[i] = top[i - 1];
+        if (i < k) {
+            top[i] = c;
+            if (*ntop < k)
+                (*ntop)++;
+        }
+    }
+    sqlite3_reset(s);
+    return step == SQLITE_DONE ? GALEN_OK : service_db_error(svc);
+}
+
+int service_similar_questions(struct service *svc, const char *text,
+                              long long exclude_id, size_t k,
+                              int (*cb)(void *ctx,
+                                        const struct service_question *q),
+                              void *ctx)
+{
+    struct words want;
+    struct cand top[SIMILAR_MAX];
+    size_t ntop = 0;
+    size_t i;
+    int rc;
+
+    words_of(text ? text : "", &want);
+    if (want.n == 0 || k == 0)
+        return GALEN_OK;
+    rc = score_pool(svc, &want, exclude_id, top, MIN(k, SIMILAR_MAX), &ntop);
+    for (i = 0; rc == GALEN_OK && i < ntop; i++) {
+        struct service_question *q = NULL;
+
+        rc = service_question_get(svc, top[i].id, &q);
+        if (rc == GALEN_OK)
+            rc = cb(ctx, q);
+        service_question_free(q);
+    }
+    return rc;
+}
+
+int service_topics(struct service *svc, const char *specialty, size_t limit,
+                   int (*cb)(void *ctx, const char *topic,
+                             const char *specialty, long long ndocs),
+                   void *ctx)
+{
+    sqlite3_stmt *s;
+    int step = SQLITE_DONE;
+    int rc = service_prep(svc,
+                          "SELECT j.value, d.specialty, count(*) AS n FROM "
+                          "documents d, json_each(d.focus) j WHERE "
+                          "d.specialty IS NOT NULL AND d.specialty<>'' AND "
+                          "(?1 IS NULL OR d.specialty=?1) AND "
+                          "j.type='text' GROUP BY j.value, d.specialty "
+                          "ORDER BY n DESC, j.value LIMIT ?2",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, specialty);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = cb(ctx, service_col(s, 0), service_col(s, 1),
+                sqlite3_column_int64(s, 2));
+    if (rc == GALEN_OK && step != SQLITE_DONE)
+        rc = service_db_error(svc);
+    sqlite3_reset(s);
+    return rc;
 }

@@ -77,6 +77,29 @@ int service_docs(struct service *svc, const char *status, const char *kind,
     return rc;
 }
 
+int service_doc_info(struct service *svc, const char *doc_id,
+                     struct service_doc_info *out)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc,
+                          "SELECT status,updated_at,version FROM documents "
+                          "WHERE id=?1",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, doc_id);
+    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_OK : GALEN_ENOENT;
+    if (rc == GALEN_OK) {
+        snprintf(out->status, sizeof out->status, "%s", service_col(s, 0));
+        snprintf(out->updated_at, sizeof out->updated_at, "%s",
+                 service_col(s, 1));
+        out->version = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
 int service_doc_counts(struct service *svc, long long out[4])
 {
     sqlite3_stmt *s;
