@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <galen/error.h>
+#include <stdio.h>
 
 #include "doc.h"
 #include "service.h"
