@@ -3,9 +3,10 @@
  * for everyone, open for specialists and editors), submit, get with
  * replies and similar questions, and reply (specialists, in their
  * specialty). */
-#include <galen/error.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <galen/error.h>
 
 #include "api.h"
 #include "handlers.h"
@@ -67,8 +68,7 @@ void api_questions_list(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!need_store(c) ||
-        !api_query_long(c, "limit", 20, 1, 100, &limit) ||
+    if (!need_store(c) || !api_query_long(c, "limit", 20, 1, 100, &limit) ||
         !api_query_long(c, "offset", 0, 0, 1000000, &offset))
         return;
     if (status && !answered && strcmp(status, "open") != 0) {

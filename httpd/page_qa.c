@@ -3,9 +3,10 @@
  * questions, the form to ask a specialist, a question with its replies,
  * galen's "More Info" answer, Similar Q&A and Related FAQ topics, the reply
  * form for specialists, and the specialists' queue of open questions. */
-#include <galen/error.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <galen/error.h>
 
 #include "engine.h"
 #include "handlers.h"
@@ -151,10 +152,11 @@ static void reply_form(struct ctx *c, const struct service_question *q)
              "action=\"/questions/%lld/reply\" class=\"stack\">",
              c->user.name, c->user.specialty, q->id);
     page_csrf_field(c);
-    page_out(c, "<label for=\"reply\">Your reply</label><textarea "
-                "id=\"reply\" name=\"body\" rows=\"8\" required "
-                "maxlength=\"%d\"></textarea><button type=\"submit\">Publish "
-                "the reply</button></form></section>\n",
+    page_out(c,
+             "<label for=\"reply\">Your reply</label><textarea "
+             "id=\"reply\" name=\"body\" rows=\"8\" required "
+             "maxlength=\"%d\"></textarea><button type=\"submit\">Publish "
+             "the reply</button></form></section>\n",
              SERVICE_TEXT_MAX);
 }
 
@@ -168,8 +170,9 @@ static int similar_store_cb(void *ctx, const struct service_question *q)
     page_snippet(c, q->body, 280);
     page_out(c, "</p>");
     if (r) {
-        page_out(c, "<p class=\"meta\">Dr. %s reply <span class=\"specialty\">"
-                    "%s</span></p><p>",
+        page_out(c,
+                 "<p class=\"meta\">Dr. %s reply <span class=\"specialty\">"
+                 "%s</span></p><p>",
                  r->author, r->specialty);
         page_snippet(c, r->body, 280);
         page_out(c, "</p>");
@@ -188,8 +191,9 @@ static int similar_engine_cb(void *ctx, const struct engine_hit *h)
     page_snippet(c, h->snippet, 280);
     page_out(c, "</p>");
     if (h->specialty && h->specialty[0])
-        page_out(c, "<p class=\"meta\">%s%s%R<span class=\"specialty\">%s"
-                    "</span></p>",
+        page_out(c,
+                 "<p class=\"meta\">%s%s%R<span class=\"specialty\">%s"
+                 "</span></p>",
                  h->author && h->author[0] ? "Dr. " : "",
                  h->author ? h->author : "",
                  h->author && h->author[0] ? " reply " : "", h->specialty);
@@ -285,8 +289,9 @@ static int topic_cb(void *ctx, const char *topic, const char *specialty,
     UNUSED(ndocs);
     if (t->shown >= TOPICS_K || !topic_matches(topic, t->text))
         return 0;
-    page_out(t->c, "<li><a href=\"/ask?q=%u\">%s</a> <span "
-                   "class=\"specialty\">(%s)</span></li>",
+    page_out(t->c,
+             "<li><a href=\"/ask?q=%u\">%s</a> <span "
+             "class=\"specialty\">(%s)</span></li>",
              topic, topic, specialty);
     t->shown++;
     return 0;
@@ -453,9 +458,10 @@ void page_specialist_queue(struct ctx *c)
         return;
     }
     page_begin(c, "Question queue");
-    page_out(c, "<h1>Open questions</h1><p>Questions waiting for a reply, "
-                "newest first. You can reply to those asking for %s and to "
-                "those that name no specialty.</p>\n",
+    page_out(c,
+             "<h1>Open questions</h1><p>Questions waiting for a reply, "
+             "newest first. You can reply to those asking for %s and to "
+             "those that name no specialty.</p>\n",
              c->user.specialty[0] ? c->user.specialty : "your specialty");
     question_list(c, false, "/specialist");
     page_end(c);

@@ -174,12 +174,11 @@ GALEN_NODISCARD int service_similar_questions(
 
 /* Calls cb with FAQ topics (documents' focus terms) and the specialty that
  * tags them, most documents first; specialty NULL for every specialty. */
-GALEN_NODISCARD int service_topics(struct service *svc, const char *specialty,
-                                   size_t limit,
-                                   int (*cb)(void *ctx, const char *topic,
-                                             const char *specialty,
-                                             long long ndocs),
-                                   void *ctx);
+GALEN_NODISCARD int
+service_topics(struct service *svc, const char *specialty, size_t limit,
+               int (*cb)(void *ctx, const char *topic, const char *specialty,
+                         long long ndocs),
+               void *ctx);
 
 /* ---- comments ---------------------------------------------------------- */
 

@@ -466,10 +466,11 @@ struct words {
 static bool is_stop(const char *w)
 {
     static const char *const stop[] = {
-        "about", "after", "also", "been", "does", "doctor", "from", "have",
-        "hello", "just", "like", "more", "much", "some", "that", "there",
-        "they", "this", "what", "when", "which", "with", "would", "your",
-        "could", "should", "thank", "thanks", "very", "will", "into", NULL};
+        "about", "after", "also", "been",  "does",   "doctor", "from",
+        "have",  "hello", "just", "like",  "more",   "much",   "some",
+        "that",  "there", "they", "this",  "what",   "when",   "which",
+        "with",  "would", "your", "could", "should", "thank",  "thanks",
+        "very",  "will",  "into", NULL};
     size_t i;
 
     for (i = 0; stop[i]; i++) {
@@ -576,11 +577,9 @@ static int score_pool(struct service *svc, const struct words *want,
     return step == SQLITE_DONE ? GALEN_OK : service_db_error(svc);
 }
 
-int service_similar_questions(struct service *svc, const char *text,
-                              long long exclude_id, size_t k,
-                              int (*cb)(void *ctx,
-                                        const struct service_question *q),
-                              void *ctx)
+int service_similar_questions(
+    struct service *svc, const char *text, long long exclude_id, size_t k,
+    int (*cb)(void *ctx, const struct service_question *q), void *ctx)
 {
     struct words want;
     struct cand top[SIMILAR_MAX];

@@ -5,10 +5,10 @@
  * of the current status and the change happen in one write transaction, so
  * two reviewers acting at once cannot both move a document from the same
  * state. */
+#include <stdio.h>
 #include <string.h>
 
 #include <galen/error.h>
-#include <stdio.h>
 
 #include "doc.h"
 #include "service.h"

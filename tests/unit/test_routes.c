@@ -442,6 +442,140 @@ static void test_routes_static_files(void **state)
                      404);
 }
 
+/* An action and the roles allowed to take it. */
+struct action {
+    const char *method;
+    const char *target;
+    const char *form; /* urlencoded body without the csrf field */
+    unsigned allowed; /* bit per enum auth_role */
+};
+
+#define R(x) (1u << AUTH_ROLE_##x)
+#define ALL  (R(ANON) | R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN))
+
+static const struct action actions[] = {
+    {"GET", "/", NULL, ALL},
+    {"GET", "/specialist", NULL, R(SPECIALIST) | R(EDITOR)},
+    {"GET", "/api/questions?status=open", NULL, R(SPECIALIST) | R(EDITOR)},
+    {"GET", "/review", NULL, R(EDITOR)},
+    {"GET", "/review/calf-cramps", NULL, R(EDITOR)},
+    {"GET", "/api/review", NULL, R(EDITOR)},
+    {"GET", "/api/documents/calf-cramps/history", NULL, R(EDITOR)},
+    {"GET", "/moderation", NULL, R(EDITOR)},
+    {"GET", "/api/comments/pending", NULL, R(EDITOR)},
+    {"GET", "/admin/users", NULL, R(ADMIN)},
+    {"GET", "/api/users", NULL, R(ADMIN)},
+    {"POST", "/questions", "title=T&body=B", R(ANON) | R(PATIENT)},
+    {"POST", "/questions/1/reply", "body=Rest.", R(SPECIALIST)},
+    {"POST", "/articles/calf-cramps/comments", "body=Hi",
+     R(ANON) | R(PATIENT) | R(SPECIALIST) | R(EDITOR)},
+    {"POST", "/moderation/1", "action=approve", R(EDITOR)},
+    {"POST", "/review/calf-cramps", "action=start", R(EDITOR)},
+    {"POST", "/admin/users", "name=newbie&password=password123&role=patient",
+     R(ADMIN)},
+    {"POST", "/admin/users/1", "action=enable", R(ADMIN)},
+    {"POST", "/logout", "", R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN)},
+};
+
+static bool refused(const struct http_resp *r)
+{
+    return r->status == 401 || r->status == 403 ||
+           (r->status == 303 && strncmp(r->location, "/login", 6) == 0);
+}
+
+static void anon_browser(struct fx *f, struct browser *b)
+{
+    struct call get = {.method = "GET", .target = "/login"};
+
+    call_run(f, &get);
+    sid_of(&get.resp, b->cookie, sizeof b->cookie);
+    csrf_of(get.text, b->csrf, sizeof b->csrf);
+    call_done(&get);
+}
+
+static void run_matrix(struct fx *f, enum auth_role role, struct browser *b)
+{
+    char form[256];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(actions); i++) {
+        const struct action *a = &actions[i];
+        struct call c = {
+            .method = a->method, .target = a->target, .cookie = b->cookie};
+        bool allowed = (a->allowed >> role) & 1u;
+
+        if (a->form) {
+            snprintf(form, sizeof form, "csrf=%s%s%s", b->csrf,
+                     a->form[0] ? "&" : "", a->form);
+            c.ctype = "application/x-www-form-urlencoded";
+            c.body = form;
+        }
+        call_run(f, &c);
+        if (allowed == refused(&c.resp))
+            fail_msg("%s %s %s as %s: status %d", allowed ? "refused" : "let",
+                     a->method, a->target, auth_role_name(role), c.resp.status);
+        call_done(&c);
+    }
+}
+
+static void test_routes_each_role_refused_what_it_may_not_do(void **state)
+{
+    struct fx *f = *state;
+    static const char *const names[] = {NULL, "pat", "neuro", "ed", "admin"};
+    struct service *svc = app_service_get(f->app);
+    struct service_question_in in = {
+        "Cramps", "Calf cramps.", NULL, NULL, "Neurology", 0, 1700000000};
+    struct service_doc_info info;
+    struct browser b;
+    unsigned r;
+
+    assert_int_equal(service_question_add(svc, &in, NULL), GALEN_OK);
+    assert_int_equal(service_comment_add(svc, "calf-cramps", "x", "Hello", 0,
+                                         1700000000, NULL),
+                     GALEN_OK);
+    app_service_put(f->app, svc);
+    for (r = AUTH_ROLE_ANON; r < AUTH_ROLE_COUNT; r++) {
+        if (r == AUTH_ROLE_ANON)
+            anon_browser(f, &b);
+        else
+            browser_login(f, names[r], &b);
+        run_matrix(f, (enum auth_role)r, &b);
+    }
+    /* Only the editor's one review action took effect. */
+    svc = app_service_get(f->app);
+    assert_int_equal(service_doc_info(svc, "calf-cramps", &info), GALEN_OK);
+    assert_string_equal(info.status, "under_review");
+    app_service_put(f->app, svc);
+}
+
+static void test_routes_specialist_only_in_own_specialty(void **state)
+{
+    struct fx *f = *state;
+    struct service *svc = app_service_get(f->app);
+    struct service_question_in in = {
+        "Knee", "Knee pain.", NULL, NULL, "Neurology", 0, 1700000000};
+    long long id = 0;
+    struct browser b;
+    char target[64];
+    char form[128];
+
+    assert_int_equal(service_question_add(svc, &in, &id), GALEN_OK);
+    app_service_put(f->app, svc);
+    browser_login(f, "ortho", &b);
+    snprintf(target, sizeof target, "/questions/%lld/reply", id);
+    snprintf(form, sizeof form, "csrf=%s&body=Ice+it.", b.csrf);
+    assert_int_equal(status_of(f, "POST", target,
+                               "application/x-www-form-urlencoded", form,
+                               b.cookie),
+                     403);
+    browser_login(f, "neuro", &b);
+    snprintf(form, sizeof form, "csrf=%s&body=Rest.", b.csrf);
+    assert_int_equal(status_of(f, "POST", target,
+                               "application/x-www-form-urlencoded", form,
+                               b.cookie),
+                     303);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +586,8 @@ int main(void)
         cmocka_unit_test(test_routes_api_bearer_login),
         cmocka_unit_test(test_routes_login_rate_limited),
         cmocka_unit_test(test_routes_static_files),
+        cmocka_unit_test(test_routes_each_role_refused_what_it_may_not_do),
+        cmocka_unit_test(test_routes_specialist_only_in_own_specialty),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
