@@ -92,8 +92,8 @@ $(LIB): $(LIB_OBJ)
 
 $(HTTPD_LIB): $(HTTPD_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(GALEN): $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(PKG_LIBS)
