@@ -27,7 +27,7 @@ struct collected {
     uint64_t progress;
 };
 
-static int collect_doc(void *ctx, struct doc *d, long line)
+static inline int collect_doc(void *ctx, struct doc *d, long line)
 {
     struct collected *c = ctx;
     char *json = NULL;
@@ -43,7 +43,7 @@ static int collect_doc(void *ctx, struct doc *d, long line)
     return GALEN_OK;
 }
 
-static int collect_bad(void *ctx, long line, const char *msg)
+static inline int collect_bad(void *ctx, long line, const char *msg)
 {
     struct collected *c = ctx;
 
@@ -55,7 +55,7 @@ static int collect_bad(void *ctx, long line, const char *msg)
     return GALEN_OK;
 }
 
-static void collect_skip(void *ctx, long line, const char *why)
+static inline void collect_skip(void *ctx, long line, const char *why)
 {
     struct collected *c = ctx;
 
@@ -64,14 +64,14 @@ static void collect_skip(void *ctx, long line, const char *why)
     c->nskip++;
 }
 
-static void collect_progress(void *ctx, uint64_t bytes)
+static inline void collect_progress(void *ctx, uint64_t bytes)
 {
     struct collected *c = ctx;
 
     c->progress = bytes;
 }
 
-static struct import_sink collect_sink(struct collected *c)
+static inline struct import_sink collect_sink(struct collected *c)
 {
     struct import_sink s = {collect_doc, collect_bad, collect_skip,
                             collect_progress, c};
@@ -80,7 +80,7 @@ static struct import_sink collect_sink(struct collected *c)
     return s;
 }
 
-static void collect_free(struct collected *c)
+static inline void collect_free(struct collected *c)
 {
     size_t i;
 
@@ -90,7 +90,7 @@ static void collect_free(struct collected *c)
 }
 
 /* The collected document with this id, or NULL. */
-static const cJSON *collected(const struct collected *c, const char *id)
+static inline const cJSON *collected(const struct collected *c, const char *id)
 {
     size_t i;
 
@@ -104,20 +104,20 @@ static const cJSON *collected(const struct collected *c, const char *id)
 }
 
 /* A string member of a JSON object, or NULL. */
-static const char *jstr(const cJSON *o, const char *key)
+static inline const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int jlen(const cJSON *o, const char *key)
+static inline int jlen(const cJSON *o, const char *key)
 {
     return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
 /* Item i of array member key, as a string. */
-static const char *jat(const cJSON *o, const char *key, int i)
+static inline const char *jat(const cJSON *o, const char *key, int i)
 {
     const cJSON *v =
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, key), i);
@@ -126,14 +126,14 @@ static const char *jat(const cJSON *o, const char *key, int i)
 }
 
 /* A fresh temporary folder (mkdtemp); tmp_rm removes it and its files. */
-static void tmp_dir(char out[64])
+static inline void tmp_dir(char out[64])
 {
     snprintf(out, 64, "/tmp/galen-test-XXXXXX");
     if (!mkdtemp(out))
         abort();
 }
 
-static void tmp_rm(const char *dir)
+static inline void tmp_rm(const char *dir)
 {
     static const char *const names[] = {"store.db", "store.db-wal",
                                         "store.db-shm", "in.xml.gz", "old.db"};
@@ -148,7 +148,7 @@ static void tmp_rm(const char *dir)
 }
 
 /* The shared data folder: $GALEN_SHARED, else ../shared. */
-static const char *shared_dir(void)
+static inline const char *shared_dir(void)
 {
     const char *env = getenv("GALEN_SHARED");
 
