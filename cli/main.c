@@ -23,6 +23,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"import", cmd_import, "import documents into the store"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"user", cmd_user, "add or list user accounts"},
 };
