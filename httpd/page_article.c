@@ -29,7 +29,8 @@ static bool is_special(const struct doc_section *s)
     return !s->heading || !s->heading[0] || is_heading(s, "Quick Summary") ||
            is_heading(s, "Key Points") || is_heading(s, "FAQ") ||
            is_heading(s, "References") || is_heading(s, "Question") ||
-           is_heading(s, "Reply");
+           is_heading(s, "Reply") || is_heading(s, "Table of Contents") ||
+           is_heading(s, "In This Article");
 }
 
 static void tables_of(struct ctx *c, const struct doc *d, size_t sec)
@@ -38,7 +39,7 @@ static void tables_of(struct ctx *c, const struct doc *d, size_t sec)
 
     for (i = 0; i < d->ntables; i++) {
         if (d->tables[i].section == sec)
-            render_table(c, &d->tables[i]);
+            render_table(c, &d->tables[i], d->nrefs);
     }
 }
 
@@ -165,7 +166,7 @@ static void comments(struct ctx *c, const struct doc *d)
         page_out(c, "<li>No comments yet.</li>");
     page_out(c,
              "</ul><h3 id=\"reply-h\">Leave a Reply</h3><form "
-             "method=\"post\" action=\"/articles/%u/comments\" "
+             "method=\"post\" action=\"/articles/%U/comments\" "
              "class=\"stack\" aria-labelledby=\"reply-h\">",
              d->id);
     page_csrf_field(c);
@@ -198,21 +199,26 @@ static void qa_body(struct ctx *c, const struct doc *d)
                      s->heading && s->heading[0] ? s->heading : "Question");
         }
         render_text(c, s->text, d->nrefs);
-        if (is_heading(s, "Question") && (d->age_band || d->sex || d->asked))
-            page_out(c, "<p class=\"meta\">%s%R%s. Ask Date: %s</p>",
+        if (is_heading(s, "Question") && (d->age_band || d->sex || d->asked)) {
+            page_out(c, "<p class=\"meta\">%s%R%s. Ask Date: ",
                      d->age_band ? d->age_band : "",
-                     d->age_band ? " year old " : "", d->sex ? d->sex : "",
-                     d->asked ? d->asked : "unknown");
-        if (is_heading(s, "Reply") && d->replied)
-            page_out(c, "<p class=\"meta\">Reply Date: %s</p>", d->replied);
+                     d->age_band ? " year old " : "", d->sex ? d->sex : "");
+            page_ymd(c, d->asked ? d->asked : "unknown");
+            page_out(c, "</p>");
+        }
+        if (is_heading(s, "Reply") && d->replied) {
+            page_out(c, "<p class=\"meta\">Reply Date: ");
+            page_ymd(c, d->replied);
+            page_out(c, "</p>");
+        }
         page_out(c, "</section>\n");
     }
 }
 
 static void meta_line(struct ctx *c, const struct doc *d)
 {
-    page_out(c, "<p class=\"article-meta\">%u min read \xC2\xB7 %s",
-             render_read_minutes(d), doc_kind_name(d->kind));
+    page_out(c, "<p class=\"article-meta\">%d min read \xC2\xB7 %s",
+             (int)render_read_minutes(d), doc_kind_name(d->kind));
     if (d->source)
         page_out(c, " \xC2\xB7 %s", d->source);
     if (d->date) {
@@ -302,7 +308,7 @@ static int list_cb(void *ctx, const struct service_doc_row *r)
     struct ctx *c = ctx;
 
     page_out(c,
-             "<li><a href=\"/articles/%u\">%s</a> <span class=\"meta\">%s"
+             "<li><a href=\"/articles/%U\">%s</a> <span class=\"meta\">%s"
              " \xC2\xB7 %s</span></li>\n",
              r->id, r->title, r->kind, r->status);
     return 0;

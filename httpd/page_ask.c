@@ -61,7 +61,7 @@ static void audience_switch(struct ctx *c, const char *q, bool clinician)
 {
     page_out(c,
              "<p class=\"switch\">Showing the answer for %s. <a "
-             "href=\"/ask?q=%u&amp;audience=%s\">Show it for %s "
+             "href=\"/ask?q=%U&amp;audience=%s\">Show it for %s "
              "instead</a>.</p>\n",
              clinician ? "clinicians" : "patients and caregivers", q,
              clinician ? "patient" : "clinician",

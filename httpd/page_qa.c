@@ -186,7 +186,7 @@ static int similar_engine_cb(void *ctx, const struct engine_hit *h)
 {
     struct ctx *c = ctx;
 
-    page_out(c, "<li><h3><a href=\"/articles/%u\">%s</a></h3><p>", h->id,
+    page_out(c, "<li><h3><a href=\"/articles/%U\">%s</a></h3><p>", h->id,
              h->title);
     page_snippet(c, h->snippet, 280);
     page_out(c, "</p>");
@@ -197,7 +197,7 @@ static int similar_engine_cb(void *ctx, const struct engine_hit *h)
                  h->author && h->author[0] ? "Dr. " : "",
                  h->author ? h->author : "",
                  h->author && h->author[0] ? " reply " : "", h->specialty);
-    page_out(c, "<p><a href=\"/articles/%u\">[Read More] %s</a></p></li>\n",
+    page_out(c, "<p><a href=\"/articles/%U\">[Read More] %s</a></p></li>\n",
              h->id, h->title);
     return 0;
 }
@@ -290,7 +290,7 @@ static int topic_cb(void *ctx, const char *topic, const char *specialty,
     if (t->shown >= TOPICS_K || !topic_matches(topic, t->text))
         return 0;
     page_out(t->c,
-             "<li><a href=\"/ask?q=%u\">%s</a> <span "
+             "<li><a href=\"/ask?q=%U\">%s</a> <span "
              "class=\"specialty\">(%s)</span></li>",
              topic, topic, specialty);
     t->shown++;

@@ -36,7 +36,7 @@ static int queue_row(void *ctx, const struct service_doc_row *r)
     struct ctx *c = ctx;
 
     page_out(c,
-             "<tr><td><a href=\"/review/%u\">%s</a></td><td>%s</td>"
+             "<tr><td><a href=\"/review/%U\">%s</a></td><td>%s</td>"
              "<td>%lld</td><td>",
              r->id, r->title, r->kind, r->version);
     page_date(c, r->updated);
@@ -96,7 +96,7 @@ static void action_form(struct ctx *c, const char *id, const char *status)
 
     page_out(c,
              "<section aria-labelledby=\"act-h\"><h2 id=\"act-h\">Review "
-             "actions</h2><form method=\"post\" action=\"/review/%u\" "
+             "actions</h2><form method=\"post\" action=\"/review/%U\" "
              "class=\"stack\">",
              id);
     page_csrf_field(c);
@@ -158,7 +158,7 @@ static int version_item(void *ctx, long long version, const char *status,
     page_out(v->c, "<li>Version %lld (%s, ", version, status);
     page_date(v->c, created_at);
     page_out(v->c,
-             ") \xC2\xB7 <a href=\"/review/%u?diff=%lld#diff-h\">diff "
+             ") \xC2\xB7 <a href=\"/review/%U?diff=%lld#diff-h\">diff "
              "with the current version</a></li>",
              v->id, version);
     v->n++;
@@ -235,7 +235,7 @@ void page_review_doc(struct ctx *c)
     }
     page_begin(c, d->title);
     page_out(c,
-             "<h1>Review: %s</h1><p><a href=\"/articles/%u\">Read the "
+             "<h1>Review: %s</h1><p><a href=\"/articles/%U\">Read the "
              "document</a> \xC2\xB7 %s \xC2\xB7 version %lld</p>\n",
              d->title, d->id, doc_kind_name(d->kind), info.version);
     if (http_param(&c->req->query, "done"))
@@ -274,7 +274,7 @@ static int pending_row(void *ctx, const struct service_comment *cm)
 
     page_out(c,
              "<li><p class=\"meta\"><strong>%s</strong> on <a "
-             "href=\"/articles/%u\">%s</a> \xC2\xB7 ",
+             "href=\"/articles/%U\">%s</a> \xC2\xB7 ",
              cm->author, cm->doc_id, cm->doc_id);
     page_ymd(c, cm->created_at);
     page_out(c, "</p>");

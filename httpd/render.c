@@ -111,7 +111,7 @@ void render_text(struct ctx *c, const char *text, size_t nrefs)
     close_block(c, &cur);
 }
 
-void render_table(struct ctx *c, const struct doc_table *t)
+void render_table(struct ctx *c, const struct doc_table *t, size_t nrefs)
 {
     size_t r;
     size_t k;
@@ -122,9 +122,13 @@ void render_table(struct ctx *c, const struct doc_table *t)
     page_out(c, "</tr></thead><tbody>");
     for (r = 0; r < t->nrows; r++) {
         page_out(c, "<tr>");
-        for (k = 0; k < t->ncols; k++)
-            page_out(c, k == 0 ? "<th scope=\"row\">%s</th>" : "<td>%s</td>",
-                     t->cells[r * t->ncols + k]);
+        for (k = 0; k < t->ncols; k++) {
+            const char *cell = t->cells[r * t->ncols + k];
+
+            page_out(c, "%R", k == 0 ? "<th scope=\"row\">" : "<td>");
+            inline_text(c, cell, strlen(cell), nrefs);
+            page_out(c, "%R", k == 0 ? "</th>" : "</td>");
+        }
         page_out(c, "</tr>");
     }
     page_out(c, "</tbody></table></div>\n");
@@ -151,7 +155,7 @@ static void reference(struct ctx *c, const struct doc_ref *r, size_t n)
     page_out(c, ".");
     if (r->pmid)
         page_out(c,
-                 " <a href=\"https://pubmed.ncbi.nlm.nih.gov/%u/\">PMID "
+                 " <a href=\"https://pubmed.ncbi.nlm.nih.gov/%U/\">PMID "
                  "%s</a>",
                  r->pmid, r->pmid);
     if (r->doi)

@@ -16,8 +16,8 @@
  * nrefs becomes a citation link to #ref-n. */
 void render_text(struct ctx *c, const char *text, size_t nrefs);
 
-/* Writes table t of d with a caption-less header row. */
-void render_table(struct ctx *c, const struct doc_table *t);
+/* Writes table t with a header row; cells may cite [n] like text. */
+void render_table(struct ctx *c, const struct doc_table *t, size_t nrefs);
 
 /* Writes the reference list as an <ol> whose items have ids ref-1.., with
  * the kind, title, source, year, and PubMed/DOI/URL links (http and https

@@ -137,7 +137,7 @@ static size_t fmt_one(int *rc, struct buf *b, const char *f, va_list *ap)
         sl = va_arg(*ap, const struct str *);
         html_escn(rc, b, sl->p, sl->len);
         return 1;
-    case 'u':
+    case 'U':
         s = va_arg(*ap, const char *);
         if (s)
             html_urlenc(rc, b, s, strlen(s));

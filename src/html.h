@@ -32,10 +32,12 @@ void html_urlenc(int *rc, struct buf *b, const char *s, size_t len);
 /* Template writer. Appends fmt with these conversions:
  *   %s   const char *: HTML-escaped text (NULL writes nothing)
  *   %S   const struct str *: HTML-escaped slice
- *   %u   const char *: URL-component-encoded (for hrefs and query values)
+ *   %U   const char *: URL-component-encoded (for hrefs and query values)
  *   %R   const char *: raw, trusted HTML written by galen itself
  *   %d   int      %ld long     %lld long long    %zu size_t
  *   %%   a literal percent sign
+ * There is deliberately no %u: in printf it is an unsigned number, and a
+ * number passed where a string pointer is read would crash.
  * Any other conversion sets *rc to GALEN_EINVAL: it is a programming error
  * that tests catch. Sticky rc as in buf.h. */
 void html_fmt(int *rc, struct buf *b, const char *fmt, ...);

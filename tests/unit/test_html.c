@@ -77,7 +77,7 @@ static void test_html_fmt_escapes_by_default(void **state)
     UNUSED(state);
     buf_init(&b, 4096);
     html_fmt(&rc, &b,
-             "<p title=\"%s\">%s %S %R</p><a href=\"/ask?q=%u\">%d %ld %zu "
+             "<p title=\"%s\">%s %S %R</p><a href=\"/ask?q=%U\">%d %ld %zu "
              "%lld 100%%</a>",
              "\"x\"", "<b>", &sl, "<em>raw</em>", "a b&c<", -3, 4L, (size_t)5,
              6LL);
@@ -88,7 +88,7 @@ static void test_html_fmt_escapes_by_default(void **state)
                         "<em>raw</em></p><a href=\"/ask?q=a%20b%26c%3C\">-3 "
                         "4 5 6 100%</a>");
     buf_reset(&b);
-    html_fmt(&rc, &b, "%s|%u|%R", (const char *)NULL, (const char *)NULL,
+    html_fmt(&rc, &b, "%s|%U|%R", (const char *)NULL, (const char *)NULL,
              (const char *)NULL);
     assert_int_equal(rc, GALEN_OK);
     assert_int_equal(b.len, 2);
@@ -103,6 +103,9 @@ static void test_html_fmt_rejects_unknown_conversion(void **state)
     UNUSED(state);
     buf_init(&b, 4096);
     html_fmt(&rc, &b, "%x", 1);
+    assert_int_equal(rc, GALEN_EINVAL);
+    rc = GALEN_OK;
+    html_fmt(&rc, &b, "%u", 1u);
     assert_int_equal(rc, GALEN_EINVAL);
     rc = GALEN_OK;
     html_fmt(&rc, &b, "%l", 1L);
