@@ -183,16 +183,19 @@ static int open_parts(struct app *app, const struct app_conf *conf)
         rc = ratelimit_new(conf->question_rate > 0 ? conf->question_rate : 0.05,
                            conf->question_burst >= 1 ? conf->question_burst : 5,
                            4096, &app->rl_question);
-    if (rc != GALEN_OK || !conf->data_dir)
+    if (rc != GALEN_OK || (!conf->data_dir && !conf->store_path))
         return rc;
-    if (snprintf(path, sizeof path, "%s/%s", conf->data_dir, APP_STORE_FILE) >=
-        (int)sizeof path)
+    if (conf->store_path)
+        snprintf(path, sizeof path, "%s", conf->store_path);
+    else if (snprintf(path, sizeof path, "%s/%s", conf->data_dir,
+                      APP_STORE_FILE) >= (int)sizeof path)
         return GALEN_EINVAL;
     rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
     if (rc != GALEN_OK)
         return rc;
     app->has_store = true;
-    return engine_open(conf->data_dir, &app->engine);
+    return conf->data_dir ? engine_open(conf->data_dir, &app->engine)
+                          : GALEN_OK;
 }
 
 int app_open(const struct app_conf *conf, struct app **out)

@@ -34,12 +34,14 @@ enum { APP_MAX_FILES = 16 };
 #define APP_STORE_FILE "store.db"
 
 struct app_conf {
-    const char *data_dir; /* store and index folder; NULL = no store */
-    const char *web_dir;  /* NULL = find web/ next to the binary or cwd */
-    unsigned threads;     /* worker threads = store connections */
-    bool secure_cookies;  /* add "; Secure" (behind a TLS proxy) */
-    long session_ttl;     /* seconds a login lasts; 0 = 12 hours */
-    double login_rate;    /* login attempts per second per client */
+    const char *data_dir;   /* store and index folder; NULL = no store */
+    const char *store_path; /* overrides data_dir/store.db (":memory:" in
+                               the fuzzer); no engine without data_dir */
+    const char *web_dir;    /* NULL = find web/ next to the binary or cwd */
+    unsigned threads;       /* worker threads = store connections */
+    bool secure_cookies;    /* add "; Secure" (behind a TLS proxy) */
+    long session_ttl;       /* seconds a login lasts; 0 = 12 hours */
+    double login_rate;      /* login attempts per second per client */
     double login_burst;
     double question_rate; /* question submissions per second per client */
     double question_burst;

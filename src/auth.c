@@ -79,6 +79,25 @@ int auth_init(void)
     return sodium_init() < 0 ? GALEN_EINVAL : GALEN_OK;
 }
 
+static bool fast_hashing;
+
+void auth_set_fast_hashing(bool fast)
+{
+    fast_hashing = fast;
+}
+
+static unsigned long long ops_limit(void)
+{
+    return fast_hashing ? crypto_pwhash_OPSLIMIT_MIN
+                        : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+
+static size_t mem_limit(void)
+{
+    return fast_hashing ? crypto_pwhash_MEMLIMIT_MIN
+                        : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
 int auth_password_hash(const char *pw, char out[AUTH_PWHASH_LEN])
 {
     size_t len = pw ? strlen(pw) : 0;
@@ -86,8 +105,7 @@ int auth_password_hash(const char *pw, char out[AUTH_PWHASH_LEN])
 
     if (len < AUTH_PASSWORD_MIN || len > AUTH_PASSWORD_MAX)
         return GALEN_EINVAL;
-    if (crypto_pwhash_str(tmp, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (crypto_pwhash_str(tmp, pw, len, ops_limit(), mem_limit()) != 0)
         return GALEN_ENOMEM;
     memcpy(out, tmp, AUTH_PWHASH_LEN);
     return GALEN_OK;
@@ -114,10 +132,8 @@ void auth_password_dummy(const char *pw)
 
     if (len > AUTH_PASSWORD_MAX)
         len = AUTH_PASSWORD_MAX;
-    if (crypto_pwhash(key, sizeof key, pw ? pw : "", len, salt,
-                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                      crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash(key, sizeof key, pw ? pw : "", len, salt, ops_limit(),
+                      mem_limit(), crypto_pwhash_ALG_ARGON2ID13) != 0)
         return;
     sodium_memzero(key, sizeof key);
 }

@@ -65,6 +65,11 @@ enum {
 GALEN_NODISCARD int auth_password_hash(const char *pw,
                                        char out[AUTH_PWHASH_LEN]);
 
+/* Test hook: when fast is true, new hashes use libsodium's minimum cost
+ * instead of the interactive limits, so fuzzers and tests that log in
+ * thousands of times stay quick. Never set by the server. */
+void auth_set_fast_hashing(bool fast);
+
 /* True if pw matches stored (an auth_password_hash string). Takes as long
  * as a hash whether or not it matches. */
 bool auth_password_verify(const char *stored, const char *pw);
