@@ -128,7 +128,7 @@ static void test_qtype_text_helpers(void **state)
     assert_true(answer_text_phrase_at(t, strlen(t), 0, "take 10", &e));
     assert_int_equal(e, 7);
     assert_false(answer_text_phrase_at(t, strlen(t), 1, "ake", &e));
-    assert_int_equal(answer_text_word_count(t, strlen(t)), 7);
+    assert_int_equal(answer_text_word_count(t, strlen(t)), 8);
     assert_true(answer_text_ieq("Baclofen", 8, "baclofen"));
     assert_false(answer_text_ieq("Baclofe", 7, "baclofen"));
 }
