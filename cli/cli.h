@@ -69,5 +69,6 @@ double cli_now(void);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

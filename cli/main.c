@@ -23,6 +23,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"import", cmd_import, "import documents into the store"},
 };
 
 static void usage(FILE *f)
