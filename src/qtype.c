@@ -313,28 +313,37 @@ static const enum qtype tie_order[] = {QTYPE_WHEN_TO_SEE_DOCTOR,
 struct type_info {
     const char *name;
     const char *heading;
-    const char *followup;
+    const char *one;  /* follow-up for a singular focus */
+    const char *many; /* follow-up for a plural focus */
 };
 
 static const struct type_info type_info[QTYPE_COUNT] = {
-    [QTYPE_OTHER] = {"other", "Overview", NULL},
-    [QTYPE_DEFINITION] = {"definition", "Definition", "What is %s?"},
-    [QTYPE_CAUSES] = {"causes", "Causes", "What causes %s?"},
-    [QTYPE_SYMPTOMS] = {"symptoms", "Symptoms", "What are the symptoms of %s?"},
+    [QTYPE_OTHER] = {"other", "Overview", NULL, NULL},
+    [QTYPE_DEFINITION] = {"definition", "Definition", "What is %s?",
+                          "What are %s?"},
+    [QTYPE_CAUSES] = {"causes", "Causes", "What causes %s?", "What causes %s?"},
+    [QTYPE_SYMPTOMS] = {"symptoms", "Symptoms", "What are the symptoms of %s?",
+                        "What are the symptoms of %s?"},
     [QTYPE_DIAGNOSIS] = {"diagnosis", "Diagnosis and Tests",
-                         "How is %s diagnosed?"},
-    [QTYPE_TREATMENT] = {"treatment", "Treatment", "How is %s treated?"},
+                         "How is %s diagnosed?", "How are %s diagnosed?"},
+    [QTYPE_TREATMENT] = {"treatment", "Treatment", "How is %s treated?",
+                         "How are %s treated?"},
     [QTYPE_PREVENTION] = {"prevention", "Prevention",
+                          "How can %s be prevented?",
                           "How can %s be prevented?"},
-    [QTYPE_DOSAGE] = {"dosage", "Dosage", "What is the usual dose of %s?"},
+    [QTYPE_DOSAGE] = {"dosage", "Dosage", "What is the usual dose of %s?",
+                      "What is the usual dose of %s?"},
     [QTYPE_SIDE_EFFECTS] = {"side_effects", "Side Effects",
+                            "What are the side effects of %s?",
                             "What are the side effects of %s?"},
-    [QTYPE_PROGNOSIS] = {"prognosis", "Outlook", "What is the outlook for %s?"},
+    [QTYPE_PROGNOSIS] = {"prognosis", "Outlook", "What is the outlook for %s?",
+                         "What is the outlook for %s?"},
     [QTYPE_RISK_FACTORS] = {"risk_factors", "Risk Factors",
-                            "Who is at risk of %s?"},
+                            "Who is at risk of %s?", "Who is at risk of %s?"},
     [QTYPE_WHEN_TO_SEE_DOCTOR] = {"when_to_see_doctor", "When to See a Doctor",
+                                  "When should I see a doctor about %s?",
                                   "When should I see a doctor about %s?"},
-    [QTYPE_COMPARISON] = {"comparison", "Comparison", NULL},
+    [QTYPE_COMPARISON] = {"comparison", "Comparison", NULL, NULL},
 };
 
 /* MedQuAD's qtype attribute values and the type each one asks. */
@@ -419,9 +428,11 @@ const char *qtype_heading(enum qtype t)
     return (unsigned)t < QTYPE_COUNT ? type_info[t].heading : "Overview";
 }
 
-const char *qtype_followup(enum qtype t)
+const char *qtype_followup(enum qtype t, bool plural)
 {
-    return (unsigned)t < QTYPE_COUNT ? type_info[t].followup : NULL;
+    if ((unsigned)t >= QTYPE_COUNT)
+        return NULL;
+    return plural ? type_info[t].many : type_info[t].one;
 }
 
 bool qtype_from_name(const char *name, size_t len, enum qtype *out)

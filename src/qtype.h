@@ -56,7 +56,8 @@ bool qtype_from_name(const char *name, size_t len, enum qtype *out);
 double qtype_sentence_score(enum qtype t, const char *s, size_t len);
 
 /* A follow-up question template for t with one "%s" for the focus ("What
- * causes %s?"), or NULL for QTYPE_OTHER; static storage. */
-const char *qtype_followup(enum qtype t);
+ * causes %s?"), worded for a plural focus ("How are %s treated?") when
+ * plural is set; NULL for QTYPE_OTHER and QTYPE_COMPARISON. Static. */
+const char *qtype_followup(enum qtype t, bool plural);
 
 #endif

@@ -98,8 +98,10 @@ static void test_qtype_names_round_trip(void **state)
     assert_true(qtype_from_name("Outlook", 7, &t));
     assert_int_equal(t, QTYPE_PROGNOSIS);
     assert_false(qtype_from_name("nonsense", 8, &t));
-    assert_string_equal(qtype_followup(QTYPE_CAUSES), "What causes %s?");
-    assert_null(qtype_followup(QTYPE_OTHER));
+    assert_string_equal(qtype_followup(QTYPE_CAUSES, false), "What causes %s?");
+    assert_string_equal(qtype_followup(QTYPE_TREATMENT, true),
+                        "How are %s treated?");
+    assert_null(qtype_followup(QTYPE_OTHER, false));
 }
 
 static void test_qtype_sentence_cues(void **state)
