@@ -58,6 +58,16 @@ const char *render_disclaimer(enum galen_audience a)
            "doctor, and in an emergency call your local emergency number.";
 }
 
+size_t render_cite_at(const char *text)
+{
+    size_t n = strlen(text);
+
+    if (n > 1 &&
+        (text[n - 1] == '.' || text[n - 1] == '!' || text[n - 1] == '?'))
+        return n - 1;
+    return n;
+}
+
 void render_json_str(int *rc, struct buf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -48,6 +48,10 @@ const char *render_ref_group(enum doc_kind k);
  * is, never a medical claim. */
 const char *render_disclaimer(enum galen_audience a);
 
+/* Where a citation goes in a sentence: before its final '.', '!' or '?'
+ * ("... cramps [2]."), else at the end. Returns a length into text. */
+size_t render_cite_at(const char *text);
+
 /* Appends s as a JSON string (quoted, escaped; NULL as null). */
 void render_json_str(int *rc, struct buf *b, const char *s);
 

@@ -7,6 +7,7 @@
 
 #include <galen/error.h>
 
+#include "mem.h"
 #include "qanalyze.h"
 #include "render.h"
 
@@ -35,12 +36,20 @@ static void cite(struct html *h, const struct galen_answer *ans, size_t idx)
 {
     const struct answer_sentence *s = &ans->sentences[idx];
     unsigned n = ans->sources[s->source].number;
+    size_t at = render_cite_at(s->text);
+    char *head = galen_strndup(s->text, at);
 
-    esc(h, s->text);
+    if (!head) {
+        h->rc = h->rc ? h->rc : GALEN_ENOMEM;
+        return;
+    }
+    esc(h, head);
+    galen_free(head);
     buf_printf(&h->rc, h->b,
                " <sup class=\"galen-cite\"><a href=\"#galen-ref-%u\">[%u]</a>"
                "</sup>",
                n, n);
+    esc(h, s->text + at);
     if (s->is_dose && ans->audience == GALEN_AUDIENCE_PATIENT)
         put(h, " <em class=\"galen-dose-note\">(" RENDER_DOSE_NOTE ")</em>");
 }

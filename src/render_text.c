@@ -109,14 +109,17 @@ static void sentence_line(struct out *o, const struct galen_answer *ans,
     const struct answer_sentence *s = &ans->sentences[idx];
     int rc = GALEN_OK;
 
+    size_t at = render_cite_at(s->text);
+
     buf_reset(tmp);
-    buf_put_str(&rc, tmp, s->text);
+    buf_put(&rc, tmp, s->text, at);
     buf_put_byte(&rc, tmp, ' ');
     if (o->color)
         buf_put_str(&rc, tmp, CYAN);
     buf_printf(&rc, tmp, "[%u]", ans->sources[s->source].number);
     if (o->color)
         buf_put_str(&rc, tmp, RESET);
+    buf_put_str(&rc, tmp, s->text + at);
     if (s->is_dose && ans->audience == GALEN_AUDIENCE_PATIENT)
         buf_put_str(&rc, tmp, " (" RENDER_DOSE_NOTE ")");
     buf_put_nul(&rc, tmp);
@@ -279,7 +282,9 @@ static void reference(struct out *o, const struct galen_answer *ans, size_t k,
     int rc = GALEN_OK;
 
     buf_reset(tmp);
-    buf_printf(&rc, tmp, "[%u] %s.", ans->sources[k].number, d->title);
+    buf_printf(&rc, tmp, "[%u] %s", ans->sources[k].number, d->title);
+    if (render_cite_at(d->title) == strlen(d->title))
+        buf_put_byte(&rc, tmp, '.');
     if (d->source)
         buf_printf(&rc, tmp, " %s.", d->source);
     if (d->date)
