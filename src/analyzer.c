@@ -18,7 +18,10 @@
 
 struct analyzer {
     struct stem *stem;
-    char term[ANALYZER_TERM_MAX]; /* the folded term being built */
+    char term[ANALYZER_TERM_MAX];   /* the folded term being built */
+    char joined[ANALYZER_TERM_MAX]; /* the last compound's term */
+    size_t joined_len;
+    uint32_t joined_pos;
 };
 
 enum { TAKE_FIRST = -1 }; /* analyzer_term's "stop after one" return */
@@ -165,6 +168,23 @@ static int make_term(struct analyzer *a, const struct analyzer_opts *o,
     return GALEN_OK;
 }
 
+/* True if t is the first part of the compound just emitted and its term is
+ * the compound's ("run-s" stems to "run", and so does its part "run"): the
+ * index must not see one term twice at one position. Remembers compounds. */
+static bool repeats_joined(struct analyzer *a, const struct token *t,
+                           const struct aterm *at)
+{
+    if (t->kind == TOKEN_COMPOUND || t->kind == TOKEN_UNIT) {
+        memcpy(a->joined, at->term, at->len);
+        a->joined_len = at->len;
+        a->joined_pos = t->pos;
+        return false;
+    }
+    return (t->flags & TOKEN_F_PART) && t->pos == a->joined_pos &&
+           at->len == a->joined_len &&
+           memcmp(at->term, a->joined, at->len) == 0;
+}
+
 int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
                  const char *text, size_t len, analyzer_fn fn, void *ctx)
 {
@@ -173,6 +193,7 @@ int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
 
     if (len > UINT32_MAX)
         return GALEN_ETOOBIG;
+    a->joined_len = 0;
     tokenizer_init(&tk, text, len);
     while (tokenizer_next(&tk, &t)) {
         struct aterm at;
@@ -180,7 +201,7 @@ int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
 
         if (rc != GALEN_OK)
             return rc;
-        if (at.len == 0)
+        if (at.len == 0 || repeats_joined(a, &t, &at))
             continue;
         at.pos = t.pos;
         at.start = t.start;
