@@ -160,7 +160,7 @@ static int make_term(struct analyzer *a, const struct analyzer_opts *o,
 
         if (rc != GALEN_OK)
             return rc;
-        if (slen > 0) {
+        if (slen <= ANALYZER_TERM_MAX) { /* always so for Porter2 */
             at->term = st;
             at->len = slen;
         }

@@ -9,6 +9,7 @@
 #include "stem.h"
 
 #include <libstemmer.h>
+#include <limits.h>
 #include <string.h>
 
 #include <galen/error.h>
@@ -83,12 +84,18 @@ static int run_stemmer(struct stem *s, const char *word, size_t len,
     const sb_symbol *r;
     int n;
 
+    *out = word; /* what a word too long for libstemmer's int stays */
+    *out_len = len;
+    if (len > INT_MAX)
+        return GALEN_OK;
     r = sb_stemmer_stem(s->sb, (const sb_symbol *)word, (int)len);
     if (!r)
         return GALEN_ENOMEM;
     n = sb_stemmer_length(s->sb);
-    *out = (const char *)r;
-    *out_len = n > 0 ? (size_t)n : 0;
+    if (n > 0) {
+        *out = (const char *)r;
+        *out_len = (size_t)n;
+    }
     return GALEN_OK;
 }
 
@@ -113,7 +120,7 @@ int stem_word(struct stem *s, const char *word, size_t len, const char **out,
     rc = run_stemmer(s, word, len, &r, &rlen);
     if (rc != GALEN_OK)
         return rc;
-    if (rlen == 0 || rlen > CACHE_KEY) {
+    if (rlen > CACHE_KEY) {
         c->klen = 0; /* never cache a stem that would not fit */
         *out = r;
         *out_len = rlen;
