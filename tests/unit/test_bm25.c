@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* test_bm25.c: BM25F scores against the textbook formula, the idf clamp,
  * and that bounds from impacts dominate every score they describe. */
-#include <cmocka.h>
-#include <math.h>
+/* cmocka.h needs the three headers before it. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <math.h>
 #include <stdint.h>
 
 #include "bm25.h"

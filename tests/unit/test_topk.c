@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* test_topk.c: the bounded heap against a full sort of everything offered,
  * with many ties, for several k; the threshold; and allocation failure. */
-#include <cmocka.h>
+/* cmocka.h needs the three headers before it. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
 #include <stdint.h>
 #include <stdlib.h>
 
