@@ -238,12 +238,15 @@ static double block_ub(struct search *s, struct scorer *sc)
  * list holds nothing at or after target. */
 static bool shallow(struct postings_cursor *c, uint32_t target)
 {
+    uint32_t last;
+
     if (c->doc == POSTINGS_END)
         return false;
     if (target < c->doc)
         target = c->doc;
     postings_shallow_geq(c, target);
-    return postings_block_last(c) >= target;
+    last = postings_block_last(c);
+    return last != POSTINGS_END && last >= target;
 }
 
 static void advance(struct postings_cursor *c, uint32_t target)
