@@ -39,7 +39,10 @@ static void usage(FILE *f)
             "      --b F=B          BM25F b of field F for this query, 0..1\n"
             "      --exhaustive     score every posting (for testing)\n"
             "      --no-snippets    do not build snippets\n"
-            "  -h, --help           this help\n",
+            "  -h, --help           this help\n"
+            "\n"
+            "Options come before the query; put -- before a query that "
+            "starts\nwith -.\n",
             CLI_DEFAULT_DATA, GALEN_K_MAX);
 }
 
@@ -237,7 +240,7 @@ int cmd_search(int argc, char **argv)
     galen_search_opts_init(&s.o);
     optind = 1;
     while (rc == 0 &&
-           (c = getopt_long(argc, argv, "d:k:h", long_opts, NULL)) != -1)
+           (c = getopt_long(argc, argv, "+d:k:h", long_opts, NULL)) != -1)
         rc = one_opt(c, &s);
     if (rc == 1) {
         usage(stdout);

@@ -307,9 +307,7 @@ static int open_writer(const char *data_dir, struct builder *b,
                                "the index has no \"body\" field");
     rc = index_writer_open(dir, &conf, &b->w);
     if (rc != GALEN_OK)
-        return galen_set_error(rc, -1, "%s: %s", dir,
-                               *index_errmsg(NULL) ? index_errmsg(NULL)
-                                                   : galen_strerror(rc));
+        return galen_set_error(rc, -1, "%s: %s", dir, galen_strerror(rc));
     return GALEN_OK;
 }
 

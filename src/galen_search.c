@@ -172,9 +172,10 @@ int galen_index_open(const char *data_dir, struct galen_index **out)
         return GALEN_ENOMEM;
     rc = index_open(path, &gi->idx);
     if (rc != GALEN_OK) {
-        galen_set_error(rc, -1, "%s: %s", path,
-                        *index_errmsg(NULL) ? index_errmsg(NULL)
-                                            : galen_strerror(rc));
+        if (*index_errmsg(NULL))
+            galen_set_error(rc, -1, "%s", index_errmsg(NULL));
+        else
+            galen_set_error(rc, -1, "%s: %s", path, galen_strerror(rc));
         galen_free(gi);
         return rc;
     }

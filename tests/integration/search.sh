@@ -49,9 +49,13 @@ expect "field" 0 "$GALEN" search -d "$D" title:cramps
 contains "field hit" "$out" "cramp-1"
 lacks "field only title" "$out" "dvt-1"
 
-expect "exclude" 0 "$GALEN" search -d "$D" fever -flu
+expect "exclude" 0 "$GALEN" search -d "$D" fever -influenza
 contains "exclude keeps cold" "$out" "cold-1"
 lacks "exclude drops flu" "$out" "flu-1"
+
+expect "leading minus" 0 "$GALEN" search -d "$D" -- -influenza fever
+contains "leading minus keeps cold" "$out" "cold-1"
+lacks "leading minus drops flu" "$out" "flu-1"
 
 expect "numeric id" 0 "$GALEN" search -d "$D" numeric decimal
 contains "numeric id" "$out" "1. 42 "
