@@ -126,6 +126,9 @@ static int on_term(void *ctx, const struct aterm *t)
     if (q->natoms == p->run_start)
         p->first_pos = t->pos;
     at = &q->atom[q->natoms];
+    if (q->natoms > p->run_start && at[-1].relpos == t->pos - p->first_pos)
+        at[-1].joined = true;
+    at->joined = false;
     at->off = (uint32_t)q->terms.len;
     at->term.len = t->len;
     at->term.p = NULL;
@@ -176,6 +179,7 @@ static void variant_clauses(struct parser *p, uint8_t occur, bool quoted,
     }
     for (i = 0; i < n; i++) {
         p->q->atom[first + i].relpos = 0;
+        p->q->atom[first + i].joined = false;
         add_clause(p, occur, false, mask, first + i, 1, at);
     }
 }

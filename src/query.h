@@ -42,6 +42,9 @@ struct query_atom {
     struct str term; /* analysed term; borrowed from the query */
     uint32_t relpos; /* token position relative to the clause's first term */
     uint32_t off;    /* internal: offset of term in the query's storage */
+    bool joined;     /* a joined token ("covid19" of "covid-19") whose parts
+                        follow at the same position: phrases match the
+                        parts, scoring uses both */
 };
 
 /* One analysed clause. When fields use different analyzer options, one

@@ -51,8 +51,7 @@ struct matcher {
     bool absent;       /* a term of it is not in this segment */
     bool valid;        /* doc holds an answer */
     uint32_t doc;      /* first match >= the last target asked for */
-    uint32_t first, n; /* its cursors: s->mcur[first .. first + n) */
-    const struct query_atom *atom; /* for relative positions */
+    uint32_t first, n; /* its words: s->matom, s->mcur[first .. first + n) */
 };
 
 /* A written required or excluded clause: matched by any of its variants. */
@@ -91,9 +90,10 @@ struct search {
     uint32_t len_doc; /* document whose field lengths are cached */
     uint32_t len[INDEX_MAX_FIELDS];
     /* storage */
-    struct postings_cursor *scur; /* MAX_TERMS scoring cursors */
-    struct postings_cursor *mcur; /* MAX_TERMS matcher cursors */
-    uint32_t *pos[MAX_TERMS];     /* positions of each matcher cursor */
+    struct postings_cursor *scur;              /* MAX_TERMS scoring cursors */
+    struct postings_cursor *mcur;              /* MAX_TERMS matcher cursors */
+    const struct query_atom *matom[MAX_TERMS]; /* their words */
+    uint32_t *pos[MAX_TERMS]; /* positions of each matcher cursor */
     uint32_t pos_cap[MAX_TERMS];
     struct term_info *ti; /* [segment][atom] */
     bool *found;
@@ -301,10 +301,10 @@ static bool phrase_in_field(struct search *s, const struct matcher *m,
             return false;
     }
     for (k = 0; k < n[0]; k++) {
-        uint32_t base = s->pos[m->first][k] - m->atom[0].relpos;
+        uint32_t base = s->pos[m->first][k] - s->matom[m->first]->relpos;
 
         for (i = 1; i < m->n; i++) {
-            uint32_t want = base + m->atom[i].relpos;
+            uint32_t want = base + s->matom[m->first + i]->relpos;
             const uint32_t *p = s->pos[m->first + i];
 
             while (at[i] < n[i] && p[at[i]] < want)
@@ -831,35 +831,42 @@ static void setup_scorers(struct search *s, const struct query *q, size_t g)
     }
 }
 
+/* Adds the matcher of clause variant cl to grp. A phrase matches the
+ * parts of joined tokens, which cover the same positions. */
 static void add_matcher(struct search *s, const struct query *q,
                         const struct query_clause *cl, size_t g,
                         struct group *grp)
 {
-    struct matcher *m = &s->mt[s->nmt++];
+    struct matcher *m = &s->mt[s->nmt];
     uint64_t cost = UINT64_MAX;
     uint32_t i;
 
+    m->first = s->nmt == 0 ? 0 : m[-1].first + m[-1].n;
+    m->n = 0;
     m->mask = cl->mask;
-    m->is_phrase = cl->is_phrase;
     m->absent = false;
     m->valid = false;
     m->doc = 0;
-    m->first = (uint32_t)(m - s->mt) == 0 ? 0 : m[-1].first + m[-1].n;
-    m->n = cl->n;
-    m->atom = &q->atom[cl->first];
     for (i = 0; i < cl->n; i++) {
+        const struct query_atom *at = &q->atom[cl->first + i];
         size_t k = g * q->natoms + cl->first + i;
 
-        if (!s->found[k]) {
-            m->absent = true;
+        if (cl->is_phrase && at->joined)
             continue;
+        s->matom[m->first + m->n] = at;
+        if (s->found[k]) {
+            postings_cursor_init(&s->mcur[m->first + m->n], s->seg, &s->ti[k]);
+            cost = MIN(cost, (uint64_t)s->ti[k].df);
+        } else {
+            m->absent = true;
         }
-        postings_cursor_init(&s->mcur[m->first + i], s->seg, &s->ti[k]);
-        cost = MIN(cost, (uint64_t)s->ti[k].df);
+        m->n++;
     }
+    m->is_phrase = m->n > 1;
     if (!m->absent)
         grp->cost = MIN(grp->cost, cost);
     grp->n++;
+    s->nmt++;
 }
 
 static void swap_groups(struct group *a, struct group *b)

@@ -2,8 +2,9 @@
 /* snippet.c: passage selection in three steps: collect matches (query-term
  * tokens, in text order), slide a window over them to find the densest
  * cluster, then widen the cluster to a passage whose ends fall on sentence
- * or word boundaries. Matches never overlap (tokens do not), so one forward
- * pass maps them to offsets in the cleaned output. */
+ * or word boundaries. Matches start in text order, so one forward pass maps
+ * them to offsets in the cleaned output; a match that overlaps an earlier
+ * one (a part of a joined token such as covid-19) is folded into it. */
 #include "snippet.h"
 
 #include <string.h>
@@ -260,7 +261,8 @@ static void emit(const struct snippet *s, int *rc, struct buf *out, size_t base,
         const struct snippet_match *m = &s->match[k];
         size_t from;
 
-        if (m->start < start || m->end > end)
+        /* A joined token's parts overlap it: the first mark wins. */
+        if (m->start < start || m->end > end || m->start < prev)
             continue;
         clean_put(rc, &c, t + prev, m->start - prev);
         clean_flush(rc, &c);

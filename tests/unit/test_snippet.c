@@ -200,6 +200,16 @@ static void test_snippet_merges_adjacent_marks(void **state)
     assert_mark(fx, 0, "heart attack");
 }
 
+static void test_snippet_joined_tokens_mark_once(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const w[] = {"covid19", "covid", "19"};
+
+    cut(fx, "Vaccines against covid-19 are safe.", w, 3);
+    assert_int_equal(fx->nspans, 1);
+    assert_mark(fx, 0, "covid-19");
+}
+
 static void test_snippet_clean_replaces_invalid_utf8(void **state)
 {
     struct buf b;
@@ -240,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_snippet_cuts_at_word_boundaries),
         cmocka_unit_test(test_snippet_without_matches_gives_opening),
         cmocka_unit_test(test_snippet_merges_adjacent_marks),
+        cmocka_unit_test(test_snippet_joined_tokens_mark_once),
         cmocka_unit_test(test_snippet_clean_replaces_invalid_utf8),
         cmocka_unit_test(test_snippet_oom),
     };
