@@ -16,7 +16,8 @@ struct part {
     size_t start, end;
     uint8_t kind;
     uint8_t flags;
-    bool split; /* a number whose following letters are a separate token */
+    bool split;  /* a number whose following letters are a separate token */
+    bool suffix; /* those letters, as the next part of a compound */
 };
 
 /* Units, folded and sorted by byte value (token_is_unit binary-searches).
@@ -130,28 +131,49 @@ static bool word_char(const struct tokenizer *tk, size_t i)
     return k == UTF8_LETTER || k == UTF8_DIGIT || k == UTF8_MARK;
 }
 
-/* Length of the possessive "'s" at i (apostrophe, s, then no word
- * character), or 0. */
-static size_t possessive_len(const struct tokenizer *tk, size_t i)
+static bool prefix_ci(const struct tokenizer *tk, size_t i, const char *pre)
 {
-    size_t n;
+    size_t n = strlen(pre), k;
+
+    if (tk->len - i < n)
+        return false;
+    for (k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)tk->s[i + k];
+
+        if ((is_alpha(c) ? (c | 0x20) : c) != (unsigned char)pre[k])
+            return false;
+    }
+    return true;
+}
+
+/* Length of the clitic at i: an apostrophe, then s, ll, re, ve, d or m,
+ * then no word character ("Parkinson's", "we'll", "I'm"); else 0. The
+ * clitic is dropped, so "we'll" is "we", not "well". */
+static size_t clitic_len(const struct tokenizer *tk, size_t i)
+{
+    static const char *const clitics[] = {"s", "ll", "re", "ve", "d", "m"};
+    size_t n, k;
 
     if (i >= tk->len || class_at(tk, i, &n) != UTF8_APOS)
         return 0;
-    if ((byte_at(tk, i + n) | 0x20) != 's' || word_char(tk, i + n + 1))
-        return 0;
-    return n + 1;
+    for (k = 0; k < ARRAY_SIZE(clitics); k++) {
+        size_t c = strlen(clitics[k]);
+
+        if (prefix_ci(tk, i + n, clitics[k]) && !word_char(tk, i + n + c))
+            return n + c;
+    }
+    return 0;
 }
 
 /* An apostrophe of n bytes at i joins the run if a letter follows and it
- * is not a possessive: O'Brien, don't. */
+ * does not start a clitic: O'Brien, don't. */
 static bool apos_joins(const struct tokenizer *tk, size_t i, size_t n)
 {
     size_t m;
 
     if (i + n >= tk->len || class_at(tk, i + n, &m) != UTF8_LETTER)
         return false;
-    return possessive_len(tk, i) == 0;
+    return clitic_len(tk, i) == 0;
 }
 
 /* Scans a run of letters, digits, marks and joining apostrophes from i.
@@ -226,10 +248,9 @@ static bool run_is_unit(const struct tokenizer *tk, size_t i, size_t end)
 }
 
 /* A part that starts with an ASCII digit, or '.' then a digit (".5").
- * Digits followed by a unit split ("5mg" -> 5, mg) unless in_compound;
+ * Digits followed by a unit split ("5mg" -> 5, mg);
  * plain digits followed by other letters stay one token ("5q31"). */
-static void scan_numeric(const struct tokenizer *tk, size_t i, bool in_compound,
-                         struct part *p)
+static void scan_numeric(const struct tokenizer *tk, size_t i, struct part *p)
 {
     bool plain = tk->s[i] != '.';
     size_t e = scan_number(tk, plain ? i : i + 1, &plain);
@@ -241,12 +262,13 @@ static void scan_numeric(const struct tokenizer *tk, size_t i, bool in_compound,
     p->kind = TOKEN_NUM;
     p->flags = TOKEN_F_ASCII | TOKEN_F_DIGITS;
     p->split = false;
+    p->suffix = false;
     if (!word_char(tk, e))
         return;
     re = scan_run(tk, e, &run);
     if (re == e)
         return; /* a mark or apostrophe, not a word */
-    if ((!in_compound && run_is_unit(tk, e, re)) || !plain) {
+    if (run_is_unit(tk, e, re) || !plain) {
         p->split = true;
         return;
     }
@@ -255,18 +277,18 @@ static void scan_numeric(const struct tokenizer *tk, size_t i, bool in_compound,
     p->flags = (uint8_t)(run.flags | TOKEN_F_DIGITS);
 }
 
-static void scan_part(const struct tokenizer *tk, size_t i, bool in_compound,
-                      struct part *p)
+static void scan_part(const struct tokenizer *tk, size_t i, struct part *p)
 {
     unsigned char c = (unsigned char)tk->s[i];
 
     if (is_digit(c) || c == '.') {
-        scan_numeric(tk, i, in_compound, p);
+        scan_numeric(tk, i, p);
         return;
     }
     p->start = i;
     p->end = scan_run(tk, i, p);
     p->split = false;
+    p->suffix = false;
 }
 
 static void push(struct tokenizer *tk, size_t start, size_t end, size_t tstart,
@@ -310,21 +332,6 @@ static size_t skip_separators(const struct tokenizer *tk, size_t i)
         i += n;
     }
     return i;
-}
-
-static bool prefix_ci(const struct tokenizer *tk, size_t i, const char *pre)
-{
-    size_t n = strlen(pre), k;
-
-    if (tk->len - i < n)
-        return false;
-    for (k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)tk->s[i + k];
-
-        if ((is_alpha(c) ? (c | 0x20) : c) != (unsigned char)pre[k])
-            return false;
-    }
-    return true;
 }
 
 static bool host_char(unsigned char c)
@@ -436,24 +443,25 @@ static size_t joining_hyphen(const struct tokenizer *tk, size_t i)
 
 /* Queues parts[0..n) as one chunk: the joined token (kind, with span from
  * the first part to the last) at the first part's position, then each part
- * at consecutive positions. A chain of numbers ("10-20") is a range and
- * gets no joined token. */
+ * at consecutive positions. A chain of numbers ("10-20", "10-20mg") is a
+ * range and gets no joined token. */
 static void push_chunk(struct tokenizer *tk, const struct part *parts, size_t n,
                        uint8_t kind)
 {
     uint32_t pos = tk->pos;
-    size_t span = parts[n - 1].end - parts[0].start, sum = 0, k;
+    size_t span = parts[n - 1].end - parts[0].start, sum = 0, joins = 0, k;
     uint8_t flags = TOKEN_F_ASCII, extra = 0;
     bool all_num = true;
 
     for (k = 0; k < n; k++) {
-        all_num &= parts[k].kind == TOKEN_NUM;
+        all_num &= parts[k].kind == TOKEN_NUM || parts[k].suffix;
+        joins += k > 0 && !parts[k].suffix;
         flags |= parts[k].flags & TOKEN_F_DIGITS;
         if (!(parts[k].flags & TOKEN_F_ASCII))
             flags &= (uint8_t)~TOKEN_F_ASCII;
         sum += parts[k].end - parts[k].start;
     }
-    if (span != sum + n - 1)
+    if (span != sum + joins)
         flags &= (uint8_t)~TOKEN_F_ASCII; /* a non-ASCII hyphen */
     if (n > 1 && !all_num) {
         push(tk, parts[0].start, parts[n - 1].end, parts[0].start,
@@ -465,16 +473,26 @@ static void push_chunk(struct tokenizer *tk, const struct part *parts, size_t n,
     tk->pos = pos + (uint32_t)n;
 }
 
-/* Collects hyphenated parts after parts[0]; returns the part count. */
+/* Collects hyphenated parts after parts[0]; returns the part count. A
+ * number split from its unit ("19mg") continues the chain with the unit
+ * as the next part, so each part reads the same as it would alone. */
 static size_t collect_hyphens(const struct tokenizer *tk, struct part *parts)
 {
-    size_t n = 1, h;
+    size_t n = 1;
 
-    while (n < TOKEN_MAX_PARTS && !parts[n - 1].split) {
-        h = joining_hyphen(tk, parts[n - 1].end);
-        if (h == 0)
-            break;
-        scan_part(tk, parts[n - 1].end + h, true, &parts[n]);
+    while (n < TOKEN_MAX_PARTS) {
+        const struct part *prev = &parts[n - 1];
+        size_t at = prev->end;
+
+        if (!prev->split) {
+            size_t h = joining_hyphen(tk, prev->end);
+
+            if (h == 0)
+                break;
+            at += h;
+        }
+        scan_part(tk, at, &parts[n]);
+        parts[n].suffix = prev->split;
         n++;
     }
     return n;
@@ -496,6 +514,7 @@ static size_t collect_units(const struct tokenizer *tk, struct part *parts)
         parts[n].start = s;
         parts[n].end = scan_run(tk, s, &parts[n]);
         parts[n].split = false;
+        parts[n].suffix = false;
         if (parts[n].end == s || !run_is_unit(tk, s, parts[n].end))
             break;
         n++;
@@ -547,7 +566,7 @@ static void scan_chunk(struct tokenizer *tk, size_t i)
     struct part parts[TOKEN_MAX_PARTS];
     size_t n, end;
 
-    scan_part(tk, i, false, &parts[0]);
+    scan_part(tk, i, &parts[0]);
     if (parts[0].split) {
         push_part(tk, &parts[0], tk->pos++, 0);
         tk->off = parts[0].end;
@@ -568,7 +587,7 @@ static void scan_chunk(struct tokenizer *tk, size_t i)
         push_chunk(tk, parts, n, TOKEN_UNIT);
     }
     end = parts[n - 1].end;
-    tk->off = end + possessive_len(tk, end);
+    tk->off = end + clitic_len(tk, end);
 }
 
 bool tokenizer_next(struct tokenizer *tk, struct token *out)

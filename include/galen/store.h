@@ -109,6 +109,7 @@ struct store_index_stats {
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
+    char errmsg[200]; /* why the run failed, when it did */
 };
 
 /* Brings the search index in index_dir up to date with st: documents

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_qanalyze.c: question analysis on arbitrary bytes, once alone and once
+ * as a follow-up of itself; every sub-question span must lie in the text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "mem.h"
+#include "qanalyze.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *prev = galen_strndup((const char *)data, size);
+    struct qanalyze_ctx c = {NULL, NULL, prev};
+    struct qanalysis *qa = NULL;
+    size_t k;
+
+    if (!prev)
+        return 0;
+    if (qanalyze(&c, (const char *)data, size, &qa) == 0) {
+        for (k = 0; k < qa->nsubs; k++) {
+            if (qa->subs[k].end > strlen(qa->text))
+                abort();
+        }
+        qanalysis_free(qa);
+    }
+    galen_free(prev);
+    return 0;
+}

@@ -1,0 +1,1484 @@
+/* SPDX-License-Identifier: MIT */
+/* answer_compose.c: from retrieved documents to a laid-out answer. Every
+ * eligible sentence of the top documents is scored on the question's focus,
+ * on how much of the question it covers, on cue words for the question
+ * type, on its section heading and on its document's retrieval score; then
+ * the lead, the blocks and the key points are picked by maximal marginal
+ * relevance so that near-duplicates drop out. Weights, thresholds and the
+ * order of every choice are documented in docs/answer.md. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "analyzer.h"
+#include "answer.h"
+#include "answer_text.h"
+#include "mem.h"
+#include "redflag.h"
+#include "sentence.h"
+
+enum {
+    SENT_MIN_BYTES = 25,
+    SENT_MAX_BYTES = 600,
+    SENT_MIN_WORDS = 4,
+    STEMS_MAX = 96,     /* distinct terms kept per sentence */
+    QTERMS_MAX = 128,   /* query terms */
+    FOCUS_SETS_MAX = 8, /* the focus and its expansions */
+    CANDS_MAX = 2048    /* candidate sentences */
+};
+
+/* Score weights (sum 1) and the near-duplicate threshold. */
+#define W_FOCUS     0.30
+#define W_REL       0.25
+#define W_CUE       0.20
+#define W_HEADING   0.10
+#define W_DOC       0.15
+#define MMR_LAMBDA  0.3
+#define DUP_SIM     0.5
+#define FLOOR_RATIO 0.55
+
+struct qterm_h {
+    uint32_t h;
+    double w;
+};
+
+struct focus_set {
+    uint32_t h[16];
+    size_t n;
+    double weight;
+};
+
+/* The question, analysed into weighted term hashes. */
+struct qmodel {
+    struct qterm_h t[QTERMS_MAX];
+    size_t nt;
+    double total; /* sum of weights */
+    struct focus_set focus[FOCUS_SETS_MAX];
+    size_t nfocus;
+    enum qtype primary;
+    unsigned mask;
+};
+
+struct csent {
+    size_t cand;       /* index into in->cands */
+    size_t section;    /* section index */
+    size_t start, end; /* in the section text */
+    size_t stem_off;   /* its sorted distinct term hashes: pool + stem_off */
+    size_t nstems;
+    double score, focus, rel, cue;
+    enum qtype facet;
+    enum answer_block_kind block;
+    bool is_dose;
+    bool keypoint_section;
+    bool used;
+};
+
+struct compose {
+    struct answer_compose_in *in;
+    struct qmodel q;
+    struct csent *s;
+    size_t ns, cap;
+    uint32_t *pool; /* stems of all sentences */
+    size_t npool, pool_cap;
+    size_t nscan;     /* candidates scanned: the first nscan */
+    double *doc_cov;  /* per candidate: best sentence coverage */
+    size_t *per_doc;  /* per candidate: sentences chosen */
+    double *doc_best; /* per candidate: best sentence score */
+};
+
+static uint32_t hash_term(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static bool has_hash(const uint32_t *v, size_t n, uint32_t h)
+{
+    return n > 0 && bsearch(&h, v, n, sizeof *v, cmp_u32) != NULL;
+}
+
+/* ---- the question model ------------------------------------------------- */
+
+struct qcollect {
+    struct qmodel *q;
+    const char *text;
+    double weight;
+    struct focus_set *set; /* when collecting a focus set */
+    struct answer_compose_in *in;
+};
+
+static void add_qterm(struct qmodel *q, uint32_t h, double w)
+{
+    size_t k;
+
+    for (k = 0; k < q->nt; k++) {
+        if (q->t[k].h == h) {
+            if (w > q->t[k].w) {
+                q->total += w - q->t[k].w;
+                q->t[k].w = w;
+            }
+            return;
+        }
+    }
+    if (q->nt < QTERMS_MAX) {
+        q->t[q->nt].h = h;
+        q->t[q->nt].w = w;
+        q->nt++;
+        q->total += w;
+    }
+}
+
+static int on_qterm(void *ctx, const struct aterm *t)
+{
+    struct qcollect *c = ctx;
+    uint32_t h = hash_term(t->term, t->len);
+    double idf = 1.0;
+
+    if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start))
+        return 0;
+    if (c->set) {
+        if (c->set->n < ARRAY_SIZE(c->set->h))
+            c->set->h[c->set->n++] = h;
+        return 0;
+    }
+    if (c->in->idf)
+        idf = c->in->idf(c->in->idf_ctx, t->term, t->len);
+    add_qterm(c->q, h, c->weight * idf);
+    return 0;
+}
+
+static const struct analyzer_opts index_opts = {true, true};
+
+static int collect_terms(struct answer_compose_in *in, struct qmodel *q,
+                         const char *text, double weight, struct focus_set *set)
+{
+    struct qcollect c = {q, text, weight, set, in};
+
+    if (!text || !*text)
+        return GALEN_OK;
+    return analyzer_run(in->analyzer, &index_opts, text, strlen(text), on_qterm,
+                        &c);
+}
+
+static int add_focus_set(struct answer_compose_in *in, struct qmodel *q,
+                         const char *text, double weight)
+{
+    struct focus_set *set;
+    int rc;
+
+    if (q->nfocus >= FOCUS_SETS_MAX || !text)
+        return GALEN_OK;
+    set = &q->focus[q->nfocus];
+    memset(set, 0, sizeof *set);
+    set->weight = weight;
+    rc = collect_terms(in, q, text, 0, set);
+    if (rc == GALEN_OK && set->n > 0)
+        q->nfocus++;
+    return rc;
+}
+
+static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
+{
+    const struct qanalysis *qa = in->qa;
+    size_t k;
+    int rc;
+
+    memset(q, 0, sizeof *q);
+    q->primary = qa->qtype.type;
+    q->mask = qa->qtype.mask;
+    rc = add_focus_set(in, q, qa->focus, 1.0);
+    for (k = 0; rc == GALEN_OK && k < qa->nterms; k++) {
+        if (qa->terms[k].origin != QTERM_SPELLING)
+            rc = add_focus_set(in, q, qa->terms[k].text, qa->terms[k].weight);
+    }
+    if (rc == GALEN_OK)
+        rc = collect_terms(in, q, qa->focus, 2.0, NULL);
+    if (rc == GALEN_OK)
+        rc = collect_terms(in, q, qa->is_follow_up ? qa->qualifiers : qa->text,
+                           1.0, NULL);
+    for (k = 0; rc == GALEN_OK && k < qa->nterms; k++)
+        rc = collect_terms(in, q, qa->terms[k].text, qa->terms[k].weight, NULL);
+    return rc;
+}
+
+/* ---- sentence features ------------------------------------------------- */
+
+static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
+{
+    double got = 0;
+    size_t k;
+
+    if (q->total <= 0)
+        return 0;
+    for (k = 0; k < q->nt; k++) {
+        if (has_hash(st, n, q->t[k].h))
+            got += q->t[k].w;
+    }
+    return got / q->total;
+}
+
+static double focus_cov(const struct qmodel *q, const uint32_t *st, size_t n)
+{
+    double best = 0;
+    size_t f, k;
+
+    for (f = 0; f < q->nfocus; f++) {
+        size_t hit = 0;
+        double v;
+
+        for (k = 0; k < q->focus[f].n; k++)
+            hit += has_hash(st, n, q->focus[f].h[k]);
+        v = q->focus[f].weight * (double)hit / (double)q->focus[f].n;
+        best = MAX(best, v);
+    }
+    return best;
+}
+
+/* Types a sentence's facet is chosen from, in tie-break order. */
+static const enum qtype layout_types[] = {
+    QTYPE_CAUSES,       QTYPE_SYMPTOMS,   QTYPE_DIAGNOSIS,
+    QTYPE_TREATMENT,    QTYPE_PREVENTION, QTYPE_WHEN_TO_SEE_DOCTOR,
+    QTYPE_RISK_FACTORS, QTYPE_PROGNOSIS,  QTYPE_DOSAGE,
+    QTYPE_SIDE_EFFECTS, QTYPE_DEFINITION, QTYPE_COMPARISON};
+
+/* Picks the facet: the section heading's type when it has one, else the
+ * type whose cue words the sentence has most of (the question's own type
+ * winning ties); sets *cue to the cue score for what the question asks. */
+static enum qtype choose_facet(const struct qmodel *q, enum qtype heading,
+                               const char *s, size_t len, double *cue)
+{
+    enum qtype best = q->primary;
+    double best_v = -1, asked = 0;
+    size_t k;
+
+    if (q->primary != QTYPE_OTHER) {
+        best_v = qtype_sentence_score(q->primary, s, len);
+        asked = best_v;
+    }
+    for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
+        enum qtype t = layout_types[k];
+        double v;
+
+        if (t == q->primary)
+            continue;
+        v = qtype_sentence_score(t, s, len);
+        if (q->mask & (1u << t))
+            asked = MAX(asked, 0.8 * v);
+        if (v > best_v) {
+            best_v = v;
+            best = t;
+        }
+    }
+    *cue = q->primary == QTYPE_OTHER ? MAX(asked, 0.5) : asked;
+    if (heading != QTYPE_OTHER && heading != QTYPE_COMPARISON)
+        return heading;
+    return best_v > 0
+               ? best
+               : (q->primary == QTYPE_OTHER ? QTYPE_DEFINITION : q->primary);
+}
+
+/* Sentences opening with a word that points back ("This", "They") read
+ * badly out of context; they score a little lower. */
+static bool is_anaphoric(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "this",    "these", "they", "it", "its", "those", "such",
+        "however", "also",  "both", "he", "she", "that"};
+    size_t e = 0, b = answer_text_word(s, len, 0, &e), k;
+
+    for (k = 0; b < len && k < ARRAY_SIZE(words); k++) {
+        if (answer_text_ieq(s + b, e - b, words[k]))
+            return true;
+    }
+    return false;
+}
+
+static bool eligible_text(const char *s, size_t len, unsigned flags)
+{
+    if (flags & (SENTENCE_HEADING | SENTENCE_LEADIN))
+        return false;
+    if (len < SENT_MIN_BYTES || len > SENT_MAX_BYTES || s[len - 1] == '?')
+        return false;
+    return answer_text_word_count(s, len) >= SENT_MIN_WORDS;
+}
+
+bool answer_is_dose(const char *s, size_t len)
+{
+    static const char *const units[] = {
+        "mg",    "g",    "mcg", "ug",         "μg",    "ml",        "iu",
+        "units", "mmol", "meq", "milligrams", "grams", "micrograms"};
+    size_t i = 0, e = 0, k;
+    bool prev_num = false;
+
+    for (;;) {
+        bool num;
+
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            return false;
+        num = s[i] >= '0' && s[i] <= '9';
+        for (k = 0; k < ARRAY_SIZE(units); k++) {
+            size_t n = strlen(units[k]);
+            /* "10 mg" or "10mg" */
+            if ((prev_num && answer_text_ieq(s + i, e - i, units[k])) ||
+                (num && e - i > n && answer_text_ieq(s + e - n, n, units[k]) &&
+                 s[e - n - 1] >= '0' && s[e - n - 1] <= '9'))
+                return true;
+        }
+        prev_num = num;
+        i = e;
+    }
+}
+
+int answer_evidence_rank(int evidence)
+{
+    return evidence == DOC_EVIDENCE_NONE ? DOC_EVIDENCE_COUNT : evidence;
+}
+
+static enum answer_block_kind block_of(const struct doc *d)
+{
+    if (d->kind == DOC_KIND_GUIDELINE)
+        return ANSWER_BLOCK_GUIDELINES;
+    if (d->kind == DOC_KIND_RESEARCH)
+        return ANSWER_BLOCK_RESEARCH;
+    return ANSWER_BLOCK_PATIENTS;
+}
+
+/* True for a patient's own question with a specialist's reply: it feeds
+ * "Similar Q&A", not the answer's evidence. */
+static bool is_patient_qa(const struct doc *d)
+{
+    return d->kind == DOC_KIND_QA && (d->replied || d->age_band);
+}
+
+static bool doc_allowed(const struct answer_compose_in *in, const struct doc *d)
+{
+    if (!d || !d->has_answer || d->status == DOC_STATUS_REJECTED ||
+        is_patient_qa(d))
+        return false;
+    if (in->kinds && !(in->kinds & (1u << d->kind)))
+        return false;
+    if (in->min_evidence != DOC_EVIDENCE_NONE &&
+        answer_evidence_rank((int)d->evidence) >
+            answer_evidence_rank(in->min_evidence))
+        return false;
+    return true;
+}
+
+static bool skip_section(const char *heading)
+{
+    static const char *const skip[] = {"table of contents", "contents",
+                                       "references", "sources", "question"};
+    size_t k;
+
+    for (k = 0; heading && k < ARRAY_SIZE(skip); k++) {
+        if (answer_text_ieq(heading, strlen(heading), skip[k]))
+            return true;
+    }
+    return false;
+}
+
+/* ---- scanning documents into candidate sentences ------------------------ */
+
+struct sec_terms {
+    struct compose *c;
+    uint32_t *h; /* term hash per token */
+    size_t *at;  /* its start offset */
+    size_t n, cap;
+    int rc;
+};
+
+static int on_sec_term(void *ctx, const struct aterm *t)
+{
+    struct sec_terms *st = ctx;
+
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 256;
+        uint32_t *h = galen_realloc(st->h, ncap * sizeof *h);
+        size_t *at;
+
+        if (!h)
+            return GALEN_ENOMEM;
+        st->h = h;
+        at = galen_realloc(st->at, ncap * sizeof *at);
+        if (!at)
+            return GALEN_ENOMEM;
+        st->at = at;
+        st->cap = ncap;
+    }
+    st->h[st->n] = hash_term(t->term, t->len);
+    st->at[st->n] = t->start;
+    st->n++;
+    return 0;
+}
+
+static int pool_reserve(struct compose *c, size_t n)
+{
+    uint32_t *p;
+    size_t ncap;
+
+    if (c->npool + n <= c->pool_cap)
+        return GALEN_OK;
+    ncap = c->pool_cap ? c->pool_cap : 4096;
+    while (ncap < c->npool + n)
+        ncap *= 2;
+    p = galen_realloc(c->pool, ncap * sizeof *p);
+    if (!p)
+        return GALEN_ENOMEM;
+    c->pool = p;
+    c->pool_cap = ncap;
+    return GALEN_OK;
+}
+
+/* Copies the sorted distinct hashes of tokens in [b, e) to the end of the
+ * pool without claiming them (consider() claims them if it keeps the
+ * sentence) and sets *n to their count. */
+static int sentence_stems(struct compose *c, const struct sec_terms *st,
+                          size_t *tok, size_t b, size_t e, size_t *n)
+{
+    uint32_t tmp[STEMS_MAX];
+    size_t m = 0, k, u = 0;
+    int rc;
+
+    while (*tok < st->n && st->at[*tok] < b)
+        (*tok)++;
+    for (k = *tok; k < st->n && st->at[k] < e && m < STEMS_MAX; k++)
+        tmp[m++] = st->h[k];
+    qsort(tmp, m, sizeof *tmp, cmp_u32);
+    for (k = 0; k < m; k++) {
+        if (u == 0 || tmp[k] != tmp[u - 1])
+            tmp[u++] = tmp[k];
+    }
+    rc = pool_reserve(c, u);
+    if (rc != GALEN_OK)
+        return rc;
+    memcpy(c->pool + c->npool, tmp, u * sizeof *tmp);
+    *n = u;
+    return GALEN_OK;
+}
+
+static int push_sent(struct compose *c, const struct csent *s)
+{
+    if (c->ns >= CANDS_MAX)
+        return GALEN_OK;
+    if (c->ns == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 128;
+        struct csent *p = galen_realloc(c->s, ncap * sizeof *p);
+        if (!p)
+            return GALEN_ENOMEM;
+        c->s = p;
+        c->cap = ncap;
+    }
+    c->s[c->ns++] = *s;
+    return GALEN_OK;
+}
+
+static bool is_keypoint_heading(const char *h)
+{
+    return h && (answer_text_ieq(h, strlen(h), "key points") ||
+                 answer_text_ieq(h, strlen(h), "quick summary") ||
+                 answer_text_ieq(h, strlen(h), "summary"));
+}
+
+/* Scores one sentence and keeps it if it is eligible and relevant. */
+static int consider(struct compose *c, size_t ci, size_t si,
+                    enum qtype heading_type, double heading_focus,
+                    const char *text, const struct sentence *sen, size_t nstems)
+{
+    const struct doc *d = c->in->cands[ci].doc;
+    const char *s = text + sen->start;
+    size_t len = sen->end - sen->start;
+    struct csent cs;
+    double heading, docw;
+
+    memset(&cs, 0, sizeof cs);
+    cs.stem_off = c->npool;
+    cs.nstems = nstems;
+    cs.focus = focus_cov(&c->q, c->pool + c->npool, nstems);
+    cs.rel = coverage(&c->q, c->pool + c->npool, nstems);
+    if (cs.focus <= 0 && cs.rel < 0.34)
+        return GALEN_OK;
+    cs.facet = choose_facet(&c->q, heading_type, s, len, &cs.cue);
+    heading =
+        (heading_type != QTYPE_OTHER &&
+         (heading_type == c->q.primary || (c->q.mask & (1u << heading_type))))
+            ? 1.0
+            : 0.0;
+    heading = MIN(1.0, heading + 0.5 * heading_focus);
+    docw = c->in->cands[ci].score / c->in->cands[0].score;
+    cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
+               W_HEADING * heading + W_DOC * docw;
+    if (is_anaphoric(s, len))
+        cs.score *= 0.85;
+    if (len > 300)
+        cs.score *= 0.9;
+    cs.cand = ci;
+    cs.section = si;
+    cs.start = sen->start;
+    cs.end = sen->end;
+    cs.block = block_of(d);
+    cs.is_dose = answer_is_dose(s, len);
+    cs.keypoint_section = is_keypoint_heading(d->sections[si].heading);
+    c->npool += nstems;
+    return push_sent(c, &cs);
+}
+
+static double heading_focus(struct compose *c, const char *heading)
+{
+    struct focus_set tmp;
+    size_t k, hit = 0, best_n = 0;
+    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in};
+
+    if (!heading || !*heading || c->q.nfocus == 0)
+        return 0;
+    memset(&tmp, 0, sizeof tmp);
+    if (analyzer_run(c->in->analyzer, &index_opts, heading, strlen(heading),
+                     on_qterm, &qc) != GALEN_OK)
+        return 0;
+    qsort(tmp.h, tmp.n, sizeof *tmp.h, cmp_u32);
+    best_n = c->q.focus[0].n;
+    for (k = 0; k < best_n; k++)
+        hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
+    return best_n ? (double)hit / (double)best_n : 0;
+}
+
+static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
+{
+    const struct doc_section *sec = &c->in->cands[ci].doc->sections[si];
+    size_t len = MIN(strlen(sec->text), *budget), pos = 0, tok = 0;
+    struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
+    struct qtype_result hr;
+    struct sentence sen;
+    double hf;
+    int rc;
+
+    *budget -= len;
+    qtype_classify(sec->heading, strlen(sec->heading), &hr);
+    hf = heading_focus(c, sec->heading);
+    rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
+                      &st);
+    while (rc == GALEN_OK && sentence_next(sec->text, len, &pos, &sen)) {
+        size_t n = 0;
+
+        if (!eligible_text(sec->text + sen.start, sen.end - sen.start,
+                           sen.flags))
+            continue;
+        rc = sentence_stems(c, &st, &tok, sen.start, sen.end, &n);
+        if (rc == GALEN_OK)
+            rc = consider(c, ci, si, hr.type, hf, sec->text, &sen, n);
+    }
+    galen_free(st.h);
+    galen_free(st.at);
+    return rc;
+}
+
+/* A document's coverage of the question and its best sentence score. */
+static void doc_summary(struct compose *c, size_t ci, size_t first)
+{
+    size_t k;
+
+    for (k = first; k < c->ns; k++) {
+        c->doc_cov[ci] = MAX(c->doc_cov[ci], c->s[k].rel);
+        c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
+    }
+}
+
+static int scan_docs(struct compose *c)
+{
+    size_t ci, si;
+    int rc = GALEN_OK;
+
+    for (ci = 0; ci < c->nscan; ci++) {
+        const struct doc *d = c->in->cands[ci].doc;
+        size_t budget = ANSWER_DOC_TEXT_MAX, first = c->ns;
+
+        if (!doc_allowed(c->in, d))
+            continue;
+        for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
+            if (!skip_section(d->sections[si].heading))
+                rc = scan_section(c, ci, si, &budget);
+        }
+        if (rc != GALEN_OK)
+            return rc;
+        doc_summary(c, ci, first);
+    }
+    return GALEN_OK;
+}
+
+/* ---- choosing sentences ------------------------------------------------- */
+
+enum { CHOSEN_MAX = 48, NONE = SIZE_MAX };
+
+struct pick {
+    int block;       /* enum answer_block_kind, or -1 for any */
+    unsigned facets; /* facet mask; 0 for any */
+    bool no_dose;    /* leave dose sentences out */
+    bool keypoint;   /* prefer short "Key Points" sentences */
+    double floor;    /* lowest score taken */
+};
+
+struct chosen {
+    size_t lead[ANSWER_LEAD_MAX], nlead;
+    size_t block[ANSWER_BLOCK_COUNT][ANSWER_BLOCK_MAX],
+        nblock[ANSWER_BLOCK_COUNT];
+    size_t key[ANSWER_KEYPOINTS_MAX], nkey;
+    size_t all[CHOSEN_MAX], nall;
+};
+
+static double similarity(const struct compose *c, const struct csent *a,
+                         const struct csent *b)
+{
+    const uint32_t *x = c->pool + a->stem_off, *y = c->pool + b->stem_off;
+    size_t i = 0, j = 0, inter = 0, uni;
+
+    while (i < a->nstems && j < b->nstems) {
+        if (x[i] == y[j]) {
+            inter++;
+            i++;
+            j++;
+        } else if (x[i] < y[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    uni = a->nstems + b->nstems - inter;
+    return uni ? (double)inter / (double)uni : 0;
+}
+
+static double max_sim(const struct compose *c, const struct chosen *ch,
+                      const struct csent *s)
+{
+    double m = 0;
+    size_t k;
+
+    for (k = 0; k < ch->nall; k++)
+        m = MAX(m, similarity(c, &c->s[ch->all[k]], s));
+    return m;
+}
+
+static bool passes(const struct compose *c, const struct pick *p,
+                   const struct csent *s)
+{
+    if (s->used || s->score < p->floor)
+        return false;
+    if (p->block >= 0 && (int)s->block != p->block)
+        return false;
+    if (p->facets && !(p->facets & (1u << s->facet)))
+        return false;
+    if (p->no_dose && s->is_dose)
+        return false;
+    if (p->keypoint && s->end - s->start > 220)
+        return false;
+    return c->per_doc[s->cand] < ANSWER_PER_DOC_MAX;
+}
+
+/* Maximal marginal relevance: the best score after a penalty for overlap
+ * with what is already chosen; near-duplicates are never taken. Scanning
+ * in document, section and offset order with a strict '>' makes ties go
+ * to the earliest sentence. */
+static size_t mmr_pick(struct compose *c, struct chosen *ch,
+                       const struct pick *p)
+{
+    size_t k, best = NONE;
+    double best_v = 0;
+
+    if (ch->nall >= CHOSEN_MAX)
+        return NONE;
+    for (k = 0; k < c->ns; k++) {
+        const struct csent *s = &c->s[k];
+        double sim, v;
+
+        if (!passes(c, p, s))
+            continue;
+        sim = max_sim(c, ch, s);
+        if (sim >= DUP_SIM)
+            continue;
+        v = s->score - MMR_LAMBDA * sim;
+        if (p->keypoint && s->keypoint_section)
+            v += 0.15;
+        if (best == NONE || v > best_v) {
+            best = k;
+            best_v = v;
+        }
+    }
+    if (best != NONE) {
+        c->s[best].used = true;
+        c->per_doc[c->s[best].cand]++;
+        ch->all[ch->nall++] = best;
+    }
+    return best;
+}
+
+/* Tries each pick in turn and returns the first sentence found. */
+static size_t pick_first(struct compose *c, struct chosen *ch,
+                         const struct pick *p, size_t n)
+{
+    size_t k, got = NONE;
+
+    for (k = 0; k < n && got == NONE; k++)
+        got = mmr_pick(c, ch, &p[k]);
+    return got;
+}
+
+static void add_lead(struct chosen *ch, size_t got)
+{
+    if (got != NONE && ch->nlead < ANSWER_LEAD_MAX)
+        ch->lead[ch->nlead++] = got;
+}
+
+static unsigned primary_bit(const struct qmodel *q)
+{
+    return q->primary == QTYPE_OTHER ? 0 : 1u << q->primary;
+}
+
+/* Patients: the answer to what they asked from plain sources first, then
+ * what to do or when to see a doctor; never a dose. */
+static void lead_patient(struct compose *c, struct chosen *ch, double floor)
+{
+    const unsigned act = (1u << QTYPE_TREATMENT) |
+                         (1u << QTYPE_WHEN_TO_SEE_DOCTOR) |
+                         (1u << QTYPE_PREVENTION);
+    unsigned pb = primary_bit(&c->q);
+    struct pick first[] = {{ANSWER_BLOCK_PATIENTS, pb, true, false, floor},
+                           {-1, pb, true, false, floor},
+                           {-1, 0, true, false, floor}};
+    struct pick second[] = {
+        {ANSWER_BLOCK_PATIENTS, act & ~pb, true, false, floor},
+        {-1, act & ~pb, true, false, floor}};
+
+    add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    if (ch->nlead > 0 && (act & ~pb))
+        add_lead(ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+    if (ch->nlead == 1)
+        add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+}
+
+/* Clinicians: the guideline's answer first, then the research's. */
+static void lead_clinician(struct compose *c, struct chosen *ch, double floor)
+{
+    unsigned pb = primary_bit(&c->q);
+    struct pick first[] = {{ANSWER_BLOCK_GUIDELINES, pb, false, false, floor},
+                           {ANSWER_BLOCK_RESEARCH, pb, false, false, floor},
+                           {-1, pb, false, false, floor},
+                           {-1, 0, false, false, floor}};
+    struct pick second[] = {{ANSWER_BLOCK_RESEARCH, pb, false, false, floor},
+                            {-1, pb, false, false, floor}};
+
+    add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    if (ch->nlead > 0)
+        add_lead(ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+}
+
+static const enum answer_block_kind patient_order[] = {
+    ANSWER_BLOCK_PATIENTS, ANSWER_BLOCK_GUIDELINES, ANSWER_BLOCK_RESEARCH};
+
+static const enum answer_block_kind clinician_order[] = {
+    ANSWER_BLOCK_GUIDELINES, ANSWER_BLOCK_RESEARCH, ANSWER_BLOCK_PATIENTS};
+
+const enum answer_block_kind *answer_block_order(enum galen_audience a)
+{
+    return a == GALEN_AUDIENCE_CLINICIAN ? clinician_order : patient_order;
+}
+
+static void fill_blocks(struct compose *c, struct chosen *ch, double floor)
+{
+    const enum answer_block_kind *order = answer_block_order(c->in->audience);
+    size_t k;
+
+    for (k = 0; k < ANSWER_BLOCK_COUNT; k++) {
+        enum answer_block_kind b = order[k];
+        bool preferred = c->in->audience == GALEN_AUDIENCE_CLINICIAN
+                             ? b != ANSWER_BLOCK_PATIENTS
+                             : b == ANSWER_BLOCK_PATIENTS;
+        size_t max = preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX;
+        struct pick p = {(int)b, 0, false, false, floor};
+
+        while (ch->nblock[b] < max) {
+            size_t got = mmr_pick(c, ch, &p);
+            if (got == NONE)
+                break;
+            ch->block[b][ch->nblock[b]++] = got;
+        }
+    }
+}
+
+static void fill_keypoints(struct compose *c, struct chosen *ch, double floor)
+{
+    struct pick p = {-1, 0, c->in->audience == GALEN_AUDIENCE_PATIENT, true,
+                     floor};
+
+    if (ch->nall < 4)
+        return;
+    while (ch->nkey < ANSWER_KEYPOINTS_MAX) {
+        size_t got = mmr_pick(c, ch, &p);
+        if (got == NONE)
+            break;
+        ch->key[ch->nkey++] = got;
+    }
+}
+
+/* Display rank of a facet: the question's own type, then its other facets,
+ * then the rest in layout order. */
+static int facet_rank(const struct qmodel *q, enum qtype t)
+{
+    size_t k;
+
+    if (t == q->primary)
+        return 0;
+    for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
+        if (layout_types[k] == t)
+            return ((q->mask & (1u << t)) ? 1 : 20) + (int)k;
+    }
+    return 40;
+}
+
+/* Orders a block's sentences by facet, then score, then document rank and
+ * offset (insertion sort: blocks are a handful of sentences). */
+static void sort_block(const struct compose *c, size_t *v, size_t n)
+{
+    size_t i, j;
+
+    for (i = 1; i < n; i++) {
+        size_t x = v[i];
+        const struct csent *a = &c->s[x];
+
+        for (j = i; j > 0; j--) {
+            const struct csent *b = &c->s[v[j - 1]];
+            int ra = facet_rank(&c->q, a->facet),
+                rb = facet_rank(&c->q, b->facet);
+
+            if (ra > rb ||
+                (ra == rb && (a->score < b->score ||
+                              (a->score == b->score && v[j - 1] < x))))
+                break;
+            v[j] = v[j - 1];
+        }
+        v[j] = x;
+    }
+}
+
+/* ---- building the answer ------------------------------------------------ */
+
+/* Length of an inline citation "[3]", "[1, 2]" or "[2-4]" at s[i], or 0. */
+static size_t cite_len(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    bool digit = false;
+
+    if (s[i] != '[')
+        return 0;
+    while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == ',' ||
+                       s[j] == ' ' || s[j] == '-')) {
+        digit = digit || (s[j] >= '0' && s[j] <= '9');
+        j++;
+    }
+    return (j < len && s[j] == ']' && digit) ? j + 1 - i : 0;
+}
+
+/* Records the reference numbers of the citation s[0..n) in as. */
+static void note_refs(struct answer_sentence *as, const char *s, size_t n)
+{
+    size_t k = 1;
+
+    while (k < n) {
+        long v = 0;
+        bool any = false;
+
+        while (k < n && s[k] >= '0' && s[k] <= '9' && v < 100000) {
+            v = v * 10 + (s[k] - '0');
+            any = true;
+            k++;
+        }
+        if (any && as->nrefs < ARRAY_SIZE(as->refs))
+            as->refs[as->nrefs++] = (int)v;
+        k++;
+    }
+}
+
+/* Copies the sentence without the source's own citation markers (galen
+ * puts its own [n] on it) and with white space runs collapsed. */
+static int copy_sentence(struct answer_sentence *as, const char *s, size_t len)
+{
+    char *out = galen_malloc(len + 1);
+    size_t i = 0, n = 0;
+
+    if (!out)
+        return GALEN_ENOMEM;
+    while (i < len) {
+        size_t cl = cite_len(s, len, i);
+        unsigned char ch = (unsigned char)s[i];
+
+        if (cl) {
+            note_refs(as, s + i, cl);
+            while (n > 0 && out[n - 1] == ' ')
+                n--;
+            i += cl;
+            continue;
+        }
+        if (ch == '\n' || ch == '\t' || ch == '\r')
+            ch = ' ';
+        if (!(ch == ' ' && (n == 0 || out[n - 1] == ' ')))
+            out[n++] = (char)ch;
+        i++;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    as->text = out;
+    return GALEN_OK;
+}
+
+struct builder {
+    struct compose *c;
+    struct galen_answer *ans;
+    size_t src_of[ANSWER_DOCS_MAX]; /* source index per candidate, or NONE */
+};
+
+static int source_for(struct builder *b, size_t ci, size_t *out)
+{
+    struct galen_answer *ans = b->ans;
+    struct answer_source *src;
+
+    if (b->src_of[ci] != NONE) {
+        *out = b->src_of[ci];
+        return GALEN_OK;
+    }
+    src = &ans->sources[ans->nsources];
+    src->doc = b->c->in->cands[ci].doc;
+    b->c->in->cands[ci].doc = NULL;
+    src->number = (unsigned)ans->nsources + 1;
+    src->rank = ci;
+    src->score = b->c->in->cands[ci].score;
+    src->cited = true;
+    b->src_of[ci] = ans->nsources;
+    *out = ans->nsources++;
+    return GALEN_OK;
+}
+
+/* Appends chosen sentence k to the answer; *idx gets its index. */
+static int add_sentence(struct builder *b, size_t k, size_t *idx)
+{
+    const struct csent *cs = &b->c->s[k];
+    struct galen_answer *ans = b->ans;
+    struct answer_sentence *as = &ans->sentences[ans->nsentences];
+    const struct doc *d = b->c->in->cands[cs->cand].doc;
+    int rc;
+
+    memset(as, 0, sizeof *as);
+    if (!d)
+        d = ans->sources[b->src_of[cs->cand]].doc;
+    rc = copy_sentence(as, d->sections[cs->section].text + cs->start,
+                       cs->end - cs->start);
+    if (rc == GALEN_OK)
+        rc = source_for(b, cs->cand, &as->source);
+    if (rc != GALEN_OK)
+        return rc;
+    as->section = cs->section;
+    as->start = cs->start;
+    as->end = cs->end;
+    as->facet = cs->facet;
+    as->score = cs->score;
+    as->is_dose = cs->is_dose;
+    *idx = ans->nsentences++;
+    return GALEN_OK;
+}
+
+static int add_list(struct builder *b, const size_t *v, size_t n, size_t **out,
+                    size_t *nout)
+{
+    size_t k;
+    int rc = GALEN_OK;
+
+    *nout = 0;
+    if (n == 0)
+        return GALEN_OK;
+    *out = galen_calloc(n, sizeof **out);
+    if (!*out)
+        return GALEN_ENOMEM;
+    for (k = 0; k < n && rc == GALEN_OK; k++) {
+        rc = add_sentence(b, v[k], &(*out)[k]);
+        if (rc == GALEN_OK)
+            (*nout)++;
+    }
+    return rc;
+}
+
+static int build_body(struct builder *b, struct chosen *ch)
+{
+    struct galen_answer *ans = b->ans;
+    const enum answer_block_kind *order = answer_block_order(ans->audience);
+    size_t k;
+    int rc;
+
+    ans->sentences =
+        galen_calloc(ch->nall ? ch->nall : 1, sizeof *ans->sentences);
+    ans->sources = galen_calloc(ANSWER_DOCS_MAX, sizeof *ans->sources);
+    if (!ans->sentences || !ans->sources)
+        return GALEN_ENOMEM;
+    for (k = 0; k < ANSWER_DOCS_MAX; k++)
+        b->src_of[k] = NONE;
+    rc = add_list(b, ch->lead, ch->nlead, &ans->lead, &ans->nlead);
+    for (k = 0; rc == GALEN_OK && k < ANSWER_BLOCK_COUNT; k++) {
+        enum answer_block_kind bk = order[k];
+        sort_block(b->c, ch->block[bk], ch->nblock[bk]);
+        rc = add_list(b, ch->block[bk], ch->nblock[bk], &ans->block[bk],
+                      &ans->nblock[bk]);
+    }
+    if (rc == GALEN_OK)
+        rc = add_list(b, ch->key, ch->nkey, &ans->keypoints, &ans->nkeypoints);
+    return rc;
+}
+
+static char *dup_or_null(const char *s, int *rc)
+{
+    char *d;
+
+    if (!s || *rc != GALEN_OK)
+        return NULL;
+    d = galen_strdup(s);
+    if (!d)
+        *rc = GALEN_ENOMEM;
+    return d;
+}
+
+static int copy_redflags(struct galen_answer *ans,
+                         const struct answer_compose_in *in)
+{
+    size_t k, n = MIN(in->nredflags, (size_t)ANSWER_REDFLAGS_MAX);
+    int rc = GALEN_OK;
+
+    if (n == 0)
+        return GALEN_OK;
+    ans->redflags = galen_calloc(n, sizeof *ans->redflags);
+    if (!ans->redflags)
+        return GALEN_ENOMEM;
+    for (k = 0; k < n && rc == GALEN_OK; k++) {
+        const struct redflag_rule *r = in->redflags[k];
+        struct answer_redflag *f = &ans->redflags[k];
+
+        f->id = dup_or_null(r->id, &rc);
+        f->message = dup_or_null(r->message, &rc);
+        f->source = dup_or_null(r->source, &rc);
+        f->urgency = dup_or_null(redflag_urgency_name(r->urgency), &rc);
+        ans->nredflags++;
+    }
+    return rc;
+}
+
+/* Status and date of the answer: the least-reviewed status and the latest
+ * date among the cited sources. */
+static int review_banner(struct galen_answer *ans)
+{
+    static const int rank[DOC_STATUS_COUNT] = {[DOC_STATUS_REJECTED] = 0,
+                                               [DOC_STATUS_SUBMITTED] = 1,
+                                               [DOC_STATUS_UNDER_REVIEW] = 2,
+                                               [DOC_STATUS_APPROVED] = 3};
+    const char *date = NULL;
+    int low = 99, low_status = DOC_STATUS_SUBMITTED, rc = GALEN_OK;
+    size_t k;
+
+    for (k = 0; k < ans->nsources; k++) {
+        const struct doc *d = ans->sources[k].doc;
+        if (rank[d->status] < low) {
+            low = rank[d->status];
+            low_status = (int)d->status;
+        }
+        if (d->date && (!date || strcmp(d->date, date) > 0))
+            date = d->date;
+    }
+    if (ans->nsources == 0)
+        return GALEN_OK;
+    ans->status =
+        dup_or_null(doc_status_name((enum doc_status)low_status), &rc);
+    ans->updated = dup_or_null(date, &rc);
+    return rc;
+}
+
+/* ---- follow-up questions ------------------------------------------------ */
+
+/* Follow-ups offered, in this order; drugs get their own set. */
+static const enum qtype followup_order[] = {
+    QTYPE_DEFINITION,         QTYPE_CAUSES,       QTYPE_SYMPTOMS,
+    QTYPE_DIAGNOSIS,          QTYPE_TREATMENT,    QTYPE_PREVENTION,
+    QTYPE_WHEN_TO_SEE_DOCTOR, QTYPE_RISK_FACTORS, QTYPE_PROGNOSIS};
+
+static const enum qtype drug_followup_order[] = {QTYPE_DEFINITION, QTYPE_DOSAGE,
+                                                 QTYPE_SIDE_EFFECTS};
+
+/* True if the document is about the question's focus: its title and focus
+ * terms hold at least half of the focus words. */
+static bool doc_on_focus(struct compose *c, const struct doc *d)
+{
+    struct focus_set tmp;
+    struct qcollect qc = {&c->q, NULL, 0, &tmp, c->in};
+    size_t k, hit = 0;
+
+    if (c->q.nfocus == 0 || !d->title)
+        return false;
+    memset(&tmp, 0, sizeof tmp);
+    qc.text = d->title;
+    if (analyzer_run(c->in->analyzer, &index_opts, d->title, strlen(d->title),
+                     on_qterm, &qc) != GALEN_OK)
+        return false;
+    for (k = 0; k < d->focus.n; k++) {
+        qc.text = d->focus.v[k];
+        if (analyzer_run(c->in->analyzer, &index_opts, d->focus.v[k],
+                         strlen(d->focus.v[k]), on_qterm, &qc) != GALEN_OK)
+            return false;
+    }
+    qsort(tmp.h, tmp.n, sizeof *tmp.h, cmp_u32);
+    for (k = 0; k < c->q.focus[0].n; k++)
+        hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
+    return 2 * hit >= c->q.focus[0].n;
+}
+
+/* The facets some retrieved document on the focus can answer: its question
+ * type, or a section whose heading asks that facet. */
+static unsigned answerable(struct compose *c)
+{
+    unsigned m = 0;
+    size_t ci, si;
+
+    for (ci = 0; ci < c->nscan; ci++) {
+        const struct doc *d = c->in->cands[ci].doc;
+        enum qtype t;
+
+        if (!d || !doc_allowed(c->in, d) || !doc_on_focus(c, d))
+            continue;
+        if (d->question_type &&
+            qtype_from_name(d->question_type, strlen(d->question_type), &t))
+            m |= 1u << t;
+        for (si = 0; si < d->nsections; si++) {
+            struct qtype_result r;
+            const char *h = d->sections[si].heading;
+            qtype_classify(h, strlen(h), &r);
+            if (r.type != QTYPE_OTHER && r.score[r.type] >= QTYPE_FACET_MIN)
+                m |= 1u << r.type;
+        }
+    }
+    return m;
+}
+
+static bool is_plural(const char *focus)
+{
+    size_t n = strlen(focus);
+
+    return n > 3 && focus[n - 1] == 's' && focus[n - 2] != 's' &&
+           focus[n - 2] != 'u' && focus[n - 2] != 'i';
+}
+
+/* Fills the template's "%s" with the focus, lower-casing a capitalised
+ * first word ("Leg cramps") but not an acronym ("ALS"). */
+static int add_followup(struct galen_answer *ans, const char *tmpl,
+                        const char *focus)
+{
+    const char *at = strstr(tmpl, "%s");
+    struct buf b;
+    int rc = GALEN_OK;
+    char first = focus[0];
+
+    if (!at)
+        return GALEN_OK;
+    if (focus[1] >= 'a' && focus[1] <= 'z')
+        first = (char)answer_text_lower((unsigned char)first);
+    buf_init(&b, 4096);
+    buf_put(&rc, &b, tmpl, (size_t)(at - tmpl));
+    buf_put_byte(&rc, &b, (unsigned char)first);
+    buf_put_str(&rc, &b, focus + 1);
+    buf_put_str(&rc, &b, at + 2);
+    buf_put_nul(&rc, &b);
+    if (rc != GALEN_OK) {
+        buf_cleanup(&b);
+        return rc;
+    }
+    ans->followups[ans->nfollowups++] = (char *)buf_take(&b, NULL);
+    return GALEN_OK;
+}
+
+static int build_followups(struct compose *c, struct galen_answer *ans)
+{
+    const struct qanalysis *qa = c->in->qa;
+    bool drug = qa->focus_kind == FOCUS_DRUG;
+    const enum qtype *order = drug ? drug_followup_order : followup_order;
+    size_t n =
+        drug ? ARRAY_SIZE(drug_followup_order) : ARRAY_SIZE(followup_order);
+    unsigned can;
+    size_t k;
+    int rc = GALEN_OK;
+
+    if (!qa->focus || c->q.nfocus == 0)
+        return GALEN_OK;
+    can = answerable(c);
+    ans->followups = galen_calloc(ANSWER_FOLLOWUPS_MAX, sizeof(char *));
+    if (!ans->followups)
+        return GALEN_ENOMEM;
+    for (k = 0; k < n && rc == GALEN_OK; k++) {
+        const char *tmpl = qtype_followup(order[k], is_plural(qa->focus));
+
+        if (ans->nfollowups >= ANSWER_FOLLOWUPS_MAX)
+            break;
+        if (order[k] == qa->qtype.type || !(can & (1u << order[k])) || !tmpl)
+            continue;
+        rc = add_followup(ans, tmpl, qa->focus);
+    }
+    return rc;
+}
+
+/* ---- the whole composition ---------------------------------------------- */
+
+static int start_answer(struct galen_answer *ans,
+                        const struct answer_compose_in *in)
+{
+    const struct qanalysis *qa = in->qa;
+    int rc = GALEN_OK;
+
+    ans->question = dup_or_null(qa->text, &rc);
+    ans->did_you_mean = dup_or_null(qa->did_you_mean, &rc);
+    ans->focus = dup_or_null(qa->focus, &rc);
+    ans->focus_kind = qa->focus_kind;
+    ans->focus_inherited = qa->focus_inherited;
+    ans->qtype = qa->qtype.type;
+    ans->facets = qa->qtype.mask;
+    ans->audience = in->audience;
+    if (rc == GALEN_OK)
+        rc = copy_redflags(ans, in);
+    return rc;
+}
+
+static int abstain(struct galen_answer *ans, bool nothing)
+{
+    int rc = GALEN_OK;
+
+    ans->abstained = true;
+    ans->abstain_reason = dup_or_null(
+        nothing ? "galen's sources hold nothing that matches this question."
+                : "galen's sources hold nothing that answers this question "
+                  "well enough to quote; it may not be a health question "
+                  "they cover.",
+        &rc);
+    ans->suggestion = dup_or_null(
+        "Ask about one condition, symptom or medicine at a time, in a few "
+        "words, for example: \"What causes calf cramps at night?\"",
+        &rc);
+    return rc;
+}
+
+static int compose_init(struct compose *c, struct answer_compose_in *in,
+                        size_t nscan)
+{
+    size_t n = MAX(in->ncands, (size_t)1);
+
+    memset(c, 0, sizeof *c);
+    c->in = in;
+    c->nscan = MIN(in->ncands, nscan);
+    if (in->ncands > 0 && in->cands[0].score <= 0)
+        return GALEN_EINVAL;
+    c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);
+    c->doc_best = galen_calloc(n, sizeof *c->doc_best);
+    c->per_doc = galen_calloc(n, sizeof *c->per_doc);
+    if (!c->doc_cov || !c->doc_best || !c->per_doc)
+        return GALEN_ENOMEM;
+    return in->ncands > 0 ? build_qmodel(in, &c->q) : GALEN_OK;
+}
+
+static void compose_cleanup(struct compose *c)
+{
+    galen_free(c->s);
+    galen_free(c->pool);
+    galen_free(c->doc_cov);
+    galen_free(c->doc_best);
+    galen_free(c->per_doc);
+}
+
+static double best_score(const struct compose *c)
+{
+    double best = 0;
+    size_t k;
+
+    for (k = 0; k < c->ns; k++)
+        best = MAX(best, c->s[k].score);
+    return best;
+}
+
+static double best_coverage(const struct compose *c)
+{
+    double best = 0;
+    size_t k;
+
+    for (k = 0; k < c->nscan; k++)
+        best = MAX(best, c->doc_cov[k]);
+    return best;
+}
+
+static int answer_body(struct compose *c, struct galen_answer *ans)
+{
+    struct chosen ch;
+    struct builder b = {c, ans, {0}};
+    double best = best_score(c);
+    double floor = MAX(ANSWER_MIN_SENTENCE_SCORE, FLOOR_RATIO * best);
+    int rc;
+
+    memset(&ch, 0, sizeof ch);
+    if (c->in->audience == GALEN_AUDIENCE_CLINICIAN)
+        lead_clinician(c, &ch, floor);
+    else
+        lead_patient(c, &ch, floor);
+    fill_blocks(c, &ch, floor);
+    fill_keypoints(c, &ch, floor);
+    rc = build_body(&b, &ch);
+    if (rc == GALEN_OK)
+        rc = review_banner(ans);
+    if (rc == GALEN_OK)
+        rc = build_followups(c, ans);
+    return rc;
+}
+
+static void take_similar(struct galen_answer *ans, struct answer_compose_in *in)
+{
+    ans->similar = in->similar;
+    ans->nsimilar = in->nsimilar;
+    in->similar = NULL;
+    in->nsimilar = 0;
+}
+
+int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
+{
+    struct galen_answer *ans = galen_calloc(1, sizeof *ans);
+    struct compose c;
+    int rc;
+
+    if (!ans)
+        return GALEN_ENOMEM;
+    rc = compose_init(&c, in, ANSWER_DOCS_MAX);
+    if (rc == GALEN_OK)
+        rc = start_answer(ans, in);
+    if (rc == GALEN_OK && in->ncands > 0)
+        rc = scan_docs(&c);
+    if (rc == GALEN_OK) {
+        if (c.ns == 0 || best_score(&c) < ANSWER_MIN_SENTENCE_SCORE ||
+            best_coverage(&c) < ANSWER_MIN_COVERAGE) {
+            rc = abstain(ans, c.ns == 0);
+        } else {
+            rc = answer_body(&c, ans);
+            take_similar(ans, in);
+        }
+    }
+    compose_cleanup(&c);
+    if (rc != GALEN_OK) {
+        galen_answer_free(ans);
+        return rc;
+    }
+    *out = ans;
+    return GALEN_OK;
+}
+
+int answer_rank_scores(const struct answer_compose_in *in, double *out)
+{
+    struct answer_compose_in tmp = *in;
+    struct compose c;
+    size_t k;
+    int rc = compose_init(&c, &tmp, in->ncands);
+
+    if (rc == GALEN_OK && in->ncands > 0)
+        rc = scan_docs(&c);
+    for (k = 0; rc == GALEN_OK && k < in->ncands; k++) {
+        double bm = in->cands[k].score / in->cands[0].score;
+        out[k] = ANSWER_RANK_W_BM25 * bm +
+                 ANSWER_RANK_W_SENTENCE * c.doc_best[k] +
+                 ANSWER_RANK_W_COVERAGE * c.doc_cov[k];
+    }
+    compose_cleanup(&c);
+    return rc;
+}
+
+/* ---- freeing ------------------------------------------------------------ */
+
+static void free_similar(struct answer_similar *v, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        galen_free(v[k].id);
+        galen_free(v[k].question);
+        galen_free(v[k].snippet);
+        galen_free(v[k].specialty);
+        galen_free(v[k].kind);
+        galen_free(v[k].asked);
+        galen_free(v[k].age_band);
+        galen_free(v[k].sex);
+    }
+    galen_free(v);
+}
+
+void answer_similar_free(struct answer_similar *v, size_t n)
+{
+    free_similar(v, n);
+}
+
+void galen_answer_free(struct galen_answer *ans)
+{
+    size_t k;
+
+    if (!ans)
+        return;
+    for (k = 0; k < ans->nredflags; k++) {
+        galen_free(ans->redflags[k].id);
+        galen_free(ans->redflags[k].message);
+        galen_free(ans->redflags[k].source);
+        galen_free(ans->redflags[k].urgency);
+    }
+    for (k = 0; k < ans->nsentences; k++)
+        galen_free(ans->sentences[k].text);
+    for (k = 0; k < ans->nsources; k++)
+        doc_free(ans->sources[k].doc);
+    for (k = 0; k < ans->nfollowups; k++)
+        galen_free(ans->followups[k]);
+    for (k = 0; k < ANSWER_BLOCK_COUNT; k++)
+        galen_free(ans->block[k]);
+    free_similar(ans->similar, ans->nsimilar);
+    galen_free(ans->redflags);
+    galen_free(ans->sentences);
+    galen_free(ans->sources);
+    galen_free(ans->followups);
+    galen_free(ans->lead);
+    galen_free(ans->keypoints);
+    galen_free(ans->question);
+    galen_free(ans->did_you_mean);
+    galen_free(ans->focus);
+    galen_free(ans->abstain_reason);
+    galen_free(ans->suggestion);
+    galen_free(ans->status);
+    galen_free(ans->updated);
+    galen_free(ans);
+}
+
+bool galen_answer_abstained(const struct galen_answer *ans)
+{
+    return ans->abstained;
+}
+
+size_t galen_answer_source_count(const struct galen_answer *ans)
+{
+    return ans->nsources;
+}
+
+size_t galen_answer_redflag_count(const struct galen_answer *ans)
+{
+    return ans->nredflags;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* qanalyze.h: question analysis, the step before retrieval. From a question
+ * in anyone's words it finds the question type(s), the focus (condition,
+ * drug, body part or symptom), lay-term and abbreviation expansions from the
+ * lexicon, spelling corrections against the corpus vocabulary ("did you
+ * mean"), the questions inside a long consumer message, and, for a
+ * follow-up with no focus of its own, the previous question's focus. After
+ * retrieval, the focus can be refined from the corpus's own focus terms and
+ * synonyms (qanalyze_refine_focus). The analysis owns all its strings. */
+#ifndef GALEN_QANALYZE_H
+#define GALEN_QANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+#include "qtype.h"
+
+struct lexicon;
+struct spell;
+
+enum focus_kind {
+    FOCUS_NONE,
+    FOCUS_CONDITION,
+    FOCUS_DRUG,
+    FOCUS_BODY_PART,
+    FOCUS_SYMPTOM,
+    FOCUS_OTHER
+};
+
+/* Limits that bound the work on hostile input. */
+enum {
+    QANALYZE_TEXT_MAX = 16384, /* bytes of question analysed; rest ignored */
+    QANALYZE_TERMS_MAX = 48,   /* expansion terms kept */
+    QANALYZE_SUBQ_MAX = 8,     /* questions kept from a long message */
+    QANALYZE_FIX_MAX = 8       /* spelling corrections kept */
+};
+
+/* Where an expansion term came from. */
+enum qterm_origin {
+    QTERM_LEXICON,  /* the other side of a lexicon entry */
+    QTERM_SPELLING, /* a spelling correction */
+    QTERM_FOCUS,    /* an inherited or refined focus */
+    QTERM_SYNONYM   /* a corpus synonym of the focus */
+};
+
+struct qterm {
+    char *text; /* owned */
+    enum qterm_origin origin;
+    double weight; /* 0..1: how much to trust it in retrieval */
+};
+
+struct qfix {
+    char *from; /* the word as typed; owned */
+    char *to;   /* the correction; owned */
+};
+
+/* One question inside a long message: its span in qanalysis.text. */
+struct qsub {
+    size_t start, end;
+    enum qtype type;
+};
+
+struct qanalysis {
+    char *text;                /* the analysed question (maybe truncated) */
+    struct qtype_result qtype; /* type and facet mask */
+    char *focus;               /* NULL when none was found */
+    enum focus_kind focus_kind;
+    bool focus_inherited; /* taken from the previous question */
+    bool is_message;      /* a long message rather than one question */
+    bool is_follow_up;    /* read as a follow-up of the previous question */
+    char *qualifiers;     /* content words outside the focus ("night") */
+    char *did_you_mean;   /* the question with corrections, or NULL */
+    char *query;          /* retrieval text: question, fixes, expansions */
+    struct qterm *terms;  /* expansion terms, in order found */
+    size_t nterms;
+    struct qfix *fixes;
+    size_t nfixes;
+    struct qsub *subs; /* questions found in a long message */
+    size_t nsubs;
+};
+
+/* What the analysis may consult; every member may be NULL. */
+struct qanalyze_ctx {
+    const struct lexicon *lexicon;
+    const struct spell *spell; /* corpus vocabulary; NULL: no correction */
+    const char *previous;      /* the previous question, for follow-ups */
+};
+
+/* Analyses q[0..len). Returns GALEN_OK or GALEN_ENOMEM; caller frees *out
+ * with qanalysis_free. */
+GALEN_NODISCARD int qanalyze(const struct qanalyze_ctx *ctx, const char *q,
+                             size_t len, struct qanalysis **out);
+
+void qanalysis_free(struct qanalysis *qa);
+
+/* A focus candidate from the corpus: a document's focus or topic, or one
+ * of its synonyms (then canonical names the focus it stands for). */
+struct focus_cand {
+    const char *phrase;
+    const char *canonical; /* NULL when phrase is itself the focus */
+    enum focus_kind kind;  /* FOCUS_NONE when unknown */
+    double weight;         /* the document's retrieval weight, > 0 */
+};
+
+/* Replaces the rule-based focus with the best candidate that occurs in the
+ * question (whole words, case and plural folded): most words first, then
+ * most weight, then bytewise first. A synonym match sets the focus to its
+ * canonical form and adds the synonym as a term. A no-op when none occurs
+ * or the focus was inherited. GALEN_OK or GALEN_ENOMEM. */
+GALEN_NODISCARD int qanalyze_refine_focus(struct qanalysis *qa,
+                                          const struct focus_cand *c, size_t n);
+
+/* Guesses a focus kind from the words of phrase (symptom and condition
+ * words, drug-name endings, body parts). */
+enum focus_kind qanalyze_focus_kind(const char *phrase, size_t len);
+
+/* "condition", "drug", "body_part", "symptom", "other" or "none". */
+const char *qanalyze_focus_kind_name(enum focus_kind k);
+
+/* True if the word is a question-frame or function word ("what", "the",
+ * "causes") that can never be a focus; case-insensitive. */
+bool qanalyze_is_frame_word(const char *w, size_t len);
+
+#endif

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/* test_qanalyze.c: question analysis: type, rule focus, lexicon expansion,
+ * spelling correction, follow-ups, long messages and corpus focus. */
+/* cmocka.h needs the headers before it, so clang-format must not sort it. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <galen/error.h>
+
+#include "lexicon.h"
+#include "mem.h"
+#include "qanalyze.h"
+#include "spell.h"
+
+static const char lex_text[] = "charley horse\tmuscle cramp\tsynonym\n"
+                               "K\tpotassium\tabbrev\n"
+                               "calf\tsoleus\tbody_part\n"
+                               "cramp\tmuscle cramp\tsynonym\n";
+
+struct fixture {
+    struct lexicon *lex;
+    struct spell *spell;
+};
+
+static int setup(void **state)
+{
+    static const char *const words[] = {"baclofen", "cramps", "cramp",
+                                        "muscle",   "dose",   "calf",
+                                        "spasms",   "night",  "pregnancy"};
+    struct fixture *f = galen_calloc(1, sizeof *f);
+    size_t i;
+
+    if (!f || lexicon_parse(lex_text, strlen(lex_text), &f->lex, NULL) ||
+        spell_new(&f->spell))
+        return -1;
+    for (i = 0; i < ARRAY_SIZE(words); i++) {
+        /* "cramps" is the more frequent form, as in real text. */
+        uint64_t freq = strcmp(words[i], "cramps") == 0 ? 20 : 10;
+        if (spell_add(f->spell, words[i], strlen(words[i]), freq))
+            return -1;
+    }
+    if (spell_build(f->spell))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    lexicon_free(f->lex);
+    spell_free(f->spell);
+    galen_free(f);
+    return 0;
+}
+
+static struct qanalysis *run(void **state, const char *q, const char *prev)
+{
+    struct fixture *f = *state;
+    struct qanalyze_ctx c = {f->lex, f->spell, prev};
+    struct qanalysis *qa = NULL;
+
+    assert_int_equal(qanalyze(&c, q, strlen(q), &qa), GALEN_OK);
+    return qa;
+}
+
+static void expect_focus(void **state, const char *q, enum qtype t,
+                         const char *focus, enum focus_kind kind)
+{
+    struct qanalysis *qa = run(state, q, NULL);
+
+    if (qa->qtype.type != t)
+        fail_msg("'%s': type %s", q, qtype_name(qa->qtype.type));
+    if (!qa->focus || strcmp(qa->focus, focus) != 0)
+        fail_msg("'%s': focus '%s', want '%s'", q,
+                 qa->focus ? qa->focus : "(none)", focus);
+    assert_int_equal(qa->focus_kind, kind);
+    assert_false(qa->is_message);
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_seed_questions(void **state)
+{
+    expect_focus(state, "What causes soleus muscle cramps?", QTYPE_CAUSES,
+                 "soleus muscle cramps", FOCUS_SYMPTOM);
+    expect_focus(state, "What is a muscle cramp?", QTYPE_DEFINITION,
+                 "muscle cramp", FOCUS_SYMPTOM);
+    expect_focus(state, "What deficiency causes calf spasms?", QTYPE_CAUSES,
+                 "calf spasms", FOCUS_SYMPTOM);
+    expect_focus(state, "What are the causes of lower leg cramps?",
+                 QTYPE_CAUSES, "lower leg cramps", FOCUS_SYMPTOM);
+    expect_focus(state, "How is diabetes treated?", QTYPE_TREATMENT, "diabetes",
+                 FOCUS_CONDITION);
+    expect_focus(state, "What are the side effects of baclofen?",
+                 QTYPE_SIDE_EFFECTS, "baclofen", FOCUS_DRUG);
+}
+
+static void test_qanalyze_lexicon_terms(void **state)
+{
+    struct qanalysis *qa =
+        run(state, "Why do I get charley horses? Low K?", NULL);
+    size_t k;
+    bool cramp = false, potassium = false;
+
+    for (k = 0; k < qa->nterms; k++) {
+        cramp = cramp || strcmp(qa->terms[k].text, "muscle cramp") == 0;
+        potassium = potassium || strcmp(qa->terms[k].text, "potassium") == 0;
+    }
+    assert_true(cramp);
+    assert_true(potassium);
+    assert_non_null(strstr(qa->query, "muscle cramp"));
+    assert_non_null(strstr(qa->query, "charley horses"));
+    assert_null(qa->did_you_mean);
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_spelling(void **state)
+{
+    struct qanalysis *qa = run(state,
+                               "What is the dose of Baclophen for "
+                               "cramsp?",
+                               NULL);
+
+    assert_int_equal(qa->qtype.type, QTYPE_DOSAGE);
+    assert_int_equal(qa->nfixes, 2);
+    assert_string_equal(qa->fixes[0].from, "Baclophen");
+    assert_string_equal(qa->fixes[0].to, "baclofen");
+    assert_string_equal(qa->fixes[1].to, "cramps");
+    assert_string_equal(qa->did_you_mean,
+                        "What is the dose of baclofen for cramps?");
+    assert_non_null(strstr(qa->query, "baclofen"));
+    qanalysis_free(qa);
+    /* Known words, short words and lexicon words are left alone. */
+    qa = run(state, "calf cramps at night, soleus", NULL);
+    assert_int_equal(qa->nfixes, 0);
+    assert_null(qa->did_you_mean);
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_follow_up(void **state)
+{
+    struct qanalysis *qa =
+        run(state, "and during pregnancy?", "What causes leg cramps?");
+
+    assert_true(qa->is_follow_up);
+    assert_true(qa->focus_inherited);
+    assert_string_equal(qa->focus, "leg cramps");
+    assert_string_equal(qa->qualifiers, "pregnancy");
+    assert_int_equal(qa->qtype.type, QTYPE_CAUSES);
+    assert_non_null(strstr(qa->query, "leg cramps"));
+    qanalysis_free(qa);
+    qa = run(state, "Is it serious?", "What causes leg cramps?");
+    assert_string_equal(qa->focus, "leg cramps");
+    assert_int_equal(qa->qtype.type, QTYPE_WHEN_TO_SEE_DOCTOR);
+    qanalysis_free(qa);
+    /* A question with its own focus is not a follow-up. */
+    qa = run(state, "What is baclofen?", "What causes leg cramps?");
+    assert_false(qa->focus_inherited);
+    assert_string_equal(qa->focus, "baclofen");
+    qanalysis_free(qa);
+}
+
+static const char seed_message[] =
+    "Leg cramps?\n\n"
+    "I have been experiencing a sensation of warmth in my right calf at "
+    "night for the past few months. My middle toe, ring toe, and little toe "
+    "tend to curl up and then relax. However, if I get up and sit for a few "
+    "minutes, the symptoms improve. Now, the symptoms start whenever I sit "
+    "or lie down, but they resolve with movement. I consulted a practitioner "
+    "who suggested that I have poor blood circulation.";
+
+static void test_qanalyze_long_message(void **state)
+{
+    struct qanalysis *qa = run(state, seed_message, NULL);
+
+    assert_true(qa->is_message);
+    assert_int_equal(qa->nsubs, 1);
+    assert_memory_equal(qa->text + qa->subs[0].start, "Leg cramps?", 11);
+    assert_string_equal(qa->focus, "Leg cramps");
+    assert_true(qa->qtype.mask & (1u << QTYPE_CAUSES));
+    assert_true(qa->qtype.mask & (1u << QTYPE_TREATMENT));
+    assert_true(qa->qtype.mask & (1u << QTYPE_WHEN_TO_SEE_DOCTOR));
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_message_questions(void **state)
+{
+    const char *m =
+        "Hello doctor. I am 45 and I walk a lot every day for my work. For "
+        "two weeks my calves have been cramping badly at night and I wake "
+        "up in pain. I drink plenty of water and I eat bananas. What could "
+        "be causing this? Should I take magnesium?";
+    struct qanalysis *qa = run(state, m, NULL);
+
+    assert_true(qa->is_message);
+    assert_int_equal(qa->nsubs, 2);
+    assert_int_equal(qa->subs[0].type, QTYPE_CAUSES);
+    assert_int_equal(qa->qtype.type, QTYPE_CAUSES);
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_refine_focus(void **state)
+{
+    static const struct focus_cand c[] = {
+        {"muscle cramp", NULL, FOCUS_SYMPTOM, 2.0},
+        {"charley horse", "muscle cramp", FOCUS_NONE, 1.0},
+        {"horse", NULL, FOCUS_OTHER, 9.0},
+        {"diabetes", NULL, FOCUS_CONDITION, 5.0},
+    };
+    struct qanalysis *qa = run(state, "Why do I get charley horses?", NULL);
+
+    assert_int_equal(qanalyze_refine_focus(qa, c, ARRAY_SIZE(c)), GALEN_OK);
+    assert_string_equal(qa->focus, "muscle cramp");
+    assert_int_equal(qa->focus_kind, FOCUS_SYMPTOM);
+    qanalysis_free(qa);
+    qa = run(state, "Hello there", NULL);
+    assert_int_equal(qanalyze_refine_focus(qa, c, ARRAY_SIZE(c)), GALEN_OK);
+    assert_null(qa->focus);
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_words_and_kinds(void **state)
+{
+    UNUSED(state);
+    assert_true(qanalyze_is_frame_word("What", 4));
+    assert_true(qanalyze_is_frame_word("your", 4));
+    assert_true(qanalyze_is_frame_word("about", 5));
+    assert_false(qanalyze_is_frame_word("cramp", 5));
+    assert_int_equal(qanalyze_focus_kind("calf", 4), FOCUS_BODY_PART);
+    assert_int_equal(qanalyze_focus_kind("ibuprofen", 9), FOCUS_DRUG);
+    assert_int_equal(qanalyze_focus_kind("hepatitis", 9), FOCUS_CONDITION);
+    assert_int_equal(qanalyze_focus_kind("", 0), FOCUS_NONE);
+    assert_string_equal(qanalyze_focus_kind_name(FOCUS_BODY_PART), "body_part");
+}
+
+static void test_qanalyze_empty_and_junk(void **state)
+{
+    struct qanalysis *qa = run(state, "", NULL);
+
+    assert_null(qa->focus);
+    assert_int_equal(qa->qtype.type, QTYPE_OTHER);
+    assert_string_equal(qa->query, "");
+    qanalysis_free(qa);
+    qa = run(state, "?!?? ...", "what causes cramps");
+    assert_string_equal(qa->focus, "cramps");
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_oom_sweep(void **state)
+{
+    struct fixture *f = *state;
+    struct qanalyze_ctx c = {f->lex, f->spell, "What causes leg cramps?"};
+    long n;
+
+    for (n = 0; n < 500; n++) {
+        struct qanalysis *qa = NULL;
+        const char *q = "and a baclophen dose for charley horses?";
+        int rc;
+
+        mem_fail_after(n);
+        rc = qanalyze(&c, q, strlen(q), &qa);
+        mem_fail_after(-1);
+        qanalysis_free(qa);
+        if (rc == GALEN_OK)
+            return;
+        assert_int_equal(rc, GALEN_ENOMEM);
+    }
+    fail_msg("never succeeded");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_qanalyze_seed_questions),
+        cmocka_unit_test(test_qanalyze_lexicon_terms),
+        cmocka_unit_test(test_qanalyze_spelling),
+        cmocka_unit_test(test_qanalyze_follow_up),
+        cmocka_unit_test(test_qanalyze_long_message),
+        cmocka_unit_test(test_qanalyze_message_questions),
+        cmocka_unit_test(test_qanalyze_refine_focus),
+        cmocka_unit_test(test_qanalyze_words_and_kinds),
+        cmocka_unit_test(test_qanalyze_empty_and_junk),
+        cmocka_unit_test(test_qanalyze_oom_sweep),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
