@@ -9,7 +9,7 @@
 #include "api.h"
 #include "handlers.h"
 #include "mem.h"
-#include "render.h"
+#include "docview.h"
 #include "store.h"
 
 static bool need_store(struct ctx *c)
@@ -124,7 +124,7 @@ static cJSON *doc_json(struct ctx *c, bool article)
         cJSON_AddNumberToObject(root, "version", (double)info.version);
         if (article)
             cJSON_AddNumberToObject(root, "read_minutes",
-                                    render_read_minutes(d));
+                                    docview_read_minutes(d));
     }
     if (rc == GALEN_OK && article)
         rc = service_comments(c->svc, c->slug, SERVICE_COMMENT_APPROVED,

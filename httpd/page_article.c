@@ -12,7 +12,7 @@
 
 #include "handlers.h"
 #include "page.h"
-#include "render.h"
+#include "docview.h"
 #include "store.h"
 #include "str.h"
 
@@ -39,7 +39,7 @@ static void tables_of(struct ctx *c, const struct doc *d, size_t sec)
 
     for (i = 0; i < d->ntables; i++) {
         if (d->tables[i].section == sec)
-            render_table(c, &d->tables[i], d->nrefs);
+            docview_table(c, &d->tables[i], d->nrefs);
     }
 }
 
@@ -55,7 +55,7 @@ static void boxed(struct ctx *c, const struct doc *d, const char *heading,
                  "<section class=\"%s\" aria-labelledby=\"%s-h\"><h2 "
                  "id=\"%s-h\">%s</h2>",
                  cls, cls, cls, heading);
-        render_text(c, d->sections[i].text, d->nrefs);
+        docview_text(c, d->sections[i].text, d->nrefs);
         page_out(c, "</section>\n");
     }
 }
@@ -95,7 +95,7 @@ static void body_sections(struct ctx *c, const struct doc *d)
                      i, i, s->heading);
         else
             page_out(c, "<section class=\"lead-text\">");
-        render_text(c, s->text, d->nrefs);
+        docview_text(c, s->text, d->nrefs);
         tables_of(c, d, i);
         page_out(c, "</section>\n");
     }
@@ -111,7 +111,7 @@ static void faq(struct ctx *c, const struct doc *d)
                 "id=\"faq-h\">Frequently Asked Questions</h2>");
     for (i = 0; i < d->nfaq; i++) {
         page_out(c, "<details><summary>%s</summary>", d->faq[i].question);
-        render_text(c, d->faq[i].answer, d->nrefs);
+        docview_text(c, d->faq[i].answer, d->nrefs);
         page_out(c, "</details>\n");
     }
     page_out(c, "</section>\n");
@@ -192,13 +192,13 @@ static void qa_body(struct ctx *c, const struct doc *d)
             page_out(c, "<section class=\"qa-reply\" aria-label=\"Specialist "
                         "reply\"><h2 class=\"reply-h\">Specialist reply "
                         "<span class=\"specialty\">");
-            render_title_case(c, d->specialty ? d->specialty : "");
+            docview_title_case(c, d->specialty ? d->specialty : "");
             page_out(c, "</span></h2>");
         } else {
             page_out(c, "<section class=\"qa-question\" aria-label=\"%s\">",
                      s->heading && s->heading[0] ? s->heading : "Question");
         }
-        render_text(c, s->text, d->nrefs);
+        docview_text(c, s->text, d->nrefs);
         if (is_heading(s, "Question") && (d->age_band || d->sex || d->asked)) {
             page_out(c, "<p class=\"meta\">%s%R%s. Ask Date: ",
                      d->age_band ? d->age_band : "",
@@ -218,7 +218,7 @@ static void qa_body(struct ctx *c, const struct doc *d)
 static void meta_line(struct ctx *c, const struct doc *d)
 {
     page_out(c, "<p class=\"article-meta\">%d min read \xC2\xB7 %s",
-             (int)render_read_minutes(d), doc_kind_name(d->kind));
+             (int)docview_read_minutes(d), doc_kind_name(d->kind));
     if (d->source)
         page_out(c, " \xC2\xB7 %s", d->source);
     if (d->date) {
@@ -227,7 +227,7 @@ static void meta_line(struct ctx *c, const struct doc *d)
     }
     if (d->specialty) {
         page_out(c, " \xC2\xB7 <span class=\"specialty\">");
-        render_title_case(c, d->specialty);
+        docview_title_case(c, d->specialty);
         page_out(c, "</span>");
     }
     page_out(c, "</p>\n");
@@ -252,7 +252,7 @@ static void article_page(struct ctx *c, const struct doc *d,
     if (d->nrefs) {
         page_out(c, "<section class=\"references\" aria-labelledby=\"ref-h\">"
                     "<h2 id=\"ref-h\">References</h2>");
-        render_references(c, d);
+        docview_references(c, d);
         page_out(c, "</section>\n");
     }
     disclaimer(c, d);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* render.c: document text to HTML. The input is the article format's body
+/* docview.c: document text to HTML. The input is the article format's body
  * (docs/article-format.md) as the importer stored it. The renderer only
  * ever emits its own tags around escaped text, so nothing in a document can
  * inject markup: a citation is recognised as "[digits]" and rebuilt. */
-#include "render.h"
+#include "docview.h"
 
 #include <string.h>
 
@@ -90,7 +90,7 @@ static void line_out(struct ctx *c, const char *line, size_t n, enum block *cur,
         inline_text(c, line + ol, n - ol, nrefs);
 }
 
-void render_text(struct ctx *c, const char *text, size_t nrefs)
+void docview_text(struct ctx *c, const char *text, size_t nrefs)
 {
     const char *p = text ? text : "";
     enum block cur = BLOCK_NONE;
@@ -111,7 +111,7 @@ void render_text(struct ctx *c, const char *text, size_t nrefs)
     close_block(c, &cur);
 }
 
-void render_table(struct ctx *c, const struct doc_table *t, size_t nrefs)
+void docview_table(struct ctx *c, const struct doc_table *t, size_t nrefs)
 {
     size_t r;
     size_t k;
@@ -166,7 +166,7 @@ static void reference(struct ctx *c, const struct doc_ref *r, size_t n)
     page_out(c, "</li>\n");
 }
 
-void render_references(struct ctx *c, const struct doc *d)
+void docview_references(struct ctx *c, const struct doc *d)
 {
     size_t i;
 
@@ -191,7 +191,7 @@ static size_t count_words(const char *s)
     return n;
 }
 
-unsigned render_read_minutes(const struct doc *d)
+unsigned docview_read_minutes(const struct doc *d)
 {
     size_t words = 0;
     size_t i;
@@ -203,7 +203,7 @@ unsigned render_read_minutes(const struct doc *d)
     return (unsigned)((words + 199) / 200 ? (words + 199) / 200 : 1);
 }
 
-void render_title_case(struct ctx *c, const char *s)
+void docview_title_case(struct ctx *c, const char *s)
 {
     char buf[128];
     size_t n = s ? strlen(s) : 0;
