@@ -34,6 +34,12 @@ static void usage(FILE *f)
             "      --web DIR         folder with style.css and app.js\n"
             "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
             "      --port-file FILE  write the bound port to FILE\n"
+            "      --lexicon FILE    lay-term lexicon (default "
+            "DIR/lexicon.tsv or\n"
+            "                        data/lexicon.tsv)\n"
+            "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
+            "or\n"
+            "                        data/redflags.txt)\n"
             "  -q, --quiet           no access log\n"
             "  -h, --help            this help\n",
             CLI_DEFAULT_DATA);
@@ -69,6 +75,8 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"web", required_argument, NULL, 'w'},
         {"secure-cookies", no_argument, NULL, 's'},
         {"port-file", required_argument, NULL, 'p'},
+        {"lexicon", required_argument, NULL, 'L'},
+        {"redflags", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -102,6 +110,12 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
             break;
         case 'p':
             o->port_file = optarg;
+            break;
+        case 'L':
+            o->app.lexicon = optarg;
+            break;
+        case 'R':
+            o->app.redflags = optarg;
             break;
         case 'q':
             o->srv.access_log = false;
@@ -157,7 +171,8 @@ static int run(struct serve_opts *o)
     signal(SIGPIPE, SIG_IGN);
     rc = app_open(&o->app, &app);
     if (rc != GALEN_OK) {
-        LOG_ERROR("cannot open %s: %s", o->app.data_dir, galen_strerror(rc));
+        LOG_ERROR("cannot open %s: %s%s%s", o->app.data_dir, galen_strerror(rc),
+                  o->app.errmsg[0] ? ": " : "", o->app.errmsg);
         return cli_exit_for(rc);
     }
     rc = server_open(app, &o->srv, &srv, err, sizeof err);

@@ -7,9 +7,9 @@
 #include <galen/error.h>
 
 #include "api.h"
+#include "docview.h"
 #include "handlers.h"
 #include "mem.h"
-#include "docview.h"
 #include "store.h"
 
 static bool need_store(struct ctx *c)

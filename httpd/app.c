@@ -75,22 +75,14 @@ static bool load_file(const char *dir, const char *name, struct web_file *f)
     return true;
 }
 
-/* Finds the web/ folder: the configured one, $GALEN_WEB, ./web, or web/
- * two levels above the binary (build/MODE/galen in a source tree). */
-static bool find_web_dir(const char *conf_dir, char *out, size_t cap)
+/* Writes "<dir of the binary>/../../rel" (build/MODE/galen in a source
+ * tree) into out. */
+static bool beside_binary(const char *rel, char *out, size_t cap)
 {
-    const char *env = getenv("GALEN_WEB");
     char exe[900];
-    ssize_t n;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     char *slash;
 
-    if (conf_dir)
-        return snprintf(out, cap, "%s", conf_dir) < (int)cap;
-    if (env && *env)
-        return snprintf(out, cap, "%s", env) < (int)cap;
-    if (access("web/style.css", R_OK) == 0)
-        return snprintf(out, cap, "web") < (int)cap;
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
         return false;
     exe[n] = '\0';
@@ -98,7 +90,63 @@ static bool find_web_dir(const char *conf_dir, char *out, size_t cap)
     if (!slash)
         return false;
     *slash = '\0';
-    return snprintf(out, cap, "%s/../../web", exe) < (int)cap;
+    return snprintf(out, cap, "%s/../../%s", exe, rel) < (int)cap;
+}
+
+/* Finds the web/ folder: the configured one, $GALEN_WEB, ./web, or web/
+ * beside the binary's source tree. */
+static bool find_web_dir(const char *conf_dir, char *out, size_t cap)
+{
+    const char *env = getenv("GALEN_WEB");
+
+    if (conf_dir)
+        return snprintf(out, cap, "%s", conf_dir) < (int)cap;
+    if (env && *env)
+        return snprintf(out, cap, "%s", env) < (int)cap;
+    if (access("web/style.css", R_OK) == 0)
+        return snprintf(out, cap, "web") < (int)cap;
+    return beside_binary("web", out, cap);
+}
+
+/* Finds a data file (lexicon, red-flag rules): the configured path, else
+ * <data_dir>/name, ./data/name, or data/name beside the binary's source
+ * tree. Returns out, or NULL when there is none. */
+static const char *find_data_file(const char *given, const char *data_dir,
+                                  const char *name, char *out, size_t cap)
+{
+    char rel[64];
+
+    if (given)
+        return snprintf(out, cap, "%s", given) < (int)cap ? out : NULL;
+    if (data_dir && snprintf(out, cap, "%s/%s", data_dir, name) < (int)cap &&
+        access(out, R_OK) == 0)
+        return out;
+    snprintf(rel, sizeof rel, "data/%s", name);
+    if (access(rel, R_OK) == 0)
+        return snprintf(out, cap, "%s", rel) < (int)cap ? out : NULL;
+    if (beside_binary(rel, out, cap) && access(out, R_OK) == 0)
+        return out;
+    return NULL;
+}
+
+static int open_engine(struct app *app, struct app_conf *conf)
+{
+    struct engine_conf ec;
+    char lex[1024];
+    char red[1024];
+    int rc;
+
+    memset(&ec, 0, sizeof ec);
+    ec.threads = conf->threads ? conf->threads : 4;
+    ec.lexicon = find_data_file(conf->lexicon, conf->data_dir, "lexicon.tsv",
+                                lex, sizeof lex);
+    ec.redflags = find_data_file(conf->redflags, conf->data_dir, "redflags.txt",
+                                 red, sizeof red);
+    rc = engine_open(conf->data_dir, &ec, &app->engine);
+    if (rc != GALEN_OK)
+        snprintf(conf->errmsg, sizeof conf->errmsg, "answer engine: %s",
+                 ec.errmsg);
+    return rc;
 }
 
 static void load_web(struct app *app, const char *conf_dir)
@@ -171,7 +219,7 @@ void app_service_put(struct app *app, struct service *svc)
     pthread_mutex_unlock(&p->lock);
 }
 
-static int open_parts(struct app *app, const struct app_conf *conf)
+static int open_parts(struct app *app, struct app_conf *conf)
 {
     char path[1024];
     int rc;
@@ -191,14 +239,16 @@ static int open_parts(struct app *app, const struct app_conf *conf)
                       APP_STORE_FILE) >= (int)sizeof path)
         return GALEN_EINVAL;
     rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
-    if (rc != GALEN_OK)
+    if (rc != GALEN_OK) {
+        snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
+                 service_errmsg(NULL));
         return rc;
+    }
     app->has_store = true;
-    return conf->data_dir ? engine_open(conf->data_dir, &app->engine)
-                          : GALEN_OK;
+    return conf->data_dir ? open_engine(app, conf) : GALEN_OK;
 }
 
-int app_open(const struct app_conf *conf, struct app **out)
+int app_open(struct app_conf *conf, struct app **out)
 {
     struct app *app;
     int rc = auth_init();

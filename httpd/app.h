@@ -45,6 +45,9 @@ struct app_conf {
     double login_burst;
     double question_rate; /* question submissions per second per client */
     double question_burst;
+    const char *lexicon;  /* NULL: <data>/lexicon.tsv or data/lexicon.tsv */
+    const char *redflags; /* NULL: likewise redflags.txt */
+    char errmsg[300];     /* out: why app_open failed */
 };
 
 /* One service (store connection) per concurrent request: SQLite handles
@@ -74,7 +77,7 @@ struct app {
  * when conf->data_dir is set, the store and answer engine. Missing web
  * files are not an error (pages then render unstyled). Caller closes with
  * app_close. */
-GALEN_NODISCARD int app_open(const struct app_conf *conf, struct app **out);
+GALEN_NODISCARD int app_open(struct app_conf *conf, struct app **out);
 void app_close(struct app *app);
 
 struct route;

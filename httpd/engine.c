@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* engine.c: adapter from the web service to the answer engine. Until the
- * answer engine is linked in, no data folder has an engine: engine_open
- * reports none and the pages say the answer engine is unavailable. */
+ * answer engine's public entry points (galen_answerer_open, galen_ask,
+ * galen_similar_find) are linked in, no data folder has an engine:
+ * engine_open reports none and the pages say the answer engine is
+ * unavailable. */
 #include "engine.h"
 
 #include <galen/error.h>
 
-int engine_open(const char *data_dir, struct engine **out)
+int engine_open(const char *data_dir, struct engine_conf *conf,
+                struct engine **out)
 {
     UNUSED(data_dir);
+    UNUSED(conf);
     *out = NULL;
     return GALEN_OK;
 }

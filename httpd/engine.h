@@ -17,10 +17,19 @@ struct engine;
 
 enum engine_audience { ENGINE_PATIENT, ENGINE_CLINICIAN };
 
+struct engine_conf {
+    unsigned threads;     /* answerers to keep, one per worker thread */
+    const char *lexicon;  /* lay-term lexicon file, or NULL */
+    const char *redflags; /* red-flag rules file, or NULL */
+    char errmsg[256];     /* out: why engine_open failed */
+};
+
 /* Opens the index and answer engine in data_dir. *out is NULL (and the
- * result GALEN_OK) when there is no index. Caller closes with
- * engine_close. */
-GALEN_NODISCARD int engine_open(const char *data_dir, struct engine **out);
+ * result GALEN_OK) when there is no index yet. Other errors (a corrupt
+ * index, a bad lexicon) are returned with conf->errmsg set. Caller closes
+ * with engine_close. */
+GALEN_NODISCARD int engine_open(const char *data_dir, struct engine_conf *conf,
+                                struct engine **out);
 void engine_close(struct engine *e);
 
 /* Appends the answer to q as an HTML fragment (escaped, ready to embed) to

@@ -10,9 +10,9 @@
 
 #include <galen/error.h>
 
+#include "docview.h"
 #include "handlers.h"
 #include "page.h"
-#include "docview.h"
 #include "store.h"
 #include "str.h"
 
