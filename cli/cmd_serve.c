@@ -64,6 +64,49 @@ static int parse_uint(const char *s, long max, unsigned *out)
     return 0;
 }
 
+/* Applies one option; returns 0, -1 for a bad value or option, -2 for
+ * --help. */
+static int apply_opt(int c, struct serve_opts *o, const char **data)
+{
+    switch (c) {
+    case 'd':
+        *data = optarg;
+        return 0;
+    case 'l':
+        o->srv.listen = optarg;
+        return 0;
+    case 't':
+        return parse_uint(optarg, 256, &o->srv.threads);
+    case 'm':
+        return parse_uint(optarg, 100000, &o->srv.max_conns);
+    case 'T':
+        return parse_uint(optarg, 3600, &o->srv.timeout);
+    case 'w':
+        o->app.web_dir = optarg;
+        return 0;
+    case 's':
+        o->app.secure_cookies = true;
+        return 0;
+    case 'p':
+        o->port_file = optarg;
+        return 0;
+    case 'L':
+        o->app.lexicon = optarg;
+        return 0;
+    case 'R':
+        o->app.redflags = optarg;
+        return 0;
+    case 'q':
+        o->srv.access_log = false;
+        return 0;
+    case 'h':
+        usage(stdout);
+        return -2;
+    default:
+        return -1;
+    }
+}
+
 static int parse_opts(int argc, char **argv, struct serve_opts *o)
 {
     static const struct option longopts[] = {
@@ -82,52 +125,15 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     int c;
-    int bad = 0;
+    int rc;
 
     o->srv.access_log = true;
     while ((c = getopt_long(argc, argv, "d:l:t:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            data = optarg;
-            break;
-        case 'l':
-            o->srv.listen = optarg;
-            break;
-        case 't':
-            bad |= parse_uint(optarg, 256, &o->srv.threads);
-            break;
-        case 'm':
-            bad |= parse_uint(optarg, 100000, &o->srv.max_conns);
-            break;
-        case 'T':
-            bad |= parse_uint(optarg, 3600, &o->srv.timeout);
-            break;
-        case 'w':
-            o->app.web_dir = optarg;
-            break;
-        case 's':
-            o->app.secure_cookies = true;
-            break;
-        case 'p':
-            o->port_file = optarg;
-            break;
-        case 'L':
-            o->app.lexicon = optarg;
-            break;
-        case 'R':
-            o->app.redflags = optarg;
-            break;
-        case 'q':
-            o->srv.access_log = false;
-            break;
-        case 'h':
-            usage(stdout);
-            return -2;
-        default:
-            return -1;
-        }
+        rc = apply_opt(c, o, &data);
+        if (rc != 0)
+            return rc;
     }
-    if (bad || optind != argc)
+    if (optind != argc)
         return -1;
     o->app.data_dir = cli_data_dir(data);
     o->app.threads = o->srv.threads ? o->srv.threads : 4;

@@ -60,6 +60,8 @@ void page_begin(struct ctx *c, const char *title)
              "initial-scale=1\">\n"
              "<title>%s \xC2\xB7 galen</title>\n"
              "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+             "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+             "type=\"image/svg+xml\">\n"
              "<script src=\"/static/app.js\" defer></script>\n"
              "</head>\n<body>\n"
              "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
