@@ -219,17 +219,21 @@ void page_snippet(struct ctx *c, const char *s, size_t max)
 {
     size_t n = s ? strlen(s) : 0;
     size_t cut;
+    size_t space;
 
     if (n <= max) {
         html_esc(&c->rc, &c->resp->body, s);
         return;
     }
     cut = max;
-    /* Back up to the start of a UTF-8 sequence, then to a space. */
+    /* Back up to the start of a UTF-8 sequence; then prefer the last space
+     * in the second half, which is always a sequence boundary too. */
     while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
         cut--;
-    while (cut > max / 2 && s[cut] != ' ')
-        cut--;
+    for (space = cut; space > max / 2 && s[space] != ' '; space--)
+        ;
+    if (s[space] == ' ')
+        cut = space;
     html_escn(&c->rc, &c->resp->body, s, cut);
     page_out(c, "\xE2\x80\xA6");
 }
