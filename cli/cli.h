@@ -84,4 +84,8 @@ int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
+/* `galen index` with no file: updates <data>/index from <data>/store.db
+ * (cmd_import.c). Returns an exit code. */
+int cli_index_store(const char *data, bool quiet);
+
 #endif
