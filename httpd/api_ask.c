@@ -63,7 +63,7 @@ void api_ask(struct ctx *c)
         return;
     }
     c->resp->content_type = "application/json";
-    rc = engine_answer_json(c->app->engine, q, a, &c->resp->body);
+    rc = engine_answer(c->app->engine, q, a, NULL, &c->resp->body);
     cJSON_Delete(body);
     if (rc != GALEN_OK)
         ctx_fail(c, rc, "could not answer");

@@ -22,23 +22,14 @@ void engine_close(struct engine *e)
     UNUSED(e);
 }
 
-int engine_answer_html(struct engine *e, const char *q, enum engine_audience a,
-                       struct buf *out)
+int engine_answer(struct engine *e, const char *q, enum engine_audience a,
+                  struct buf *html, struct buf *json)
 {
     UNUSED(e);
     UNUSED(q);
     UNUSED(a);
-    UNUSED(out);
-    return GALEN_ENOENT;
-}
-
-int engine_answer_json(struct engine *e, const char *q, enum engine_audience a,
-                       struct buf *out)
-{
-    UNUSED(e);
-    UNUSED(q);
-    UNUSED(a);
-    UNUSED(out);
+    UNUSED(html);
+    UNUSED(json);
     return GALEN_ENOENT;
 }
 

@@ -32,14 +32,13 @@ GALEN_NODISCARD int engine_open(const char *data_dir, struct engine_conf *conf,
                                 struct engine **out);
 void engine_close(struct engine *e);
 
-/* Appends the answer to q as an HTML fragment (escaped, ready to embed) to
- * out. GALEN_OK, GALEN_EINVAL for an empty question, GALEN_ENOMEM. */
-GALEN_NODISCARD int engine_answer_html(struct engine *e, const char *q,
-                                       enum engine_audience a, struct buf *out);
-
-/* Appends the answer as JSON (docs/answer-schema.md). */
-GALEN_NODISCARD int engine_answer_json(struct engine *e, const char *q,
-                                       enum engine_audience a, struct buf *out);
+/* Answers q once and appends it as an HTML fragment (escaped, ready to
+ * embed) to html and as JSON (docs/answer-schema.md) to json; either may
+ * be NULL. GALEN_OK, GALEN_EINVAL for an empty question, GALEN_ENOENT when
+ * e is NULL (no engine), GALEN_ENOMEM. */
+GALEN_NODISCARD int engine_answer(struct engine *e, const char *q,
+                                  enum engine_audience a, struct buf *html,
+                                  struct buf *json);
 
 /* One similar answered question or search hit; strings are borrowed for
  * the callback. */

@@ -317,9 +317,8 @@ static void more_info(struct ctx *c, const char *text)
 
     page_out(c, "<section class=\"more-info\" aria-labelledby=\"mi-h\"><h2 "
                 "id=\"mi-h\">More Info</h2>");
-    rc = c->app->engine ? engine_answer_html(c->app->engine, text,
-                                             ENGINE_PATIENT, &c->resp->body)
-                        : GALEN_ENOENT;
+    rc = engine_answer(c->app->engine, text, ENGINE_PATIENT, &c->resp->body,
+                       NULL);
     if (rc == GALEN_ENOENT)
         page_out(c, "<p class=\"notice\">galen's answer is not available on "
                     "this server (no index).</p>");
