@@ -576,6 +576,71 @@ static void test_routes_specialist_only_in_own_specialty(void **state)
                      303);
 }
 
+static void test_routes_question_form_and_comment_flow(void **state)
+{
+    struct fx *f = *state;
+    struct browser anon;
+    struct browser ed;
+    char form[512];
+    struct call c = {.method = "POST",
+                     .target = "/questions",
+                     .ctype = "application/x-www-form-urlencoded"};
+
+    anon_browser(f, &anon);
+    /* An empty body re-renders the form with the error and the title kept. */
+    snprintf(form, sizeof form,
+             "csrf=%s&title=Kept+%%3Ctitle%%3E&body=", anon.csrf);
+    c.body = form;
+    c.cookie = anon.cookie;
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 400);
+    assert_non_null(strstr(c.text, "the question is empty"));
+    assert_non_null(strstr(c.text, "value=\"Kept &lt;title&gt;\""));
+    call_done(&c);
+    /* A comment is held, then shown once an editor approves it. */
+    snprintf(form, sizeof form, "csrf=%s&author=Ann&body=Held+%%3Cb%%3E",
+             anon.csrf);
+    c.target = "/articles/calf-cramps/comments";
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 303);
+    assert_string_equal(c.resp.location,
+                        "/articles/calf-cramps?comment=held#cm-h");
+    call_done(&c);
+    c.method = "GET";
+    c.target = "/articles/calf-cramps?comment=held";
+    c.body = NULL;
+    c.ctype = NULL;
+    call_run(f, &c);
+    assert_non_null(strstr(c.text, "held for moderation"));
+    assert_null(strstr(c.text, "Held &lt;b&gt;"));
+    assert_non_null(strstr(c.text, "Article Review Status"));
+    call_done(&c);
+    browser_login(f, "ed", &ed);
+    c.cookie = ed.cookie;
+    c.target = "/moderation";
+    call_run(f, &c);
+    assert_non_null(strstr(c.text, "Held &lt;b&gt;"));
+    call_done(&c);
+}
+
+static void test_routes_ask_page_without_engine(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "GET",
+                     .target = "/ask?q=calf+%3Cb%3E&audience=clinician"};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    assert_non_null(strstr(c.text, "calf &lt;b&gt;"));
+    assert_non_null(strstr(c.text, "not available"));
+    assert_non_null(strstr(c.text, "audience=patient"));
+    call_done(&c);
+    assert_int_equal(status_of(f, "GET", "/api/ask?q=x", NULL, NULL, NULL),
+                     503);
+    assert_int_equal(
+        status_of(f, "GET", "/api/ask?audience=x", NULL, NULL, NULL), 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +653,8 @@ int main(void)
         cmocka_unit_test(test_routes_static_files),
         cmocka_unit_test(test_routes_each_role_refused_what_it_may_not_do),
         cmocka_unit_test(test_routes_specialist_only_in_own_specialty),
+        cmocka_unit_test(test_routes_question_form_and_comment_flow),
+        cmocka_unit_test(test_routes_ask_page_without_engine),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
