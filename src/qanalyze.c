@@ -502,6 +502,21 @@ static bool has_digit(const char *w, size_t len)
     return false;
 }
 
+/* Asks the context for a correction of the lower-cased word; returns its
+ * length in out, or 0. */
+static size_t correct_one(const struct qanalyze_ctx *c, const char *low,
+                          size_t len, char *out, size_t cap)
+{
+    struct spell_hit h;
+
+    if (c->correct)
+        return c->correct(c->correct_ctx, low, len, out, cap);
+    if (!c->spell || !spell_correct(c->spell, low, len, &h) || h.len >= cap)
+        return 0;
+    memcpy(out, h.word, h.len);
+    return h.len;
+}
+
 static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
     const char *t = qa->text;
@@ -509,8 +524,8 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
     int rc = GALEN_OK;
 
     while (rc == GALEN_OK) {
-        char low[WORD_MAX];
-        struct spell_hit h;
+        char low[WORD_MAX], fix[WORD_MAX];
+        size_t n = 0;
 
         i = answer_text_word(t, len, i, &e);
         if (i >= len)
@@ -518,9 +533,10 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
         if (e - i >= 4 && !has_digit(t + i, e - i) &&
             !qanalyze_is_frame_word(t + i, e - i) &&
             !(c->lexicon && lexicon_has_word(c->lexicon, t + i, e - i)) &&
-            lower_word(t + i, e - i, low, sizeof low) &&
-            spell_correct(c->spell, low, e - i, &h))
-            rc = add_fix(qa, t + i, e - i, h.word, h.len);
+            lower_word(t + i, e - i, low, sizeof low))
+            n = correct_one(c, low, e - i, fix, sizeof fix);
+        if (n > 0)
+            rc = add_fix(qa, t + i, e - i, fix, n);
         i = e;
     }
     return rc;
@@ -704,7 +720,7 @@ static int demote_focus(struct qanalysis *qa)
 
 static int inherit_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
-    struct qanalyze_ctx pc = {c->lexicon, NULL, NULL};
+    struct qanalyze_ctx pc = {c->lexicon, NULL, NULL, NULL, NULL};
     struct qanalysis *prev = NULL;
     int rc = qanalyze(&pc, c->previous, strlen(c->previous), &prev);
 
@@ -794,7 +810,7 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
         rc = inherit_focus(qa, c);
     if (rc == GALEN_OK && c->lexicon)
         rc = lexicon_scan(c->lexicon, qa->text, len, on_lexicon, qa);
-    if (rc == GALEN_OK && c->spell)
+    if (rc == GALEN_OK && (c->spell || c->correct))
         rc = correct_words(qa, c);
     if (rc == GALEN_OK)
         rc = build_did_you_mean(qa);
@@ -819,6 +835,37 @@ int qanalyze(const struct qanalyze_ctx *ctx, const char *q, size_t len,
     }
     *out = qa;
     return GALEN_OK;
+}
+
+int qanalyze_set_fix(struct qanalysis *qa, size_t i, const char *to)
+{
+    char *copy;
+    size_t k;
+    int rc;
+
+    if (i >= qa->nfixes)
+        return GALEN_EINVAL;
+    copy = galen_strdup(to);
+    if (!copy)
+        return GALEN_ENOMEM;
+    for (k = 0; k < qa->nterms; k++) {
+        if (qa->terms[k].origin == QTERM_SPELLING &&
+            strcmp(qa->terms[k].text, qa->fixes[i].to) == 0) {
+            char *t = galen_strdup(to);
+            if (!t) {
+                galen_free(copy);
+                return GALEN_ENOMEM;
+            }
+            galen_free(qa->terms[k].text);
+            qa->terms[k].text = t;
+        }
+    }
+    galen_free(qa->fixes[i].to);
+    qa->fixes[i].to = copy;
+    galen_free(qa->did_you_mean);
+    qa->did_you_mean = NULL;
+    rc = build_did_you_mean(qa);
+    return rc == GALEN_OK ? build_query(qa) : rc;
 }
 
 void qanalysis_free(struct qanalysis *qa)

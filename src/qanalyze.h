@@ -80,11 +80,20 @@ struct qanalysis {
     size_t nsubs;
 };
 
+/* Corrects one word that may be misspelled (lower-cased, 4+ bytes, no
+ * digits, not a frame or lexicon word): writes the correction to out[0..cap)
+ * and returns its length, or returns 0 when the word is known (it is never
+ * corrected) or nothing is close enough. */
+typedef size_t (*qanalyze_correct_fn)(void *ctx, const char *word, size_t len,
+                                      char *out, size_t cap);
+
 /* What the analysis may consult; every member may be NULL. */
 struct qanalyze_ctx {
     const struct lexicon *lexicon;
-    const struct spell *spell; /* corpus vocabulary; NULL: no correction */
-    const char *previous;      /* the previous question, for follow-ups */
+    const struct spell *spell;   /* corpus vocabulary; NULL: no correction */
+    const char *previous;        /* the previous question, for follow-ups */
+    qanalyze_correct_fn correct; /* used instead of spell when set */
+    void *correct_ctx;
 };
 
 /* Analyses q[0..len). Returns GALEN_OK or GALEN_ENOMEM; caller frees *out
@@ -93,6 +102,12 @@ GALEN_NODISCARD int qanalyze(const struct qanalyze_ctx *ctx, const char *q,
                              size_t len, struct qanalysis **out);
 
 void qanalysis_free(struct qanalysis *qa);
+
+/* Replaces the correction of fix i with to (a better surface form, such as
+ * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.
+ * GALEN_OK, GALEN_EINVAL (no fix i) or GALEN_ENOMEM. */
+GALEN_NODISCARD int qanalyze_set_fix(struct qanalysis *qa, size_t i,
+                                     const char *to);
 
 /* A focus candidate from the corpus: a document's focus or topic, or one
  * of its synonyms (then canonical names the focus it stands for). */
