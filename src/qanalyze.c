@@ -474,21 +474,78 @@ static int add_fix(struct qanalysis *qa, const char *from, size_t flen,
     return add_term(qa, to, tlen, QTERM_SPELLING, 1.0);
 }
 
+enum { LEX_MATCHES_MAX = 64, REVERSE_MAX = 2 };
+
+/* The lexicon matches of a question, gathered before they are used so
+ * that the reverse direction can see how many lay terms a medical phrase
+ * has. */
+struct lex_matches {
+    struct lexicon_match m[LEX_MATCHES_MAX];
+    size_t n;
+};
+
 static int on_lexicon(void *ctx, const struct lexicon_match *m)
 {
-    struct qanalysis *qa = ctx;
-    const char *other = m->is_lay ? m->entry->medical : m->entry->lay;
+    struct lex_matches *lm = ctx;
 
-    if (m->entry->kind == LEXICON_SPELLING) {
-        if (!m->is_lay)
-            return GALEN_OK;
-        return add_fix(qa, qa->text + m->start, m->end - m->start, other,
-                       strlen(other));
+    if (lm->n < LEX_MATCHES_MAX)
+        lm->m[lm->n++] = *m;
+    return 0;
+}
+
+/* Number of medical-side (reverse) matches on the span of m. */
+static size_t reverse_count(const struct lex_matches *lm,
+                            const struct lexicon_match *m)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < lm->n; k++) {
+        const struct lexicon_match *x = &lm->m[k];
+        n += !x->is_lay && x->start == m->start && x->end == m->end &&
+             x->entry->kind != LEXICON_SPELLING;
     }
-    /* Abbreviations and lay words map strongly to the medical term; the
-     * reverse direction only widens recall a little. */
-    return add_term(qa, other, strlen(other), QTERM_LEXICON,
-                    m->is_lay ? 0.8 : 0.4);
+    return n;
+}
+
+/* Lay words and abbreviations map strongly to their medical term; the
+ * reverse direction (medical term to the words people use) only widens
+ * recall, and only for a term with at most REVERSE_MAX lay names, so that
+ * "muscle cramp" does not drag in every lay name of every cramp. A
+ * misspelling entry becomes a spelling fix. */
+static int use_lexicon(struct qanalysis *qa, const struct lex_matches *lm)
+{
+    size_t k;
+    int rc = GALEN_OK;
+
+    for (k = 0; k < lm->n && rc == GALEN_OK; k++) {
+        const struct lexicon_match *m = &lm->m[k];
+        const char *other = m->is_lay ? m->entry->medical : m->entry->lay;
+
+        if (m->entry->kind == LEXICON_SPELLING) {
+            if (m->is_lay)
+                rc = add_fix(qa, qa->text + m->start, m->end - m->start, other,
+                             strlen(other));
+        } else if (m->is_lay) {
+            rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.8);
+        } else if (reverse_count(lm, m) <= REVERSE_MAX) {
+            rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.3);
+        }
+    }
+    return rc;
+}
+
+static int expand(struct qanalysis *qa, const struct lexicon *lex)
+{
+    struct lex_matches *lm = galen_calloc(1, sizeof *lm);
+    int rc;
+
+    if (!lm)
+        return GALEN_ENOMEM;
+    rc = lexicon_scan(lex, qa->text, strlen(qa->text), on_lexicon, lm);
+    if (rc == GALEN_OK)
+        rc = use_lexicon(qa, lm);
+    galen_free(lm);
+    return rc;
 }
 
 static bool has_digit(const char *w, size_t len)
@@ -773,7 +830,11 @@ static int build_query(struct qanalysis *qa)
     } else {
         buf_put_str(&rc, &b, qa->text);
     }
+    /* Weak expansions stay out of retrieval: BM25 would weigh them as much
+     * as the question's own words. */
     for (k = 0; k < qa->nterms; k++) {
+        if (qa->terms[k].weight < QANALYZE_QUERY_MIN_WEIGHT)
+            continue;
         buf_put_byte(&rc, &b, ' ');
         buf_put_str(&rc, &b, qa->terms[k].text);
     }
@@ -809,7 +870,7 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
     if (rc == GALEN_OK && c->previous && *c->previous && is_follow_up(qa))
         rc = inherit_focus(qa, c);
     if (rc == GALEN_OK && c->lexicon)
-        rc = lexicon_scan(c->lexicon, qa->text, len, on_lexicon, qa);
+        rc = expand(qa, c->lexicon);
     if (rc == GALEN_OK && (c->spell || c->correct))
         rc = correct_words(qa, c);
     if (rc == GALEN_OK)
@@ -951,7 +1012,10 @@ int qanalyze_refine_focus(struct qanalysis *qa, const struct focus_cand *c,
             bw = w;
         }
     }
-    if (!best)
+    /* A corpus focus inside the question's own, more specific focus
+     * ("muscle cramp" in "soleus muscle cramps") leaves it as it is. */
+    if (!best || (!best->canonical && qa->focus &&
+                  phrase_in(qa->focus, strlen(qa->focus), best->phrase)))
         return GALEN_OK;
     name = best->canonical ? best->canonical : best->phrase;
     f = galen_strdup(name);

@@ -44,6 +44,10 @@ enum qterm_origin {
     QTERM_SYNONYM   /* a corpus synonym of the focus */
 };
 
+/* Expansion terms weighing less than this stay out of the retrieval query
+ * (they still count when sentences are scored). */
+#define QANALYZE_QUERY_MIN_WEIGHT 0.5
+
 struct qterm {
     char *text; /* owned */
     enum qterm_origin origin;
@@ -121,8 +125,10 @@ struct focus_cand {
 /* Replaces the rule-based focus with the best candidate that occurs in the
  * question (whole words, case and plural folded): most words first, then
  * most weight, then bytewise first. A synonym match sets the focus to its
- * canonical form and adds the synonym as a term. A no-op when none occurs
- * or the focus was inherited. GALEN_OK or GALEN_ENOMEM. */
+ * canonical form and adds the synonym as a term. A no-op when none occurs,
+ * when the focus was inherited, or when the best candidate lies inside the
+ * rule-based focus, which is then the more specific. GALEN_OK or
+ * GALEN_ENOMEM. */
 GALEN_NODISCARD int qanalyze_refine_focus(struct qanalysis *qa,
                                           const struct focus_cand *c, size_t n);
 
