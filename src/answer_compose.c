@@ -7,7 +7,6 @@
  * relevance so that near-duplicates drop out. Weights, thresholds and the
  * order of every choice are documented in docs/answer.md. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
