@@ -18,6 +18,10 @@
 
 enum { QUESTION_TEXT_MAX = 16384 };
 
+/* English words that spelling correction leaves alone (Debian's wamerican,
+ * installed by scripts/deps.sh); used when present. */
+#define CLI_DICTIONARY "/usr/share/dict/words"
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -259,13 +263,15 @@ int cli_open_answerer(const char *data, const char *lexicon,
                       const char *redflags, struct galen_answerer **out)
 {
     char lex[4096], rf[4096];
-    struct galen_answerer_opts o = {lexicon, redflags};
+    struct galen_answerer_opts o = {lexicon, redflags, NULL};
     int rc;
 
     if (!o.lexicon && cli_share_file(data, "lexicon.tsv", lex, sizeof lex))
         o.lexicon = lex;
     if (!o.redflags && cli_share_file(data, "redflags.txt", rf, sizeof rf))
         o.redflags = rf;
+    if (access(CLI_DICTIONARY, R_OK) == 0)
+        o.dictionary = CLI_DICTIONARY;
     if (!o.lexicon)
         LOG_WARN("no lexicon.tsv found: lay terms will not be expanded");
     if (!o.redflags)

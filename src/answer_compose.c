@@ -61,6 +61,7 @@ struct qmodel {
     size_t nfocus;
     enum qtype primary;
     unsigned mask;
+    char focus_pat[128]; /* the focus, lower case, last word a prefix */
 };
 
 struct csent {
@@ -195,6 +196,83 @@ static int add_focus_set(struct answer_compose_in *in, struct qmodel *q,
     return rc;
 }
 
+/* The question's own words: a follow-up's qualifiers; a long message's
+ * questions and medical words (the rest of its story would swamp the
+ * coverage of every sentence); or the whole question. */
+static int question_terms(struct answer_compose_in *in, struct qmodel *q)
+{
+    const struct qanalysis *qa = in->qa;
+    char *sub;
+    size_t k;
+    int rc = GALEN_OK;
+
+    if (qa->is_follow_up)
+        return collect_terms(in, q, qa->qualifiers, 1.0, NULL);
+    if (!qa->is_message)
+        return collect_terms(in, q, qa->text, 1.0, NULL);
+    for (k = 0; rc == GALEN_OK && k < qa->nsubs; k++) {
+        sub = galen_strndup(qa->text + qa->subs[k].start,
+                            qa->subs[k].end - qa->subs[k].start);
+        rc = sub ? collect_terms(in, q, sub, 1.0, NULL) : GALEN_ENOMEM;
+        galen_free(sub);
+    }
+    if (rc == GALEN_OK)
+        rc = collect_terms(in, q, qa->keywords, 0.7, NULL);
+    return rc;
+}
+
+/* "Muscle cramps" -> "muscle cramp*": the focus as a phrase pattern that
+ * also matches its plural or singular. Empty when there is no focus. */
+static void focus_pattern(const char *focus, char *out, size_t cap)
+{
+    size_t i = 0, e = 0, n = 0, len = focus ? strlen(focus) : 0, k;
+
+    out[0] = '\0';
+    for (;;) {
+        i = answer_text_word(focus, len, i, &e);
+        if (i >= len)
+            break;
+        if (n + (e - i) + 3 > cap) {
+            out[0] = '\0';
+            return;
+        }
+        if (n)
+            out[n++] = ' ';
+        for (k = i; k < e; k++)
+            out[n++] = (char)answer_text_lower((unsigned char)focus[k]);
+        i = e;
+    }
+    if (n > 3 && out[n - 1] == 's')
+        n--;
+    if (n > 0)
+        out[n++] = '*';
+    out[n] = '\0';
+}
+
+/* True for "A muscle cramp is ...", "Muscle cramps are ...": the focus as
+ * the subject of the sentence's first verb, the shape of a definition. */
+static bool is_definitional(const struct qmodel *q, const char *s, size_t len)
+{
+    static const char *const verbs[] = {"is", "are", "refers", "means",
+                                        "describes"};
+    size_t e = 0, i = answer_text_word(s, len, 0, &e), m, k;
+
+    if (!q->focus_pat[0] || i >= len)
+        return false;
+    if (answer_text_ieq(s + i, e - i, "a") ||
+        answer_text_ieq(s + i, e - i, "an") ||
+        answer_text_ieq(s + i, e - i, "the"))
+        i = answer_text_word(s, len, e, &e);
+    if (i >= len || !answer_text_phrase_at(s, len, i, q->focus_pat, &m))
+        return false;
+    i = answer_text_word(s, len, m, &e);
+    for (k = 0; i < len && k < ARRAY_SIZE(verbs); k++) {
+        if (answer_text_ieq(s + i, e - i, verbs[k]))
+            return true;
+    }
+    return false;
+}
+
 static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
 {
     const struct qanalysis *qa = in->qa;
@@ -204,6 +282,7 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
     memset(q, 0, sizeof *q);
     q->primary = qa->qtype.type;
     q->mask = qa->qtype.mask;
+    focus_pattern(qa->focus, q->focus_pat, sizeof q->focus_pat);
     rc = add_focus_set(in, q, qa->focus, 1.0);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++) {
         if (qa->terms[k].origin != QTERM_SPELLING)
@@ -212,8 +291,7 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
     if (rc == GALEN_OK)
         rc = collect_terms(in, q, qa->focus, 2.0, NULL);
     if (rc == GALEN_OK)
-        rc = collect_terms(in, q, qa->is_follow_up ? qa->qualifiers : qa->text,
-                           1.0, NULL);
+        rc = question_terms(in, q);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++)
         rc = collect_terms(in, q, qa->terms[k].text, qa->terms[k].weight, NULL);
     return rc;
@@ -549,6 +627,11 @@ static int consider(struct compose *c, size_t ci, size_t si,
     if (cs.focus <= 0 && cs.rel < 0.34)
         return GALEN_OK;
     cs.facet = choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
+    if (is_definitional(&c->q, s, len) &&
+        (c->q.primary == QTYPE_DEFINITION || c->q.primary == QTYPE_OTHER)) {
+        cs.facet = QTYPE_DEFINITION;
+        cs.cue = fcue = 1.0;
+    }
     /* A heading on what was asked (or on the sentence's own facet, for
      * fscore) and a heading naming the focus both help. */
     heading = (hr->mask & (primary_bit(&c->q) | c->q.mask)) ? 1.0 : 0.0;
@@ -606,10 +689,17 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     struct qtype_result hr;
     struct sentence sen;
     double hf;
-    int rc;
+    int rc, t;
 
     *budget -= len;
     qtype_classify(sec->heading, strlen(sec->heading), &hr);
+    /* Only a heading that clearly names a facet ("Causes", not "Medicines")
+     * decides a sentence's facet. */
+    hr.mask = 0;
+    for (t = 0; t < QTYPE_COUNT; t++) {
+        if (hr.score[t] >= QTYPE_FACET_MIN)
+            hr.mask |= 1u << t;
+    }
     hf = heading_focus(c, sec->heading);
     rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
                       &st);

@@ -51,7 +51,10 @@ struct galen_answerer {
     struct redflag_rules *rf;
     struct spell *spell; /* built from the index vocabulary on first need */
     int spell_rc;        /* GALEN_OK until a build failed */
-    int title_field;     /* -1 if the index has no title field */
+    char *dict_path;     /* known-word list, loaded on first need */
+    struct spell *dict;  /* its words (as a set), or NULL */
+    bool dict_tried;
+    int title_field; /* -1 if the index has no title field */
     int body_field;
     char err[ERR_MAX];
 };
@@ -100,6 +103,11 @@ static int open_files(struct galen_answerer *a,
         rc = lexicon_load(o->lexicon, &a->lex, &ld);
         if (rc != GALEN_OK)
             return fail(NULL, rc, "%s:%ld: %s", o->lexicon, ld.line, ld.msg);
+    }
+    if (o && o->dictionary) {
+        a->dict_path = galen_strdup(o->dictionary);
+        if (!a->dict_path)
+            return fail(NULL, GALEN_ENOMEM, "out of memory");
     }
     if (o && o->redflags) {
         rc = redflag_load(o->redflags, &a->rf, &rd);
@@ -169,6 +177,8 @@ void galen_answerer_close(struct galen_answerer *a)
     lexicon_free(a->lex);
     redflag_free(a->rf);
     spell_free(a->spell);
+    spell_free(a->dict);
+    galen_free(a->dict_path);
     galen_free(a);
 }
 
@@ -238,6 +248,45 @@ static int build_speller(struct galen_answerer *a)
     return rc;
 }
 
+/* Loads the known-word list: lower-case ASCII words only (the list's
+ * proper names and possessives are skipped). A list that cannot be read
+ * leaves dict NULL: correction then only trusts the corpus. */
+static void load_dictionary(struct galen_answerer *a)
+{
+    FILE *f;
+    char line[128];
+    int rc;
+
+    a->dict_tried = true;
+    if (!a->dict_path)
+        return;
+    f = fopen(a->dict_path, "r");
+    if (!f)
+        return;
+    rc = spell_new(&a->dict);
+    while (rc == GALEN_OK && fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n"), k;
+        bool ok = n > 0;
+
+        for (k = 0; k < n && ok; k++)
+            ok = line[k] >= 'a' && line[k] <= 'z';
+        if (ok)
+            rc = spell_add(a->dict, line, n, 1);
+    }
+    fclose(f);
+    if (rc != GALEN_OK) {
+        spell_free(a->dict);
+        a->dict = NULL;
+    }
+}
+
+static bool in_dictionary(struct galen_answerer *a, const char *w, size_t len)
+{
+    if (!a->dict_tried)
+        load_dictionary(a);
+    return a->dict && spell_freq(a->dict, w, len) > 0;
+}
+
 static const struct analyzer_opts stem_opts = {true, false};
 
 /* The corrector qanalyze calls: a word whose stem is in the index is
@@ -250,7 +299,8 @@ static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
     size_t n = analyzer_term(a->an, &stem_opts, w, len, stem, sizeof stem);
     struct spell_hit h;
 
-    if (n == 0 || index_df(a->idx, (struct str){stem, n}) > 0)
+    if (n == 0 || index_df(a->idx, (struct str){stem, n}) > 0 ||
+        in_dictionary(a, w, len))
         return 0;
     if (!a->spell && (a->spell_rc != GALEN_OK || build_speller(a) != GALEN_OK))
         return 0;

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <galen/error.h>
 
@@ -574,6 +575,21 @@ static size_t correct_one(const struct qanalyze_ctx *c, const char *low,
     return h.len;
 }
 
+/* True if offset i lies in one of a message's questions; in a long message
+ * only the questions are spell-checked, not the story around them. */
+static bool in_subs(const struct qanalysis *qa, size_t i)
+{
+    size_t k;
+
+    if (!qa->is_message)
+        return true;
+    for (k = 0; k < qa->nsubs; k++) {
+        if (i >= qa->subs[k].start && i < qa->subs[k].end)
+            return true;
+    }
+    return false;
+}
+
 static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
     const char *t = qa->text;
@@ -587,7 +603,7 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
         i = answer_text_word(t, len, i, &e);
         if (i >= len)
             break;
-        if (e - i >= 4 && !has_digit(t + i, e - i) &&
+        if (e - i >= 4 && in_subs(qa, i) && !has_digit(t + i, e - i) &&
             !qanalyze_is_frame_word(t + i, e - i) &&
             !(c->lexicon && lexicon_has_word(c->lexicon, t + i, e - i)) &&
             lower_word(t + i, e - i, low, sizeof low))
@@ -814,6 +830,50 @@ static void focus_span(const struct qanalysis *qa, size_t *b, size_t *e)
     }
 }
 
+enum { KEYWORDS_MAX = 12 };
+
+static bool is_medical_word(const char *w, size_t len)
+{
+    return is_symptom_word(w, len) || is_condition_word(w, len) ||
+           is_drug_word(w, len) || is_body_word(w, len);
+}
+
+/* A long message's medical words (symptoms, conditions, medicines, body
+ * parts), once each: what the story around its questions is about. */
+static int find_keywords(struct qanalysis *qa)
+{
+    const char *t = qa->text;
+    size_t len = strlen(t), i = 0, e = 0, n = 0, k;
+    size_t kb[KEYWORDS_MAX], ke[KEYWORDS_MAX];
+    struct buf b;
+    int rc = GALEN_OK;
+
+    while (n < KEYWORDS_MAX) {
+        bool dup = false;
+
+        i = answer_text_word(t, len, i, &e);
+        if (i >= len)
+            break;
+        for (k = 0; k < n && !dup; k++)
+            dup = ke[k] - kb[k] == e - i &&
+                  strncasecmp(t + kb[k], t + i, e - i) == 0;
+        if (!dup && is_medical_word(t + i, e - i)) {
+            kb[n] = i;
+            ke[n++] = e;
+        }
+        i = e;
+    }
+    buf_init(&b, OUT_MAX);
+    for (k = 0; k < n; k++) {
+        if (k)
+            buf_put_byte(&rc, &b, ' ');
+        buf_put(&rc, &b, t + kb[k], ke[k] - kb[k]);
+    }
+    galen_free(qa->keywords);
+    qa->keywords = take_str(&rc, &b);
+    return rc;
+}
+
 static int build_query(struct qanalysis *qa)
 {
     struct buf b;
@@ -821,11 +881,22 @@ static int build_query(struct qanalysis *qa)
     int rc = GALEN_OK;
 
     buf_init(&b, OUT_MAX);
-    if (qa->is_message && qa->nsubs > 0) {
+    if (qa->is_message) {
+        /* The questions asked, the focus and the medical words first: the
+         * search core takes a bounded number of words. */
         for (k = 0; k < qa->nsubs; k++) {
             buf_put(&rc, &b, qa->text + qa->subs[k].start,
                     qa->subs[k].end - qa->subs[k].start);
             buf_put_byte(&rc, &b, ' ');
+        }
+        if (qa->focus) {
+            buf_put_str(&rc, &b, qa->focus);
+            buf_put_byte(&rc, &b, ' ');
+        }
+        buf_put_str(&rc, &b, qa->keywords ? qa->keywords : "");
+        if (qa->nsubs == 0) {
+            buf_put_byte(&rc, &b, ' ');
+            buf_put_str(&rc, &b, qa->text);
         }
     } else {
         buf_put_str(&rc, &b, qa->text);
@@ -869,6 +940,8 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
     rc = rule_focus(qa, qa->text, b, e);
     if (rc == GALEN_OK && c->previous && *c->previous && is_follow_up(qa))
         rc = inherit_focus(qa, c);
+    if (rc == GALEN_OK && qa->is_message)
+        rc = find_keywords(qa);
     if (rc == GALEN_OK && c->lexicon)
         rc = expand(qa, c->lexicon);
     if (rc == GALEN_OK && (c->spell || c->correct))
@@ -947,6 +1020,7 @@ void qanalysis_free(struct qanalysis *qa)
     galen_free(qa->text);
     galen_free(qa->focus);
     galen_free(qa->qualifiers);
+    galen_free(qa->keywords);
     galen_free(qa->did_you_mean);
     galen_free(qa->query);
     galen_free(qa);

@@ -74,6 +74,7 @@ struct qanalysis {
     bool is_message;      /* a long message rather than one question */
     bool is_follow_up;    /* read as a follow-up of the previous question */
     char *qualifiers;     /* content words outside the focus ("night") */
+    char *keywords;       /* a long message's medical words, or NULL */
     char *did_you_mean;   /* the question with corrections, or NULL */
     char *query;          /* retrieval text: question, fixes, expansions */
     struct qterm *terms;  /* expansion terms, in order found */

@@ -211,9 +211,9 @@ struct sentence_cues {
 };
 
 static const char *const def_cues[] = {
-    "is a",         "is an",     "are a",    "refers to",   "defined as",
-    "characteriz*", "is called", "known as", "involuntary", "type of",
-    "condition",    "means",     "disorder", "disease",     NULL};
+    "is a",        "is an",        "are a",     "refers to",
+    "defined as",  "characteriz*", "is called", "known as",
+    "involuntary", "type of",      "means",     NULL};
 static const char *const causes_cues[] = {
     "caus*",        "due to",       "result* from", "associated with",
     "lead* to",     "trigger*",     "deficien*",    "contribut*",
