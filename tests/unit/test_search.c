@@ -231,6 +231,9 @@ static void test_search_required_and_excluded(void **state)
     UNUSED(state);
     assert_string_equal(sorted(run_both(fx, "+chest pain")), "chest heart");
     assert_string_equal(run_both(fx, "+chest -flu"), "heart");
+    assert_string_equal(run_both(fx, "-flu +chest"), "heart");
+    assert_string_equal(run_both(fx, "-flu -lungs +\"chest pain\" heart"),
+                        "heart");
     assert_string_equal(sorted(run_both(fx, "heart -flu")), "asthma heart");
     assert_string_equal(run_both(fx, "+heart +asthma"), "asthma");
     assert_string_equal(run_both(fx, "+heart +missingword"), "");
