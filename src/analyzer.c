@@ -18,7 +18,10 @@
 
 struct analyzer {
     struct stem *stem;
-    char term[ANALYZER_TERM_MAX]; /* the folded term being built */
+    char term[ANALYZER_TERM_MAX];   /* the folded term being built */
+    char joined[ANALYZER_TERM_MAX]; /* the last compound's term */
+    size_t joined_len;
+    uint32_t joined_pos;
 };
 
 enum { TAKE_FIRST = -1 }; /* analyzer_term's "stop after one" return */
@@ -50,6 +53,8 @@ void analyzer_free(struct analyzer *a)
 /* Spellings of microgram that fold to "mcg", the clinical one. */
 static size_t alias_unit(char *w, size_t len)
 {
+    if (w[0] != 'u' && w[0] != '\xce')
+        return len;
     if ((len == 3 && memcmp(w, "\xce\xbcg", 3) == 0) ||
         (len == 2 && memcmp(w, "ug", 2) == 0)) {
         memcpy(w, "mcg", 3);
@@ -155,12 +160,29 @@ static int make_term(struct analyzer *a, const struct analyzer_opts *o,
 
         if (rc != GALEN_OK)
             return rc;
-        if (slen > 0) {
+        if (slen <= ANALYZER_TERM_MAX) { /* always so for Porter2 */
             at->term = st;
             at->len = slen;
         }
     }
     return GALEN_OK;
+}
+
+/* True if t is the first part of the compound just emitted and its term is
+ * the compound's ("run-s" stems to "run", and so does its part "run"): the
+ * index must not see one term twice at one position. Remembers compounds. */
+static bool repeats_joined(struct analyzer *a, const struct token *t,
+                           const struct aterm *at)
+{
+    if (t->kind == TOKEN_COMPOUND || t->kind == TOKEN_UNIT) {
+        memcpy(a->joined, at->term, at->len);
+        a->joined_len = at->len;
+        a->joined_pos = t->pos;
+        return false;
+    }
+    return (t->flags & TOKEN_F_PART) && t->pos == a->joined_pos &&
+           at->len == a->joined_len &&
+           memcmp(at->term, a->joined, at->len) == 0;
 }
 
 int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
@@ -171,6 +193,7 @@ int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
 
     if (len > UINT32_MAX)
         return GALEN_ETOOBIG;
+    a->joined_len = 0;
     tokenizer_init(&tk, text, len);
     while (tokenizer_next(&tk, &t)) {
         struct aterm at;
@@ -178,7 +201,7 @@ int analyzer_run(struct analyzer *a, const struct analyzer_opts *o,
 
         if (rc != GALEN_OK)
             return rc;
-        if (at.len == 0)
+        if (at.len == 0 || repeats_joined(a, &t, &at))
             continue;
         at.pos = t.pos;
         at.start = t.start;

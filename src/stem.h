@@ -21,9 +21,9 @@ GALEN_NODISCARD int stem_new(struct stem **out);
 void stem_free(struct stem *s);
 
 /* Stems word[0..len) (folded lowercase ASCII letters, len >= 1). On success
- * sets *out to the stem (borrowed from s, valid until the next call on s; not
- * NUL-terminated) and *out_len to its length (1..len). Returns GALEN_OK or
- * GALEN_ENOMEM (libstemmer could not grow its buffer). */
+ * sets *out to the stem (borrowed from s or word, valid until the next call
+ * on s; not NUL-terminated) and *out_len to its length, at least 1. Returns
+ * GALEN_OK or GALEN_ENOMEM (libstemmer could not grow its buffer). */
 GALEN_NODISCARD int stem_word(struct stem *s, const char *word, size_t len,
                               const char **out, size_t *out_len);
 

@@ -140,6 +140,8 @@ static void test_analyzer_medical_tokens(void **state)
     expect(a, true, true, "beta-blockers", "betablock@0 beta@0 blocker@1");
     expect(a, true, true, "X-rays", "xray@0 x@0 ray@1");
     expect(a, true, true, "follow-up", "followup@0 follow@0");
+    expect(a, true, true, "run-s", "run@0 s@1"); /* no run@0 twice */
+    expect(a, true, false, "run-s", "runs@0 run@0 s@1");
     expect(a, true, true, "B12 HbA1c t4s", "b12@0 hba1c@1 t4s@2");
     expect(a, true, true, "Parkinson's", "parkinson@0");
     expect(a, true, true, "O'Brien don't", "obrien@0 dont@1");
