@@ -80,5 +80,10 @@ int cli_field_param(char *arg, bool is_weight, struct galen_field_param *fp,
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+/* `galen index` with no file: updates <data>/index from <data>/store.db
+ * (cmd_import.c). Returns an exit code. */
+int cli_index_store(const char *data, bool quiet);
 
 #endif
