@@ -98,4 +98,8 @@ struct galen_answerer;
 int cli_open_answerer(const char *data, const char *lexicon,
                       const char *redflags, struct galen_answerer **out);
 
+/* `galen index` with no file: updates <data>/index from <data>/store.db
+ * (cmd_import.c). Returns an exit code. */
+int cli_index_store(const char *data, bool quiet);
+
 #endif

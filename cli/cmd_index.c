@@ -18,7 +18,10 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: galen index [-d DIR] [--format beir] [options] FILE...\n"
+            "       galen index [-d DIR] [-q]\n"
             "\n"
+            "With no FILE, brings DIR/index up to date with the store\n"
+            "(DIR/store.db): only documents changed since the last run.\n"
             "Adds the documents of each FILE to the index in DIR/index.\n"
             "A document whose id is already indexed is replaced.\n"
             "\n"
@@ -161,6 +164,8 @@ int cmd_index(int argc, char **argv)
     galen_build_opts_init(&o);
     optind = 1;
     rc = parse_opts(argc, argv, &o, &data, &quiet);
+    if (rc == 0 && optind >= argc)
+        return cli_index_store(cli_data_dir(data), quiet); /* cmd_import.c */
     if (rc != 0 || optind >= argc) {
         usage(rc == 1 ? stdout : stderr);
         return rc == 1 ? EXIT_OK : EXIT_USAGE;

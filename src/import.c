@@ -7,15 +7,17 @@
  * hold millions. Counts made inside a transaction are only added to the
  * totals when it commits, so a rolled-back file counts as one failure and
  * nothing else. */
+#include "import.h"
+
 #include <dirent.h>
 #include <errno.h>
-#include <galen/error.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "import.h"
+#include <galen/error.h>
+
 #include "import_article.h"
 #include "import_beir.h"
 #include "import_medquad.h"
@@ -178,11 +180,11 @@ struct run {
     const struct import_opts *opts;
     struct import_stats *stats;
     const char *file;
-    uint64_t file_base;   /* bytes_done when this file started */
-    uint64_t pending[3];  /* imported, unchanged, skipped in the open tx */
-    size_t batch;         /* documents in the open transaction */
-    bool batched;         /* commit every IMPORT_BATCH documents */
-    bool stop;            /* strict mode saw a failure */
+    uint64_t file_base;  /* bytes_done when this file started */
+    uint64_t pending[3]; /* imported, unchanged, skipped in the open tx */
+    size_t batch;        /* documents in the open transaction */
+    bool batched;        /* commit every IMPORT_BATCH documents */
+    bool stop;           /* strict mode saw a failure */
     struct galen_diag diag;
 };
 
@@ -232,8 +234,7 @@ static int sink_doc(void *ctx, struct doc *d, long line)
     if (rc == GALEN_EPARSE) {
         if (!k->batched)
             return import_diag(&k->diag, rc, line, "%s: %s",
-                               d->id ? d->id : "document",
-                               store_errmsg(k->st));
+                               d->id ? d->id : "document", store_errmsg(k->st));
         report(k, line, store_errmsg(k->st));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
@@ -323,8 +324,8 @@ static int import_file(struct run *k, const char *path, uint64_t size)
     k->stats->bytes_done = k->file_base + size;
     progress(k);
     if (file_error(rc)) {
-        report(k, k->diag.line, k->diag.msg[0] ? k->diag.msg
-                                               : galen_strerror(rc));
+        report(k, k->diag.line,
+               k->diag.msg[0] ? k->diag.msg : galen_strerror(rc));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
     return rc;

@@ -7,8 +7,9 @@
 #include "import_medquad.h"
 
 #include <errno.h>
-#include <galen/error.h>
 #include <string.h>
+
+#include <galen/error.h>
 
 #include "import_xml.h"
 #include "mem.h"
@@ -92,11 +93,11 @@ struct medquad {
     const struct import_sink *sink;
     struct galen_diag *diag;
     xmlTextReaderPtr r;
-    const char *name;  /* file base name without .xml, for ids */
-    struct doc d;      /* the template, plus the current pair */
-    char *src;         /* source attribute, for ids */
-    char *docid;       /* document id, possibly disambiguated */
-    char *pid;         /* current pair */
+    const char *name; /* file base name without .xml, for ids */
+    struct doc d;     /* the template, plus the current pair */
+    char *src;        /* source attribute, for ids */
+    char *docid;      /* document id, possibly disambiguated */
+    char *pid;        /* current pair */
     char *qtype;
     char *question;
     char *answer;
@@ -127,8 +128,7 @@ static int choose_docid(struct medquad *m)
 
     if (m->name && (!m->docid || !*m->docid))
         return doc_set_cstr(&m->docid, m->name);
-    if (m->name && n && strncmp(m->name, m->docid, n) == 0 &&
-        m->name[n] == '_')
+    if (m->name && n && strncmp(m->name, m->docid, n) == 0 && m->name[n] == '_')
         return doc_set_cstr(&m->docid, m->name);
     return GALEN_OK;
 }
@@ -228,8 +228,7 @@ static int add_item(struct medquad *m, struct doc_strlist *l, const char *t,
     return GALEN_OK;
 }
 
-static int set_text(struct medquad *m, char **field, const char *t,
-                    size_t len)
+static int set_text(struct medquad *m, char **field, const char *t, size_t len)
 {
     if (doc_set(field, t, len) != GALEN_OK)
         return oom(m);
@@ -291,8 +290,8 @@ static void medquad_cleanup(struct medquad *m)
 
 static int run(struct medquad *m, xmlTextReaderPtr r)
 {
-    struct xml_walker w = {rules, ARRAY_SIZE(rules), XML_WS_LINES, start,
-                           end,   m,     m->diag};
+    struct xml_walker w = {
+        rules, ARRAY_SIZE(rules), XML_WS_LINES, start, end, m, m->diag};
     int rc;
 
     m->r = r;

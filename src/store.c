@@ -461,6 +461,18 @@ static int step_done(struct store *st, sqlite3_stmt *s)
     return GALEN_OK;
 }
 
+/* Steps s once: *row tells whether it produced a row. GALEN_OK or
+ * GALEN_EDB. */
+static int step_row(struct store *st, sqlite3_stmt *s, bool *row)
+{
+    int step = sqlite3_step(s);
+
+    *row = step == SQLITE_ROW;
+    if (step == SQLITE_ROW || step == SQLITE_DONE)
+        return GALEN_OK;
+    return store_db_error(st);
+}
+
 static const char *col_str(sqlite3_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(s, i);
@@ -1111,16 +1123,18 @@ static int load_sections(struct store *st, int64_t pk, struct doc *d)
                         "SELECT heading,body FROM sections WHERE doc=?1"
                         " ORDER BY ord",
                         &s);
-    int step;
+    bool row = true;
 
     if (rc != GALEN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, pk);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+    while (rc == GALEN_OK) {
+        rc = step_row(st, s, &row);
+        if (rc != GALEN_OK || !row)
+            break;
         rc = doc_add_section(d, col_str(s, 0), col_str(s, 1),
                              (size_t)sqlite3_column_bytes(s, 1));
-    if (rc == GALEN_OK && step != SQLITE_DONE)
-        rc = store_db_error(st);
+    }
     sqlite3_reset(s);
     return rc;
 }
@@ -1156,15 +1170,17 @@ static int load_refs(struct store *st, int64_t pk, struct doc *d)
                         "SELECT kind,title,source,authors,year,pmid,doi,url"
                         " FROM doc_refs WHERE doc=?1 ORDER BY ord",
                         &s);
-    int step;
+    bool row = true;
 
     if (rc != GALEN_OK)
         return rc;
     sqlite3_bind_int64(s, 1, pk);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+    while (rc == GALEN_OK) {
+        rc = step_row(st, s, &row);
+        if (rc != GALEN_OK || !row)
+            break;
         rc = load_ref(s, d);
-    if (rc == GALEN_OK && step != SQLITE_DONE)
-        rc = store_db_error(st);
+    }
     sqlite3_reset(s);
     return rc;
 }
@@ -1332,25 +1348,27 @@ int store_history(struct store *st, const char *id,
                         "at,note FROM review_events WHERE doc_id=?1"
                         " ORDER BY id",
                         &s);
-    int step;
+    bool row = true;
 
     if (rc != GALEN_OK)
         return rc;
     bind_str(s, 1, id);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_event ev = {sqlite3_column_int64(s, 0),
-                                 col_str(s, 1),
-                                 sqlite3_column_int64(s, 2),
-                                 col_str(s, 3),
-                                 col_str(s, 4),
-                                 col_str(s, 5),
-                                 col_str(s, 6),
-                                 col_str(s, 7)};
+    while (rc == GALEN_OK) {
+        struct store_event ev;
 
+        rc = step_row(st, s, &row);
+        if (rc != GALEN_OK || !row)
+            break;
+        ev.id = sqlite3_column_int64(s, 0);
+        ev.doc_id = col_str(s, 1);
+        ev.version = sqlite3_column_int64(s, 2);
+        ev.from = col_str(s, 3);
+        ev.to = col_str(s, 4);
+        ev.who = col_str(s, 5);
+        ev.at = col_str(s, 6);
+        ev.note = col_str(s, 7);
         rc = cb(ctx, &ev);
     }
-    if (rc == GALEN_OK && step != SQLITE_DONE)
-        rc = store_db_error(st);
     sqlite3_reset(s);
     return rc;
 }

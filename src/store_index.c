@@ -141,12 +141,12 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 /* ---- reading the store ------------------------------------------------- */
 
 static int row_info(struct store *st, int64_t pk, char **id, int64_t *version,
-                    char updated_at[32])
+                    char updated_at[32], bool *was_indexed)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st,
-                        "SELECT id,version,updated_at FROM documents"
-                        " WHERE pk=?1",
+                        "SELECT id,version,updated_at,indexed_hash IS NOT NULL"
+                        " FROM documents WHERE pk=?1",
                         &s);
 
     if (rc != GALEN_OK)
@@ -158,6 +158,7 @@ static int row_info(struct store *st, int64_t pk, char **id, int64_t *version,
 
         *id = galen_strdup((const char *)sqlite3_column_text(s, 0));
         *version = sqlite3_column_int64(s, 1);
+        *was_indexed = sqlite3_column_int(s, 3) != 0;
         snprintf(updated_at, 32, "%s", u ? u : "");
         rc = *id ? GALEN_OK : GALEN_ENOMEM;
     } else {
@@ -197,8 +198,9 @@ static int one_doc(struct run *k, int64_t pk)
     char updated_at[32];
     struct doc *d = NULL;
     char *id = NULL;
+    bool was_indexed = false;
     int64_t version = 0;
-    int rc = row_info(k->st, pk, &id, &version, updated_at);
+    int rc = row_info(k->st, pk, &id, &version, updated_at, &was_indexed);
 
     if (rc == GALEN_ENOENT)
         return GALEN_OK; /* deleted meanwhile; index_deletes has it */
@@ -207,9 +209,11 @@ static int one_doc(struct run *k, int64_t pk)
     if (rc == GALEN_OK && d->has_answer && d->nsections > 0) {
         rc = add_doc(k, d, version, updated_at);
         k->stats->added += rc == GALEN_OK;
-    } else if (rc == GALEN_OK) {
-        /* A question only: never answer evidence, so never indexed. */
+    } else if (rc == GALEN_OK && was_indexed) {
+        /* It lost its answer: a question only is never answer evidence. */
         rc = index_writer_delete(k->w, str_from(id));
+        k->stats->removed += rc == GALEN_OK;
+    } else if (rc == GALEN_OK) {
         k->stats->skipped++;
     }
     if (rc == GALEN_OK) {

@@ -4,7 +4,8 @@
 # sections, only whole batches are present) and a re-run completes, after
 # which a third run finds everything unchanged. The input is a synthetic
 # PubMed file (gen_pubmed.py) big enough that the import is still running
-# when it is killed.
+# when it is killed. Then the same for `galen index`: killed mid-build,
+# the next run finishes and a third finds nothing left to do.
 set -u
 GALEN=${GALEN:-build/release/galen}
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -28,7 +29,8 @@ python3 "$HERE/gen_pubmed.py" "$N" "$tmp/big.xml.gz" || { bad "generate"; }
 killed=0
 for delay in 1.0 0.5 0.2; do
     rm -rf "$tmp/data"
-    "$GALEN" import pubmed -q -d "$tmp/data" "$tmp/big.xml.gz" >/dev/null 2>&1 &
+    "$GALEN" import pubmed -q --no-index -d "$tmp/data" "$tmp/big.xml.gz" \
+        >/dev/null 2>&1 &
     pid=$!
     sleep "$delay"
     if kill -9 "$pid" 2>/dev/null; then
@@ -50,7 +52,7 @@ if [ $((before % 1000)) -eq 0 ] && [ "$before" -lt "$N" ]; then ok; else
     bad "after the kill: $before documents, want whole batches of 1000 below $N"
 fi
 
-out=$("$GALEN" import pubmed -q -d "$tmp/data" "$tmp/big.xml.gz" 2>&1)
+out=$("$GALEN" import pubmed -q --no-index -d "$tmp/data" "$tmp/big.xml.gz" 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ]; then ok; else bad "re-run exit $rc: $out"; fi
 case "$out" in
@@ -60,10 +62,32 @@ esac
 if [ "$(sql 'SELECT count(*) FROM documents')" = "$N" ]; then ok; else bad "count"; fi
 if [ "$(sql 'SELECT count(*) FROM doc_versions')" = 0 ]; then ok; else bad "versions"; fi
 
-out=$("$GALEN" import pubmed -q -d "$tmp/data" "$tmp/big.xml.gz" 2>&1)
+out=$("$GALEN" import pubmed -q --no-index -d "$tmp/data" "$tmp/big.xml.gz" 2>&1)
 case "$out" in
 *"imported 0, unchanged $N, skipped 0, failed 0"*) ok ;;
 *) bad "third run: $out" ;;
+esac
+
+# Kill `galen index` mid-build; the store still says what is unindexed.
+"$GALEN" index -q -d "$tmp/data" >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ "$(sql 'PRAGMA integrity_check')" = ok ]; then ok; else bad "integrity after index kill"; fi
+out=$("$GALEN" index -d "$tmp/data" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ]; then ok; else bad "index re-run exit $rc: $out"; fi
+if [ "$(sql 'SELECT count(*) FROM documents WHERE indexed_hash IS NOT content_hash')" = 0 ]; then ok; else bad "unindexed left"; fi
+out=$("$GALEN" index -d "$tmp/data" 2>&1)
+case "$out" in
+*"indexed 0 changed documents"*) ok ;;
+*) bad "index third run: $out" ;;
+esac
+out=$("$GALEN" search -d "$tmp/data" -k 3 "$(sql "SELECT title FROM documents LIMIT 1" | cut -d' ' -f1-3)" 2>&1)
+case "$out" in
+*"1. PubMed_"*) ok ;;
+*) bad "search after index: $out" ;;
 esac
 
 echo "$pass passed, $fail failed"
