@@ -122,7 +122,11 @@ integration: $(GALEN)
 	@set -e; for s in tests/integration/*.sh; do \
 	  [ -f "$$s" ] || continue; echo "== $$s"; GALEN=$(abspath $(GALEN)) bash $$s; done
 
-check: unit replay integration
+# Sequential so the logs of the three stages do not interleave under -j.
+check: $(TESTS) $(REPLAYS) $(GALEN)
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory replay
+	$(MAKE) --no-print-directory integration
 
 asan:
 	$(MAKE) MODE=asan check

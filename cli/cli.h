@@ -81,8 +81,24 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
+int cmd_similar(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+
+/* Finds a file that ships in data/ (lexicon.tsv, redflags.txt): in the
+ * data folder, in $GALEN_SHARE, in ./data, or in the data/ folder of the
+ * source tree the executable was built in. Writes its path to out and
+ * returns true if found. */
+bool cli_share_file(const char *data, const char *name, char *out,
+                    size_t cap);
+
+/* Opens the answer engine on data, with the given lexicon and red-flag
+ * files or, when NULL, the ones cli_share_file finds. Logs failures.
+ * Returns a galen_err code. */
+struct galen_answerer;
+int cli_open_answerer(const char *data, const char *lexicon,
+                      const char *redflags, struct galen_answerer **out);
 
 /* `galen index` with no file: updates <data>/index from <data>/store.db
  * (cmd_import.c). Returns an exit code. */

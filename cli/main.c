@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"search", cmd_search, "search the index"},
     {"version", cmd_version, "print the version"},
     {"import", cmd_import, "import documents into the store"},
+    {"ask", cmd_ask, "answer a health question from cited sources"},
+    {"similar", cmd_similar, "find similar answered questions"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"user", cmd_user, "add or list user accounts"},
 };

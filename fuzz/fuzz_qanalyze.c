@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *prev = galen_strndup((const char *)data, size);
-    struct qanalyze_ctx c = {NULL, NULL, prev};
+    struct qanalyze_ctx c = {NULL, NULL, prev, NULL, NULL};
     struct qanalysis *qa = NULL;
     size_t k;
 

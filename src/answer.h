@@ -163,6 +163,10 @@ const enum answer_block_kind *answer_block_order(enum galen_audience a);
  * answer_compose). */
 void answer_similar_free(struct answer_similar *v, size_t n);
 
+/* The items of a similar-question list (borrowed from s). */
+void answer_similar_view(const struct galen_similar *s,
+                         const struct answer_similar **v, size_t *n);
+
 /* True if the sentence states a dose ("10 mg/day", "20-40 g/week"). */
 bool answer_is_dose(const char *s, size_t len);
 

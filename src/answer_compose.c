@@ -30,14 +30,16 @@ enum {
 };
 
 /* Score weights (sum 1) and the near-duplicate threshold. */
-#define W_FOCUS     0.30
-#define W_REL       0.25
-#define W_CUE       0.20
-#define W_HEADING   0.10
-#define W_DOC       0.15
-#define MMR_LAMBDA  0.3
-#define DUP_SIM     0.5
-#define FLOOR_RATIO 0.55
+#define W_FOCUS        0.30
+#define W_REL          0.15
+#define W_CUE          0.30
+#define W_HEADING      0.10
+#define W_DOC          0.15
+#define FOCUS_HEAD     0.5 /* share of the focus's last (head) word */
+#define MMR_LAMBDA     0.3
+#define DUP_SIM        0.5
+#define CONTAIN_WEIGHT 0.6 /* containment 5/6 or more is a duplicate */
+#define FLOOR_RATIO    0.55
 
 struct qterm_h {
     uint32_t h;
@@ -59,6 +61,7 @@ struct qmodel {
     size_t nfocus;
     enum qtype primary;
     unsigned mask;
+    char focus_pat[128]; /* the focus, lower case, last word a prefix */
 };
 
 struct csent {
@@ -68,6 +71,7 @@ struct csent {
     size_t stem_off;   /* its sorted distinct term hashes: pool + stem_off */
     size_t nstems;
     double score, focus, rel, cue;
+    double fscore; /* score with the cue of its own facet, not the asked */
     enum qtype facet;
     enum answer_block_kind block;
     bool is_dose;
@@ -192,6 +196,83 @@ static int add_focus_set(struct answer_compose_in *in, struct qmodel *q,
     return rc;
 }
 
+/* The question's own words: a follow-up's qualifiers; a long message's
+ * questions and medical words (the rest of its story would swamp the
+ * coverage of every sentence); or the whole question. */
+static int question_terms(struct answer_compose_in *in, struct qmodel *q)
+{
+    const struct qanalysis *qa = in->qa;
+    char *sub;
+    size_t k;
+    int rc = GALEN_OK;
+
+    if (qa->is_follow_up)
+        return collect_terms(in, q, qa->qualifiers, 1.0, NULL);
+    if (!qa->is_message)
+        return collect_terms(in, q, qa->text, 1.0, NULL);
+    for (k = 0; rc == GALEN_OK && k < qa->nsubs; k++) {
+        sub = galen_strndup(qa->text + qa->subs[k].start,
+                            qa->subs[k].end - qa->subs[k].start);
+        rc = sub ? collect_terms(in, q, sub, 1.0, NULL) : GALEN_ENOMEM;
+        galen_free(sub);
+    }
+    if (rc == GALEN_OK)
+        rc = collect_terms(in, q, qa->keywords, 0.7, NULL);
+    return rc;
+}
+
+/* "Muscle cramps" -> "muscle cramp*": the focus as a phrase pattern that
+ * also matches its plural or singular. Empty when there is no focus. */
+static void focus_pattern(const char *focus, char *out, size_t cap)
+{
+    size_t i = 0, e = 0, n = 0, len = focus ? strlen(focus) : 0, k;
+
+    out[0] = '\0';
+    for (;;) {
+        i = answer_text_word(focus, len, i, &e);
+        if (i >= len)
+            break;
+        if (n + (e - i) + 3 > cap) {
+            out[0] = '\0';
+            return;
+        }
+        if (n)
+            out[n++] = ' ';
+        for (k = i; k < e; k++)
+            out[n++] = (char)answer_text_lower((unsigned char)focus[k]);
+        i = e;
+    }
+    if (n > 3 && out[n - 1] == 's')
+        n--;
+    if (n > 0)
+        out[n++] = '*';
+    out[n] = '\0';
+}
+
+/* True for "A muscle cramp is ...", "Muscle cramps are ...": the focus as
+ * the subject of the sentence's first verb, the shape of a definition. */
+static bool is_definitional(const struct qmodel *q, const char *s, size_t len)
+{
+    static const char *const verbs[] = {"is", "are", "refers", "means",
+                                        "describes"};
+    size_t e = 0, i = answer_text_word(s, len, 0, &e), m, k;
+
+    if (!q->focus_pat[0] || i >= len)
+        return false;
+    if (answer_text_ieq(s + i, e - i, "a") ||
+        answer_text_ieq(s + i, e - i, "an") ||
+        answer_text_ieq(s + i, e - i, "the"))
+        i = answer_text_word(s, len, e, &e);
+    if (i >= len || !answer_text_phrase_at(s, len, i, q->focus_pat, &m))
+        return false;
+    i = answer_text_word(s, len, m, &e);
+    for (k = 0; i < len && k < ARRAY_SIZE(verbs); k++) {
+        if (answer_text_ieq(s + i, e - i, verbs[k]))
+            return true;
+    }
+    return false;
+}
+
 static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
 {
     const struct qanalysis *qa = in->qa;
@@ -201,6 +282,7 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
     memset(q, 0, sizeof *q);
     q->primary = qa->qtype.type;
     q->mask = qa->qtype.mask;
+    focus_pattern(qa->focus, q->focus_pat, sizeof q->focus_pat);
     rc = add_focus_set(in, q, qa->focus, 1.0);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++) {
         if (qa->terms[k].origin != QTERM_SPELLING)
@@ -209,14 +291,18 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
     if (rc == GALEN_OK)
         rc = collect_terms(in, q, qa->focus, 2.0, NULL);
     if (rc == GALEN_OK)
-        rc = collect_terms(in, q, qa->is_follow_up ? qa->qualifiers : qa->text,
-                           1.0, NULL);
+        rc = question_terms(in, q);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++)
         rc = collect_terms(in, q, qa->terms[k].text, qa->terms[k].weight, NULL);
     return rc;
 }
 
 /* ---- sentence features ------------------------------------------------- */
+
+static unsigned primary_bit(const struct qmodel *q)
+{
+    return q->primary == QTYPE_OTHER ? 0 : 1u << q->primary;
+}
 
 static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
 {
@@ -232,19 +318,28 @@ static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
     return got / q->total;
 }
 
+/* Coverage of one focus set: its last word, the head of the noun phrase
+ * ("cramps" in "soleus muscle cramps"), weighs FOCUS_HEAD and the others
+ * share the rest; the best set, times its weight, counts. */
 static double focus_cov(const struct qmodel *q, const uint32_t *st, size_t n)
 {
     double best = 0;
     size_t f, k;
 
     for (f = 0; f < q->nfocus; f++) {
-        size_t hit = 0;
-        double v;
+        const struct focus_set *fs = &q->focus[f];
+        double v = 0;
 
-        for (k = 0; k < q->focus[f].n; k++)
-            hit += has_hash(st, n, q->focus[f].h[k]);
-        v = q->focus[f].weight * (double)hit / (double)q->focus[f].n;
-        best = MAX(best, v);
+        if (fs->n == 1) {
+            v = has_hash(st, n, fs->h[0]) ? 1.0 : 0.0;
+        } else {
+            for (k = 0; k + 1 < fs->n; k++)
+                v += has_hash(st, n, fs->h[k])
+                         ? (1.0 - FOCUS_HEAD) / (double)(fs->n - 1)
+                         : 0.0;
+            v += has_hash(st, n, fs->h[fs->n - 1]) ? FOCUS_HEAD : 0.0;
+        }
+        best = MAX(best, fs->weight * v);
     }
     return best;
 }
@@ -259,37 +354,55 @@ static const enum qtype layout_types[] = {
 /* Picks the facet: the section heading's type when it has one, else the
  * type whose cue words the sentence has most of (the question's own type
  * winning ties); sets *cue to the cue score for what the question asks. */
-static enum qtype choose_facet(const struct qmodel *q, enum qtype heading,
-                               const char *s, size_t len, double *cue)
+/* Picks the facet a sentence answers and sets *cue (its cue score for
+ * what the question asks) and *fcue (for its own facet). The section
+ * heading decides when it names facets, the sentence's cue words choosing
+ * among several ("Prevention and treatment"); a heading's facet counts as
+ * a cue of at least HEADING_CUE. Otherwise the type with most cue words
+ * wins, the question's own type winning ties. */
+#define HEADING_CUE 0.6
+
+static enum qtype choose_facet(const struct qmodel *q,
+                               const struct qtype_result *heading,
+                               const char *s, size_t len, double *cue,
+                               double *fcue)
 {
-    enum qtype best = q->primary;
-    double best_v = -1, asked = 0;
+    enum qtype best = q->primary, hbest = QTYPE_OTHER;
+    double best_v = -1, hv = -1, asked = 0, v[QTYPE_COUNT] = {0};
     size_t k;
 
     if (q->primary != QTYPE_OTHER) {
-        best_v = qtype_sentence_score(q->primary, s, len);
+        best_v = v[q->primary] = qtype_sentence_score(q->primary, s, len);
         asked = best_v;
     }
     for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
         enum qtype t = layout_types[k];
-        double v;
 
-        if (t == q->primary)
-            continue;
-        v = qtype_sentence_score(t, s, len);
-        if (q->mask & (1u << t))
-            asked = MAX(asked, 0.8 * v);
-        if (v > best_v) {
-            best_v = v;
+        if (t != q->primary)
+            v[t] = qtype_sentence_score(t, s, len);
+        if (q->mask & (1u << t) && t != q->primary)
+            asked = MAX(asked, 0.8 * v[t]);
+        if (v[t] > best_v) {
+            best_v = v[t];
             best = t;
+        }
+        if ((heading->mask & (1u << t)) && t != QTYPE_COMPARISON &&
+            (v[t] > hv || (v[t] == hv && t == heading->type))) {
+            hv = v[t];
+            hbest = t;
         }
     }
     *cue = q->primary == QTYPE_OTHER ? MAX(asked, 0.5) : asked;
-    if (heading != QTYPE_OTHER && heading != QTYPE_COMPARISON)
-        return heading;
-    return best_v > 0
-               ? best
-               : (q->primary == QTYPE_OTHER ? QTYPE_DEFINITION : q->primary);
+    if (hbest != QTYPE_OTHER) {
+        *fcue = MAX(v[hbest], HEADING_CUE);
+        if (hbest == q->primary)
+            *cue = MAX(*cue, HEADING_CUE);
+        return hbest;
+    }
+    if (best_v <= 0)
+        best = q->primary == QTYPE_OTHER ? QTYPE_DEFINITION : q->primary;
+    *fcue = v[best];
+    return best;
 }
 
 /* Sentences opening with a word that points back ("This", "They") read
@@ -497,14 +610,14 @@ static bool is_keypoint_heading(const char *h)
 
 /* Scores one sentence and keeps it if it is eligible and relevant. */
 static int consider(struct compose *c, size_t ci, size_t si,
-                    enum qtype heading_type, double heading_focus,
+                    const struct qtype_result *hr, double heading_focus,
                     const char *text, const struct sentence *sen, size_t nstems)
 {
     const struct doc *d = c->in->cands[ci].doc;
     const char *s = text + sen->start;
     size_t len = sen->end - sen->start;
     struct csent cs;
-    double heading, docw;
+    double heading, fheading, docw, fcue = 0;
 
     memset(&cs, 0, sizeof cs);
     cs.stem_off = c->npool;
@@ -513,20 +626,31 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.rel = coverage(&c->q, c->pool + c->npool, nstems);
     if (cs.focus <= 0 && cs.rel < 0.34)
         return GALEN_OK;
-    cs.facet = choose_facet(&c->q, heading_type, s, len, &cs.cue);
-    heading =
-        (heading_type != QTYPE_OTHER &&
-         (heading_type == c->q.primary || (c->q.mask & (1u << heading_type))))
-            ? 1.0
-            : 0.0;
+    cs.facet = choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
+    if (is_definitional(&c->q, s, len) &&
+        (c->q.primary == QTYPE_DEFINITION || c->q.primary == QTYPE_OTHER)) {
+        cs.facet = QTYPE_DEFINITION;
+        cs.cue = fcue = 1.0;
+    }
+    /* A heading on what was asked (or on the sentence's own facet, for
+     * fscore) and a heading naming the focus both help. */
+    heading = (hr->mask & (primary_bit(&c->q) | c->q.mask)) ? 1.0 : 0.0;
     heading = MIN(1.0, heading + 0.5 * heading_focus);
+    fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
+    fheading = MIN(1.0, fheading + 0.5 * heading_focus);
     docw = c->in->cands[ci].score / c->in->cands[0].score;
     cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
                W_HEADING * heading + W_DOC * docw;
-    if (is_anaphoric(s, len))
+    cs.fscore =
+        cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    if (is_anaphoric(s, len)) {
         cs.score *= 0.85;
-    if (len > 300)
+        cs.fscore *= 0.85;
+    }
+    if (len > 300) {
         cs.score *= 0.9;
+        cs.fscore *= 0.9;
+    }
     cs.cand = ci;
     cs.section = si;
     cs.start = sen->start;
@@ -565,10 +689,17 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     struct qtype_result hr;
     struct sentence sen;
     double hf;
-    int rc;
+    int rc, t;
 
     *budget -= len;
     qtype_classify(sec->heading, strlen(sec->heading), &hr);
+    /* Only a heading that clearly names a facet ("Causes", not "Medicines")
+     * decides a sentence's facet. */
+    hr.mask = 0;
+    for (t = 0; t < QTYPE_COUNT; t++) {
+        if (hr.score[t] >= QTYPE_FACET_MIN)
+            hr.mask |= 1u << t;
+    }
     hf = heading_focus(c, sec->heading);
     rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
                       &st);
@@ -580,7 +711,7 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
             continue;
         rc = sentence_stems(c, &st, &tok, sen.start, sen.end, &n);
         if (rc == GALEN_OK)
-            rc = consider(c, ci, si, hr.type, hf, sec->text, &sen, n);
+            rc = consider(c, ci, si, &hr, hf, sec->text, &sen, n);
     }
     galen_free(st.h);
     galen_free(st.at);
@@ -630,6 +761,8 @@ struct pick {
     bool no_dose;    /* leave dose sentences out */
     bool keypoint;   /* prefer short "Key Points" sentences */
     double floor;    /* lowest score taken */
+    bool by_facet;   /* rank by fscore (a related facet), not score */
+    bool want_dose;  /* only sentences that state a dose */
 };
 
 struct chosen {
@@ -640,11 +773,15 @@ struct chosen {
     size_t all[CHOSEN_MAX], nall;
 };
 
+/* Overlap of two sentences' terms: the larger of their Jaccard index and
+ * of the share of the shorter one's terms the other also has (so a short
+ * sentence repeated inside a longer one counts as a near-duplicate). */
 static double similarity(const struct compose *c, const struct csent *a,
                          const struct csent *b)
 {
     const uint32_t *x = c->pool + a->stem_off, *y = c->pool + b->stem_off;
-    size_t i = 0, j = 0, inter = 0, uni;
+    size_t i = 0, j = 0, inter = 0, uni, small;
+    double jac, con;
 
     while (i < a->nstems && j < b->nstems) {
         if (x[i] == y[j]) {
@@ -658,7 +795,10 @@ static double similarity(const struct compose *c, const struct csent *a,
         }
     }
     uni = a->nstems + b->nstems - inter;
-    return uni ? (double)inter / (double)uni : 0;
+    small = MIN(a->nstems, b->nstems);
+    jac = uni ? (double)inter / (double)uni : 0;
+    con = small ? (double)inter / (double)small : 0;
+    return MAX(jac, CONTAIN_WEIGHT * con);
 }
 
 static double max_sim(const struct compose *c, const struct chosen *ch,
@@ -672,20 +812,28 @@ static double max_sim(const struct compose *c, const struct chosen *ch,
     return m;
 }
 
+static double pick_score(const struct pick *p, const struct csent *s)
+{
+    return p->by_facet ? s->fscore : s->score;
+}
+
 static bool passes(const struct compose *c, const struct pick *p,
                    const struct csent *s)
 {
-    if (s->used || s->score < p->floor)
+    if (s->used || pick_score(p, s) < p->floor)
         return false;
     if (p->block >= 0 && (int)s->block != p->block)
         return false;
     if (p->facets && !(p->facets & (1u << s->facet)))
         return false;
-    if (p->no_dose && s->is_dose)
+    if ((p->no_dose && s->is_dose) || (p->want_dose && !s->is_dose))
         return false;
     if (p->keypoint && s->end - s->start > 220)
         return false;
-    return c->per_doc[s->cand] < ANSWER_PER_DOC_MAX;
+    /* A related facet may come from a document already quoted for what was
+     * asked: guideline summaries hold causes and doses side by side. */
+    return c->per_doc[s->cand] <
+           (size_t)ANSWER_PER_DOC_MAX + (p->by_facet ? 2 : 0);
 }
 
 /* Maximal marginal relevance: the best score after a penalty for overlap
@@ -709,7 +857,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
         sim = max_sim(c, ch, s);
         if (sim >= DUP_SIM)
             continue;
-        v = s->score - MMR_LAMBDA * sim;
+        v = pick_score(p, s) - MMR_LAMBDA * sim;
         if (p->keypoint && s->keypoint_section)
             v += 0.15;
         if (best == NONE || v > best_v) {
@@ -742,11 +890,6 @@ static void add_lead(struct chosen *ch, size_t got)
         ch->lead[ch->nlead++] = got;
 }
 
-static unsigned primary_bit(const struct qmodel *q)
-{
-    return q->primary == QTYPE_OTHER ? 0 : 1u << q->primary;
-}
-
 /* Patients: the answer to what they asked from plain sources first, then
  * what to do or when to see a doctor; never a dose. */
 static void lead_patient(struct compose *c, struct chosen *ch, double floor)
@@ -755,12 +898,13 @@ static void lead_patient(struct compose *c, struct chosen *ch, double floor)
                          (1u << QTYPE_WHEN_TO_SEE_DOCTOR) |
                          (1u << QTYPE_PREVENTION);
     unsigned pb = primary_bit(&c->q);
-    struct pick first[] = {{ANSWER_BLOCK_PATIENTS, pb, true, false, floor},
-                           {-1, pb, true, false, floor},
-                           {-1, 0, true, false, floor}};
+    struct pick first[] = {
+        {ANSWER_BLOCK_PATIENTS, pb, true, false, floor, false, false},
+        {-1, pb, true, false, floor, false, false},
+        {-1, 0, true, false, floor, false, false}};
     struct pick second[] = {
-        {ANSWER_BLOCK_PATIENTS, act & ~pb, true, false, floor},
-        {-1, act & ~pb, true, false, floor}};
+        {ANSWER_BLOCK_PATIENTS, act & ~pb, true, false, floor, true, false},
+        {-1, act & ~pb, true, false, floor, true, false}};
 
     add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0 && (act & ~pb))
@@ -773,12 +917,14 @@ static void lead_patient(struct compose *c, struct chosen *ch, double floor)
 static void lead_clinician(struct compose *c, struct chosen *ch, double floor)
 {
     unsigned pb = primary_bit(&c->q);
-    struct pick first[] = {{ANSWER_BLOCK_GUIDELINES, pb, false, false, floor},
-                           {ANSWER_BLOCK_RESEARCH, pb, false, false, floor},
-                           {-1, pb, false, false, floor},
-                           {-1, 0, false, false, floor}};
-    struct pick second[] = {{ANSWER_BLOCK_RESEARCH, pb, false, false, floor},
-                            {-1, pb, false, false, floor}};
+    struct pick first[] = {
+        {ANSWER_BLOCK_GUIDELINES, pb, false, false, floor, false, false},
+        {ANSWER_BLOCK_RESEARCH, pb, false, false, floor, false, false},
+        {-1, pb, false, false, floor, false, false},
+        {-1, 0, false, false, floor, false, false}};
+    struct pick second[] = {
+        {ANSWER_BLOCK_RESEARCH, pb, false, false, floor, false, false},
+        {-1, pb, false, false, floor, false, false}};
 
     add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0)
@@ -796,6 +942,102 @@ const enum answer_block_kind *answer_block_order(enum galen_audience a)
     return a == GALEN_AUDIENCE_CLINICIAN ? clinician_order : patient_order;
 }
 
+enum { RELATED_MAX = 3, RELATED_PER_BLOCK = 2 };
+
+/* The facets a reader asking about one facet usually needs next, for each
+ * audience: a patient asking about causes also wants to know what to do
+ * and when to see a doctor; a clinician, the treatment and its doses. */
+static size_t related_facets(enum qtype t, enum galen_audience a,
+                             enum qtype *out)
+{
+    static const enum qtype patient[QTYPE_COUNT][RELATED_MAX] = {
+        [QTYPE_OTHER] = {QTYPE_CAUSES, QTYPE_TREATMENT,
+                         QTYPE_WHEN_TO_SEE_DOCTOR},
+        [QTYPE_DEFINITION] = {QTYPE_CAUSES, QTYPE_TREATMENT,
+                              QTYPE_WHEN_TO_SEE_DOCTOR},
+        [QTYPE_CAUSES] = {QTYPE_PREVENTION, QTYPE_TREATMENT,
+                          QTYPE_WHEN_TO_SEE_DOCTOR},
+        [QTYPE_SYMPTOMS] = {QTYPE_CAUSES, QTYPE_WHEN_TO_SEE_DOCTOR,
+                            QTYPE_TREATMENT},
+        [QTYPE_DIAGNOSIS] = {QTYPE_WHEN_TO_SEE_DOCTOR, QTYPE_SYMPTOMS,
+                             QTYPE_CAUSES},
+        [QTYPE_TREATMENT] = {QTYPE_PREVENTION, QTYPE_WHEN_TO_SEE_DOCTOR,
+                             QTYPE_SIDE_EFFECTS},
+        [QTYPE_PREVENTION] = {QTYPE_TREATMENT, QTYPE_CAUSES,
+                              QTYPE_WHEN_TO_SEE_DOCTOR},
+        [QTYPE_RISK_FACTORS] = {QTYPE_CAUSES, QTYPE_PREVENTION,
+                                QTYPE_WHEN_TO_SEE_DOCTOR},
+    };
+
+    static const enum qtype clinician[QTYPE_COUNT][RELATED_MAX] = {
+        [QTYPE_OTHER] = {QTYPE_CAUSES, QTYPE_TREATMENT, QTYPE_DIAGNOSIS},
+        [QTYPE_DEFINITION] = {QTYPE_CAUSES, QTYPE_TREATMENT, QTYPE_DIAGNOSIS},
+        [QTYPE_CAUSES] = {QTYPE_TREATMENT, QTYPE_PREVENTION, QTYPE_DIAGNOSIS},
+        [QTYPE_SYMPTOMS] = {QTYPE_CAUSES, QTYPE_DIAGNOSIS, QTYPE_TREATMENT},
+        [QTYPE_DIAGNOSIS] = {QTYPE_CAUSES, QTYPE_TREATMENT},
+        [QTYPE_TREATMENT] = {QTYPE_DOSAGE, QTYPE_SIDE_EFFECTS,
+                             QTYPE_PREVENTION},
+        [QTYPE_PREVENTION] = {QTYPE_TREATMENT, QTYPE_CAUSES},
+        [QTYPE_RISK_FACTORS] = {QTYPE_CAUSES, QTYPE_PREVENTION},
+    };
+    const enum qtype *r =
+        a == GALEN_AUDIENCE_CLINICIAN ? clinician[t] : patient[t];
+    size_t n = 0, k;
+
+    for (k = 0; k < RELATED_MAX; k++) {
+        if (r[k] != QTYPE_OTHER && r[k] != t)
+            out[n++] = r[k];
+    }
+    return n;
+}
+
+static bool block_add(struct compose *c, struct chosen *ch,
+                      enum answer_block_kind b, const struct pick *p)
+{
+    size_t got = mmr_pick(c, ch, p);
+
+    if (got == NONE)
+        return false;
+    ch->block[b][ch->nblock[b]++] = got;
+    return true;
+}
+
+enum { DOSES_PER_BLOCK = 2 };
+
+/* Fills block b: sentences on what was asked; for clinicians, up to
+ * DOSES_PER_BLOCK treatment sentences that state a dose; up to
+ * RELATED_PER_BLOCK on related facets (ranked by their own facet's cues);
+ * then the best of the rest. */
+static void fill_block(struct compose *c, struct chosen *ch,
+                       enum answer_block_kind b, size_t max, double floor)
+{
+    const unsigned treat = (1u << QTYPE_TREATMENT) | (1u << QTYPE_DOSAGE) |
+                           (1u << QTYPE_PREVENTION);
+    enum qtype rel[RELATED_MAX];
+    size_t nrel = related_facets(c->q.primary, c->in->audience, rel), k;
+    size_t quota = max > RELATED_PER_BLOCK ? max - RELATED_PER_BLOCK : 1;
+    unsigned asked = primary_bit(&c->q) | c->q.mask;
+    struct pick p = {(int)b, asked, false, false, floor, false, false};
+    struct pick dose = {(int)b, treat, false, false, floor, true, true};
+
+    while (ch->nblock[b] < quota && block_add(c, ch, b, &p))
+        ;
+    for (k = 0; c->in->audience == GALEN_AUDIENCE_CLINICIAN &&
+                k < DOSES_PER_BLOCK && ch->nblock[b] < max;
+         k++) {
+        if (!block_add(c, ch, b, &dose))
+            break;
+    }
+    for (k = 0; k < nrel && ch->nblock[b] < max && k < RELATED_PER_BLOCK; k++) {
+        struct pick r = {(int)b, 1u << rel[k], false, false,
+                         floor,  true,         false};
+        block_add(c, ch, b, &r);
+    }
+    p.facets = 0;
+    while (ch->nblock[b] < max && block_add(c, ch, b, &p))
+        ;
+}
+
 static void fill_blocks(struct compose *c, struct chosen *ch, double floor)
 {
     const enum answer_block_kind *order = answer_block_order(c->in->audience);
@@ -806,22 +1048,17 @@ static void fill_blocks(struct compose *c, struct chosen *ch, double floor)
         bool preferred = c->in->audience == GALEN_AUDIENCE_CLINICIAN
                              ? b != ANSWER_BLOCK_PATIENTS
                              : b == ANSWER_BLOCK_PATIENTS;
-        size_t max = preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX;
-        struct pick p = {(int)b, 0, false, false, floor};
 
-        while (ch->nblock[b] < max) {
-            size_t got = mmr_pick(c, ch, &p);
-            if (got == NONE)
-                break;
-            ch->block[b][ch->nblock[b]++] = got;
-        }
+        fill_block(c, ch, b, preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX,
+                   floor);
     }
 }
 
 static void fill_keypoints(struct compose *c, struct chosen *ch, double floor)
 {
-    struct pick p = {-1, 0, c->in->audience == GALEN_AUDIENCE_PATIENT, true,
-                     floor};
+    struct pick p = {-1,   0,     c->in->audience == GALEN_AUDIENCE_PATIENT,
+                     true, floor, false,
+                     false};
 
     if (ch->nall < 4)
         return;

@@ -90,14 +90,19 @@ static uint64_t hash_bytes(const char *p, size_t n)
     return h ^ (h >> 31);
 }
 
-/* Folds the word w[0..n) into out (lower case, plural dropped); returns the
- * folded length. out has room for n bytes. */
+/* Folds the word w[0..n) into out (lower case, plural dropped: "cramps",
+ * "arteries", "calves"); returns the folded length. out has room for n
+ * bytes. */
 static size_t fold_word(const char *w, size_t n, char *out)
 {
     size_t k;
 
     for (k = 0; k < n; k++)
         out[k] = (char)answer_text_lower((unsigned char)w[k]);
+    if (n > 5 && memcmp(out + n - 4, "lves", 4) == 0) {
+        out[n - 3] = 'f';
+        return n - 2;
+    }
     if (n > 4 && memcmp(out + n - 3, "ies", 3) == 0) {
         out[n - 3] = 'y';
         return n - 2;
@@ -129,19 +134,19 @@ static size_t fold_phrase(const char *t, size_t len, char *key, unsigned *words)
     }
 }
 
-/* True for a phrase of one or two capital letters ("K", "BP"). */
-static bool is_exact(const char *p, size_t len)
+/* True for an abbreviation written with capitals ("K", "BP", "Mg"):
+ * docs/lexicon.md makes its case significant, so "k" is not potassium. */
+static bool is_exact(const char *p, size_t len, enum lexicon_kind kind)
 {
-    size_t k, letters = 0;
+    size_t k;
 
+    if (kind != LEXICON_ABBREV)
+        return false;
     for (k = 0; k < len; k++) {
-        unsigned char c = (unsigned char)p[k];
-        if (c >= 'a' && c <= 'z')
-            return false;
-        if (c >= 'A' && c <= 'Z')
-            letters++;
+        if (p[k] >= 'A' && p[k] <= 'Z')
+            return true;
     }
-    return letters > 0 && letters <= 2;
+    return false;
 }
 
 static size_t probe(const struct lexicon *lx, const char *key, size_t n)
@@ -249,7 +254,7 @@ static int add_words(struct lexicon *lx, const char *key, size_t n)
 
 /* Indexes one side of entry e, written as p[0..len). */
 static int add_phrase(struct lexicon *lx, uint32_t e, const char *p, size_t len,
-                      bool is_lay)
+                      bool is_lay, enum lexicon_kind kind)
 {
     char key[KEY_MAX];
     unsigned words;
@@ -271,7 +276,7 @@ static int add_phrase(struct lexicon *lx, uint32_t e, const char *p, size_t len,
     r->entry = e;
     r->next = NONE;
     r->is_lay = is_lay;
-    r->exact = is_exact(p, len);
+    r->exact = is_lay && is_exact(p, len, kind);
     /* Append, so that matches come out in file order. */
     if (lx->keys[idx].first == NONE) {
         lx->keys[idx].first = (uint32_t)lx->nrefs;
@@ -349,9 +354,9 @@ static int parse_line(struct lexicon *lx, const char *line, size_t len,
     if (rc == GALEN_OK)
         rc = put_string(lx, f[1], flen[1], &re->med_off);
     if (rc == GALEN_OK)
-        rc = add_phrase(lx, e, f[0], flen[0], true);
+        rc = add_phrase(lx, e, f[0], flen[0], true, kind);
     if (rc == GALEN_OK)
-        rc = add_phrase(lx, e, f[1], flen[1], false);
+        rc = add_phrase(lx, e, f[1], flen[1], false, kind);
     if (rc == GALEN_EPARSE)
         return diag_set(diag, lineno, "term has no words", rc);
     if (rc == GALEN_OK)

@@ -3,8 +3,8 @@
  * in docs/lexicon.md: "lay<TAB>medical<TAB>kind" lines). It maps phrases in
  * both directions ("charley horse" <-> "muscle cramp", "K" -> "potassium")
  * and finds them in text word by word, longest phrase first. Matching folds
- * ASCII case and a plural "s"; short all-capital abbreviations ("K", "BP")
- * match only in capitals, so "k" and "vitamin k" are not potassium. */
+ * ASCII case and plurals; abbreviations written with capitals ("K", "BP",
+ * "Mg") match only in that case, so "k" and "vitamin k" are not potassium. */
 #ifndef GALEN_LEXICON_H
 #define GALEN_LEXICON_H
 

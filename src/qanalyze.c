@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <galen/error.h>
 
@@ -474,21 +475,78 @@ static int add_fix(struct qanalysis *qa, const char *from, size_t flen,
     return add_term(qa, to, tlen, QTERM_SPELLING, 1.0);
 }
 
+enum { LEX_MATCHES_MAX = 64, REVERSE_MAX = 2 };
+
+/* The lexicon matches of a question, gathered before they are used so
+ * that the reverse direction can see how many lay terms a medical phrase
+ * has. */
+struct lex_matches {
+    struct lexicon_match m[LEX_MATCHES_MAX];
+    size_t n;
+};
+
 static int on_lexicon(void *ctx, const struct lexicon_match *m)
 {
-    struct qanalysis *qa = ctx;
-    const char *other = m->is_lay ? m->entry->medical : m->entry->lay;
+    struct lex_matches *lm = ctx;
 
-    if (m->entry->kind == LEXICON_SPELLING) {
-        if (!m->is_lay)
-            return GALEN_OK;
-        return add_fix(qa, qa->text + m->start, m->end - m->start, other,
-                       strlen(other));
+    if (lm->n < LEX_MATCHES_MAX)
+        lm->m[lm->n++] = *m;
+    return 0;
+}
+
+/* Number of medical-side (reverse) matches on the span of m. */
+static size_t reverse_count(const struct lex_matches *lm,
+                            const struct lexicon_match *m)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < lm->n; k++) {
+        const struct lexicon_match *x = &lm->m[k];
+        n += !x->is_lay && x->start == m->start && x->end == m->end &&
+             x->entry->kind != LEXICON_SPELLING;
     }
-    /* Abbreviations and lay words map strongly to the medical term; the
-     * reverse direction only widens recall a little. */
-    return add_term(qa, other, strlen(other), QTERM_LEXICON,
-                    m->is_lay ? 0.8 : 0.4);
+    return n;
+}
+
+/* Lay words and abbreviations map strongly to their medical term; the
+ * reverse direction (medical term to the words people use) only widens
+ * recall, and only for a term with at most REVERSE_MAX lay names, so that
+ * "muscle cramp" does not drag in every lay name of every cramp. A
+ * misspelling entry becomes a spelling fix. */
+static int use_lexicon(struct qanalysis *qa, const struct lex_matches *lm)
+{
+    size_t k;
+    int rc = GALEN_OK;
+
+    for (k = 0; k < lm->n && rc == GALEN_OK; k++) {
+        const struct lexicon_match *m = &lm->m[k];
+        const char *other = m->is_lay ? m->entry->medical : m->entry->lay;
+
+        if (m->entry->kind == LEXICON_SPELLING) {
+            if (m->is_lay)
+                rc = add_fix(qa, qa->text + m->start, m->end - m->start, other,
+                             strlen(other));
+        } else if (m->is_lay) {
+            rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.8);
+        } else if (reverse_count(lm, m) <= REVERSE_MAX) {
+            rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.3);
+        }
+    }
+    return rc;
+}
+
+static int expand(struct qanalysis *qa, const struct lexicon *lex)
+{
+    struct lex_matches *lm = galen_calloc(1, sizeof *lm);
+    int rc;
+
+    if (!lm)
+        return GALEN_ENOMEM;
+    rc = lexicon_scan(lex, qa->text, strlen(qa->text), on_lexicon, lm);
+    if (rc == GALEN_OK)
+        rc = use_lexicon(qa, lm);
+    galen_free(lm);
+    return rc;
 }
 
 static bool has_digit(const char *w, size_t len)
@@ -502,6 +560,36 @@ static bool has_digit(const char *w, size_t len)
     return false;
 }
 
+/* Asks the context for a correction of the lower-cased word; returns its
+ * length in out, or 0. */
+static size_t correct_one(const struct qanalyze_ctx *c, const char *low,
+                          size_t len, char *out, size_t cap)
+{
+    struct spell_hit h;
+
+    if (c->correct)
+        return c->correct(c->correct_ctx, low, len, out, cap);
+    if (!c->spell || !spell_correct(c->spell, low, len, &h) || h.len >= cap)
+        return 0;
+    memcpy(out, h.word, h.len);
+    return h.len;
+}
+
+/* True if offset i lies in one of a message's questions; in a long message
+ * only the questions are spell-checked, not the story around them. */
+static bool in_subs(const struct qanalysis *qa, size_t i)
+{
+    size_t k;
+
+    if (!qa->is_message)
+        return true;
+    for (k = 0; k < qa->nsubs; k++) {
+        if (i >= qa->subs[k].start && i < qa->subs[k].end)
+            return true;
+    }
+    return false;
+}
+
 static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
     const char *t = qa->text;
@@ -509,18 +597,19 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
     int rc = GALEN_OK;
 
     while (rc == GALEN_OK) {
-        char low[WORD_MAX];
-        struct spell_hit h;
+        char low[WORD_MAX], fix[WORD_MAX];
+        size_t n = 0;
 
         i = answer_text_word(t, len, i, &e);
         if (i >= len)
             break;
-        if (e - i >= 4 && !has_digit(t + i, e - i) &&
+        if (e - i >= 4 && in_subs(qa, i) && !has_digit(t + i, e - i) &&
             !qanalyze_is_frame_word(t + i, e - i) &&
             !(c->lexicon && lexicon_has_word(c->lexicon, t + i, e - i)) &&
-            lower_word(t + i, e - i, low, sizeof low) &&
-            spell_correct(c->spell, low, e - i, &h))
-            rc = add_fix(qa, t + i, e - i, h.word, h.len);
+            lower_word(t + i, e - i, low, sizeof low))
+            n = correct_one(c, low, e - i, fix, sizeof fix);
+        if (n > 0)
+            rc = add_fix(qa, t + i, e - i, fix, n);
         i = e;
     }
     return rc;
@@ -704,7 +793,7 @@ static int demote_focus(struct qanalysis *qa)
 
 static int inherit_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
-    struct qanalyze_ctx pc = {c->lexicon, NULL, NULL};
+    struct qanalyze_ctx pc = {c->lexicon, NULL, NULL, NULL, NULL};
     struct qanalysis *prev = NULL;
     int rc = qanalyze(&pc, c->previous, strlen(c->previous), &prev);
 
@@ -741,6 +830,50 @@ static void focus_span(const struct qanalysis *qa, size_t *b, size_t *e)
     }
 }
 
+enum { KEYWORDS_MAX = 12 };
+
+static bool is_medical_word(const char *w, size_t len)
+{
+    return is_symptom_word(w, len) || is_condition_word(w, len) ||
+           is_drug_word(w, len) || is_body_word(w, len);
+}
+
+/* A long message's medical words (symptoms, conditions, medicines, body
+ * parts), once each: what the story around its questions is about. */
+static int find_keywords(struct qanalysis *qa)
+{
+    const char *t = qa->text;
+    size_t len = strlen(t), i = 0, e = 0, n = 0, k;
+    size_t kb[KEYWORDS_MAX], ke[KEYWORDS_MAX];
+    struct buf b;
+    int rc = GALEN_OK;
+
+    while (n < KEYWORDS_MAX) {
+        bool dup = false;
+
+        i = answer_text_word(t, len, i, &e);
+        if (i >= len)
+            break;
+        for (k = 0; k < n && !dup; k++)
+            dup = ke[k] - kb[k] == e - i &&
+                  strncasecmp(t + kb[k], t + i, e - i) == 0;
+        if (!dup && is_medical_word(t + i, e - i)) {
+            kb[n] = i;
+            ke[n++] = e;
+        }
+        i = e;
+    }
+    buf_init(&b, OUT_MAX);
+    for (k = 0; k < n; k++) {
+        if (k)
+            buf_put_byte(&rc, &b, ' ');
+        buf_put(&rc, &b, t + kb[k], ke[k] - kb[k]);
+    }
+    galen_free(qa->keywords);
+    qa->keywords = take_str(&rc, &b);
+    return rc;
+}
+
 static int build_query(struct qanalysis *qa)
 {
     struct buf b;
@@ -748,16 +881,31 @@ static int build_query(struct qanalysis *qa)
     int rc = GALEN_OK;
 
     buf_init(&b, OUT_MAX);
-    if (qa->is_message && qa->nsubs > 0) {
+    if (qa->is_message) {
+        /* The questions asked, the focus and the medical words first: the
+         * search core takes a bounded number of words. */
         for (k = 0; k < qa->nsubs; k++) {
             buf_put(&rc, &b, qa->text + qa->subs[k].start,
                     qa->subs[k].end - qa->subs[k].start);
             buf_put_byte(&rc, &b, ' ');
         }
+        if (qa->focus) {
+            buf_put_str(&rc, &b, qa->focus);
+            buf_put_byte(&rc, &b, ' ');
+        }
+        buf_put_str(&rc, &b, qa->keywords ? qa->keywords : "");
+        if (qa->nsubs == 0) {
+            buf_put_byte(&rc, &b, ' ');
+            buf_put_str(&rc, &b, qa->text);
+        }
     } else {
         buf_put_str(&rc, &b, qa->text);
     }
+    /* Weak expansions stay out of retrieval: BM25 would weigh them as much
+     * as the question's own words. */
     for (k = 0; k < qa->nterms; k++) {
+        if (qa->terms[k].weight < QANALYZE_QUERY_MIN_WEIGHT)
+            continue;
         buf_put_byte(&rc, &b, ' ');
         buf_put_str(&rc, &b, qa->terms[k].text);
     }
@@ -792,9 +940,11 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
     rc = rule_focus(qa, qa->text, b, e);
     if (rc == GALEN_OK && c->previous && *c->previous && is_follow_up(qa))
         rc = inherit_focus(qa, c);
+    if (rc == GALEN_OK && qa->is_message)
+        rc = find_keywords(qa);
     if (rc == GALEN_OK && c->lexicon)
-        rc = lexicon_scan(c->lexicon, qa->text, len, on_lexicon, qa);
-    if (rc == GALEN_OK && c->spell)
+        rc = expand(qa, c->lexicon);
+    if (rc == GALEN_OK && (c->spell || c->correct))
         rc = correct_words(qa, c);
     if (rc == GALEN_OK)
         rc = build_did_you_mean(qa);
@@ -821,6 +971,37 @@ int qanalyze(const struct qanalyze_ctx *ctx, const char *q, size_t len,
     return GALEN_OK;
 }
 
+int qanalyze_set_fix(struct qanalysis *qa, size_t i, const char *to)
+{
+    char *copy;
+    size_t k;
+    int rc;
+
+    if (i >= qa->nfixes)
+        return GALEN_EINVAL;
+    copy = galen_strdup(to);
+    if (!copy)
+        return GALEN_ENOMEM;
+    for (k = 0; k < qa->nterms; k++) {
+        if (qa->terms[k].origin == QTERM_SPELLING &&
+            strcmp(qa->terms[k].text, qa->fixes[i].to) == 0) {
+            char *t = galen_strdup(to);
+            if (!t) {
+                galen_free(copy);
+                return GALEN_ENOMEM;
+            }
+            galen_free(qa->terms[k].text);
+            qa->terms[k].text = t;
+        }
+    }
+    galen_free(qa->fixes[i].to);
+    qa->fixes[i].to = copy;
+    galen_free(qa->did_you_mean);
+    qa->did_you_mean = NULL;
+    rc = build_did_you_mean(qa);
+    return rc == GALEN_OK ? build_query(qa) : rc;
+}
+
 void qanalysis_free(struct qanalysis *qa)
 {
     size_t k;
@@ -839,6 +1020,7 @@ void qanalysis_free(struct qanalysis *qa)
     galen_free(qa->text);
     galen_free(qa->focus);
     galen_free(qa->qualifiers);
+    galen_free(qa->keywords);
     galen_free(qa->did_you_mean);
     galen_free(qa->query);
     galen_free(qa);
@@ -904,7 +1086,10 @@ int qanalyze_refine_focus(struct qanalysis *qa, const struct focus_cand *c,
             bw = w;
         }
     }
-    if (!best)
+    /* A corpus focus inside the question's own, more specific focus
+     * ("muscle cramp" in "soleus muscle cramps") leaves it as it is. */
+    if (!best || (!best->canonical && qa->focus &&
+                  phrase_in(qa->focus, strlen(qa->focus), best->phrase)))
         return GALEN_OK;
     name = best->canonical ? best->canonical : best->phrase;
     f = galen_strdup(name);

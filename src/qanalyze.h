@@ -44,6 +44,10 @@ enum qterm_origin {
     QTERM_SYNONYM   /* a corpus synonym of the focus */
 };
 
+/* Expansion terms weighing less than this stay out of the retrieval query
+ * (they still count when sentences are scored). */
+#define QANALYZE_QUERY_MIN_WEIGHT 0.5
+
 struct qterm {
     char *text; /* owned */
     enum qterm_origin origin;
@@ -70,6 +74,7 @@ struct qanalysis {
     bool is_message;      /* a long message rather than one question */
     bool is_follow_up;    /* read as a follow-up of the previous question */
     char *qualifiers;     /* content words outside the focus ("night") */
+    char *keywords;       /* a long message's medical words, or NULL */
     char *did_you_mean;   /* the question with corrections, or NULL */
     char *query;          /* retrieval text: question, fixes, expansions */
     struct qterm *terms;  /* expansion terms, in order found */
@@ -80,11 +85,20 @@ struct qanalysis {
     size_t nsubs;
 };
 
+/* Corrects one word that may be misspelled (lower-cased, 4+ bytes, no
+ * digits, not a frame or lexicon word): writes the correction to out[0..cap)
+ * and returns its length, or returns 0 when the word is known (it is never
+ * corrected) or nothing is close enough. */
+typedef size_t (*qanalyze_correct_fn)(void *ctx, const char *word, size_t len,
+                                      char *out, size_t cap);
+
 /* What the analysis may consult; every member may be NULL. */
 struct qanalyze_ctx {
     const struct lexicon *lexicon;
-    const struct spell *spell; /* corpus vocabulary; NULL: no correction */
-    const char *previous;      /* the previous question, for follow-ups */
+    const struct spell *spell;   /* corpus vocabulary; NULL: no correction */
+    const char *previous;        /* the previous question, for follow-ups */
+    qanalyze_correct_fn correct; /* used instead of spell when set */
+    void *correct_ctx;
 };
 
 /* Analyses q[0..len). Returns GALEN_OK or GALEN_ENOMEM; caller frees *out
@@ -93,6 +107,12 @@ GALEN_NODISCARD int qanalyze(const struct qanalyze_ctx *ctx, const char *q,
                              size_t len, struct qanalysis **out);
 
 void qanalysis_free(struct qanalysis *qa);
+
+/* Replaces the correction of fix i with to (a better surface form, such as
+ * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.
+ * GALEN_OK, GALEN_EINVAL (no fix i) or GALEN_ENOMEM. */
+GALEN_NODISCARD int qanalyze_set_fix(struct qanalysis *qa, size_t i,
+                                     const char *to);
 
 /* A focus candidate from the corpus: a document's focus or topic, or one
  * of its synonyms (then canonical names the focus it stands for). */
@@ -106,8 +126,10 @@ struct focus_cand {
 /* Replaces the rule-based focus with the best candidate that occurs in the
  * question (whole words, case and plural folded): most words first, then
  * most weight, then bytewise first. A synonym match sets the focus to its
- * canonical form and adds the synonym as a term. A no-op when none occurs
- * or the focus was inherited. GALEN_OK or GALEN_ENOMEM. */
+ * canonical form and adds the synonym as a term. A no-op when none occurs,
+ * when the focus was inherited, or when the best candidate lies inside the
+ * rule-based focus, which is then the more specific. GALEN_OK or
+ * GALEN_ENOMEM. */
 GALEN_NODISCARD int qanalyze_refine_focus(struct qanalysis *qa,
                                           const struct focus_cand *c, size_t n);
 

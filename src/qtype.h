@@ -52,7 +52,8 @@ const char *qtype_heading(enum qtype t);
 bool qtype_from_name(const char *name, size_t len, enum qtype *out);
 
 /* Scores how well the sentence s[0..len) answers a question of type t, by
- * that type's sentence cue phrases: 0 (no cue) to 1 (three or more). */
+ * that type's sentence cue phrases: 0 with none, 0.6 with one, 0.85 with
+ * two, 1 with three or more. */
 double qtype_sentence_score(enum qtype t, const char *s, size_t len);
 
 /* A follow-up question template for t with one "%s" for the focus ("What

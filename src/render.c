@@ -161,3 +161,25 @@ void galen_free_string(char *s)
 {
     galen_free(s);
 }
+
+int galen_similar_render(const struct galen_similar *s,
+                         enum galen_render_format fmt, unsigned flags,
+                         char **out, size_t *len)
+{
+    const struct answer_similar *v;
+    size_t n;
+    struct buf b;
+    int rc;
+
+    answer_similar_view(s, &v, &n);
+    buf_init(&b, RENDER_MAX);
+    if (fmt == GALEN_RENDER_JSON) {
+        rc = render_similar_json(v, n, &b);
+        buf_put_byte(&rc, &b, '\n');
+    } else if (fmt == GALEN_RENDER_HTML) {
+        rc = render_similar_html(v, n, &b);
+    } else {
+        rc = render_similar_text(v, n, (flags & GALEN_RENDER_COLOR) != 0, &b);
+    }
+    return finish(&b, rc, out, len);
+}

@@ -23,6 +23,9 @@ struct galen_answerer;
 struct galen_answerer_opts {
     const char *lexicon;  /* lay-term lexicon (data/lexicon.tsv); NULL: none */
     const char *redflags; /* red-flag rules (data/redflags.txt); NULL: none */
+    const char *dictionary; /* known words, one per line (such as
+                               /usr/share/dict/words): never "corrected"
+                               even when the corpus lacks them; NULL: none */
 };
 
 /* Opens the index in <data_dir>/index and the optional lexicon and red-flag

@@ -64,7 +64,7 @@ static int teardown(void **state)
 static struct qanalysis *run(void **state, const char *q, const char *prev)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, f->spell, prev};
+    struct qanalyze_ctx c = {f->lex, f->spell, prev, NULL, NULL};
     struct qanalysis *qa = NULL;
 
     assert_int_equal(qanalyze(&c, q, strlen(q), &qa), GALEN_OK);
@@ -136,11 +136,44 @@ static void test_qanalyze_spelling(void **state)
     assert_string_equal(qa->did_you_mean,
                         "What is the dose of baclofen for cramps?");
     assert_non_null(strstr(qa->query, "baclofen"));
+    assert_int_equal(qanalyze_set_fix(qa, 1, "cramping"), GALEN_OK);
+    assert_string_equal(qa->did_you_mean,
+                        "What is the dose of baclofen for cramping?");
+    assert_non_null(strstr(qa->query, "cramping"));
+    assert_int_equal(qanalyze_set_fix(qa, 2, "x"), GALEN_EINVAL);
     qanalysis_free(qa);
     /* Known words, short words and lexicon words are left alone. */
     qa = run(state, "calf cramps at night, soleus", NULL);
     assert_int_equal(qa->nfixes, 0);
     assert_null(qa->did_you_mean);
+    qanalysis_free(qa);
+}
+
+/* A callback that knows one word and corrects another, as the engine's
+ * index-backed corrector does. */
+static size_t fake_correct(void *ctx, const char *w, size_t len, char *out,
+                           size_t cap)
+{
+    UNUSED(ctx);
+    if (len == 6 && memcmp(w, "muscel", 6) == 0 && cap > 6) {
+        memcpy(out, "muscl", 5);
+        return 5;
+    }
+    return 0;
+}
+
+static void test_qanalyze_correct_callback(void **state)
+{
+    struct fixture *f = *state;
+    struct qanalyze_ctx c = {f->lex, NULL, NULL, fake_correct, NULL};
+    struct qanalysis *qa = NULL;
+    const char *q = "Why does my muscel ache?";
+
+    assert_int_equal(qanalyze(&c, q, strlen(q), &qa), GALEN_OK);
+    assert_int_equal(qa->nfixes, 1);
+    assert_string_equal(qa->fixes[0].to, "muscl");
+    assert_int_equal(qanalyze_set_fix(qa, 0, "muscle"), GALEN_OK);
+    assert_string_equal(qa->did_you_mean, "Why does my muscle ache?");
     qanalysis_free(qa);
 }
 
@@ -256,7 +289,8 @@ static void test_qanalyze_empty_and_junk(void **state)
 static void test_qanalyze_oom_sweep(void **state)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, f->spell, "What causes leg cramps?"};
+    struct qanalyze_ctx c = {f->lex, f->spell, "What causes leg cramps?", NULL,
+                             NULL};
     long n;
 
     for (n = 0; n < 500; n++) {
@@ -281,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_seed_questions),
         cmocka_unit_test(test_qanalyze_lexicon_terms),
         cmocka_unit_test(test_qanalyze_spelling),
+        cmocka_unit_test(test_qanalyze_correct_callback),
         cmocka_unit_test(test_qanalyze_follow_up),
         cmocka_unit_test(test_qanalyze_long_message),
         cmocka_unit_test(test_qanalyze_message_questions),

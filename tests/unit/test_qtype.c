@@ -113,7 +113,7 @@ static void test_qtype_sentence_cues(void **state)
     UNUSED(state);
     assert_true(qtype_sentence_score(QTYPE_CAUSES, c, strlen(c)) > 0.9);
     assert_true(qtype_sentence_score(QTYPE_DOSAGE, c, strlen(c)) < 0.01);
-    assert_true(qtype_sentence_score(QTYPE_DOSAGE, d, strlen(d)) > 0.6);
+    assert_true(qtype_sentence_score(QTYPE_DOSAGE, d, strlen(d)) > 0.8);
     assert_true(qtype_sentence_score(QTYPE_OTHER, d, strlen(d)) == 0.0);
 }
 

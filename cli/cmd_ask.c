@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_ask.c: `galen ask`, which answers one question from the data folder
+ * as wrapped text (coloured on a TTY), JSON (docs/answer-schema.md) or an
+ * HTML fragment. It also finds the lexicon and red-flag files that ship in
+ * data/ (cli_share_file), which `galen similar` shares. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <galen/answer.h>
+#include <galen/error.h>
+
+#include "cli.h"
+
+enum { QUESTION_TEXT_MAX = 16384 };
+
+/* English words that spelling correction leaves alone (Debian's wamerican,
+ * installed by scripts/deps.sh); used when present. */
+#define CLI_DICTIONARY "/usr/share/dict/words"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: galen ask [-d DIR] [options] QUESTION...\n"
+            "\n"
+            "Answers a health question from the documents indexed in DIR. "
+            "Every\nsentence of the answer is quoted from a source and cited; "
+            "galen says\nso plainly when its sources do not answer the "
+            "question.\n"
+            "\n"
+            "  -d, --data DIR          data folder (default $GALEN_DATA, else "
+            "./%s)\n"
+            "  -a, --audience WHO      patient (default) or clinician\n"
+            "      --json              print the answer as JSON\n"
+            "      --html              print the answer as an HTML fragment\n"
+            "      --min-evidence L    keep sources of evidence level L or "
+            "stronger:\n"
+            "                          guideline, meta-analysis, "
+            "systematic-review,\n"
+            "                          rct, clinical-trial, cohort, "
+            "case-control,\n"
+            "                          case-report, review, expert, "
+            "consumer, other\n"
+            "      --kind K[,K...]     only these source kinds: guideline, "
+            "research,\n"
+            "                          consumer, qa, article, faq\n"
+            "  -p, --previous Q        the previous question, for a "
+            "follow-up\n"
+            "      --lexicon FILE      lay-term lexicon (default: "
+            "lexicon.tsv in DIR,\n"
+            "                          $GALEN_SHARE or the data/ folder of "
+            "the source)\n"
+            "      --redflags FILE     red-flag rules (default: redflags.txt, "
+            "likewise)\n"
+            "  -w, --width N           wrap text at N columns (default: the "
+            "terminal)\n"
+            "      --color / --no-color  colours (default: on a TTY)\n"
+            "  -h, --help              this help\n",
+            CLI_DEFAULT_DATA);
+}
+
+static bool readable(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* The folder two levels above the running executable (build/MODE/galen
+ * lives in the source tree), for finding data/ without configuration. */
+static bool exe_root(char *out, size_t cap)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int up;
+
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    for (up = 0; up < 3; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return false;
+        *slash = '\0';
+    }
+    return (size_t)snprintf(out, cap, "%s", exe) < cap;
+}
+
+bool cli_share_file(const char *data, const char *name, char *out, size_t cap)
+{
+    const char *share = getenv("GALEN_SHARE");
+    char root[PATH_MAX];
+
+    if (cli_path(out, cap, data, name) && readable(out))
+        return true;
+    if (share && *share && cli_path(out, cap, share, name) && readable(out))
+        return true;
+    if (cli_path(out, cap, "data", name) && readable(out))
+        return true;
+    if (exe_root(root, sizeof root) &&
+        (size_t)snprintf(out, cap, "%s/data/%s", root, name) < cap &&
+        readable(out))
+        return true;
+    return false;
+}
+
+struct ask_cli {
+    const char *data;
+    const char *lexicon, *redflags;
+    enum galen_render_format fmt;
+    int color; /* -1: decide by TTY */
+    unsigned width;
+    struct galen_ask_opts o;
+};
+
+enum {
+    OPT_JSON = 256,
+    OPT_HTML,
+    OPT_MIN_EVIDENCE,
+    OPT_KIND,
+    OPT_LEXICON,
+    OPT_REDFLAGS,
+    OPT_COLOR,
+    OPT_NO_COLOR
+};
+
+static const struct option long_opts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"audience", required_argument, NULL, 'a'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"html", no_argument, NULL, OPT_HTML},
+    {"min-evidence", required_argument, NULL, OPT_MIN_EVIDENCE},
+    {"kind", required_argument, NULL, OPT_KIND},
+    {"previous", required_argument, NULL, 'p'},
+    {"lexicon", required_argument, NULL, OPT_LEXICON},
+    {"redflags", required_argument, NULL, OPT_REDFLAGS},
+    {"width", required_argument, NULL, 'w'},
+    {"color", no_argument, NULL, OPT_COLOR},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* Adds each comma-separated kind in arg to *mask. */
+static int parse_kinds(const char *arg, unsigned *mask)
+{
+    char tmp[256];
+    char *p = tmp;
+
+    if (strlen(arg) >= sizeof tmp)
+        return -1;
+    memcpy(tmp, arg, strlen(arg) + 1);
+    while (p) {
+        char *comma = strchr(p, ',');
+        unsigned bit;
+
+        if (comma)
+            *comma = '\0';
+        bit = galen_source_kind_bit(p);
+        if (!bit)
+            return -1;
+        *mask |= bit;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static int parse_audience(const char *arg, enum galen_audience *out)
+{
+    if (strcmp(arg, "patient") == 0)
+        *out = GALEN_AUDIENCE_PATIENT;
+    else if (strcmp(arg, "clinician") == 0)
+        *out = GALEN_AUDIENCE_CLINICIAN;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_width(const char *arg, unsigned *out)
+{
+    double v;
+
+    if (cli_number(arg, &v) != 0 || v < 30 || v > 1000 ||
+        v != (double)(unsigned)v)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int one_opt(int c, struct ask_cli *s)
+{
+    switch (c) {
+    case 'd':
+        s->data = optarg;
+        return 0;
+    case 'a':
+        return parse_audience(optarg, &s->o.audience);
+    case OPT_JSON:
+        s->fmt = GALEN_RENDER_JSON;
+        return 0;
+    case OPT_HTML:
+        s->fmt = GALEN_RENDER_HTML;
+        return 0;
+    case OPT_MIN_EVIDENCE:
+        s->o.min_evidence = optarg;
+        return galen_evidence_level_known(optarg) ? 0 : -1;
+    case OPT_KIND:
+        return parse_kinds(optarg, &s->o.kinds);
+    case 'p':
+        s->o.previous = optarg;
+        return 0;
+    case OPT_LEXICON:
+        s->lexicon = optarg;
+        return 0;
+    case OPT_REDFLAGS:
+        s->redflags = optarg;
+        return 0;
+    case 'w':
+        return parse_width(optarg, &s->width);
+    case OPT_COLOR:
+    case OPT_NO_COLOR:
+        s->color = c == OPT_COLOR;
+        return 0;
+    case 'h':
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+/* Joins argv[from..argc) with spaces into out. */
+static int join_words(int argc, char **argv, int from, char *out, size_t cap)
+{
+    size_t n = 0;
+    int i;
+
+    out[0] = '\0';
+    for (i = from; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+
+        if (n + len + 2 > cap)
+            return -1;
+        if (n)
+            out[n++] = ' ';
+        memcpy(out + n, argv[i], len + 1);
+        n += len;
+    }
+    return 0;
+}
+
+static unsigned terminal_width(void)
+{
+    struct winsize ws;
+
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col >= 30)
+        return ws.ws_col > 100 ? 100 : ws.ws_col;
+    return 80;
+}
+
+int cli_open_answerer(const char *data, const char *lexicon,
+                      const char *redflags, struct galen_answerer **out)
+{
+    char lex[4096], rf[4096];
+    struct galen_answerer_opts o = {lexicon, redflags, NULL};
+    int rc;
+
+    if (!o.lexicon && cli_share_file(data, "lexicon.tsv", lex, sizeof lex))
+        o.lexicon = lex;
+    if (!o.redflags && cli_share_file(data, "redflags.txt", rf, sizeof rf))
+        o.redflags = rf;
+    if (access(CLI_DICTIONARY, R_OK) == 0)
+        o.dictionary = CLI_DICTIONARY;
+    if (!o.lexicon)
+        LOG_WARN("no lexicon.tsv found: lay terms will not be expanded");
+    if (!o.redflags)
+        LOG_WARN("no redflags.txt found: red flags will not be checked");
+    rc = galen_answerer_open(data, &o, out);
+    if (rc != GALEN_OK)
+        LOG_ERROR("%s", galen_answerer_errmsg(NULL));
+    return rc;
+}
+
+static int run(struct ask_cli *s, const char *question)
+{
+    struct galen_answerer *a = NULL;
+    struct galen_answer *ans = NULL;
+    unsigned flags = 0;
+    char *out = NULL;
+    size_t len = 0;
+    int rc = cli_open_answerer(s->data, s->lexicon, s->redflags, &a);
+
+    if (rc != GALEN_OK)
+        return cli_exit_for(rc);
+    rc = galen_ask(a, question, &s->o, &ans);
+    if (rc != GALEN_OK)
+        LOG_ERROR("cannot answer: %s", galen_answerer_errmsg(a));
+    if (s->color < 0 ? isatty(STDOUT_FILENO) : s->color)
+        flags |= GALEN_RENDER_COLOR;
+    if (rc == GALEN_OK)
+        rc = galen_answer_render(ans, s->fmt, flags,
+                                 s->width ? s->width : terminal_width(), &out,
+                                 &len);
+    if (rc == GALEN_OK && fwrite(out, 1, len, stdout) != len)
+        rc = GALEN_EIO;
+    galen_free_string(out);
+    galen_answer_free(ans);
+    galen_answerer_close(a);
+    return cli_exit_for(rc);
+}
+
+int cmd_ask(int argc, char **argv)
+{
+    static char question[QUESTION_TEXT_MAX];
+    struct ask_cli s;
+    int c, r;
+
+    memset(&s, 0, sizeof s);
+    s.color = -1;
+    galen_ask_opts_init(&s.o);
+    optind = 1;
+    for (;;) {
+        c = getopt_long(argc, argv, "+d:a:p:w:h", long_opts, NULL);
+        if (c == -1)
+            break;
+        r = one_opt(c, &s);
+        if (r != 0) {
+            usage(r > 0 ? stdout : stderr);
+            return r > 0 ? EXIT_OK : EXIT_USAGE;
+        }
+    }
+    if (optind >= argc ||
+        join_words(argc, argv, optind, question, sizeof question) != 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    s.data = cli_data_dir(s.data);
+    return run(&s, question);
+}
