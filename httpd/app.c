@@ -108,17 +108,22 @@ static bool find_web_dir(const char *conf_dir, char *out, size_t cap)
     return beside_binary("web", out, cap);
 }
 
-/* Finds a data file (lexicon, red-flag rules): the configured path, else
- * <data_dir>/name, ./data/name, or data/name beside the binary's source
- * tree. Returns out, or NULL when there is none. */
+/* Finds a data file (lexicon, red-flag rules) as `galen ask` does: the
+ * configured path, else <data_dir>/name, $GALEN_SHARE/name, ./data/name, or
+ * data/name beside the binary's source tree. Returns out, or NULL when there is
+ * none. */
 static const char *find_data_file(const char *given, const char *data_dir,
                                   const char *name, char *out, size_t cap)
 {
     char rel[64];
+    const char *share = getenv("GALEN_SHARE");
 
     if (given)
         return snprintf(out, cap, "%s", given) < (int)cap ? out : NULL;
     if (data_dir && snprintf(out, cap, "%s/%s", data_dir, name) < (int)cap &&
+        access(out, R_OK) == 0)
+        return out;
+    if (share && snprintf(out, cap, "%s/%s", share, name) < (int)cap &&
         access(out, R_OK) == 0)
         return out;
     snprintf(rel, sizeof rel, "data/%s", name);

@@ -78,11 +78,18 @@ test('ask a question and see the cited answer', async (t) => {
   }
   const answer = page.locator('article.answer');
   // Citations link to entries of the reference list on the same page.
-  const cite = answer.locator('a[href^="#ref"]').first();
+  const cite = answer.locator('sup a[href^="#"]').first();
   await cite.waitFor();
   const target = (await cite.getAttribute('href')).slice(1);
   assert.equal(await page.locator(`[id="${target}"]`).count(), 1, 'citation target exists');
   assert.match(await answer.innerText(), /References/i);
+  assert.match(await answer.innerText(), /Summary/);
+  assert.match(await page.locator('.review-status').innerText(), /Last updated/);
+  // A red-flag question puts the urgent notice before the answer.
+  await page.goto(`${BASE}/ask?q=${encodeURIComponent('My calf is swollen, warm and red on one side after a long flight')}`);
+  const first = page.locator('article.answer > :not(h1)').first();
+  assert.match(await first.getAttribute('class') || '', /redflag/);
+  await shot(page, 'ask-redflag');
   await page.close();
 });
 
