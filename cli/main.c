@@ -23,6 +23,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
 };
 
 static void usage(FILE *f)
