@@ -142,7 +142,8 @@ def speed_tables(o, corpus, B, S):
             fmt(b["excl"] and b["excl"] / 1e6), fmt(ratio(b["excl"], b["text"]), "%.3f"),
             fmt(ratio(b["total"], b["text"]), "%.3f"), fmt(b["rss"], "%.0f")))
     o.append("")
-    for set_, title in (("all", "all questions"), ("subset", "the three-engine subset")):
+    for set_, title in (("all", "all questions"), ("subset", "the three-engine subset"),
+                        ("snippets", "galen with a snippet per hit, all questions")):
         rows = [(e, S[(set_, e)]) for e in ("galen", "xapian", "fts5") if (set_, e) in S]
         if not rows:
             continue

@@ -116,20 +116,30 @@ PY
 # record JSON [files...] [--time time.txt] [--eval eval.json]: one results line
 record() { python3 "$SB/rec.py" "$@" >> "$RESULTS"; }
 
-# Sizes of a galen data dir as JSON: total, the doc store, the rest.
+# Sizes of a galen data dir as JSON: db_bytes (every file), store_bytes
+# (the compressed stored text, from the summary line of `galen index`),
+# index_bytes (the rest: postings, lexicon, lengths, manifest), plus the
+# build's own counts.
 galen_sizes() {
-    python3 - "$1" <<'PY'
-import json, os, sys
-total = store = 0
+    python3 - "$1" "$2" <<'PY'
+import json, os, re, sys
+total = 0
 for d, _, files in os.walk(sys.argv[1]):
     for f in files:
-        n = os.path.getsize(os.path.join(d, f))
-        total += n
-        # The document store (stored field text) and the SQLite content
-        # store are not part of the inverted index.
-        if "store" in f or f.endswith((".docs", ".db", ".db-wal", ".db-shm")):
-            store += n
-print(json.dumps({"db_bytes": total, "store_bytes": store, "index_bytes": total - store}))
+        total += os.path.getsize(os.path.join(d, f))
+rec = {"db_bytes": total}
+# The summary line of `galen index` (MB with one decimal).
+text = open(sys.argv[2]).read()
+m = re.search(r"indexed (\d+) docs, (\d+) terms, ([\d.]+) MB of text in ([\d.]+) s"
+              r".*index ([\d.]+) MB, stored text ([\d.]+) MB", text)
+if m:
+    rec.update({"docs": int(m.group(1)), "terms": int(m.group(2)),
+                "galen_text_bytes": int(float(m.group(3)) * 1e6),
+                "galen_build_s": float(m.group(4)),
+                "store_bytes": int(float(m.group(6)) * 1e6)})
+if "store_bytes" in rec:
+    rec["index_bytes"] = total - rec["store_bytes"]
+print(json.dumps(rec))
 PY
 }
 
@@ -142,9 +152,9 @@ build() {
     fts5)   /usr/bin/time -v -o "$TMP/time.txt" "$FTS5" build "$cfile" "$ipath" > "$TMP/build.json" ;;
     xapian) /usr/bin/time -v -o "$TMP/time.txt" "$XAP" build "$cfile" "$ipath" > "$TMP/build.json" ;;
     galen)
-        /usr/bin/time -v -o "$TMP/time.txt" "$GALEN" -d "$ipath" index --format beir "$cfile" > "$TMP/galen-index.txt" 2>&1 \
-            || { cat "$TMP/galen-index.txt" >&2; die "galen index failed"; }
-        galen_sizes "$ipath" > "$TMP/build.json" ;;
+        /usr/bin/time -v -o "$TMP/time.txt" "$GALEN" index -d "$ipath" --format beir --merge "$cfile" \
+            > "$TMP/galen-index.txt" 2>&1 || { cat "$TMP/galen-index.txt" >&2; die "galen index failed"; }
+        galen_sizes "$ipath" "$TMP/galen-index.txt" > "$TMP/build.json" ;;
     esac
     record "{\"kind\":\"build\",\"corpus\":\"$cname\",\"engine\":\"$engine\",\"rep\":$rep}" "$TMP/build.json" --time "$TMP/time.txt"
     log "built $engine on $cname: $(tail -1 "$RESULTS" | cut -c1-200)"
@@ -192,7 +202,7 @@ for name in $EVAL_SETS; do
     if has galen; then
         build galen "$name" "$d/corpus.jsonl" "$IDX/$name.galen" 1
         run="$RUNS/$name.quality.galen.top1000.txt"
-        "$GALEN" -d "$IDX/$name.galen" eval --queries "$d/queries.jsonl" --qrels "$qrels" \
+        "$GALEN" eval -d "$IDX/$name.galen" --queries "$d/queries.jsonl" --qrels "$qrels" \
             --run "$run" -k 1000 --tag galen --json > "$TMP/galen-eval.json"
         python3 "$SB/eval.py" "$qrels" "$run" --json > "$TMP/eval.json"
         record "{\"kind\":\"galen_eval\",\"corpus\":\"$name\",\"set\":\"quality\",\"engine\":\"galen\",\"tag\":\"galen\"}" \
@@ -230,6 +240,8 @@ for engine in fts5 xapian galen; do
     else
         search "$engine" "$CNAME" "subset" "$ip" "$MQ/queries.jsonl" - "$K" 0 --maxq "$FTS5_NQ" --reps "$REPS" --warmup 20
         search "$engine" "$CNAME" "all" "$ip" "$MQ/queries.jsonl" - "$K" 0 --reps "$REPS" --warmup 100
+        # What `galen search` users get: the same, with a snippet per hit.
+        [ "$engine" = galen ] && search galen "$CNAME" "snippets" "$ip" "$MQ/queries.jsonl" - "$K" 0 --reps "$REPS" --warmup 100 --snippets
     fi
     rm -rf "$ip"
 done
