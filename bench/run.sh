@@ -241,7 +241,9 @@ for engine in fts5 xapian galen; do
         search "$engine" "$CNAME" "subset" "$ip" "$MQ/queries.jsonl" - "$K" 0 --maxq "$FTS5_NQ" --reps "$REPS" --warmup 20
         search "$engine" "$CNAME" "all" "$ip" "$MQ/queries.jsonl" - "$K" 0 --reps "$REPS" --warmup 100
         # What `galen search` users get: the same, with a snippet per hit.
-        [ "$engine" = galen ] && search galen "$CNAME" "snippets" "$ip" "$MQ/queries.jsonl" - "$K" 0 --reps "$REPS" --warmup 100 --snippets
+        if [ "$engine" = galen ]; then
+            search galen "$CNAME" "snippets" "$ip" "$MQ/queries.jsonl" - "$K" 0 --reps "$REPS" --warmup 100 --snippets
+        fi
     fi
     rm -rf "$ip"
 done
