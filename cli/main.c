@@ -22,6 +22,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"index", cmd_index, "add a corpus to the search index"},
+    {"search", cmd_search, "search the index"},
     {"version", cmd_version, "print the version"},
     {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
 };

@@ -60,7 +60,11 @@ GALEN_NODISCARD int index_writer_open(const char *dir,
                                       struct index_writer **out);
 
 /* Adds d. If a live document with the same id exists it is replaced
- * (tombstoned) at commit. GALEN_EINVAL for a bad id. */
+ * (tombstoned) at commit. GALEN_EINVAL for a bad id, GALEN_ETOOBIG for a
+ * document over INDEX_DOC_MAX bytes (both leave the writer usable). After
+ * any other error the writer refuses further work: close it. */
+enum { INDEX_DOC_MAX = 256 * 1024 * 1024 };
+
 GALEN_NODISCARD int index_writer_add(struct index_writer *w,
                                      const struct index_doc *d);
 
@@ -76,17 +80,29 @@ GALEN_NODISCARD int index_writer_commit(struct index_writer *w);
 GALEN_NODISCARD int index_writer_merge(struct index_writer *w,
                                        unsigned max_segments);
 
+/* Sets the memory budget of the in-memory buffer: when the buffered
+ * documents' postings, lexicon and tables reach it, they are flushed to a
+ * new (uncommitted) segment. Default INDEX_MEM_BUDGET; minimum 64 KB. */
+enum { INDEX_MEM_BUDGET = 256 * 1024 * 1024 };
+
+void index_writer_set_mem_budget(struct index_writer *w, size_t bytes);
+
+/* Message for the writer's last failed call (names the file and what is
+ * wrong), or "" if none. Borrowed; valid until the next call on w. */
+const char *index_writer_errmsg(const struct index_writer *w);
+
 /* Discards anything uncommitted and frees w. NULL is a no-op. */
 void index_writer_close(struct index_writer *w);
 
 /* Counters for the summary line of `galen index`. */
 struct index_write_stats {
-    uint64_t docs;       /* documents added since open */
-    uint64_t text_bytes; /* bytes of field text added */
-    uint64_t terms;      /* distinct terms in the committed index */
-    uint64_t index_bytes;/* bytes of postings+lexicon+lengths (no doc store) */
-    uint64_t store_bytes;/* bytes of the compressed document store */
+    uint64_t docs;        /* documents added since open */
+    uint64_t text_bytes;  /* bytes of field text added */
+    uint64_t terms;       /* distinct terms in the committed index */
+    uint64_t index_bytes; /* bytes of postings+lexicon+lengths (no doc store) */
+    uint64_t store_bytes; /* bytes of the compressed document store */
 };
+
 void index_writer_stats(const struct index_writer *w,
                         struct index_write_stats *st);
 
@@ -111,10 +127,24 @@ const struct segment *index_segment(const struct index *idx, uint32_t i);
 
 /* Collection statistics over all segments, tombstoned documents included
  * (as Lucene does), so scores do not depend on merge timing. */
-uint64_t index_doc_count(const struct index *idx);     /* all docs */
-uint64_t index_live_doc_count(const struct index *idx);/* minus deleted */
+uint64_t index_doc_count(const struct index *idx);      /* all docs */
+uint64_t index_live_doc_count(const struct index *idx); /* minus deleted */
 double index_avg_field_len(const struct index *idx, unsigned field);
 uint64_t index_df(const struct index *idx, struct str term); /* summed */
+
+/* The MANIFEST generation this snapshot was opened at. */
+uint64_t index_generation(const struct index *idx);
+
+/* Progress of a long operation: done out of total units. */
+typedef void (*index_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/* Checks everything: the CRC32 of every section of every segment, and
+ * decodes every posting list, position and stored block (for
+ * `galen index --verify`; open checks only headers and tables). progress
+ * may be NULL. GALEN_OK, GALEN_ECORRUPT (index_errmsg says where) or
+ * GALEN_ENOMEM. */
+GALEN_NODISCARD int index_verify(struct index *idx, index_progress_fn progress,
+                                 void *ctx);
 
 /* Finds the live document with external id; GALEN_ENOENT if none. */
 GALEN_NODISCARD int index_find(const struct index *idx, struct str id,
@@ -142,6 +172,7 @@ struct impact {
     uint32_t tf;
     uint32_t len;
 };
+
 enum { IMPACT_MAX = 8 }; /* per field, per block */
 
 struct impacts {
@@ -151,10 +182,10 @@ struct impacts {
 
 /* Where a term's postings live in one segment. */
 struct term_info {
-    uint32_t df;            /* docs in this segment containing the term */
-    uint64_t offset;        /* internal: postings location */
-    uint64_t nbytes;        /* internal */
-    struct impacts list_max;/* impacts bounding the whole list */
+    uint32_t df;             /* docs in this segment containing the term */
+    uint64_t offset;         /* internal: postings location */
+    uint64_t nbytes;         /* internal */
+    struct impacts list_max; /* impacts bounding the whole list */
 };
 
 /* Looks term up. GALEN_OK, or GALEN_ENOENT if absent. */
@@ -164,22 +195,34 @@ GALEN_NODISCARD int segment_lookup(const struct segment *s, struct str term,
 /* ---- postings cursor (PISA style: never moves backwards) --------------- */
 
 #define POSTINGS_END UINT32_MAX
+
 enum { POSTINGS_BLOCK = 128 };
 
 struct postings_cursor {
     uint32_t doc; /* current local doc id; POSTINGS_END when exhausted */
     int err;      /* GALEN_ECORRUPT once a block failed to decode */
-    /* internal decoding state below */
+    /* Internal decoding state below (postings.c). The term's bytes are
+     * split into areas; every pointer stays inside the segment's mmap. */
     const struct segment *seg;
-    const unsigned char *p, *end;   /* the term's postings bytes */
-    uint32_t df, nblocks, block;    /* block index in the list */
-    uint32_t in_block, block_n;     /* position in the decoded block */
-    uint32_t block_last;            /* last doc id of the current block */
-    bool decoded;                   /* block docs/tfs decoded yet? */
-    const unsigned char *block_p;   /* start of current block */
+    const unsigned char *skip;      /* nblocks skip entries */
+    const unsigned char *imps;      /* per-block impacts area */
+    const unsigned char *blocks;    /* block data area */
+    const unsigned char *pos;       /* positions area */
+    const unsigned char *end;       /* end of the term's bytes */
+    const unsigned char *block_pos; /* current block's positions */
+    const unsigned char *pos_p;     /* positions of docs[pos_i] */
+    uint32_t df, nblocks, ndocs;    /* list length, blocks, segment docs */
+    uint32_t block;                 /* block holding doc */
+    uint32_t in_block, block_n;     /* index of doc in docs[], count */
+    uint32_t block_last;            /* last doc id of block */
+    uint32_t sblock;                /* shallow (block-max) pointer */
+    uint32_t imp_block;             /* block whose impacts are in imp */
+    uint32_t pos_i;                 /* doc index pos_p belongs to */
+    uint8_t codec;                  /* POSTINGS_CODEC_* */
+    uint8_t nfields;
+    struct impacts imp; /* decoded impacts of imp_block */
     uint32_t docs[POSTINGS_BLOCK];
     uint32_t tf[INDEX_MAX_FIELDS][POSTINGS_BLOCK];
-    unsigned nfields;
 };
 
 /* Positions the cursor on the term's first posting. */

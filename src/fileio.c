@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* fileio.c: whole-file reads and atomic replacement. A replacement is
+ * visible all at once or not at all: the rename is the commit point, and
+ * the data is fsynced before it and the directory after it. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <galen/error.h>
+
+#include "mem.h"
+
+int fileio_read_all(const char *path, size_t max, unsigned char **data,
+                    size_t *len)
+{
+    struct stat st;
+    unsigned char *p = NULL;
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = GALEN_OK;
+
+    if (fd < 0)
+        return errno == ENOENT ? GALEN_ENOENT : GALEN_EIO;
+    if (fstat(fd, &st) != 0) {
+        rc = GALEN_EIO;
+        goto out;
+    }
+    if ((uint64_t)st.st_size > max) {
+        rc = GALEN_ETOOBIG;
+        goto out;
+    }
+    p = galen_malloc((size_t)st.st_size);
+    if (!p) {
+        rc = GALEN_ENOMEM;
+        goto out;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = GALEN_EIO;
+            goto out;
+        }
+        got += (size_t)n;
+    }
+    *data = p;
+    *len = got;
+    p = NULL;
+out:
+    galen_free(p);
+    close(fd);
+    return rc;
+}
+
+int fileio_write_fd(int fd, const void *p, size_t n)
+{
+    const unsigned char *q = p;
+
+    while (n > 0) {
+        ssize_t k = write(fd, q, n);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return GALEN_EIO;
+        q += k;
+        n -= (size_t)k;
+    }
+    return GALEN_OK;
+}
+
+int fileio_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = GALEN_OK;
+
+    if (fd < 0)
+        return GALEN_EIO;
+    if (fsync(fd) != 0)
+        rc = GALEN_EIO;
+    close(fd);
+    return rc;
+}
+
+int fileio_write_atomic(const char *dir, const char *path, const void *data,
+                        size_t len)
+{
+    char tmp[4096];
+    int fd;
+    int rc;
+
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return GALEN_EINVAL;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return GALEN_EIO;
+    rc = fileio_write_fd(fd, data, len);
+    if (rc == GALEN_OK && fsync(fd) != 0)
+        rc = GALEN_EIO;
+    if (close(fd) != 0 && rc == GALEN_OK)
+        rc = GALEN_EIO;
+    if (rc == GALEN_OK && rename(tmp, path) != 0)
+        rc = GALEN_EIO;
+    if (rc != GALEN_OK) {
+        unlink(tmp);
+        return rc;
+    }
+    return fileio_sync_dir(dir);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* fileio.h: the few file operations the index needs to be crash-safe:
+ * read a whole small file, replace a file atomically (write a temp file,
+ * fsync, rename, fsync the directory) and fsync a directory. */
+#ifndef GALEN_FILEIO_H
+#define GALEN_FILEIO_H
+
+#include <stddef.h>
+
+#include "common.h"
+
+/* Reads all of path into a galen_malloc'd buffer (caller frees) if it is
+ * at most max bytes. GALEN_OK, GALEN_ENOENT, GALEN_EIO, GALEN_ENOMEM or
+ * GALEN_ETOOBIG. */
+GALEN_NODISCARD int fileio_read_all(const char *path, size_t max,
+                                    unsigned char **data, size_t *len);
+
+/* Writes data to "<path>.tmp", fsyncs it, renames it over path and fsyncs
+ * the directory dir. GALEN_OK or GALEN_EIO (the temp file is removed). */
+GALEN_NODISCARD int fileio_write_atomic(const char *dir, const char *path,
+                                        const void *data, size_t len);
+
+/* fsyncs the directory so renames and unlinks in it are durable. */
+GALEN_NODISCARD int fileio_sync_dir(const char *dir);
+
+/* Writes all n bytes to fd, retrying short writes. GALEN_OK or EIO. */
+GALEN_NODISCARD int fileio_write_fd(int fd, const void *p, size_t n);
+
+#endif
