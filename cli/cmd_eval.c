@@ -11,10 +11,11 @@
 
 #include <galen/error.h>
 #include <galen/eval.h>
+#include <galen/search.h>
 
 #include "cli.h"
 
-enum { EVAL_ERR_CAP = 512, EVAL_DEFAULT_K = 1000, EVAL_MAX_K = 100000 };
+enum { EVAL_ERR_CAP = 512, EVAL_DEFAULT_K = 1000 };
 
 /* Produces a ranked list for one query. open/close bracket a whole eval;
  * rank appends at most k (qid, docid, score) lines to run, best first.
@@ -49,30 +50,72 @@ struct eval_pass {
 
 /* ---- ranker: galen's search (include/galen/search.h) ---- */
 
+/* Questions are free text: query syntax is off so that a '-' or ':' in a
+ * question is a word break, not an operator. Only ids and scores count, so
+ * the document store is not read (ids_only). */
+struct search_ctx {
+    struct galen_index *gi;
+    struct galen_search_opts opts;
+};
+
 static int search_open(const char *data_dir, void **ctx, char *err,
                        size_t err_cap)
 {
-    UNUSED(ctx);
-    snprintf(err, err_cap, "%s: the search API is not built in yet", data_dir);
-    return GALEN_ESTATE;
+    struct search_ctx *sc = calloc(1, sizeof *sc);
+    int rc;
+
+    if (!sc)
+        return GALEN_ENOMEM;
+    rc = galen_index_open(data_dir, &sc->gi);
+    if (rc != GALEN_OK) {
+        snprintf(err, err_cap, "%s: %s", data_dir,
+                 galen_index_errmsg()[0] ? galen_index_errmsg()
+                                         : galen_strerror(rc));
+        free(sc);
+        return rc;
+    }
+    galen_search_opts_init(&sc->opts);
+    sc->opts.plain = true;
+    sc->opts.snippets = false;
+    sc->opts.ids_only = true;
+    *ctx = sc;
+    return GALEN_OK;
 }
 
 static int search_rank(void *ctx, const char *qid, const char *text, size_t k,
                        struct galen_run *run, char *err, size_t err_cap)
 {
-    UNUSED(ctx);
-    UNUSED(qid);
-    UNUSED(text);
-    UNUSED(k);
-    UNUSED(run);
-    UNUSED(err);
-    UNUSED(err_cap);
-    return GALEN_ESTATE;
+    struct search_ctx *sc = ctx;
+    struct galen_hits *hits = NULL;
+    size_t i;
+    int rc;
+
+    sc->opts.k = (unsigned)MIN(k, (size_t)GALEN_K_MAX);
+    rc = galen_search(sc->gi, text, &sc->opts, &hits);
+    if (rc != GALEN_OK) {
+        snprintf(err, err_cap, "%s", galen_index_errmsg());
+        return rc;
+    }
+    for (i = 0; rc == GALEN_OK && i < galen_hits_count(hits); i++) {
+        const struct galen_hit *h = galen_hits_get(hits, i);
+
+        rc = galen_run_add(run, qid, h->id, h->score);
+        if (rc != GALEN_OK)
+            snprintf(err, err_cap, "doc id '%.80s' cannot go in a TREC run",
+                     h->id);
+    }
+    galen_hits_free(hits);
+    return rc;
 }
 
 static void search_close(void *ctx)
 {
-    UNUSED(ctx);
+    struct search_ctx *sc = ctx;
+
+    if (!sc)
+        return;
+    galen_index_close(sc->gi);
+    free(sc);
 }
 
 static const struct ranker search_ranker = {
@@ -108,14 +151,15 @@ static void usage(FILE *f)
             "  -q, --queries FILE  BEIR queries.jsonl (_id, text)\n"
             "  -r, --qrels FILE    BEIR qrels TSV (query-id corpus-id score)\n"
             "  -o, --run FILE      write the TREC run to FILE\n"
-            "  -k N                results per query (default %d; Recall@100 "
-            "needs >= 100)\n"
+            "  -k N                results per query, 1..%d (default %d; "
+            "Recall@100\n"
+            "                      needs >= 100)\n"
             "  -t, --tag T         run tag (default galen)\n"
             "      --score RUN     score an existing TREC run instead of "
             "searching\n"
             "      --json          print one JSON object\n"
             "  -h, --help          show this help\n",
-            CLI_DEFAULT_DATA, EVAL_DEFAULT_K);
+            CLI_DEFAULT_DATA, GALEN_K_MAX, EVAL_DEFAULT_K);
 }
 
 static int parse_k(const char *s, size_t *out)
@@ -123,10 +167,49 @@ static int parse_k(const char *s, size_t *out)
     char *end;
     unsigned long v = strtoul(s, &end, 10);
 
-    if (!*s || *end || *s == '-' || v == 0 || v > EVAL_MAX_K)
+    if (!*s || *end || *s == '-' || v == 0 || v > GALEN_K_MAX)
         return GALEN_EINVAL;
     *out = v;
     return GALEN_OK;
+}
+
+/* Applies option c. Returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
+static int apply_opt(int c, struct eval_opts *o)
+{
+    switch (c) {
+    case 'd':
+        o->data = optarg;
+        return EXIT_OK;
+    case 'q':
+        o->queries = optarg;
+        return EXIT_OK;
+    case 'r':
+        o->qrels = optarg;
+        return EXIT_OK;
+    case 'o':
+        o->run = optarg;
+        return EXIT_OK;
+    case 't':
+        o->tag = optarg;
+        return EXIT_OK;
+    case 'S':
+        o->score = optarg;
+        return EXIT_OK;
+    case 'J':
+        o->is_json = true;
+        return EXIT_OK;
+    case 'k':
+        if (parse_k(optarg, &o->k) == GALEN_OK)
+            return EXIT_OK;
+        LOG_ERROR("-k needs a number from 1 to %d", GALEN_K_MAX);
+        return EXIT_USAGE;
+    case 'h':
+        usage(stdout);
+        return -1;
+    default:
+        usage(stderr);
+        return EXIT_USAGE;
+    }
 }
 
 /* Fills o from argv. Returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
@@ -143,53 +226,20 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    int code = EXIT_OK;
     int c;
 
     memset(o, 0, sizeof *o);
     o->tag = "galen";
     o->k = EVAL_DEFAULT_K;
     optind = 1;
-    for (;;) {
+    while (code == EXIT_OK) {
         c = getopt_long(argc, argv, "d:q:r:o:k:t:h", longs, NULL);
         if (c == -1)
             break;
-        switch (c) {
-        case 'd':
-            o->data = optarg;
-            break;
-        case 'q':
-            o->queries = optarg;
-            break;
-        case 'r':
-            o->qrels = optarg;
-            break;
-        case 'o':
-            o->run = optarg;
-            break;
-        case 't':
-            o->tag = optarg;
-            break;
-        case 'S':
-            o->score = optarg;
-            break;
-        case 'J':
-            o->is_json = true;
-            break;
-        case 'k':
-            if (parse_k(optarg, &o->k) != GALEN_OK) {
-                LOG_ERROR("-k needs a number from 1 to %d", EVAL_MAX_K);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h':
-            usage(stdout);
-            return -1;
-        default:
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+        code = apply_opt(c, o);
     }
-    return EXIT_OK;
+    return code;
 }
 
 static int check_args(int argc, char **argv, const struct eval_opts *o)

@@ -42,6 +42,30 @@ case "$err" in *"q.jsonl:2:"*) ok ;; *) bad "queries message should name file:li
 rc=$?
 [ $rc -ne 0 ] && ok || bad "missing file should fail"
 
+# End to end: index a tiny corpus, eval through galen's search.
+cat > "$T/corpus.jsonl" <<'J'
+{"_id": "flu1", "title": "Influenza", "text": "Flu is a viral infection of the nose, throat and lungs."}
+{"_id": "flu2", "title": "Flu vaccine", "text": "The flu vaccine lowers the risk of influenza each season."}
+{"_id": "cramp", "title": "Leg cramps", "text": "Night leg cramps are sudden tight calf muscles."}
+{"_id": "b12", "title": "Vitamin B12", "text": "B12 deficiency causes tiredness and anaemia."}
+J
+printf '{"_id": "q1", "text": "What is the flu?"}
+{"_id": "q2", "text": "why do my calves cramp at night?"}
+{"_id": "q3", "text": "unjudged"}
+' > "$T/queries.jsonl"
+printf 'query-id\tcorpus-id\tscore\nq1\tflu1\t2\nq1\tflu2\t1\nq2\tcramp\t1\n' > "$T/e2e.tsv"
+if "$GALEN" index -d "$T/data" --format beir --quiet "$T/corpus.jsonl" >/dev/null 2>&1; then
+    ok
+    out="$("$GALEN" eval -d "$T/data" --queries "$T/queries.jsonl" --qrels "$T/e2e.tsv" --run "$T/e2e.run" -k 10 --json)"
+    case "$out" in *'"num_q":2,"num_q_with_results":2'*'"mrr@10":1.0000'*) ok ;; *) bad "e2e metrics: $out" ;; esac
+    if awk 'NF != 6 || $2 != "Q0" || $6 != "galen" { bad = 1 } END { exit bad }' "$T/e2e.run" &&
+        ! grep -q '^q3 ' "$T/e2e.run" && grep -q '^q1 Q0 flu[12] 1 ' "$T/e2e.run"; then ok; else bad "run file: $(cat "$T/e2e.run")"; fi
+    "$GALEN" eval -d "$T/nodata" --queries "$T/queries.jsonl" --qrels "$T/e2e.tsv" >/dev/null 2>&1
+    [ $? -ne 0 ] && ok || bad "a missing index should fail"
+else
+    bad "galen index failed"
+fi
+
 # Agreement with the reference evaluator on a random graded case.
 if [ -x "$SHARED/bench/eval.py" ] && command -v python3 >/dev/null; then
     python3 - "$T" <<'PY'
