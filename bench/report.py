@@ -120,6 +120,40 @@ def best_xapian(S, corpus):
     return best
 
 
+def ratio_table(o, B, S):
+    """galen / baseline for every speed and size figure."""
+    g = B.get("galen")
+    if not g:
+        return
+    o.append("galen as a ratio of each baseline (below 1 is smaller or faster for times, "
+             "sizes and memory; above 1 is better for MB/s and QPS). Latency ratios against "
+             "FTS5 use the three-engine subset, against Xapian all questions.\n")
+    o.append("| figure | galen / Xapian | galen / FTS5 |")
+    o.append("|---|---|---|")
+
+    def lat(e, key):
+        r = S.get(("subset" if e == "fts5" else "all", e))
+        gr = S.get(("subset" if e == "fts5" else "all", "galen"))
+        return ratio(gr and gr[key], r and r[key])
+
+    def rss(e):
+        r = S.get(("subset" if e == "fts5" else "all", e))
+        gr = S.get(("subset" if e == "fts5" else "all", "galen"))
+        return ratio(gr and gr.get("peak_rss_kb"), r and r.get("peak_rss_kb"))
+
+    rows = [("top-10 p50", lambda e: lat(e, "p50_us"), "%.4f"),
+            ("top-10 p99", lambda e: lat(e, "p99_us"), "%.4f"),
+            ("QPS", lambda e: lat(e, "qps"), "%.1f"),
+            ("build MB/s", lambda e: ratio(g["mbs"], B[e]["mbs"]) if e in B else None, "%.2f"),
+            ("index size excl. stored text", lambda e: ratio(g["excl"], B[e]["excl"]) if e in B else None, "%.3f"),
+            ("index size total", lambda e: ratio(g["total"], B[e]["total"]) if e in B else None, "%.3f"),
+            ("build peak RSS", lambda e: ratio(g["rss"], B[e]["rss"]) if e in B else None, "%.2f"),
+            ("search peak RSS", rss, "%.2f")]
+    for name, fn, f in rows:
+        o.append("| %s | %s | %s |" % (name, fmt(fn("xapian"), f), fmt(fn("fts5"), f)))
+    o.append("")
+
+
 def speed_tables(o, corpus, B, S):
     o.append("## Speed and size: %s\n" % corpus)
     any_b = next(iter(B.values()), None)
@@ -142,6 +176,7 @@ def speed_tables(o, corpus, B, S):
             fmt(b["excl"] and b["excl"] / 1e6), fmt(ratio(b["excl"], b["text"]), "%.3f"),
             fmt(ratio(b["total"], b["text"]), "%.3f"), fmt(b["rss"], "%.0f")))
     o.append("")
+    ratio_table(o, B, S)
     for set_, title in (("all", "all questions"), ("subset", "the three-engine subset"),
                         ("snippets", "galen with a snippet per hit, all questions")):
         rows = [(e, S[(set_, e)]) for e in ("galen", "xapian", "fts5") if (set_, e) in S]
