@@ -87,6 +87,11 @@ enum { INDEX_MEM_BUDGET = 256 * 1024 * 1024 };
 
 void index_writer_set_mem_budget(struct index_writer *w, size_t bytes);
 
+/* For benchmarks and tests: the postings codec of segments written from
+ * now on (POSTINGS_CODEC_VARINT or _PACKED in postings.h). GALEN_EINVAL
+ * for an unknown codec. */
+GALEN_NODISCARD int index_writer_set_codec(struct index_writer *w, int codec);
+
 /* Message for the writer's last failed call (names the file and what is
  * wrong), or "" if none. Borrowed; valid until the next call on w. */
 const char *index_writer_errmsg(const struct index_writer *w);
