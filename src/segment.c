@@ -336,6 +336,8 @@ static int check_sections(struct segment *s, const struct section *sec,
                       &why) != GALEN_OK)
         return fail(err, cap, GALEN_ECORRUPT, s->path, "%s", why);
     s->store_bytes = sec[SEC_STORE].len + sec[SEC_STORETAB].len;
+    if (docstore_cache_init(&s->store) != GALEN_OK)
+        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
     return GALEN_OK;
 }
 
@@ -439,6 +441,7 @@ void segment_close(struct segment *s)
         return;
     if (s->is_mapped)
         munmap((void *)s->map, s->map_len);
+    docstore_cache_cleanup(&s->store);
     galen_free(s->deleted);
     galen_free(s->path);
     galen_free(s);
