@@ -69,15 +69,22 @@ help:
 	@echo "  format-check  fail if any file is not clang-formatted"
 	@echo "  lint          cppcheck over src/ cli/ httpd/"
 	@echo "  clean         remove build/"
+	@echo "  (V=1 shows full compiler command lines)"
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(GALEN): $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(PKG_LIBS)
@@ -106,7 +113,11 @@ integration: $(GALEN)
 	@set -e; for s in tests/integration/*.sh; do \
 	  [ -f "$$s" ] || continue; echo "== $$s"; GALEN=$(abspath $(GALEN)) bash $$s; done
 
-check: unit replay integration
+# Sequential so the logs of the three stages do not interleave under -j.
+check: $(TESTS) $(REPLAYS) $(GALEN)
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory replay
+	$(MAKE) --no-print-directory integration
 
 asan:
 	$(MAKE) MODE=asan check

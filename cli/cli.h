@@ -65,9 +65,25 @@ void progress_done(struct progress *p, uint64_t done);
 /* Monotonic clock in seconds. */
 double cli_now(void);
 
+/* Parses all of s as a finite number: 0, or -1 if it is not one. */
+int cli_number(const char *s, double *out);
+
+/* Parses "FIELD=VALUE" (BM25F weight, or b when !is_weight) into the
+ * entry of fp[0..*n) named FIELD, adding one if needed. The name is
+ * borrowed from arg, which is modified. 0, or -1 for bad syntax or too many
+ * fields. */
+struct galen_field_param;
+int cli_field_param(char *arg, bool is_weight, struct galen_field_param *fp,
+                    size_t *n);
+
 /* Subcommands. argv[0] is the subcommand name. */
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+/* `galen index` with no file: updates <data>/index from <data>/store.db
+ * (cmd_import.c). Returns an exit code. */
+int cli_index_store(const char *data, bool quiet);
 
 #endif

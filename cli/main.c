@@ -22,7 +22,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"index", cmd_index, "add a corpus to the search index"},
+    {"search", cmd_search, "search the index"},
     {"version", cmd_version, "print the version"},
+    {"import", cmd_import, "import documents into the store"},
 };
 
 static void usage(FILE *f)

@@ -12,8 +12,8 @@
 
 #include "common.h"
 
-enum { ANALYZER_TERM_MAX = 64 }; /* bytes; longer tokens are cut at a
-                                    character boundary */
+/* Longest term in bytes; longer tokens are cut at a character boundary. */
+enum { ANALYZER_TERM_MAX = 64 };
 
 struct analyzer_opts {
     bool stem; /* Snowball English stemming */
@@ -30,7 +30,11 @@ struct aterm {
 };
 
 /* Called once per term in order; a non-zero return stops the run and is
- * returned by analyzer_run. */
+ * returned by analyzer_run. Positions and start offsets never decrease. A
+ * joined token and its parts share positions: "covid-19" gives covid19@p,
+ * covid@p, 19@p+1 (and "10 mg/day" gives 10@p, mg/day@p+1, mg@p+1,
+ * day@p+2), so a phrase matcher treats terms at the same position as
+ * alternatives. See docs/analysis.md. */
 typedef int (*analyzer_fn)(void *ctx, const struct aterm *t);
 
 struct analyzer;
@@ -42,15 +46,19 @@ void analyzer_free(struct analyzer *a);
 
 /* Analyses text[0..len), which need not be valid UTF-8 (invalid bytes are
  * treated as separators) nor NUL-terminated, calling fn for every term.
- * Returns GALEN_OK, GALEN_ENOMEM, or fn's non-zero return. */
+ * Returns GALEN_OK, GALEN_ENOMEM, GALEN_ETOOBIG (len > UINT32_MAX, as
+ * offsets are 32-bit), or fn's non-zero return. Makes no allocation of
+ * its own (libstemmer may grow its buffer). */
 GALEN_NODISCARD int analyzer_run(struct analyzer *a,
                                  const struct analyzer_opts *o,
                                  const char *text, size_t len, analyzer_fn fn,
                                  void *ctx);
 
 /* Folds and stems a single word the way analyzer_run would, writing at most
- * cap bytes to out. Returns the term length, or 0 if the word is a stop word
- * (with o->stop) or has no word characters. */
+ * cap bytes to out (cut on a character boundary). Returns the term length,
+ * or 0 if the word is a stop word (with o->stop) or has no word characters.
+ * For text that makes several terms it gives the first analyzer_run would
+ * emit: "covid-19" -> "covid19", "5mg" -> "5". */
 size_t analyzer_term(struct analyzer *a, const struct analyzer_opts *o,
                      const char *word, size_t len, char *out, size_t cap);
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* test_base.c: error table, allocator hook, buf, varint and str. */
+/* cmocka.h needs these standard headers first, so the block is unsorted. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <cmocka.h>
+/* clang-format on */
+
 #include <galen/error.h>
 
 #include "buf.h"

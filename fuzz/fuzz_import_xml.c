@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_import_xml.c: the MedQuAD and PubMed parsers on arbitrary bytes.
+ * Every document they emit is validated, hashed and serialised. */
+#include "doc.h"
+#include "fuzz.h"
+#include "import_medquad.h"
+#include "import_pubmed.h"
+#include "mem.h"
+
+static int check_doc(void *ctx, struct doc *d, long line)
+{
+    char hash[DOC_HASH_HEX];
+    char *json = NULL;
+
+    (void)ctx;
+    (void)line;
+    if (doc_validate(d, NULL, 0) == 0)
+        doc_hash(d, hash);
+    if (doc_to_json(d, &json) == 0)
+        galen_free(json);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct import_sink sink = {check_doc, NULL, NULL, NULL, NULL};
+    struct galen_diag diag;
+
+    int rc = import_medquad_memory((const char *)data, size, "0000001_2.xml",
+                                   &sink, &diag);
+
+    rc |= import_pubmed_memory((const char *)data, size, &sink, &diag);
+    return rc & 0;
+}

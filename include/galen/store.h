@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* galen/store.h: the content store (the source of truth: documents, their
+ * versions and review history, users, patient questions and replies), the
+ * importers that fill it, and the step that derives the search index from
+ * it. The store is one SQLite file; the handle is not thread-safe (open one
+ * per thread). See docs/store.md and docs/import.md. */
+#ifndef GALEN_STORE_H
+#define GALEN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef GALEN_NODISCARD
+#ifdef __GNUC__
+#define GALEN_NODISCARD __attribute__((warn_unused_result))
+#else
+#define GALEN_NODISCARD
+#endif
+#endif
+
+struct store;
+
+/* Opens the store at path, creating it if missing and migrating an older
+ * schema to the current one. GALEN_EDB if SQLite fails (store_errmsg(NULL)
+ * then says why), GALEN_EVERSION if the file was written by a newer galen.
+ * Caller closes with store_close. */
+GALEN_NODISCARD int store_open(const char *path, struct store **out);
+
+/* Closes st and finalises its statements. NULL is a no-op. */
+void store_close(struct store *st);
+
+/* Last error message for st, or for the last failed store_open when st is
+ * NULL (thread-local). Borrowed; valid until the next call on st. */
+const char *store_errmsg(const struct store *st);
+
+struct store_counts {
+    uint64_t docs;          /* documents */
+    uint64_t answered;      /* documents that may serve as answer evidence */
+    uint64_t versions;      /* superseded versions kept */
+    uint64_t review_events; /* audit trail entries */
+    uint64_t unindexed;     /* documents changed since the last index run */
+    uint64_t deleted;       /* deletions not yet applied to the index */
+};
+
+/* Fills *out. GALEN_OK or GALEN_EDB. */
+GALEN_NODISCARD int store_counts(struct store *st, struct store_counts *out);
+
+/* Runs SQLite's integrity and foreign-key checks. GALEN_OK, or
+ * GALEN_ECORRUPT with the first problem in store_errmsg(st). */
+GALEN_NODISCARD int store_check(struct store *st);
+
+/* ---- importing --------------------------------------------------------- */
+
+enum import_format {
+    IMPORT_MEDQUAD, /* MedQuAD XML, one file per source document */
+    IMPORT_PUBMED,  /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip */
+    IMPORT_BEIR,    /* BEIR corpus.jsonl: _id, title, text */
+    IMPORT_ARTICLE  /* galen's Markdown articles (docs/article-format.md) */
+};
+
+/* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
+ * GALEN_EINVAL. */
+GALEN_NODISCARD int import_format_parse(const char *name,
+                                        enum import_format *out);
+
+/* Running totals of an import. Documents are counted once each: imported
+ * (new or changed), unchanged (same content already stored), skipped
+ * (recognised but not importable, such as a PubMed book record). failed
+ * counts failures, each reported once through on_error: a file that
+ * rolled back, or one bad record in a record-per-line format. */
+struct import_stats {
+    uint64_t imported;
+    uint64_t unchanged;
+    uint64_t skipped;
+    uint64_t failed;
+    uint64_t files;       /* input files finished */
+    uint64_t bytes_done;  /* input bytes consumed (compressed, for gzip) */
+    uint64_t bytes_total; /* sum of the input files' sizes */
+};
+
+struct import_opts {
+    bool strict; /* stop at the first failure */
+    /* Called once per failure with the file, the line (0 if unknown) and
+     * what went wrong. May be NULL. */
+    void (*on_error)(void *ctx, const char *file, long line, const char *msg);
+    /* Called now and then as input is consumed. May be NULL. */
+    void (*on_progress)(void *ctx, const struct import_stats *st);
+    void *ctx;
+};
+
+/* Imports the files and folders in paths (folders are walked recursively,
+ * taking *.xml, *.xml.gz, *.jsonl or *.md by format) into st. Each file, or
+ * each batch of records in a large file, is one transaction: a file that
+ * fails rolls back and is reported, and the rest goes on (unless strict).
+ * Returns GALEN_OK when every file imported, GALEN_EPARSE when some
+ * failed, GALEN_EABORT when strict stopped early, or an error such as
+ * GALEN_EDB / GALEN_EIO / GALEN_ENOMEM that stopped the whole run. *stats
+ * is always filled. */
+GALEN_NODISCARD int import_paths(struct store *st, enum import_format fmt,
+                                 const char *const *paths, size_t npaths,
+                                 const struct import_opts *opts,
+                                 struct import_stats *stats);
+
+/* ---- deriving the search index ----------------------------------------- */
+
+struct store_index_stats {
+    uint64_t added;   /* documents (re)written to the index */
+    uint64_t removed; /* deleted from the index (deleted or unanswered) */
+    uint64_t skipped; /* changed but not indexable (questions only) */
+    uint64_t total;   /* documents the run looked at */
+    char errmsg[200]; /* why the run failed, when it did */
+};
+
+/* Brings the search index in index_dir up to date with st: documents
+ * changed or added since the last run are (re)indexed, deleted ones are
+ * removed, and nothing else is touched. Only documents with an answer are
+ * indexed (title; sections as the body; metadata JSON as the stored meta
+ * blob). progress may be NULL. GALEN_OK, or the index or store error. */
+GALEN_NODISCARD int
+store_index_update(struct store *st, const char *index_dir,
+                   void (*progress)(void *ctx, uint64_t done, uint64_t total),
+                   void *ctx, struct store_index_stats *stats);
+
+#endif

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/* test_import_article.c: galen's article format (docs/article-format.md):
+ * a full article with every feature, a patient Q&A, and one test per rule
+ * the parser enforces, each checking the line the error names. */
+/* cmocka.h needs these headers first. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <galen/error.h>
+#include <galen/store.h>
+
+#include "import_article.h"
+#include "import_test.h"
+
+static const cJSON *parse_file(const char *path, struct collected *c)
+{
+    struct import_sink s = collect_sink(c);
+    struct galen_diag diag = {{0}, 0};
+    int rc = import_article_file(path, &s, &diag);
+
+    if (rc != GALEN_OK)
+        fprintf(stderr, "%s:%ld: %s\n", path, diag.line, diag.msg);
+    assert_int_equal(rc, GALEN_OK);
+    assert_int_equal(c->n, 1);
+    return c->doc[0];
+}
+
+static const cJSON *item(const cJSON *d, const char *key, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(d, key), i);
+}
+
+static void test_import_article_front_matter(void **state)
+{
+    struct collected c;
+    const cJSON *d = parse_file("tests/data/article/full.md", &c);
+    const cJSON *r;
+
+    (void)state;
+    assert_string_equal(jstr(d, "id"), "test-article-full");
+    assert_string_equal(jstr(d, "kind"), "article");
+    assert_string_equal(jstr(d, "title"), "Calf cramps: a test article");
+    assert_string_equal(jstr(d, "audience"), "patient");
+    assert_string_equal(jstr(d, "specialty"), "neurology");
+    assert_string_equal(jstr(d, "date"), "2026-01-15");
+    assert_string_equal(jstr(d, "licence"), "CC-BY-4.0");
+    assert_string_equal(jstr(d, "evidence"), "consumer");
+    assert_string_equal(jstr(d, "status"), "under_review");
+    assert_string_equal(jstr(d, "question_type"), "causes");
+    assert_int_equal(jlen(d, "focus"), 3);
+    assert_string_equal(jat(d, "synonyms", 1), "nocturnal leg cramps");
+    assert_int_equal(jlen(d, "references"), 3);
+    r = item(d, "references", 1);
+    assert_string_equal(jstr(r, "title"), "A made-up trial: with a colon");
+    assert_string_equal(jstr(r, "doi"), "10.9999/test.1");
+    assert_string_equal(jstr(r, "authors"), "Doe J, Roe R");
+    assert_int_equal(cJSON_GetObjectItem(r, "year")->valueint, 2015);
+    assert_string_equal(jstr(item(d, "references", 0), "pmid"), "12345678");
+    assert_string_equal(jstr(item(d, "references", 2), "url"),
+                        "https://example.org/leaflet");
+    collect_free(&c);
+}
+
+static void test_import_article_sections(void **state)
+{
+    struct collected c;
+    const cJSON *d = parse_file("tests/data/article/full.md", &c);
+    static const char *const headings[] = {
+        "",    "Quick Summary", "Key Points", "Nutrients", "A subsection",
+        "FAQ", "References"};
+    size_t i;
+
+    (void)state;
+    assert_int_equal(jlen(d, "sections"), ARRAY_SIZE(headings));
+    for (i = 0; i < ARRAY_SIZE(headings); i++)
+        assert_string_equal(jstr(item(d, "sections", (int)i), "heading"),
+                            headings[i]);
+    assert_string_equal(jstr(item(d, "sections", 0), "text"),
+                        "Read time: 2 minutes. This lead paragraph\n"
+                        "spans two lines [1].");
+    assert_string_equal(jstr(item(d, "sections", 2), "text"),
+                        "- Stretching may help [2].\n  - A nested point.\n"
+                        "- See a doctor for swelling [3].");
+    /* The table is structure, not text. */
+    assert_string_equal(jstr(item(d, "sections", 3), "text"),
+                        "Text after the table.");
+    assert_string_equal(jstr(item(d, "sections", 4), "text"),
+                        "Subsection text with *emphasis* and `code` kept as "
+                        "text.");
+    collect_free(&c);
+}
+
+static void test_import_article_table(void **state)
+{
+    struct collected c;
+    const cJSON *d = parse_file("tests/data/article/full.md", &c);
+    const cJSON *t = item(d, "tables", 0);
+    const cJSON *rows = cJSON_GetObjectItem(t, "rows");
+
+    (void)state;
+    assert_int_equal(jlen(d, "tables"), 1);
+    assert_int_equal(cJSON_GetObjectItem(t, "section")->valueint, 3);
+    assert_int_equal(jlen(t, "header"), 3);
+    assert_string_equal(jat(t, "header", 2), "Foods");
+    assert_int_equal(cJSON_GetArraySize(rows), 2);
+    assert_string_equal(
+        cJSON_GetArrayItem(cJSON_GetArrayItem(rows, 0), 1)->valuestring,
+        "Muscle relaxation [1]");
+    assert_string_equal(
+        cJSON_GetArrayItem(cJSON_GetArrayItem(rows, 1), 2)->valuestring,
+        "Bananas | beans");
+    collect_free(&c);
+}
+
+static void test_import_article_faq(void **state)
+{
+    struct collected c;
+    const cJSON *d = parse_file("tests/data/article/full.md", &c);
+
+    (void)state;
+    assert_int_equal(jlen(d, "faq"), 2);
+    assert_string_equal(jstr(item(d, "faq", 0), "question"),
+                        "What is a cramp?");
+    assert_string_equal(jstr(item(d, "faq", 0), "answer"),
+                        "A sudden tight muscle.\n\nIt passes in minutes [2].");
+    assert_string_equal(jstr(item(d, "faq", 1), "answer"),
+                        "When the calf is swollen and warm [3].");
+    /* The FAQ section's text carries its items for search and answers. */
+    assert_string_equal(jstr(item(d, "sections", 5), "text"),
+                        "Some intro text for the FAQ.\n\nWhat is a cramp?\n"
+                        "A sudden tight muscle.\n\nIt passes in minutes [2]."
+                        "\n\nWhen should I worry?\nWhen the calf is swollen "
+                        "and warm [3].");
+    collect_free(&c);
+}
+
+static void test_import_article_patient_qa(void **state)
+{
+    struct collected c;
+    const cJSON *d = parse_file("tests/data/article/qa.md", &c);
+
+    (void)state;
+    assert_string_equal(jstr(d, "kind"), "qa");
+    assert_string_equal(jstr(d, "age_band"), "60-69");
+    assert_string_equal(jstr(d, "sex"), "female");
+    assert_string_equal(jstr(d, "asked"), "2026-01-30");
+    assert_string_equal(jstr(d, "replied"), "2026-02-01");
+    assert_string_equal(jstr(d, "status"), "submitted");
+    assert_int_equal(jlen(d, "sections"), 2);
+    assert_string_equal(jstr(item(d, "sections", 1), "heading"), "Reply");
+    collect_free(&c);
+}
+
+/* A minimal valid front matter; tests append or change lines. */
+#define HEAD "---\nid: t\nkind: article\ntitle: T\nstatus: submitted\n"
+#define REFS \
+    "references:\n  - kind: research | title: R | source: S | year: 2001\n"
+
+static void expect_error(const char *text, long line, const char *needle)
+{
+    struct galen_diag diag = {{0}, 0};
+    struct doc d;
+    int rc;
+
+    doc_init(&d);
+    rc = import_article_parse(text, strlen(text), &d, &diag);
+    doc_cleanup(&d);
+    if (rc != GALEN_EPARSE || diag.line != line || !strstr(diag.msg, needle))
+        fprintf(stderr, "got rc %d line %ld '%s' for:\n%s\n", rc, diag.line,
+                diag.msg, text);
+    assert_int_equal(rc, GALEN_EPARSE);
+    assert_int_equal(diag.line, line);
+    assert_non_null(strstr(diag.msg, needle));
+}
+
+static void test_import_article_front_matter_errors(void **state)
+{
+    (void)state;
+    expect_error("no front matter\n", 1, "starts with");
+    expect_error(HEAD, 5, "no closing");
+    expect_error(HEAD "colour: red\n---\nx\n", 6, "unknown key 'colour'");
+    expect_error(HEAD "title: again\n---\nx\n", 6, "duplicate key 'title'");
+    expect_error("---\nkind: article\ntitle: T\nstatus: submitted\n---\nx\n", 5,
+                 "lacks 'id'");
+    expect_error(HEAD "kind2\n---\nx\n", 6, "key: value");
+    expect_error(HEAD "date: 2026-13-01\n---\nx\n", 6, "YYYY-MM-DD");
+    expect_error(HEAD "audience: everyone\n---\nx\n", 6, "bad audience");
+    expect_error(HEAD "evidence: anecdote\n---\nx\n", 6, "bad evidence");
+    expect_error(HEAD "question_type: why\n---\nx\n", 6, "bad question_type");
+    expect_error(HEAD "sex: robot\n---\nx\n", 6, "bad sex");
+    expect_error(HEAD "topics: a, b\n---\nx\n", 6, "list");
+    expect_error("---\nid: has space\n---\n", 2, "bad id");
+    expect_error("---\nkind: poem\n---\n", 2, "bad kind");
+    expect_error("---\nstatus: published\n---\n", 2, "bad status");
+    expect_error(HEAD "  indented: x\n---\nx\n", 6, "indented");
+}
+
+static void test_import_article_reference_errors(void **state)
+{
+    (void)state;
+    expect_error(HEAD "references:\n  - kind: research | title: R\n---\n", 7,
+                 "needs kind, title, source and year");
+    expect_error(HEAD "references:\n  - kind: blog | title: R | source: S | "
+                      "year: 2001\n---\n",
+                 7, "bad reference kind");
+    expect_error(HEAD "references:\n  - colour: red\n---\n", 7,
+                 "unknown reference key");
+    expect_error(HEAD "references:\n  - kind: research | year: 20x1\n---\n", 7,
+                 "four digits");
+    expect_error(HEAD "references:\n  - kind: research | pmid: 12a\n---\n", 7,
+                 "pmid");
+    expect_error(HEAD "references:\n  - kind: research | doi: 11.1/x\n---\n", 7,
+                 "doi");
+    expect_error(HEAD "references:\n  - kind: research | kind: qa\n---\n", 7,
+                 "duplicate reference key");
+    expect_error(HEAD "references:\n  * not a dash\n---\n", 7, "reference");
+}
+
+static void test_import_article_body_errors(void **state)
+{
+    (void)state;
+    expect_error(HEAD "---\n", 6, "no body");
+    expect_error(HEAD REFS "---\nText [2].\n", 9, "citation [2]");
+    expect_error(HEAD "---\nText [1].\n", 7, "citation [1]");
+    expect_error(HEAD "---\n## T\n| a | b |\n|---|---|\n| 1 |\n", 10,
+                 "row has 1 cells");
+    expect_error(HEAD "---\n## FAQ\n### Q?\n## Next\nx\n", 8, "no answer");
+    expect_error("---\nid: q\nkind: qa\ntitle: Q\nstatus: submitted\n---\n"
+                 "## Question\nWhy?\n",
+                 8, "Reply");
+    expect_error(HEAD "---\n## \nx\n", 7, "empty heading");
+    expect_error(HEAD "---\nbad \xff byte\n", 0, "UTF-8");
+}
+
+static void test_import_article_lenient_cases(void **state)
+{
+    static const char text[] =
+        "\xef\xbb\xbf---\r\nid: a.b_c-1\r\nkind: faq\r\ntitle: T\r\n"
+        "status: approved\r\n\r\n---\r\n# Not the title\r\n"
+        "| just a bar line\r\nBrackets [x] and [abc] are text.\r\n";
+    struct galen_diag diag = {{0}, 0};
+    struct doc d;
+
+    (void)state;
+    doc_init(&d);
+    assert_int_equal(import_article_parse(text, strlen(text), &d, &diag),
+                     GALEN_OK);
+    assert_string_equal(d.id, "a.b_c-1");
+    assert_int_equal(d.status, DOC_STATUS_APPROVED);
+    assert_int_equal(d.nsections, 1);
+    assert_string_equal(d.sections[0].heading, "Not the title");
+    assert_string_equal(d.sections[0].text,
+                        "| just a bar line\nBrackets [x] and [abc] are text.");
+    assert_int_equal(d.ntables, 0);
+    doc_cleanup(&d);
+}
+
+static void test_import_article_driver_idempotent(void **state)
+{
+    const char *paths[] = {"tests/data/article"};
+    struct import_opts opts = {false, NULL, NULL, NULL};
+    struct import_stats st;
+    struct store *s;
+    char dir[64], path[128];
+
+    (void)state;
+    tmp_dir(dir);
+    snprintf(path, sizeof path, "%s/store.db", dir);
+    assert_int_equal(store_open(path, &s), GALEN_OK);
+    assert_int_equal(import_paths(s, IMPORT_ARTICLE, paths, 1, &opts, &st),
+                     GALEN_OK);
+    assert_int_equal(st.imported, 2);
+    assert_int_equal(import_paths(s, IMPORT_ARTICLE, paths, 1, &opts, &st),
+                     GALEN_OK);
+    assert_int_equal(st.unchanged, 2);
+    store_close(s);
+    tmp_rm(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_import_article_front_matter),
+        cmocka_unit_test(test_import_article_sections),
+        cmocka_unit_test(test_import_article_table),
+        cmocka_unit_test(test_import_article_faq),
+        cmocka_unit_test(test_import_article_patient_qa),
+        cmocka_unit_test(test_import_article_front_matter_errors),
+        cmocka_unit_test(test_import_article_reference_errors),
+        cmocka_unit_test(test_import_article_body_errors),
+        cmocka_unit_test(test_import_article_lenient_cases),
+        cmocka_unit_test(test_import_article_driver_idempotent),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

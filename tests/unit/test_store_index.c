@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* test_store_index.c: deriving the search index from the store: answered
+ * documents are indexed with their metadata, questions only never are,
+ * a re-run touches nothing, and a change, a status change or a delete
+ * touches only that document. */
+/* cmocka.h needs these headers first. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <galen/error.h>
+#include <galen/store.h>
+
+#include "buf.h"
+#include "import_test.h"
+#include "index.h"
+#include "store.h"
+
+struct fixture {
+    char dir[64];
+    char db[128];
+    char index[128];
+    struct store *st;
+};
+
+static int setup(void **state)
+{
+    const char *paths[] = {"tests/data/medquad", "tests/data/article"};
+    struct import_opts opts = {false, NULL, NULL, NULL};
+    struct import_stats st;
+    struct fixture *f = calloc(1, sizeof *f);
+
+    if (!f)
+        return -1;
+    tmp_dir(f->dir);
+    snprintf(f->db, sizeof f->db, "%s/store.db", f->dir);
+    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
+    if (store_open(f->db, &f->st) != GALEN_OK ||
+        import_paths(f->st, IMPORT_MEDQUAD, paths, 1, &opts, &st) != GALEN_OK ||
+        import_paths(f->st, IMPORT_ARTICLE, paths + 1, 1, &opts, &st) !=
+            GALEN_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[256];
+
+    store_close(f->st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* True if needle occurs in hay. */
+static bool has(struct str hay, const char *needle)
+{
+    size_t n = strlen(needle), i;
+
+    for (i = 0; i + n <= hay.len; i++) {
+        if (memcmp(hay.p + i, needle, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static uint64_t live_docs(const struct fixture *f)
+{
+    struct index *idx = NULL;
+    uint64_t n;
+
+    assert_int_equal(index_open(f->index, &idx), GALEN_OK);
+    n = index_live_doc_count(idx);
+    index_close(idx);
+    return n;
+}
+
+static void test_store_index_builds_answered_documents(void **state)
+{
+    struct fixture *f = *state;
+    struct store_index_stats st;
+    struct store_counts n;
+    struct index *idx = NULL;
+    uint32_t seg, doc;
+    struct buf scratch;
+    struct str field[INDEX_MAX_FIELDS], meta;
+
+    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+                     GALEN_OK);
+    assert_int_equal(st.total, 11); /* 9 MedQuAD pairs + 2 articles */
+    assert_int_equal(st.added, 9);
+    assert_int_equal(st.skipped, 2); /* the two questions without answers */
+    assert_int_equal(live_docs(f), 9);
+    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(n.unindexed, 0);
+
+    assert_int_equal(index_open(f->index, &idx), GALEN_OK);
+    assert_int_equal(index_find(idx, STR_LIT("ADAM_0000505_Sec1"), &seg, &doc),
+                     GALEN_ENOENT);
+    assert_int_equal(index_find(idx, STR_LIT("test-article-full"), &seg, &doc),
+                     GALEN_OK);
+    buf_init(&scratch, 1 << 24);
+    assert_int_equal(
+        segment_doc_load(index_segment(idx, seg), doc, &scratch, field, &meta),
+        GALEN_OK);
+    assert_true(str_eq_cstr(field[0], "Calf cramps: a test article"));
+    assert_true(has(field[1], "Quick Summary\nCramps"));
+    assert_true(has(meta, "\"status\":\"under_review\""));
+    assert_true(has(meta, "\"heading\":\"Key Points\""));
+    assert_true(has(meta, "\"pmid\":\"12345678\""));
+    buf_cleanup(&scratch);
+    index_close(idx);
+}
+
+static void test_store_index_touches_only_changes(void **state)
+{
+    struct fixture *f = *state;
+    enum store_upsert_result res;
+    struct store_index_stats st;
+    struct doc *d = NULL;
+
+    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+                     GALEN_OK);
+    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+                     GALEN_OK);
+    assert_int_equal(st.total, 0);
+
+    assert_int_equal(store_get(f->st, "GHR_0000101_Sec2", &d), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d->sections[0].text, "Rest helps."), 0);
+    assert_int_equal(store_upsert(f->st, d, "test", &res), GALEN_OK);
+    assert_int_equal(store_set_status(f->st, "CDC_0000202_Sec1",
+                                      DOC_STATUS_APPROVED, "ed", NULL),
+                     GALEN_OK);
+    assert_int_equal(store_delete(f->st, "NINDS_0000303_Sec1", "ed"), GALEN_OK);
+    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+                     GALEN_OK);
+    assert_int_equal(st.total, 2);
+    assert_int_equal(st.added, 2);
+    assert_int_equal(st.removed, 1);
+    assert_int_equal(live_docs(f), 8);
+
+    /* Losing its answer takes a document out of the index. */
+    d->has_answer = false;
+    assert_int_equal(store_upsert(f->st, d, "test", &res), GALEN_OK);
+    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+                     GALEN_OK);
+    assert_int_equal(st.removed, 1);
+    assert_int_equal(live_docs(f), 7);
+    doc_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_store_index_builds_answered_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_index_touches_only_changes,
+                                        setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
