@@ -95,6 +95,14 @@ void index_writer_set_mem_budget(struct index_writer *w, size_t bytes)
     w->budget = MAX(bytes, (size_t)MEM_BUDGET_MIN);
 }
 
+int index_writer_set_codec(struct index_writer *w, int codec)
+{
+    if (codec != POSTINGS_CODEC_VARINT && codec != POSTINGS_CODEC_PACKED)
+        return GALEN_EINVAL;
+    w->codec = (enum postings_codec)codec;
+    return GALEN_OK;
+}
+
 void index_writer_stats(const struct index_writer *w,
                         struct index_write_stats *st)
 {

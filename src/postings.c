@@ -120,6 +120,68 @@ static void unpack_fast(const unsigned char *q, uint32_t w, uint32_t *out,
     }
 }
 
+/* The same with w a constant, eight values (w bytes) at a time, so each
+ * value is one load, shift and mask; one copy per width. */
+#define UNPACK1(W, j)                                                       \
+    out[j] = (uint32_t)((get_u64le(q + (j) * (W) / 8) >> ((j) * (W) % 8)) & \
+                        (((uint64_t)1 << (W)) - 1))
+#define DEFINE_UNPACK(W)                                                      \
+    static void unpack_##W(const unsigned char *q, uint32_t *out, uint32_t n) \
+    {                                                                         \
+        for (; n >= 8; n -= 8, q += (W), out += 8) {                          \
+            UNPACK1(W, 0);                                                    \
+            UNPACK1(W, 1);                                                    \
+            UNPACK1(W, 2);                                                    \
+            UNPACK1(W, 3);                                                    \
+            UNPACK1(W, 4);                                                    \
+            UNPACK1(W, 5);                                                    \
+            UNPACK1(W, 6);                                                    \
+            UNPACK1(W, 7);                                                    \
+        }                                                                     \
+        unpack_fast(q, (W), out, n);                                          \
+    }
+DEFINE_UNPACK(1)
+DEFINE_UNPACK(2)
+DEFINE_UNPACK(3)
+DEFINE_UNPACK(4)
+DEFINE_UNPACK(5)
+DEFINE_UNPACK(6)
+DEFINE_UNPACK(7)
+DEFINE_UNPACK(8)
+DEFINE_UNPACK(9)
+DEFINE_UNPACK(10)
+DEFINE_UNPACK(11)
+DEFINE_UNPACK(12)
+DEFINE_UNPACK(13)
+DEFINE_UNPACK(14)
+DEFINE_UNPACK(15)
+DEFINE_UNPACK(16)
+DEFINE_UNPACK(17)
+DEFINE_UNPACK(18)
+DEFINE_UNPACK(19)
+DEFINE_UNPACK(20)
+DEFINE_UNPACK(21)
+DEFINE_UNPACK(22)
+DEFINE_UNPACK(23)
+DEFINE_UNPACK(24)
+DEFINE_UNPACK(25)
+DEFINE_UNPACK(26)
+DEFINE_UNPACK(27)
+DEFINE_UNPACK(28)
+DEFINE_UNPACK(29)
+DEFINE_UNPACK(30)
+DEFINE_UNPACK(31)
+DEFINE_UNPACK(32)
+
+typedef void (*unpack_fn)(const unsigned char *q, uint32_t *out, uint32_t n);
+
+static const unpack_fn unpackers[33] = {
+    NULL,      unpack_1,  unpack_2,  unpack_3,  unpack_4,  unpack_5,  unpack_6,
+    unpack_7,  unpack_8,  unpack_9,  unpack_10, unpack_11, unpack_12, unpack_13,
+    unpack_14, unpack_15, unpack_16, unpack_17, unpack_18, unpack_19, unpack_20,
+    unpack_21, unpack_22, unpack_23, unpack_24, unpack_25, unpack_26, unpack_27,
+    unpack_28, unpack_29, unpack_30, unpack_31, unpack_32};
+
 /* Same result, reading only the column's own bytes. */
 static void unpack_safe(const unsigned char *q, uint32_t w, uint32_t *out,
                         uint32_t n)
@@ -157,7 +219,7 @@ static size_t decode_packed(const unsigned char *p, size_t len, size_t readable,
     if (w == 0)
         memset(out, 0, (size_t)n * sizeof *out);
     else if (readable - 1 >= nbytes + 8)
-        unpack_fast(p + 1, w, out, n);
+        unpackers[w](p + 1, out, n);
     else
         unpack_safe(p + 1, w, out, n);
     return 1 + nbytes;
@@ -556,21 +618,28 @@ static uint32_t skip_off(const struct postings_cursor *c, uint32_t b,
     return get_u32le(c->skip + (size_t)b * POSTINGS_SKIP_ENTRY + 4 * which);
 }
 
-/* Turns the gaps in c->docs into doc ids, checking they end exactly at the
- * block's last doc (so docs are ascending, inside the block's range and
- * below ndocs). */
+/* Turns the gaps in c->docs into doc ids. The gaps must add up to the
+ * block's last doc exactly, which is checked first in 64 bits; then no
+ * running sum can exceed it, so the prefix sum runs in 32 bits, and docs
+ * are ascending, inside the block's range and below ndocs. */
 static bool gaps_to_docs(struct postings_cursor *c, uint32_t b, uint32_t n,
                          uint32_t last)
 {
-    uint64_t next = b > 0 ? (uint64_t)skip_last(c, b - 1) + 1 : 0;
+    uint32_t prev = b > 0 ? skip_last(c, b - 1) : UINT32_MAX; /* -1 */
+    uint64_t total = 0;
+    uint32_t d = prev;
     uint32_t i;
 
+    for (i = 0; i < n; i++)
+        total += c->docs[i];
+    if ((uint64_t)(uint32_t)(prev + 1) + total + n - 1 != last ||
+        last >= c->ndocs)
+        return false;
     for (i = 0; i < n; i++) {
-        next += c->docs[i];
-        c->docs[i] = (uint32_t)next;
-        next++;
+        d += c->docs[i] + 1;
+        c->docs[i] = d;
     }
-    return next - 1 == last && last < c->ndocs;
+    return true;
 }
 
 static bool decode_block(struct postings_cursor *c, uint32_t b)
@@ -719,13 +788,8 @@ void postings_cursor_init(struct postings_cursor *c, const struct segment *s,
         load_impacts(c, 0);
 }
 
-void postings_next(struct postings_cursor *c)
+void postings_next_block(struct postings_cursor *c)
 {
-    if (GALEN_LIKELY(c->in_block + 1 < c->block_n)) {
-        c->in_block++;
-        c->doc = c->docs[c->in_block];
-        return;
-    }
     if (c->doc == POSTINGS_END)
         return;
     if (c->block + 1 >= c->nblocks) {
@@ -736,40 +800,26 @@ void postings_next(struct postings_cursor *c)
     enter_block(c, c->block + 1);
 }
 
-void postings_next_geq(struct postings_cursor *c, uint32_t target)
+void postings_seek_block(struct postings_cursor *c, uint32_t target)
 {
-    uint32_t i;
+    uint32_t b = c->block + 1;
+    uint32_t i = 0;
 
-    if (target <= c->doc)
+    while (b < c->nblocks && skip_last(c, b) < target)
+        b++;
+    if (b >= c->nblocks) {
+        c->doc = POSTINGS_END;
+        c->in_block = c->block_n;
         return;
-    if (target > c->block_last) {
-        uint32_t b = c->block + 1;
-
-        while (b < c->nblocks && skip_last(c, b) < target)
-            b++;
-        if (b >= c->nblocks) {
-            c->doc = POSTINGS_END;
-            c->in_block = c->block_n;
-            return;
-        }
-        if (!decode_block(c, b)) {
-            corrupt(c);
-            return;
-        }
     }
-    /* The block's last doc is >= target, so this stops inside it. */
-    i = c->in_block;
+    if (!decode_block(c, b)) {
+        corrupt(c);
+        return;
+    }
     while (c->docs[i] < target)
         i++;
     c->in_block = i;
     c->doc = c->docs[i];
-}
-
-uint32_t postings_tf(const struct postings_cursor *c, unsigned f)
-{
-    if (f >= c->nfields || c->in_block >= c->block_n)
-        return 0;
-    return c->tf[f][c->in_block];
 }
 
 void postings_shallow_geq(struct postings_cursor *c, uint32_t target)
