@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* import_test.h: helpers shared by the importer and store tests (included
  * by one test file each, so everything here is static): a sink that keeps
- * each emitted document as parsed JSON, and temporary store folders. */
+ * each emitted document as parsed JSON. Temporary folders and the shared
+ * data folder come from test_util.h. */
 #ifndef GALEN_IMPORT_TEST_H
 #define GALEN_IMPORT_TEST_H
 
@@ -14,6 +15,7 @@
 #include "doc.h"
 #include "import.h"
 #include "mem.h"
+#include "test_util.h"
 
 enum { COLLECT_MAX = 64 };
 
@@ -123,36 +125,6 @@ static inline const char *jat(const cJSON *o, const char *key, int i)
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, key), i);
 
     return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* A fresh temporary folder (mkdtemp); tmp_rm removes it and its files. */
-static inline void tmp_dir(char out[64])
-{
-    snprintf(out, 64, "/tmp/galen-test-XXXXXX");
-    if (!mkdtemp(out))
-        abort();
-}
-
-static inline void tmp_rm(const char *dir)
-{
-    static const char *const names[] = {"store.db", "store.db-wal",
-                                        "store.db-shm", "in.xml.gz", "old.db"};
-    char path[128];
-    size_t i;
-
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
-/* The shared data folder: $GALEN_SHARED, else ../shared. */
-static inline const char *shared_dir(void)
-{
-    const char *env = getenv("GALEN_SHARED");
-
-    return env && *env ? env : "../shared";
 }
 
 #endif

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <galen/error.h>
 
@@ -20,9 +19,10 @@
 #include "mem.h"
 #include "service.h"
 #include "store.h"
+#include "test_util.h"
 
 struct fixture {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     char path[128];
     struct service *svc;
 };
@@ -35,9 +35,7 @@ static int setup(void **state)
 
     if (!f || auth_init() != GALEN_OK)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/galen-svc-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    tmp_dir(f->dir);
     snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
     if (service_open(f->path, &f->svc) != GALEN_OK)
         return -1;
@@ -48,15 +46,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
 
     service_close(f->svc);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    unlink(f->path);
-    rmdir(f->dir);
+    tmp_rm(f->dir);
     free(f);
     return 0;
 }

@@ -20,7 +20,7 @@
 #include "store.h"
 
 struct fixture {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     char db[128];
     char index[128];
     struct store *st;
@@ -50,11 +50,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[256];
 
     store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (tmp_rm(f->dir) != 0)
         return -1;
     free(f);
     return 0;
