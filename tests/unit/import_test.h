@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* import_test.h: helpers shared by the importer and store tests (included
  * by one test file each, so everything here is static): a sink that keeps
- * each emitted document as parsed JSON. Temporary folders and the shared
- * data folder come from test_util.h. */
+ * each emitted document as parsed JSON, and a store in a temporary folder
+ * (test_util.h makes the folder). */
 #ifndef GALEN_IMPORT_TEST_H
 #define GALEN_IMPORT_TEST_H
 
@@ -15,6 +15,7 @@
 #include "doc.h"
 #include "import.h"
 #include "mem.h"
+#include "store.h"
 #include "test_util.h"
 
 enum { COLLECT_MAX = 64 };
@@ -125,6 +126,28 @@ static inline const char *jat(const cJSON *o, const char *key, int i)
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, key), i);
 
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A store in a fresh temporary folder. */
+struct tmp_store {
+    char dir[TMP_DIR_MAX];
+    char path[128]; /* dir/store.db */
+    struct store *st;
+};
+
+/* Makes the folder and opens a new store in it; false if it cannot. */
+static inline bool tmp_store_open(struct tmp_store *t)
+{
+    tmp_dir(t->dir);
+    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+    return store_open(t->path, &t->st) == GALEN_OK;
+}
+
+/* Closes the store and removes its folder: 0, or -1 if that failed. */
+static inline int tmp_store_close(struct tmp_store *t)
+{
+    store_close(t->st);
+    return tmp_rm(t->dir);
 }
 
 #endif
