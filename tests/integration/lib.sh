@@ -24,7 +24,7 @@ trap lib_cleanup EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-check() { # check DESCRIPTION COMMAND...: one check, passed if COMMAND is
+check() { # check DESCRIPTION COMMAND...: passes if COMMAND succeeds
     local what=$1
     shift
     if "$@"; then ok; else bad "$what"; fi
