@@ -164,7 +164,9 @@ format-check:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem -Iinclude -Isrc src cli httpd
+	  --suppress=missingIncludeSystem \
+	  --suppress-xml=scripts/cppcheck-suppressions.xml \
+	  -Iinclude -Isrc src cli httpd
 
 clean:
 	rm -rf build
