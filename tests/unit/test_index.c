@@ -25,6 +25,7 @@
 #include "analyzer.h"
 #include "index.h"
 #include "mem.h"
+#include "postings.h"
 #include "segment.h"
 #include "varint.h"
 
@@ -474,6 +475,8 @@ static struct index_writer *open_writer(const char *dir)
 }
 
 /* Builds n docs with ids doc-0.. into dir, committing every `every`. */
+static int build_codec = POSTINGS_CODEC_PACKED;
+
 static void build(const char *dir, struct corpus *c, size_t n, size_t every,
                   size_t budget)
 {
@@ -483,6 +486,7 @@ static void build(const char *dir, struct corpus *c, size_t n, size_t every,
 
     if (budget)
         index_writer_set_mem_budget(w, budget);
+    assert_int_equal(index_writer_set_codec(w, build_codec), GALEN_OK);
     for (i = 0; i < n; i++) {
         snprintf(id, sizeof id, "doc-%zu", c->n);
         add_doc(w, c, corpus_add(c, id, 300));
@@ -523,6 +527,28 @@ static void test_index_roundtrip(void **state)
     remove_tree(dir);
 }
 
+static void test_index_roundtrip_varint(void **state)
+{
+    struct corpus c = {0};
+    struct index_writer *w;
+    char *dir = make_tmpdir();
+
+    UNUSED(state);
+    rng_state = 11;
+    build_codec = POSTINGS_CODEC_VARINT;
+    build(dir, &c, 150, 50, 0);
+    build_codec = POSTINGS_CODEC_PACKED;
+    check_index(dir, &c);
+    /* Merging varint segments writes packed ones. */
+    w = open_writer(dir);
+    assert_int_equal(index_writer_set_codec(w, 7), GALEN_EINVAL);
+    assert_int_equal(index_writer_merge(w, 1), GALEN_OK);
+    index_writer_close(w);
+    check_index(dir, &c);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
 static void test_index_multi_segment(void **state)
 {
     struct corpus c = {0};
@@ -535,7 +561,9 @@ static void test_index_multi_segment(void **state)
      * docs make enough segments for the tiered policy to merge. */
     build(dir, &c, 700, 40, 64 * 1024);
     assert_int_equal(index_open(dir, &idx), GALEN_OK);
+    /* 17 commits and more flushes, merged by tiers. */
     assert_true(index_segment_count(idx) > 1);
+    assert_true(index_segment_count(idx) < 17);
     index_close(idx);
     check_index(dir, &c);
     corpus_free(&c);
@@ -1031,6 +1059,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_roundtrip),
+        cmocka_unit_test(test_index_roundtrip_varint),
         cmocka_unit_test(test_index_multi_segment),
         cmocka_unit_test(test_index_delete_replace_merge),
         cmocka_unit_test(test_index_delete_everything),
