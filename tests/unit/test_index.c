@@ -20,10 +20,13 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include <zlib.h>
+
 #include <galen/error.h>
 
 #include "analyzer.h"
 #include "index.h"
+#include "manifest.h"
 #include "mem.h"
 #include "postings.h"
 #include "segment.h"
@@ -953,6 +956,47 @@ static void test_index_foreign_and_newer_files(void **state)
     remove_tree(dir);
 }
 
+/* Random bytes in a MANIFEST with a valid checksum: parsed or refused,
+ * never a crash, and a parsed one is self-consistent. */
+static void test_index_manifest_mutations(void **state)
+{
+    struct corpus c = {0};
+    char *dir = make_tmpdir();
+    char path[4200], err[SEGMENT_ERR_MAX];
+    size_t len;
+    unsigned char *data;
+    unsigned char copy[4096];
+    int iter, parsed = 0;
+
+    UNUSED(state);
+    rng_state = 12;
+    build(dir, &c, 10, 3, 0);
+    snprintf(path, sizeof path, "%s/MANIFEST", dir);
+    data = read_file(path, &len);
+    assert_true(len <= sizeof copy);
+    for (iter = 0; iter < 3000; iter++) {
+        struct manifest m;
+        uint32_t k, n = (uint32_t)len - (iter % 7 == 0 ? rnd(40) : 0);
+
+        memcpy(copy, data, len);
+        for (k = 0; k < 1 + rnd(3); k++)
+            copy[20 + rnd(n - 20)] ^= (unsigned char)(1u << rnd(8));
+        put_u32le(copy + 12, n - 20);
+        put_u32le(copy + 16, (uint32_t)crc32(0, copy + 20, n - 20));
+        if (manifest_parse(copy, n, &m, "M", err, sizeof err) != GALEN_OK)
+            continue;
+        parsed++;
+        assert_true(manifest_conf_valid(&m.conf));
+        for (k = 0; k < m.nsegs; k++)
+            assert_true(m.segs[k].ndeleted <= m.segs[k].ndocs);
+        manifest_cleanup(&m);
+    }
+    assert_true(parsed > 0);
+    free(data);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
 static void test_index_bad_deletion_file(void **state)
 {
     struct corpus c = {0};
@@ -1070,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_index_bitflips_are_caught),
         cmocka_unit_test(test_index_mutations_never_crash),
         cmocka_unit_test(test_index_foreign_and_newer_files),
+        cmocka_unit_test(test_index_manifest_mutations),
         cmocka_unit_test(test_index_bad_deletion_file),
         cmocka_unit_test(test_index_oom_sweep),
     };
