@@ -374,10 +374,22 @@ void impacts_encode(int *rc, struct buf *b, const struct impacts *imp,
     }
 }
 
+/* varint_decode with the one-byte case inline: the cursor reads a varint
+ * per block and per impact pair, and most are small. */
+static inline size_t get_varint(const unsigned char *p, size_t len,
+                                uint64_t *v)
+{
+    if (GALEN_LIKELY(len > 0 && p[0] < 0x80)) {
+        *v = p[0];
+        return 1;
+    }
+    return varint_decode(p, len, v);
+}
+
 static size_t get_u32v(const unsigned char *p, size_t len, uint32_t *v)
 {
     uint64_t x;
-    size_t k = varint_decode(p, len, &x);
+    size_t k = get_varint(p, len, &x);
 
     if (k == 0 || x > UINT32_MAX)
         return 0;
@@ -658,7 +670,7 @@ static bool decode_block(struct postings_cursor *c, uint32_t b)
     if (off > lim || lim > blocks_len)
         return false;
     p = c->blocks + off;
-    k = varint_decode(p, lim - off, &pos_off);
+    k = get_varint(p, lim - off, &pos_off);
     if (k == 0 || pos_off > (uint64_t)(c->end - c->pos))
         return false;
     p += k;
@@ -900,7 +912,7 @@ uint32_t postings_positions(struct postings_cursor *c, unsigned f,
     p = skip_varints(c->pos_p, c->end, before);
     for (k = 0; p && k < tf; k++) {
         uint64_t d;
-        size_t n = varint_decode(p, (size_t)(c->end - p), &d);
+        size_t n = get_varint(p, (size_t)(c->end - p), &d);
 
         v += d;
         if (n == 0 || v > UINT32_MAX) {
