@@ -22,10 +22,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"index", cmd_index, "add a corpus to the search index"},
-    {"search", cmd_search, "search the index"},
+    {"import", cmd_import, "import documents into the store (and index them)"},
+    {"index", cmd_index, "build or update the search index"},
+    {"search", cmd_search, "ranked search with snippets"},
+    {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
     {"version", cmd_version, "print the version"},
-    {"import", cmd_import, "import documents into the store"},
 };
 
 static void usage(FILE *f)

@@ -144,6 +144,14 @@ static char *record_meta(cJSON *j)
     return s;
 }
 
+/* The writer's message for its last failure, else the code's. */
+static const char *writer_msg(const struct builder *b, int rc)
+{
+    const char *m = index_writer_errmsg(b->w);
+
+    return *m ? m : galen_strerror(rc);
+}
+
 static int add_record(struct builder *b, cJSON *j)
 {
     struct index_doc d;
@@ -165,9 +173,11 @@ static int add_record(struct builder *b, cJSON *j)
     cJSON_free(meta);
     if (rc == GALEN_EINVAL)
         return bad(b, "invalid _id (1 to 255 bytes)", "");
+    if (rc == GALEN_ETOOBIG)
+        return bad(b, "document too large", "");
     if (rc != GALEN_OK)
         return galen_set_error(rc, -1, "%s:%ld: %s", b->path, b->line,
-                               galen_strerror(rc));
+                               writer_msg(b, rc));
     b->docs++;
     b->text_bytes += d.field[b->body_f].len +
                      (b->title_f >= 0 ? d.field[b->title_f].len : 0);
@@ -318,7 +328,7 @@ static int finish(struct builder *b)
     if (rc == GALEN_OK && b->o->merge)
         rc = index_writer_merge(b->w, 1);
     if (rc != GALEN_OK)
-        return galen_set_error(rc, -1, "commit failed: %s", galen_strerror(rc));
+        return galen_set_error(rc, -1, "commit failed: %s", writer_msg(b, rc));
     return progress(b);
 }
 

@@ -369,12 +369,18 @@ static int fill_hit(struct hit_ctx *h, const struct topk_entry *e,
 {
     const struct segment *seg = index_segment(h->gi->idx, e->seg);
     struct str field[INDEX_MAX_FIELDS], meta, id = segment_doc_id(seg, e->doc);
-    int rc = segment_doc_load(seg, e->doc, &h->c->doc, field, &meta);
+    int rc = GALEN_OK;
 
-    if (rc != GALEN_OK)
-        return rc;
     hit->score = e->score;
     put_string(&rc, h->strings, &off->id, id.p, id.len);
+    if (h->o->ids_only) {
+        off->title = off->snippet = off->meta = h->strings->len;
+        buf_put_byte(&rc, h->strings, '\0');
+        return rc;
+    }
+    rc = segment_doc_load(seg, e->doc, &h->c->doc, field, &meta);
+    if (rc != GALEN_OK)
+        return rc;
     off->title = h->strings->len;
     if (h->gi->title_field >= 0) {
         const struct str *t = &field[h->gi->title_field];

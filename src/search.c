@@ -22,6 +22,7 @@
  * positions list or more segments than any query before it. */
 #include "search.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <galen/error.h>
@@ -30,7 +31,12 @@
 
 #define BOUND_SLACK (1.0 + 1e-9)
 
-enum { MAX_TERMS = QUERY_MAX_ATOMS, POS_INITIAL = 64 };
+enum {
+    MAX_TERMS = QUERY_MAX_ATOMS,
+    POS_INITIAL = 64,
+    SEED_MAX_POSTINGS = 4096, /* longest seed pass, in postings */
+    SEED_SHARE = 4            /* seed lists are at most 1/4 of all */
+};
 
 /* A scoring term in the segment being searched. */
 struct scorer {
@@ -66,7 +72,8 @@ struct search {
     const struct segment *seg;
     uint32_t seg_no;
     struct topk top;
-    size_t top_cap; /* entries allocated in top */
+    struct topk seed; /* documents of the seed pass */
+    size_t top_cap;   /* entries allocated in top and seed */
     struct bm25 m;
     bool exhaustive;
     struct search_stats stats;
@@ -87,7 +94,7 @@ struct search {
     /* per document */
     double contrib[MAX_TERMS];
     uint64_t touched; /* bit i: contrib[i] is set for this document */
-    uint32_t len_doc; /* document whose field lengths are cached */
+    uint32_t len_doc[INDEX_MAX_FIELDS]; /* whose field lengths are cached */
     uint32_t len[INDEX_MAX_FIELDS];
     /* storage */
     struct postings_cursor *scur;              /* MAX_TERMS scoring cursors */
@@ -124,7 +131,8 @@ int search_new(const struct index *idx, struct search **out)
     s->idx = idx;
     s->scur = galen_calloc(MAX_TERMS, sizeof *s->scur);
     s->mcur = galen_calloc(MAX_TERMS, sizeof *s->mcur);
-    if (!s->scur || !s->mcur || topk_init(&s->top, 10) != GALEN_OK)
+    if (!s->scur || !s->mcur || topk_init(&s->top, 10) != GALEN_OK ||
+        topk_init(&s->seed, 10) != GALEN_OK)
         goto fail;
     s->top_cap = 10;
     for (i = 0; i < MAX_TERMS; i++) {
@@ -153,6 +161,7 @@ void search_free(struct search *s)
     galen_free(s->scur);
     galen_free(s->mcur);
     topk_cleanup(&s->top);
+    topk_cleanup(&s->seed);
     galen_free(s);
 }
 
@@ -171,12 +180,9 @@ void search_get_stats(const struct search *s, struct search_stats *st)
 
 static uint32_t field_len(struct search *s, uint32_t doc, unsigned f)
 {
-    unsigned i;
-
-    if (s->len_doc != doc) {
-        for (i = 0; i < s->m.nfields; i++)
-            s->len[i] = segment_field_len(s->seg, doc, i);
-        s->len_doc = doc;
+    if (s->len_doc[f] != doc) {
+        s->len[f] = segment_field_len(s->seg, doc, f);
+        s->len_doc[f] = doc;
     }
     return s->len[f];
 }
@@ -216,7 +222,6 @@ static double total(struct search *s)
         sum += s->contrib[__builtin_ctzll(t)];
         t &= t - 1;
     }
-    s->stats.scored++;
     return sum;
 }
 
@@ -441,11 +446,13 @@ static bool required(struct search *s, uint32_t d, int *rc)
     return true;
 }
 
-/* Offers a fully scored document. */
+/* Offers a fully scored document. Deletions are checked only here, as
+ * deleted documents are few and most candidates never get this far. */
 static void offer(struct search *s, uint32_t d, double score, int *rc)
 {
-    if (!topk_would_enter(&s->top, score) || excluded(s, d, rc) ||
-        *rc != GALEN_OK)
+    s->stats.scored++;
+    if (!topk_would_enter(&s->top, score) || segment_is_deleted(s->seg, d) ||
+        excluded(s, d, rc) || *rc != GALEN_OK)
         return;
     topk_insert(&s->top, score, s->seg_no, d);
 }
@@ -480,7 +487,7 @@ static int run_exhaustive(struct search *s)
             add_contrib(s, sc, term_score(s, sc));
             postings_next(sc->c);
         }
-        if (segment_is_deleted(s->seg, d) || !required(s, d, &rc))
+        if (!required(s, d, &rc))
             continue;
         offer(s, d, total(s), &rc);
     }
@@ -531,10 +538,6 @@ static int run_conjunction(struct search *s)
         if (d == POSTINGS_END || rc != GALEN_OK)
             break;
         s->stats.candidates++;
-        if (segment_is_deleted(s->seg, d)) {
-            d++;
-            continue;
-        }
         if (block_bound_at(s, d, &upto) <= s->top.threshold) {
             /* Nothing up to the end of these blocks can enter. */
             if (upto == POSTINGS_END)
@@ -688,7 +691,7 @@ static int run_window(struct search *s, uint32_t win_min, uint32_t win_max)
             break;
         s->stats.candidates++;
         score = score_essential(s, d);
-        if (segment_is_deleted(s->seg, d) || !score_rest(s, d, score))
+        if (!score_rest(s, d, score))
             continue;
         offer(s, d, total(s), &rc);
         partition(s);
@@ -909,8 +912,9 @@ static void setup_matchers(struct search *s, const struct query *q, size_t g)
                 break;
             swap_groups(a, b);
         }
-        s->nmust += s->grp[i].occur == QUERY_MUST;
     }
+    for (i = 0; i < s->ngrp; i++)
+        s->nmust += s->grp[i].occur == QUERY_MUST;
 }
 
 static int check_cursors(const struct search *s)
@@ -932,22 +936,32 @@ static int check_cursors(const struct search *s)
     return GALEN_OK;
 }
 
-static int search_segment(struct search *s, const struct query *q, size_t g)
+/* Sets up segment g; returns false if nothing in it can match. */
+static bool enter_segment(struct search *s, const struct query *q, size_t g)
 {
     size_t i;
-    int rc;
 
     s->seg_no = (uint32_t)g;
     s->seg = index_segment(s->idx, (uint32_t)g);
-    s->len_doc = POSTINGS_END;
+    for (i = 0; i < INDEX_MAX_FIELDS; i++)
+        s->len_doc[i] = POSTINGS_END;
     setup_scorers(s, q, g);
     setup_matchers(s, q, g);
     if (s->nsc == 0)
-        return GALEN_OK;
+        return false;
     for (i = 0; i < s->nmust; i++) {
         if (s->grp[i].cost == UINT64_MAX)
-            return GALEN_OK; /* a required clause has no match here */
+            return false; /* a required clause has no match here */
     }
+    return true;
+}
+
+static int search_segment(struct search *s, const struct query *q, size_t g)
+{
+    int rc;
+
+    if (!enter_segment(s, q, g))
+        return GALEN_OK;
     if (s->exhaustive)
         rc = run_exhaustive(s);
     else if (s->nmust > 0)
@@ -956,6 +970,96 @@ static int search_segment(struct search *s, const struct query *q, size_t g)
         rc = run_maxscore(s);
     if (rc == GALEN_OK)
         rc = check_cursors(s);
+    return rc;
+}
+
+/* ---- seeding the threshold ---------------------------------------------- */
+
+/* The rarest scoring terms, as a bit set, whose lists hold together at
+ * least k and at most SEED_MAX_POSTINGS postings, and at most 1 in
+ * SEED_SHARE of all the query's postings (else seeding saves little); 0 if
+ * there are none. */
+static uint64_t choose_seeds(const struct search *s, size_t k)
+{
+    uint64_t chosen = 0, total = 0, all = 0;
+    size_t t;
+
+    for (t = 0; t < s->nterms; t++)
+        all += s->term[t].df;
+
+    while (total < k) {
+        size_t best = s->nterms;
+
+        for (t = 0; t < s->nterms; t++) {
+            if (!(chosen >> t & 1) && s->term[t].df > 0 &&
+                (best == s->nterms || s->term[t].df < s->term[best].df))
+                best = t;
+        }
+        if (best == s->nterms || total + s->term[best].df > SEED_MAX_POSTINGS)
+            return 0;
+        chosen |= 1ull << best;
+        total += s->term[best].df;
+    }
+    return total * SEED_SHARE <= all ? chosen : 0;
+}
+
+/* Puts every qualifying document of the seed lists of segment g into
+ * s->seed, with the part of its score the seed terms make. */
+static int seed_segment(struct search *s, const struct query *q, size_t g,
+                        uint64_t seeds)
+{
+    int rc = GALEN_OK;
+
+    if (!enter_segment(s, q, g))
+        return GALEN_OK;
+    for (;;) {
+        uint32_t d = POSTINGS_END;
+        size_t i;
+
+        for (i = 0; i < s->nsc; i++) {
+            if (seeds >> s->sc[i].idx & 1)
+                d = MIN(d, s->sc[i].c->doc);
+        }
+        if (d == POSTINGS_END || rc != GALEN_OK)
+            break;
+        s->touched = 0;
+        for (i = 0; i < s->nsc; i++) {
+            struct scorer *sc = &s->sc[i];
+
+            if (sc->c->doc != d || !(seeds >> sc->idx & 1))
+                continue;
+            add_contrib(s, sc, term_score(s, sc));
+            postings_next(sc->c);
+        }
+        if (segment_is_deleted(s->seg, d) || !required(s, d, &rc) ||
+            excluded(s, d, &rc) || rc != GALEN_OK)
+            continue;
+        topk_insert(&s->seed, total(s), s->seg_no, d);
+    }
+    return rc == GALEN_OK ? check_cursors(s) : rc;
+}
+
+/* When the rarest terms' lists are short, reads them first. If k of their
+ * documents qualify, no hit can score below the k-th best of their partial
+ * scores (the seed terms' contributions, summed in the same order as a
+ * full score, so never above it), and the main pass may prune everything
+ * below that from its first document on. The floor is the largest double
+ * below that score, so documents that tie with it still enter, in index
+ * order. Touching only the seed lists keeps this pass cheap. */
+static int seed_threshold(struct search *s, const struct query *q)
+{
+    uint64_t seeds = choose_seeds(s, s->top.k);
+    size_t g, nseg = index_segment_count(s->idx);
+    int rc = GALEN_OK;
+
+    if (!seeds)
+        return GALEN_OK;
+    topk_clear(&s->seed);
+    s->seed.k = s->top.k;
+    for (g = 0; g < nseg && rc == GALEN_OK; g++)
+        rc = seed_segment(s, q, g, seeds);
+    if (rc == GALEN_OK && s->seed.n == s->seed.k)
+        topk_set_floor(&s->top, nextafter(s->seed.threshold, -INFINITY));
     return rc;
 }
 
@@ -983,13 +1087,20 @@ static int prepare(struct search *s, const struct search_params *p)
     if (rc != GALEN_OK)
         return rc;
     if (p->k > s->top_cap) {
-        struct topk t;
+        struct topk t, seed;
 
         rc = topk_init(&t, p->k);
         if (rc != GALEN_OK)
             return rc;
+        rc = topk_init(&seed, p->k);
+        if (rc != GALEN_OK) {
+            topk_cleanup(&t);
+            return rc;
+        }
         topk_cleanup(&s->top);
+        topk_cleanup(&s->seed);
         s->top = t;
+        s->seed = seed;
         s->top_cap = p->k;
     }
     topk_clear(&s->top);
@@ -1016,6 +1127,8 @@ int search_run(struct search *s, const struct query *q,
     if (rc != GALEN_OK)
         return rc;
     compute_idf(s, q);
+    if (!s->exhaustive)
+        rc = seed_threshold(s, q);
     for (g = 0; g < nseg && rc == GALEN_OK; g++)
         rc = search_segment(s, q, g);
     if (rc != GALEN_OK)

@@ -43,7 +43,8 @@ struct search_term {
 
 /* Work counters of the last search_run, for tests and benchmarks. */
 struct search_stats {
-    uint64_t scored;     /* documents whose full score was computed */
+    uint64_t scored;     /* documents whose full score was computed (not
+                            counting the cheap seed pass) */
     uint64_t candidates; /* documents considered at all */
 };
 

@@ -34,6 +34,13 @@ void topk_clear(struct topk *t)
 {
     t->n = 0;
     t->threshold = 0.0;
+    t->floor = 0.0;
+}
+
+void topk_set_floor(struct topk *t, double floor)
+{
+    t->floor = MAX(t->floor, floor);
+    t->threshold = MAX(t->threshold, t->floor);
 }
 
 /* True if a ranks below b. */
@@ -94,7 +101,7 @@ bool topk_insert(struct topk *t, double score, uint32_t seg, uint32_t doc)
         sift_down(t->heap, t->n, 0);
     }
     if (t->n == t->k)
-        t->threshold = t->heap[0].score;
+        t->threshold = MAX(t->heap[0].score, t->floor);
     return true;
 }
 

@@ -25,6 +25,7 @@ struct topk {
     size_t n;                /* entries held */
     size_t k;                /* capacity */
     double threshold;        /* a new score must exceed this to enter */
+    double floor;            /* no score <= floor enters, full or not */
 };
 
 /* Allocates room for k >= 1 entries. GALEN_OK, GALEN_EINVAL (k == 0) or
@@ -35,6 +36,11 @@ void topk_cleanup(struct topk *t);
 /* Empties t, keeping its capacity. Only scores > 0 can enter an empty
  * queue: a document that matched nothing scores 0 and is never a hit. */
 void topk_clear(struct topk *t);
+
+/* From now on only scores > floor may enter (a floor never lowers the
+ * threshold). A query loop that knows k documents scoring at least x sets
+ * the floor just below x, which prunes from the start. */
+void topk_set_floor(struct topk *t, double floor);
 
 /* True if an entry with this score could enter now. */
 static inline bool topk_would_enter(const struct topk *t, double score)

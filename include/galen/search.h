@@ -105,6 +105,8 @@ struct galen_search_opts {
     bool exhaustive; /* score every posting (slow; same results) */
     bool plain;      /* the query is free text: no quotes, +, - or field: */
     bool snippets;   /* build a snippet for each hit */
+    bool ids_only;   /* skip the document store: title, snippet and meta
+                        stay "" (for ranking runs and benchmarks) */
 };
 
 /* Defaults: k 10, the index's parameters, query syntax on, snippets on. */

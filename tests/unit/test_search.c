@@ -117,8 +117,8 @@ static const char *run(struct fixture *fx, const char *query, unsigned k,
     struct search_params p;
     size_t n, i, len = 0;
 
-    assert_int_equal(
-        query_parse(&fx->q, fx->a, conf, query, strlen(query), 0), GALEN_OK);
+    assert_int_equal(query_parse(&fx->q, fx->a, conf, query, strlen(query), 0),
+                     GALEN_OK);
     search_params_default(&p, conf, k);
     p.exhaustive = exhaustive;
     assert_int_equal(search_run(fx->s, &fx->q, &p, &e, &n), GALEN_OK);
@@ -214,8 +214,7 @@ static void test_search_phrases(void **state)
     UNUSED(state);
     /* asthma has both words, but not together. */
     assert_string_equal(run_both(fx, "\"heart attack\""), "heart");
-    assert_string_equal(sorted(run_both(fx, "\"chest pain\"")),
-                        "chest heart");
+    assert_string_equal(sorted(run_both(fx, "\"chest pain\"")), "chest heart");
     assert_string_equal(run_both(fx, "\"pain chest\""), "");
     assert_string_equal(run_both(fx, "title:\"heart attack\""), "heart");
     assert_string_equal(run_both(fx, "body:\"attack heart\""), "");
@@ -231,6 +230,9 @@ static void test_search_required_and_excluded(void **state)
     UNUSED(state);
     assert_string_equal(sorted(run_both(fx, "+chest pain")), "chest heart");
     assert_string_equal(run_both(fx, "+chest -flu"), "heart");
+    assert_string_equal(run_both(fx, "-flu +chest"), "heart");
+    assert_string_equal(run_both(fx, "-flu -lungs +\"chest pain\" heart"),
+                        "heart");
     assert_string_equal(sorted(run_both(fx, "heart -flu")), "asthma heart");
     assert_string_equal(run_both(fx, "+heart +asthma"), "asthma");
     assert_string_equal(run_both(fx, "+heart +missingword"), "");
@@ -247,8 +249,7 @@ static void test_search_fields(void **state)
     assert_string_equal(sorted(run_both(fx, "body:flu")), "chest cold");
     assert_string_equal(sorted(run_both(fx, "+body:heart title:heart")),
                         "asthma chest heart");
-    assert_string_equal(run(fx, "+body:heart title:heart", 1, false),
-                        "heart");
+    assert_string_equal(run(fx, "+body:heart title:heart", 1, false), "heart");
     assert_string_equal(run_both(fx, "+title:heart"), "heart");
     fixture_free(fx);
 }
@@ -291,14 +292,44 @@ static void test_search_rejects_bad_params(void **state)
     size_t n;
 
     UNUSED(state);
-    assert_int_equal(query_parse(&fx->q, fx->a, index_get_conf(fx->idx),
-                                 "flu", 3, 0),
-                     GALEN_OK);
+    assert_int_equal(
+        query_parse(&fx->q, fx->a, index_get_conf(fx->idx), "flu", 3, 0),
+        GALEN_OK);
     search_params_default(&p, index_get_conf(fx->idx), 0);
     assert_int_equal(search_run(fx->s, &fx->q, &p, &e, &n), GALEN_EINVAL);
     search_params_default(&p, index_get_conf(fx->idx), 5);
     p.b[1] = 1.5;
     assert_int_equal(search_run(fx->s, &fx->q, &p, &e, &n), GALEN_EINVAL);
+    fixture_free(fx);
+}
+
+static void test_search_oom(void **state)
+{
+    struct fixture *fx = small_corpus();
+    const struct index_conf *conf = index_get_conf(fx->idx);
+    const char *text = "+\"chest pain\" heart -flu";
+    const struct topk_entry *e;
+    struct search_params p;
+    struct search *s;
+    size_t n;
+    long fail;
+    int rc = GALEN_ENOMEM;
+
+    UNUSED(state);
+    assert_int_equal(query_parse(&fx->q, fx->a, conf, text, strlen(text), 0),
+                     GALEN_OK);
+    search_params_default(&p, conf, 50);
+    for (fail = 0; rc == GALEN_ENOMEM; fail++) {
+        mem_fail_after(fail);
+        rc = search_new(fx->idx, &s);
+        if (rc == GALEN_OK) {
+            rc = search_run(s, &fx->q, &p, &e, &n);
+            search_free(s);
+        }
+        mem_fail_after(-1);
+        assert_true(rc == GALEN_OK || rc == GALEN_ENOMEM);
+    }
+    assert_int_equal(n, 1); /* "chest" mentions flu */
     fixture_free(fx);
 }
 
@@ -353,8 +384,8 @@ static void random_corpus(struct fixture *fx, unsigned ndocs)
 
 static void random_query(char *out, size_t cap)
 {
-    static const char *const prefix[] = {"", "", "", "", "+", "-",
-                                         "title:", "body:", "+title:"};
+    static const char *const prefix[] = {"",  "",       "",      "",       "+",
+                                         "-", "title:", "body:", "+title:"};
     unsigned n = 1 + (unsigned)(rng() % 6), i;
     size_t len = 0;
 
@@ -365,10 +396,9 @@ static void random_query(char *out, size_t cap)
         word(w, sizeof w);
         if (rng() % 8 == 0) {
             word(w2, sizeof w2);
-            len += (size_t)snprintf(out + len, cap - len, "%s%s\"%s %s\"",
-                                    i ? " " : "",
-                                    pre[0] == 't' || pre[0] == 'b' ? pre : "",
-                                    w, w2);
+            len += (size_t)snprintf(
+                out + len, cap - len, "%s%s\"%s %s\"", i ? " " : "",
+                pre[0] == 't' || pre[0] == 'b' ? pre : "", w, w2);
         } else {
             len += (size_t)snprintf(out + len, cap - len, "%s%s%s",
                                     i ? " " : "", pre, w);
@@ -419,8 +449,8 @@ static void compare_paths(struct fixture *fx, const char *query,
             fast[i].score != e[i].score)
             print_error("query [%s] k %u hit %zu: (%u,%u) %.17g vs (%u,%u) "
                         "%.17g\n",
-                        query, p->k, i, fast[i].seg, fast[i].doc,
-                        fast[i].score, e[i].seg, e[i].doc, e[i].score);
+                        query, p->k, i, fast[i].seg, fast[i].doc, fast[i].score,
+                        e[i].seg, e[i].doc, e[i].score);
         assert_int_equal(fast[i].seg, e[i].seg);
         assert_int_equal(fast[i].doc, e[i].doc);
         assert_true(fast[i].score == e[i].score);
@@ -453,8 +483,8 @@ static void test_search_fast_path_equals_exhaustive(void **state)
     }
     /* Pruning must actually prune, the more the smaller k is. */
     for (ki = 0; ki < ARRAY_SIZE(ks); ki++)
-        print_message("k %u: scored %llu documents, exhaustive %llu\n",
-                      ks[ki], (unsigned long long)work[ki][0],
+        print_message("k %u: scored %llu documents, exhaustive %llu\n", ks[ki],
+                      (unsigned long long)work[ki][0],
                       (unsigned long long)work[ki][1]);
     assert_true(work[0][0] * 2 < work[0][1]);
     assert_true(work[2][0] < work[2][1]);
@@ -470,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_search_deleted_and_replaced),
         cmocka_unit_test(test_search_idf_is_collection_wide),
         cmocka_unit_test(test_search_rejects_bad_params),
+        cmocka_unit_test(test_search_oom),
         cmocka_unit_test(test_search_fast_path_equals_exhaustive),
     };
 

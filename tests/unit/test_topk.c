@@ -106,6 +106,26 @@ static void test_topk_threshold(void **state)
     topk_cleanup(&t);
 }
 
+static void test_topk_floor(void **state)
+{
+    struct topk t;
+
+    UNUSED(state);
+    assert_int_equal(topk_init(&t, 2), GALEN_OK);
+    topk_set_floor(&t, 2.0);
+    assert_false(topk_insert(&t, 2.0, 0, 0));
+    assert_true(topk_insert(&t, 2.5, 0, 1));
+    assert_true(t.threshold == 2.0);
+    topk_set_floor(&t, 1.0); /* a floor never lowers */
+    assert_true(t.threshold == 2.0);
+    assert_true(topk_insert(&t, 3.0, 0, 2));
+    assert_true(t.threshold == 2.5);
+    topk_clear(&t);
+    assert_true(t.threshold == 0.0);
+    assert_true(topk_insert(&t, 0.5, 0, 3));
+    topk_cleanup(&t);
+}
+
 static void test_topk_init_errors(void **state)
 {
     struct topk t;
@@ -122,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_topk_matches_full_sort),
         cmocka_unit_test(test_topk_threshold),
+        cmocka_unit_test(test_topk_floor),
         cmocka_unit_test(test_topk_init_errors),
     };
 
