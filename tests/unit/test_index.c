@@ -718,6 +718,42 @@ static void test_index_reopen_and_lock(void **state)
     remove_tree(dir);
 }
 
+/* Files a crashed writer may leave behind go when the next writer opens;
+ * the files the MANIFEST names stay. */
+static void test_index_orphans_removed(void **state)
+{
+    static const char *const junk[] = {"seg-000000ff.gseg", "MANIFEST.tmp",
+                                       "seg-00000001-000000aa.gdel",
+                                       "seg-00000002.gdel.tmp"};
+    struct corpus c = {0};
+    struct index_writer *w;
+    char *dir = make_tmpdir();
+    char path[4200];
+    struct stat st;
+    size_t i;
+
+    UNUSED(state);
+    rng_state = 13;
+    build(dir, &c, 20, 0, 0);
+    for (i = 0; i < ARRAY_SIZE(junk); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[i]);
+        write_file(path, "x", 1);
+    }
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    write_file(path, "mine", 4);
+    w = open_writer(dir);
+    index_writer_close(w);
+    for (i = 0; i < ARRAY_SIZE(junk); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[i]);
+        assert_int_not_equal(stat(path, &st), 0);
+    }
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    assert_int_equal(stat(path, &st), 0); /* not ours: left alone */
+    check_index(dir, &c);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
 static void test_index_rejects_bad_input(void **state)
 {
     struct index_writer *w;
@@ -1109,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_index_delete_everything),
         cmocka_unit_test(test_index_snapshot_isolation),
         cmocka_unit_test(test_index_reopen_and_lock),
+        cmocka_unit_test(test_index_orphans_removed),
         cmocka_unit_test(test_index_rejects_bad_input),
         cmocka_unit_test(test_index_truncated_segment),
         cmocka_unit_test(test_index_bitflips_are_caught),
