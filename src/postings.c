@@ -494,7 +494,6 @@ void postings_writer_init(struct postings_writer *pw, enum postings_codec codec,
     buf_init(&pw->imps, TERM_BUF_MAX);
     buf_init(&pw->blocks, TERM_BUF_MAX);
     buf_init(&pw->pos, TERM_BUF_MAX);
-    buf_init(&pw->col, TERM_BUF_MAX);
     postings_writer_begin(pw);
 }
 
@@ -504,7 +503,6 @@ void postings_writer_cleanup(struct postings_writer *pw)
     buf_cleanup(&pw->imps);
     buf_cleanup(&pw->blocks);
     buf_cleanup(&pw->pos);
-    buf_cleanup(&pw->col);
 }
 
 void postings_writer_begin(struct postings_writer *pw)

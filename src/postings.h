@@ -97,7 +97,6 @@ struct postings_writer {
     uint32_t nblocks;                   /* finished blocks */
     uint64_t block_pos;                 /* positions offset of the open block */
     struct buf skip, imps, blocks, pos; /* the term's areas */
-    struct buf col;                     /* scratch column */
     uint32_t docs[POSTINGS_BLOCK];
     uint32_t tf[INDEX_MAX_FIELDS][POSTINGS_BLOCK];
     struct frontier block_front[INDEX_MAX_FIELDS]; /* the open block's */
