@@ -433,8 +433,7 @@ static int flush_buffer(struct index_writer *w)
     if (rc == GALEN_OK)
         rc = segment_builder_finish(w->b, &ws.size);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "%s: cannot write: %s", path,
-                       galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot write: %s", path, galen_strerror(rc));
     segment_builder_free(w->b);
     w->b = NULL;
     rc = segment_open(path, ws.size, &ws.seg, w->errmsg, sizeof w->errmsg);
