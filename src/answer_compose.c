@@ -1094,13 +1094,6 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
         c->per_doc[c->s[best].cand]++;
         ch->all[ch->nall++] = best;
         cover(c, &c->s[best]);
-        fprintf(stderr, "PICK b%d f%x v%.3f s%.3f nov%.2f sim%.2f %.60s\n",
-                p->block, p->facets, best_v, pick_score(p, &c->s[best]),
-                novelty(c, &c->s[best]), max_sim(c, ch, &c->s[best]),
-                c->in->cands[c->s[best].cand]
-                        .doc->sections[c->s[best].section]
-                        .text +
-                    c->s[best].start);
     }
     return best;
 }
