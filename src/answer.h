@@ -134,7 +134,7 @@ struct answer_compose_in {
 
 /* Thresholds of the abstention rule, calibrated in docs/answer.md. */
 #define ANSWER_MIN_SENTENCE_SCORE 0.42
-#define ANSWER_MIN_COVERAGE       0.5
+#define ANSWER_MIN_COVERAGE       0.7
 
 /* Composes an answer. Documents in cands that the answer cites are moved
  * into it (their cand->doc becomes NULL); the caller frees the rest.

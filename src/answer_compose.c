@@ -65,6 +65,7 @@ enum {
 struct qterm_h {
     uint32_t h;
     double w;
+    bool own; /* from the question itself, not an expansion */
 };
 
 struct focus_set {
@@ -78,7 +79,8 @@ struct focus_set {
 struct qmodel {
     struct qterm_h t[QTERMS_MAX];
     size_t nt;
-    double total; /* sum of weights */
+    double total; /* sum of the weights of the question's own terms */
+    size_t nown;  /* how many terms are the question's own */
     struct focus_set focus[FOCUS_SETS_MAX];
     size_t nfocus;
     enum qtype primary;
@@ -110,10 +112,12 @@ struct compose {
     size_t ns, cap;
     uint32_t *pool; /* stems of all sentences */
     size_t npool, pool_cap;
-    size_t nscan;                    /* candidates scanned: the first nscan */
-    double *doc_cov;                 /* per candidate: best sentence coverage */
-    size_t *per_doc;                 /* per candidate: sentences chosen */
-    double *doc_best;                /* per candidate: best sentence score */
+    size_t nscan;        /* candidates scanned: the first nscan */
+    double *doc_cov;     /* per candidate: best sentence coverage */
+    size_t *per_doc;     /* per candidate: sentences chosen */
+    double *doc_best;    /* per candidate: best sentence score */
+    uint64_t (*seen)[2]; /* per candidate: own question terms in its text */
+    double best_focus;   /* highest focus coverage of any sentence */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
     double *mass;  /* per sentence: sum of its terms' weights */
@@ -151,27 +155,49 @@ struct qcollect {
     double weight;
     struct focus_set *set; /* when collecting a focus set */
     struct answer_compose_in *in;
+    bool own;
 };
 
-static void add_qterm(struct qmodel *q, uint32_t h, double w)
+/* Adds a term or raises its weight. Only the question's own terms make
+ * up the total that coverage is measured against: expansions are
+ * alternatives that can only help. */
+static void add_qterm(struct qmodel *q, uint32_t h, double w, bool own)
+{
+    struct qterm_h *t = NULL;
+    size_t k;
+
+    for (k = 0; k < q->nt && !t; k++) {
+        if (q->t[k].h == h)
+            t = &q->t[k];
+    }
+    if (!t) {
+        if (q->nt >= QTERMS_MAX)
+            return;
+        t = &q->t[q->nt++];
+        t->h = h;
+        t->w = 0;
+        t->own = false;
+    }
+    if (t->own)
+        q->total -= t->w;
+    t->w = MAX(t->w, w);
+    if (own && !t->own)
+        q->nown++;
+    t->own = t->own || own;
+    if (t->own)
+        q->total += t->w;
+}
+
+/* True if the word was corrected: its correction stands in for it. */
+static bool was_fixed(const struct qanalysis *qa, const char *w, size_t len)
 {
     size_t k;
 
-    for (k = 0; k < q->nt; k++) {
-        if (q->t[k].h == h) {
-            if (w > q->t[k].w) {
-                q->total += w - q->t[k].w;
-                q->t[k].w = w;
-            }
-            return;
-        }
+    for (k = 0; k < qa->nfixes; k++) {
+        if (answer_text_ieq(w, len, qa->fixes[k].from))
+            return true;
     }
-    if (q->nt < QTERMS_MAX) {
-        q->t[q->nt].h = h;
-        q->t[q->nt].w = w;
-        q->nt++;
-        q->total += w;
-    }
+    return false;
 }
 
 static int on_qterm(void *ctx, const struct aterm *t)
@@ -180,7 +206,8 @@ static int on_qterm(void *ctx, const struct aterm *t)
     uint32_t h = hash_term(t->term, t->len);
     double idf = 1.0;
 
-    if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start))
+    if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start) ||
+        was_fixed(c->in->qa, c->text + t->start, t->end - t->start))
         return 0;
     if (c->set) {
         if (c->set->n < ARRAY_SIZE(c->set->h)) {
@@ -192,7 +219,7 @@ static int on_qterm(void *ctx, const struct aterm *t)
     }
     if (c->in->idf)
         idf = c->in->idf(c->in->idf_ctx, t->term, t->len);
-    add_qterm(c->q, h, c->weight * idf);
+    add_qterm(c->q, h, c->weight * idf, c->own);
     return 0;
 }
 
@@ -201,7 +228,8 @@ static const struct analyzer_opts index_opts = {true, true};
 static int collect_terms(struct answer_compose_in *in, struct qmodel *q,
                          const char *text, double weight, struct focus_set *set)
 {
-    struct qcollect c = {q, text, weight, set, in};
+    /* Full-weight terms are the question's own; expansions weigh less. */
+    struct qcollect c = {q, text, weight, set, in, weight >= 1.0};
 
     if (!text || !*text)
         return GALEN_OK;
@@ -370,7 +398,7 @@ static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
         if (has_hash(st, n, q->t[k].h))
             got += q->t[k].w;
     }
-    return got / q->total;
+    return MIN(1.0, got / q->total);
 }
 
 static bool names_body(const struct qmodel *q, const uint32_t *st, size_t n)
@@ -770,7 +798,7 @@ static double heading_focus(struct compose *c, const char *heading)
 {
     struct focus_set tmp;
     size_t k, hit = 0, best_n = 0;
-    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in};
+    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in, false};
 
     if (!heading || !*heading || c->q.nfocus == 0)
         return 0;
@@ -783,6 +811,19 @@ static double heading_focus(struct compose *c, const char *heading)
     for (k = 0; k < best_n; k++)
         hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
     return best_n ? (double)hit / (double)best_n : 0;
+}
+
+/* Notes which of the question's own terms occur among n token hashes. */
+static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < c->q.nt && k < 128; k++) {
+            if (c->q.t[k].own && c->q.t[k].h == h[i])
+                c->seen[ci][k / 64] |= 1ull << (k % 64);
+        }
+    }
 }
 
 static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
@@ -822,15 +863,29 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     return rc;
 }
 
-/* A document's coverage of the question and its best sentence score. */
-static void doc_summary(struct compose *c, size_t ci, size_t first)
+/* A document's coverage of the question (the share of the question's own
+ * terms its title and text have, each term counted once) and its best
+ * sentence score. */
+static int doc_summary(struct compose *c, size_t ci, size_t first)
 {
-    size_t k;
+    const char *title = c->in->cands[ci].doc->title;
+    struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
+    int rc = analyzer_run(c->in->analyzer, &index_opts, title, strlen(title),
+                          on_sec_term, &st);
+    size_t k, hit = 0;
 
+    if (rc == GALEN_OK)
+        note_seen(c, ci, st.h, st.n);
+    galen_free(st.h);
+    galen_free(st.at);
+    for (k = 0; k < c->q.nt && k < 128; k++)
+        hit += (c->seen[ci][k / 64] >> (k % 64)) & 1;
+    c->doc_cov[ci] = c->q.nown ? (double)hit / (double)c->q.nown : 0;
     for (k = first; k < c->ns; k++) {
-        c->doc_cov[ci] = MAX(c->doc_cov[ci], c->s[k].rel);
         c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
+        c->best_focus = MAX(c->best_focus, c->s[k].focus);
     }
+    return rc;
 }
 
 static int scan_docs(struct compose *c)
@@ -850,7 +905,9 @@ static int scan_docs(struct compose *c)
         }
         if (rc != GALEN_OK)
             return rc;
-        doc_summary(c, ci, first);
+        rc = doc_summary(c, ci, first);
+        if (rc != GALEN_OK)
+            return rc;
     }
     return GALEN_OK;
 }
@@ -1593,7 +1650,7 @@ static const enum qtype drug_followup_order[] = {QTYPE_DEFINITION, QTYPE_DOSAGE,
 static bool doc_on_focus(struct compose *c, const struct doc *d)
 {
     struct focus_set tmp;
-    struct qcollect qc = {&c->q, NULL, 0, &tmp, c->in};
+    struct qcollect qc = {&c->q, NULL, 0, &tmp, c->in, false};
     size_t k, hit = 0;
 
     if (c->q.nfocus == 0 || !d->title)
@@ -1759,7 +1816,8 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);
     c->doc_best = galen_calloc(n, sizeof *c->doc_best);
     c->per_doc = galen_calloc(n, sizeof *c->per_doc);
-    if (!c->doc_cov || !c->doc_best || !c->per_doc)
+    c->seen = galen_calloc(n, sizeof *c->seen);
+    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->seen)
         return GALEN_ENOMEM;
     return in->ncands > 0 ? build_qmodel(in, &c->q) : GALEN_OK;
 }
@@ -1773,6 +1831,7 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->per_doc);
     galen_free(c->weight);
     galen_free(c->mass);
+    galen_free(c->seen);
 }
 
 static double best_score(const struct compose *c)
@@ -1793,6 +1852,24 @@ static double best_coverage(const struct compose *c)
     for (k = 0; k < c->nscan; k++)
         best = MAX(best, c->doc_cov[k]);
     return best;
+}
+
+/* The abstention rule (docs/answer.md): some sentence must score at least
+ * ANSWER_MIN_SENTENCE_SCORE, and either one document must hold at least
+ * ANSWER_MIN_COVERAGE of the question's own words, or the focus must be a
+ * medical one (symptom, condition, drug, body part) that some sentence
+ * names in full. Words the sources never use count against coverage: that
+ * is what makes "How do I train my dog to sit?" abstain. */
+static bool relevant_enough(const struct compose *c)
+{
+    enum focus_kind fk = c->in->qa->focus_kind;
+    bool medical_focus = fk == FOCUS_SYMPTOM || fk == FOCUS_CONDITION ||
+                         fk == FOCUS_DRUG || fk == FOCUS_BODY_PART;
+
+    if (c->ns == 0 || best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
+        return false;
+    return best_coverage(c) >= ANSWER_MIN_COVERAGE ||
+           (medical_focus && c->best_focus >= 0.99);
 }
 
 static int answer_body(struct compose *c, struct galen_answer *ans)
@@ -1842,8 +1919,7 @@ int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
     if (rc == GALEN_OK)
         rc = weigh_terms(&c);
     if (rc == GALEN_OK) {
-        if (c.ns == 0 || best_score(&c) < ANSWER_MIN_SENTENCE_SCORE ||
-            best_coverage(&c) < ANSWER_MIN_COVERAGE) {
+        if (!relevant_enough(&c)) {
             rc = abstain(ans, c.ns == 0);
         } else {
             rc = answer_body(&c, ans);

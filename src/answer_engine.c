@@ -426,17 +426,17 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
 
 /* ---- the pieces of an answer -------------------------------------------- */
 
-/* BM25's idf of an analysed term; 0 for a term no document has, which
- * therefore neither helps nor hurts any sentence's coverage. */
+/* BM25's idf of an analysed term. A term no document has gets the idf of
+ * a term in half a document: the question asks about something the
+ * sources never mention, and that must lower every sentence's coverage
+ * (it is how off-topic questions abstain). */
 static double idf_cb(void *ctx, const char *term, size_t len)
 {
     const struct galen_answerer *a = ctx;
     double n = (double)index_doc_count(a->idx);
     double df = (double)index_df(a->idx, (struct str){term, len});
 
-    if (df <= 0)
-        return 0;
-    return log(1.0 + (n - df + 0.5) / (df + 0.5));
+    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
 }
 
 /* Focus candidates from the retrieved documents' own focus terms and
