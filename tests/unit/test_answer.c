@@ -266,7 +266,7 @@ static void test_answer_filters(void **state)
     galen_answer_free(ans);
     o.min_evidence = DOC_EVIDENCE_NONE;
     o.kinds = 1u << DOC_KIND_RESEARCH;
-    ans = ask(state, "What causes soleus muscle cramps?", &o);
+    ans = ask(state, "What causes muscle cramps?", &o);
     assert_int_equal(ans->nsources, 1);
     assert_int_equal(ans->sources[0].doc->kind, DOC_KIND_RESEARCH);
     galen_answer_free(ans);
