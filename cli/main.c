@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import documents into the store"},
     {"ask", cmd_ask, "answer a health question from cited sources"},
     {"similar", cmd_similar, "find similar answered questions"},
+    {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
 };
 
 static void usage(FILE *f)
