@@ -144,9 +144,9 @@ GALEN_NODISCARD int answer_compose(struct answer_compose_in *in,
                                    struct galen_answer **out);
 
 /* Weights of the answer-ranking score (docs/answer.md). */
-#define ANSWER_RANK_W_BM25     0.5
-#define ANSWER_RANK_W_SENTENCE 0.35
-#define ANSWER_RANK_W_COVERAGE 0.15
+#define ANSWER_RANK_W_BM25     0.0
+#define ANSWER_RANK_W_SENTENCE 0.8
+#define ANSWER_RANK_W_COVERAGE 0.2
 
 /* Scores every candidate for ranking (galen eval --answers): a weighted sum
  * of its retrieval score (normalised to the best), its best sentence's
