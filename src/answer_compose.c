@@ -471,18 +471,17 @@ static enum qtype choose_facet(const struct qmodel *q,
                                double *fcue)
 {
     enum qtype best = q->primary, hbest = QTYPE_OTHER;
-    double best_v = -1, hv = -1, asked = 0, v[QTYPE_COUNT] = {0};
+    double best_v = -1, hv = -1, asked = 0, v[QTYPE_COUNT];
     size_t k;
 
+    qtype_sentence_scores(s, len, v);
     if (q->primary != QTYPE_OTHER) {
-        best_v = v[q->primary] = qtype_sentence_score(q->primary, s, len);
+        best_v = v[q->primary];
         asked = best_v;
     }
     for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
         enum qtype t = layout_types[k];
 
-        if (t != q->primary)
-            v[t] = qtype_sentence_score(t, s, len);
         if (q->mask & (1u << t) && t != q->primary)
             asked = MAX(asked, 0.8 * v[t]);
         if (v[t] > best_v) {
