@@ -25,10 +25,10 @@ struct redflag_rule;
 enum {
     ANSWER_DOCS_MAX = 12,       /* candidate documents composed from */
     ANSWER_LEAD_MAX = 3,        /* sentences in the lead summary */
-    ANSWER_BLOCK_MAX = 8,       /* sentences per block, preferred kind */
-    ANSWER_OTHER_MAX = 4,       /* sentences per block, other kinds */
+    ANSWER_BLOCK_MAX = 12,       /* sentences per block, preferred kind */
+    ANSWER_OTHER_MAX = 6,       /* sentences per block, other kinds */
     ANSWER_PER_DOC_MAX = 5,     /* sentences quoted from one document */
-    ANSWER_KEYPOINTS_MAX = 4,   /* key points */
+    ANSWER_KEYPOINTS_MAX = 6,   /* key points */
     ANSWER_FOLLOWUPS_MAX = 4,   /* follow-up questions */
     ANSWER_SIMILAR_MAX = 4,     /* similar questions shown in an answer */
     ANSWER_REDFLAGS_MAX = 4,    /* red-flag notices */

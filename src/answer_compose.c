@@ -52,11 +52,11 @@ enum {
 #define NOVELTY 0.35
 #endif
 #ifndef SAME_SECTION
-#define SAME_SECTION 0.08
+#define SAME_SECTION   0.08
 #endif
 #define DUP_SIM        0.5
 #define DUP_NOVELTY    0.3
-#define NOVELTY_MASS   25.0
+#define NOVELTY_MASS   15.0
 #define CONTAIN_WEIGHT 0.6
 #ifndef FLOOR_RATIO
 #define FLOOR_RATIO 0.55
@@ -118,6 +118,7 @@ struct compose {
     double *doc_best;    /* per candidate: best sentence score */
     uint64_t (*seen)[2]; /* per candidate: own question terms in its text */
     double best_focus;   /* highest focus coverage of any sentence */
+    double *docw;        /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
     double *mass;  /* per sentence: sum of its terms' weights */
@@ -769,7 +770,7 @@ static int consider(struct compose *c, size_t ci, size_t si,
     heading = MIN(1.0, heading + 0.5 * heading_focus);
     fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
     fheading = MIN(1.0, fheading + 0.5 * heading_focus);
-    docw = doc_weight(c, ci);
+    docw = c->docw[ci];
     cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
                W_HEADING * heading + W_DOC * docw;
     cs.fscore =
@@ -898,6 +899,7 @@ static int scan_docs(struct compose *c)
 
         if (!doc_allowed(c->in, d))
             continue;
+        c->docw[ci] = doc_weight(c, ci);
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
@@ -1046,8 +1048,11 @@ static bool passes(const struct compose *c, const struct pick *p,
         return false;
     /* A related facet may come from a document already quoted for what was
      * asked: guideline summaries hold causes and doses side by side. */
-    return c->per_doc[s->cand] <
-           (size_t)ANSWER_PER_DOC_MAX + (p->by_facet ? 2 : 0);
+    /* The document that answers the question best (retrieved first and of
+     * the question's type) may give a few more. */
+    return c->per_doc[s->cand] < (size_t)ANSWER_PER_DOC_MAX +
+                                     (p->by_facet ? 2 : 0) +
+                                     (c->docw[s->cand] >= 0.9 ? 2 : 0);
 }
 
 static bool covered_has(const struct compose *c, uint32_t h)
@@ -1136,8 +1141,11 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
          * the candidate also adds little that is new. */
         if (sim >= DUP_SIM && nov < DUP_NOVELTY)
             continue;
+        /* No section penalty in a document that answers the question best
+         * (weight 1): its sections are the answer's outline. */
         v = pick_score(p, s) - MMR_LAMBDA * sim + NOVELTY * nov -
-            SAME_SECTION * (double)same_section(c, ch, s);
+            SAME_SECTION * 2.0 * (1.0 - c->docw[s->cand]) *
+                (double)same_section(c, ch, s);
         if (p->keypoint && s->keypoint_section)
             v += 0.15;
         if (best == NONE || v > best_v) {
@@ -1816,7 +1824,8 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     c->doc_best = galen_calloc(n, sizeof *c->doc_best);
     c->per_doc = galen_calloc(n, sizeof *c->per_doc);
     c->seen = galen_calloc(n, sizeof *c->seen);
-    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->seen)
+    c->docw = galen_calloc(n, sizeof *c->docw);
+    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->seen || !c->docw)
         return GALEN_ENOMEM;
     return in->ncands > 0 ? build_qmodel(in, &c->q) : GALEN_OK;
 }
@@ -1831,6 +1840,7 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->weight);
     galen_free(c->mass);
     galen_free(c->seen);
+    galen_free(c->docw);
 }
 
 static double best_score(const struct compose *c)
