@@ -52,7 +52,7 @@ enum {
 #define NOVELTY 0.35
 #endif
 #ifndef SAME_SECTION
-#define SAME_SECTION   0.08
+#define SAME_SECTION 0.08
 #endif
 #define DUP_SIM        0.5
 #define DUP_NOVELTY    0.3
@@ -740,6 +740,25 @@ static double doc_weight(const struct compose *c, size_t ci)
     return DOC_W_SCORE * sqrt(rel) + (typed ? 1.0 - DOC_W_SCORE : 0.0);
 }
 
+/* True if the sentence has one of the question's own terms other than
+ * the focus: for a follow-up, its qualifiers. */
+static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
+{
+    size_t k, f;
+
+    for (k = 0; k < c->q.nt; k++) {
+        bool in_focus = false;
+
+        if (!c->q.t[k].own)
+            continue;
+        for (f = 0; c->q.nfocus && f < c->q.focus[0].n; f++)
+            in_focus = in_focus || c->q.focus[0].h[f] == c->q.t[k].h;
+        if (!in_focus && has_hash(st, n, c->q.t[k].h))
+            return true;
+    }
+    return false;
+}
+
 /* Scores one sentence and keeps it if it is eligible and relevant. */
 static int consider(struct compose *c, size_t ci, size_t si,
                     const struct qtype_result *hr, double heading_focus,
@@ -775,6 +794,13 @@ static int consider(struct compose *c, size_t ci, size_t si,
                W_HEADING * heading + W_DOC * docw;
     cs.fscore =
         cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
+     * without it answers the previous question, not this one. */
+    if (c->in->qa->is_follow_up &&
+        !has_qualifier(c, c->pool + c->npool, nstems)) {
+        cs.score *= 0.7;
+        cs.fscore *= 0.7;
+    }
     if (is_anaphoric(s, len)) {
         cs.score *= 0.85;
         cs.fscore *= 0.85;

@@ -250,9 +250,10 @@ static int build_speller(struct galen_answerer *a)
     return rc;
 }
 
-/* Loads the known-word list: lower-case ASCII words only (the list's
- * proper names and possessives are skipped). A list that cannot be read
- * leaves dict NULL: correction then only trusts the corpus. */
+/* Loads the known-word list, lower-cased (proper names such as "France"
+ * are known words too); possessives and non-ASCII words are skipped. A list
+ * that cannot be read leaves dict NULL: correction then only trusts the corpus.
+ */
 static void load_dictionary(struct galen_answerer *a)
 {
     FILE *f;
@@ -270,8 +271,11 @@ static void load_dictionary(struct galen_answerer *a)
         size_t n = strcspn(line, "\r\n"), k;
         bool ok = n > 0;
 
-        for (k = 0; k < n && ok; k++)
+        for (k = 0; k < n && ok; k++) {
+            if (line[k] >= 'A' && line[k] <= 'Z')
+                line[k] = (char)(line[k] + 32);
             ok = line[k] >= 'a' && line[k] <= 'z';
+        }
         if (ok)
             rc = spell_add(a->dict, line, n, 1);
     }
