@@ -25,7 +25,7 @@ struct redflag_rule;
 enum {
     ANSWER_DOCS_MAX = 12,       /* candidate documents composed from */
     ANSWER_LEAD_MAX = 3,        /* sentences in the lead summary */
-    ANSWER_BLOCK_MAX = 12,       /* sentences per block, preferred kind */
+    ANSWER_BLOCK_MAX = 12,      /* sentences per block, preferred kind */
     ANSWER_OTHER_MAX = 6,       /* sentences per block, other kinds */
     ANSWER_PER_DOC_MAX = 5,     /* sentences quoted from one document */
     ANSWER_KEYPOINTS_MAX = 6,   /* key points */

@@ -667,7 +667,7 @@ static int pool_reserve(struct compose *c, size_t n)
 static int sentence_stems(struct compose *c, const struct sec_terms *st,
                           size_t *tok, size_t b, size_t e, size_t *n)
 {
-    uint32_t tmp[STEMS_MAX];
+    uint32_t tmp[STEMS_MAX] = {0};
     size_t m = 0, k, u = 0;
     int rc;
 

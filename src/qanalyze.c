@@ -855,7 +855,7 @@ static int find_keywords(struct qanalysis *qa)
 {
     const char *t = qa->text;
     size_t len = strlen(t), i = 0, e = 0, n = 0, k;
-    size_t kb[KEYWORDS_MAX], ke[KEYWORDS_MAX];
+    size_t kb[KEYWORDS_MAX] = {0}, ke[KEYWORDS_MAX] = {0};
     struct buf b;
     int rc = GALEN_OK;
 

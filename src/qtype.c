@@ -484,7 +484,7 @@ void qtype_sentence_scores(const char *s, size_t len, double out[QTYPE_COUNT])
             const char *const *p = sentence_table[k].phrases;
             enum qtype t = sentence_table[k].type;
 
-            for (c = 0; p[c] && c < 32 && n[t] < 3; c++) {
+            for (c = 0; c < 32 && p[c] && n[t] < 3; c++) {
                 if (seen[k][c] ||
                     answer_text_lower((unsigned char)s[i]) !=
                         (unsigned char)p[c][0] ||
