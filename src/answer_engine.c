@@ -685,26 +685,50 @@ static const char *reply_text(const struct doc *d)
     return "";
 }
 
-/* The start of text, cut at a word boundary near max bytes, with an
- * ellipsis when cut. */
+/* Length of a source citation marker ("[1]", "[1, 2]") at t, or 0. */
+static size_t marker_len(const char *t)
+{
+    size_t j = 1;
+
+    if (t[0] != '[')
+        return 0;
+    while ((t[j] >= '0' && t[j] <= '9') || t[j] == ',' || t[j] == ' ' ||
+           t[j] == '-')
+        j++;
+    return t[j] == ']' && j > 1 ? j + 1 : 0;
+}
+
+/* The start of text without the source's citation markers, cut at a word
+ * boundary near max bytes, with an ellipsis when cut. */
 static char *snippet(const char *text, size_t max, int *rc)
 {
-    size_t n = strlen(text), cut = n;
     struct buf b;
+    size_t i = 0, m;
 
     if (*rc != GALEN_OK)
         return NULL;
-    if (n > max) {
-        cut = max;
-        while (cut > max / 2 && text[cut] != ' ')
-            cut--;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-            cut--;
-    }
     buf_init(&b, max + 8);
-    buf_put(rc, &b, text, cut);
-    if (cut < n)
+    while (text[i] && b.len < max) {
+        m = marker_len(text + i);
+        if (m) {
+            while (b.len > 0 && b.data[b.len - 1] == ' ')
+                b.len--;
+            i += m;
+            continue;
+        }
+        buf_put_byte(rc, &b, (unsigned char)text[i++]);
+    }
+    if (text[i] && *rc == GALEN_OK) {
+        size_t cut = b.len;
+        while (cut > max / 2 && b.data[cut - 1] != ' ')
+            cut--;
+        while (cut > 0 && cut < b.len && (b.data[cut] & 0xc0) == 0x80)
+            cut--;
+        b.len = cut;
+        while (b.len > 0 && b.data[b.len - 1] == ' ')
+            b.len--;
         buf_put_str(rc, &b, "\xe2\x80\xa6");
+    }
     buf_put_nul(rc, &b);
     if (*rc != GALEN_OK) {
         buf_cleanup(&b);
