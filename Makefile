@@ -42,6 +42,10 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libgalen.a
+# The web server's handlers, linked into the tests and fuzzers that drive
+# the router in-process.
+HTTPD_SRC := $(wildcard httpd/*.c)
+HTTPD_LIB := $(BUILD)/libgalen_httpd.a
 GALEN    := $(BUILD)/galen
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
@@ -86,6 +90,11 @@ $(LIB): $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+$(HTTPD_LIB): $(HTTPD_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
 $(GALEN): $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(PKG_LIBS)
 
@@ -93,10 +102,10 @@ $(BUILD)/galen.pc: Makefile
 	@mkdir -p $(dir $@)
 	@printf 'prefix=/usr/local\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: galen\nDescription: offline evidence-grounded medical answer engine\nVersion: $(VERSION)\nRequires.private: $(PKGS)\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lgalen\nLibs.private: -lstemmer -lm -lpthread\n' > $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HTTPD_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(HTTPD_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o $(LIB)
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o $(HTTPD_LIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
@@ -127,12 +136,17 @@ valgrind: $(TESTS)
 	  valgrind -q --error-exitcode=1 --leak-check=full $$t; done
 
 FUZZ_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+               -DGALEN_VERSION='"$(VERSION)"' \
                -Iinclude -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
 fuzz: $(FUZZ_SRC:fuzz/fuzz_%.c=build/fuzz/fuzz_%)
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+build/fuzz/fuzz_http: fuzz/fuzz_http.c $(LIB_SRC) $(HTTPD_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(HTTPD_SRC) $(PKG_LIBS)
 
 bench: $(GALEN) $(BENCHES)
 
@@ -149,4 +163,5 @@ lint:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
+         $(FUZZ_SRC:%.c=$(BUILD)/%.d) $(BUILD)/fuzz/replay.d $(BENCH_SRC:%.c=$(BUILD)/%.d)

@@ -22,13 +22,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"index", cmd_index, "add a corpus to the search index"},
-    {"search", cmd_search, "search the index"},
+    {"import", cmd_import, "import documents into the store (and index them)"},
+    {"index", cmd_index, "build or update the search index"},
+    {"search", cmd_search, "ranked search with snippets"},
+    {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
     {"version", cmd_version, "print the version"},
-    {"import", cmd_import, "import documents into the store"},
     {"ask", cmd_ask, "answer a health question from cited sources"},
     {"similar", cmd_similar, "find similar answered questions"},
-    {"eval", cmd_eval, "score search against qrels (nDCG@10, MRR, ...)"},
+    {"serve", cmd_serve, "serve the web pages and the JSON API"},
+    {"user", cmd_user, "add or list user accounts"},
 };
 
 static void usage(FILE *f)

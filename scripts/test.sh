@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+scripts/deps-browser.sh || echo "test.sh: Chromium or playwright-core unavailable; the browser tests will skip"
 jobs="$(nproc 2>/dev/null || echo 2)"
 make -j"$jobs" WERROR=1 all
 make -j"$jobs" WERROR=1 check

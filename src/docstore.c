@@ -18,6 +18,7 @@
  *                     then varint meta_len, meta_len bytes */
 #include "docstore.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -181,6 +182,7 @@ int docstore_view(struct docstore *ds, const unsigned char *tab, size_t len,
     v.nblocks = (uint32_t)(len / DOCSTORE_TABLE_ENTRY - 1);
     v.ndocs = ndocs;
     v.nfields = nfields;
+    v.cache = NULL;
     *why = check_table(&v);
     if (*why)
         return GALEN_ECORRUPT;
@@ -205,6 +207,55 @@ static uint32_t find_block(const struct docstore *ds, uint32_t doc)
     return lo;
 }
 
+struct docstore_cache {
+    pthread_mutex_t lock; /* held while dctx is in use */
+    ZSTD_DCtx *dctx;      /* created on first use */
+};
+
+int docstore_cache_init(struct docstore *ds)
+{
+    struct docstore_cache *c = galen_calloc(1, sizeof *c);
+
+    if (!c)
+        return GALEN_ENOMEM;
+    if (pthread_mutex_init(&c->lock, NULL) != 0) {
+        galen_free(c);
+        return GALEN_ENOMEM;
+    }
+    ds->cache = c;
+    return GALEN_OK;
+}
+
+void docstore_cache_cleanup(struct docstore *ds)
+{
+    if (!ds->cache)
+        return;
+    ZSTD_freeDCtx(ds->cache->dctx);
+    pthread_mutex_destroy(&ds->cache->lock);
+    galen_free(ds->cache);
+    ds->cache = NULL;
+}
+
+/* Decompresses with the cached context when no other thread holds it,
+ * else with a throwaway one. */
+static size_t decompress(const struct docstore *ds, void *dst, size_t cap,
+                         const void *src, size_t len)
+{
+    struct docstore_cache *c = ds->cache;
+    size_t n;
+
+    if (!c || pthread_mutex_trylock(&c->lock) != 0)
+        return ZSTD_decompress(dst, cap, src, len);
+    if (!c->dctx)
+        c->dctx = ZSTD_createDCtx();
+    if (c->dctx)
+        n = ZSTD_decompressDCtx(c->dctx, dst, cap, src, len);
+    else
+        n = ZSTD_decompress(dst, cap, src, len);
+    pthread_mutex_unlock(&c->lock);
+    return n;
+}
+
 static int inflate_block(const struct docstore *ds, uint32_t b,
                          struct buf *scratch)
 {
@@ -220,7 +271,7 @@ static int inflate_block(const struct docstore *ds, uint32_t b,
         return rc;
     if (ZSTD_getFrameContentSize(ds->data + off, zlen) != raw)
         return GALEN_ECORRUPT;
-    n = ZSTD_decompress(scratch->data, raw, ds->data + off, zlen);
+    n = decompress(ds, scratch->data, raw, ds->data + off, zlen);
     if (ZSTD_isError(n) || n != raw)
         return GALEN_ECORRUPT;
     scratch->len = raw;
@@ -274,6 +325,45 @@ int docstore_load(const struct docstore *ds, uint32_t doc, struct buf *scratch,
     }
     memcpy(field, f, ds->nfields * sizeof *f);
     *meta = m;
+    return GALEN_OK;
+}
+
+void docstore_iter_init(struct docstore_iter *it, const struct docstore *ds)
+{
+    it->ds = ds;
+    buf_init(&it->raw, DOCSTORE_RAW_MAX);
+    it->block = 0;
+    it->doc = 0;
+    it->at = 0;
+}
+
+void docstore_iter_cleanup(struct docstore_iter *it)
+{
+    buf_cleanup(&it->raw);
+}
+
+int docstore_iter_next(struct docstore_iter *it, struct str *field,
+                       struct str *meta)
+{
+    const struct docstore *ds = it->ds;
+    struct str f[8];
+    int rc;
+
+    if (it->doc >= ds->ndocs)
+        return GALEN_ENOENT;
+    if (ds->nfields > ARRAY_SIZE(f))
+        return GALEN_EINVAL;
+    if (it->block < ds->nblocks && it->doc == entry_first(ds, it->block)) {
+        rc = inflate_block(ds, it->block, &it->raw);
+        if (rc != GALEN_OK)
+            return rc;
+        it->block++;
+        it->at = 0;
+    }
+    if (!get_record(ds, &it->raw, &it->at, f, meta))
+        return GALEN_ECORRUPT;
+    memcpy(field, f, ds->nfields * sizeof *f);
+    it->doc++;
     return GALEN_OK;
 }
 

@@ -87,6 +87,11 @@ enum { INDEX_MEM_BUDGET = 256 * 1024 * 1024 };
 
 void index_writer_set_mem_budget(struct index_writer *w, size_t bytes);
 
+/* For benchmarks and tests: the postings codec of segments written from
+ * now on (POSTINGS_CODEC_VARINT or _PACKED in postings.h). GALEN_EINVAL
+ * for an unknown codec. */
+GALEN_NODISCARD int index_writer_set_codec(struct index_writer *w, int codec);
+
 /* Message for the writer's last failed call (names the file and what is
  * wrong), or "" if none. Borrowed; valid until the next call on w. */
 const char *index_writer_errmsg(const struct index_writer *w);
@@ -229,18 +234,56 @@ struct postings_cursor {
 void postings_cursor_init(struct postings_cursor *c, const struct segment *s,
                           const struct term_info *ti);
 
-/* Advances to the next posting. */
-void postings_next(struct postings_cursor *c);
+/* Slow paths of the inline functions below (postings.c). */
+void postings_next_block(struct postings_cursor *c);
+void postings_seek_block(struct postings_cursor *c, uint32_t target);
+
+/* Advances to the next posting. Inline: this is the innermost loop. */
+static inline void postings_next(struct postings_cursor *c)
+{
+    if (GALEN_LIKELY(c->in_block + 1 < c->block_n)) {
+        c->in_block++;
+        c->doc = c->docs[c->in_block];
+        return;
+    }
+    postings_next_block(c);
+}
 
 /* Advances to the first posting with doc >= target (no-op if already
  * there). Skips whole blocks without decoding them. */
-void postings_next_geq(struct postings_cursor *c, uint32_t target);
+static inline void postings_next_geq(struct postings_cursor *c, uint32_t target)
+{
+    uint32_t i;
 
-/* Term frequency of the current doc in field f. */
-uint32_t postings_tf(const struct postings_cursor *c, unsigned f);
+    if (target <= c->doc)
+        return;
+    if (GALEN_UNLIKELY(target > c->block_last)) {
+        postings_seek_block(c, target);
+        return;
+    }
+    /* The block's last doc is >= target, so this stops inside it. */
+    i = c->in_block;
+    while (c->docs[i] < target)
+        i++;
+    c->in_block = i;
+    c->doc = c->docs[i];
+}
 
-/* Block-max support: moves only the block pointer to the block that could
- * contain target (no decoding), and describes that block. */
+/* Term frequency of the current doc in field f (0 past the end). */
+static inline uint32_t postings_tf(const struct postings_cursor *c, unsigned f)
+{
+    if (f >= c->nfields || c->in_block >= c->block_n)
+        return 0;
+    return c->tf[f][c->in_block];
+}
+
+/* Block-max support. The cursor has a second pointer, to a block, which
+ * only moves forward and starts at block 0. postings_shallow_geq moves it
+ * to the first block whose last doc is >= target, never before the block
+ * of the current doc, decoding no block (only that block's impacts).
+ * postings_block_last and postings_block_impacts describe the block it
+ * points at: its last doc (POSTINGS_END past the end of the list, where
+ * the impacts are empty) and impacts that bound every posting in it. */
 void postings_shallow_geq(struct postings_cursor *c, uint32_t target);
 uint32_t postings_block_last(const struct postings_cursor *c);
 const struct impacts *postings_block_impacts(const struct postings_cursor *c);

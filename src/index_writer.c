@@ -95,6 +95,14 @@ void index_writer_set_mem_budget(struct index_writer *w, size_t bytes)
     w->budget = MAX(bytes, (size_t)MEM_BUDGET_MIN);
 }
 
+int index_writer_set_codec(struct index_writer *w, int codec)
+{
+    if (codec != POSTINGS_CODEC_VARINT && codec != POSTINGS_CODEC_PACKED)
+        return GALEN_EINVAL;
+    w->codec = (enum postings_codec)codec;
+    return GALEN_OK;
+}
+
 void index_writer_stats(const struct index_writer *w,
                         struct index_write_stats *st)
 {
@@ -419,14 +427,13 @@ static int flush_buffer(struct index_writer *w)
 
     if (!w->b)
         return GALEN_OK;
-    rc = accum_flush(w->acc, w->b, w->codec);
+    rc = seg_path(w, ws.id, path, sizeof path);
+    if (rc == GALEN_OK)
+        rc = accum_flush(w->acc, w->b, w->codec);
     if (rc == GALEN_OK)
         rc = segment_builder_finish(w->b, &ws.size);
-    if (rc == GALEN_OK)
-        rc = seg_path(w, ws.id, path, sizeof path);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "cannot write segment %llu: %s",
-                       (unsigned long long)ws.id, galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot write: %s", path, galen_strerror(rc));
     segment_builder_free(w->b);
     w->b = NULL;
     rc = segment_open(path, ws.size, &ws.seg, w->errmsg, sizeof w->errmsg);
@@ -456,9 +463,11 @@ static int check_usable(struct index_writer *w)
     return GALEN_OK;
 }
 
+/* Any failure past the argument checks may have left the buffer or the
+ * segment list half changed, so it makes the writer refuse further work. */
 static int breaks(struct index_writer *w, int rc)
 {
-    if (rc != GALEN_OK && rc != GALEN_EINVAL && rc != GALEN_ETOOBIG)
+    if (rc != GALEN_OK)
         w->broken = rc;
     return rc;
 }

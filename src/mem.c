@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* mem.c: allocation wrappers with a fail-the-Nth hook for OOM tests. The
- * counters are plain globals: the hook is for single-threaded tests only. */
+ * hook is for single-threaded tests only; the counter is a relaxed atomic
+ * because the server allocates from many threads at once. */
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 static long fail_countdown = -1;
-static unsigned long alloc_count;
+static atomic_ulong alloc_count;
 
 static int should_fail(void)
 {
-    alloc_count++;
-    if (fail_countdown < 0)
+    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    if (GALEN_LIKELY(fail_countdown < 0))
         return 0;
     if (fail_countdown == 0)
         return 1;
@@ -27,7 +29,7 @@ void mem_fail_after(long n)
 
 unsigned long mem_alloc_count(void)
 {
-    return alloc_count;
+    return atomic_load_explicit(&alloc_count, memory_order_relaxed);
 }
 
 void *galen_malloc(size_t n)

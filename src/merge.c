@@ -26,47 +26,43 @@ struct merge {
     struct buf blob;
 };
 
-static int copy_docs_of(struct merge *m, uint32_t i, struct buf *scratch)
+static int copy_docs_of(struct merge *m, uint32_t i)
 {
     const struct segment *s = m->in[i];
+    struct docstore_iter it;
     uint32_t lens[INDEX_MAX_FIELDS];
     struct str field[INDEX_MAX_FIELDS];
     struct str meta;
     uint32_t d;
     unsigned f;
-    int rc;
+    int rc = GALEN_OK;
 
-    for (d = 0; d < s->ndocs; d++) {
+    docstore_iter_init(&it, &s->store);
+    for (d = 0; d < s->ndocs && rc == GALEN_OK; d++) {
         m->map[i][d] = POSTINGS_END;
-        if (segment_is_deleted(s, d))
+        rc = docstore_iter_next(&it, field, &meta);
+        if (rc != GALEN_OK || segment_is_deleted(s, d))
             continue;
-        rc = segment_doc_load(s, d, scratch, field, &meta);
-        if (rc != GALEN_OK)
-            return rc;
         for (f = 0; f < s->nfields; f++)
             lens[f] = segment_field_len(s, d, f);
         m->map[i][d] = segment_builder_doc_count(m->b);
         rc = segment_builder_add_doc(m->b, segment_doc_id(s, d), lens, field,
                                      meta);
-        if (rc != GALEN_OK)
-            return rc;
     }
-    return GALEN_OK;
+    docstore_iter_cleanup(&it);
+    return rc == GALEN_ENOENT ? GALEN_ECORRUPT : rc;
 }
 
 static int copy_docs(struct merge *m)
 {
-    struct buf scratch;
     uint32_t i;
     int rc = GALEN_OK;
 
-    buf_init(&scratch, DOCSTORE_RAW_MAX);
     for (i = 0; i < m->n && rc == GALEN_OK; i++) {
         m->map[i] =
             galen_malloc(((size_t)m->in[i]->ndocs + 1) * sizeof(uint32_t));
-        rc = m->map[i] ? copy_docs_of(m, i, &scratch) : GALEN_ENOMEM;
+        rc = m->map[i] ? copy_docs_of(m, i) : GALEN_ENOMEM;
     }
-    buf_cleanup(&scratch);
     return rc;
 }
 

@@ -120,6 +120,68 @@ static void unpack_fast(const unsigned char *q, uint32_t w, uint32_t *out,
     }
 }
 
+/* The same with w a constant, eight values (w bytes) at a time, so each
+ * value is one load, shift and mask; one copy per width. */
+#define UNPACK1(W, j)                                                       \
+    out[j] = (uint32_t)((get_u64le(q + (j) * (W) / 8) >> ((j) * (W) % 8)) & \
+                        (((uint64_t)1 << (W)) - 1))
+#define DEFINE_UNPACK(W)                                                      \
+    static void unpack_##W(const unsigned char *q, uint32_t *out, uint32_t n) \
+    {                                                                         \
+        for (; n >= 8; n -= 8, q += (W), out += 8) {                          \
+            UNPACK1(W, 0);                                                    \
+            UNPACK1(W, 1);                                                    \
+            UNPACK1(W, 2);                                                    \
+            UNPACK1(W, 3);                                                    \
+            UNPACK1(W, 4);                                                    \
+            UNPACK1(W, 5);                                                    \
+            UNPACK1(W, 6);                                                    \
+            UNPACK1(W, 7);                                                    \
+        }                                                                     \
+        unpack_fast(q, (W), out, n);                                          \
+    }
+DEFINE_UNPACK(1)
+DEFINE_UNPACK(2)
+DEFINE_UNPACK(3)
+DEFINE_UNPACK(4)
+DEFINE_UNPACK(5)
+DEFINE_UNPACK(6)
+DEFINE_UNPACK(7)
+DEFINE_UNPACK(8)
+DEFINE_UNPACK(9)
+DEFINE_UNPACK(10)
+DEFINE_UNPACK(11)
+DEFINE_UNPACK(12)
+DEFINE_UNPACK(13)
+DEFINE_UNPACK(14)
+DEFINE_UNPACK(15)
+DEFINE_UNPACK(16)
+DEFINE_UNPACK(17)
+DEFINE_UNPACK(18)
+DEFINE_UNPACK(19)
+DEFINE_UNPACK(20)
+DEFINE_UNPACK(21)
+DEFINE_UNPACK(22)
+DEFINE_UNPACK(23)
+DEFINE_UNPACK(24)
+DEFINE_UNPACK(25)
+DEFINE_UNPACK(26)
+DEFINE_UNPACK(27)
+DEFINE_UNPACK(28)
+DEFINE_UNPACK(29)
+DEFINE_UNPACK(30)
+DEFINE_UNPACK(31)
+DEFINE_UNPACK(32)
+
+typedef void (*unpack_fn)(const unsigned char *q, uint32_t *out, uint32_t n);
+
+static const unpack_fn unpackers[33] = {
+    NULL,      unpack_1,  unpack_2,  unpack_3,  unpack_4,  unpack_5,  unpack_6,
+    unpack_7,  unpack_8,  unpack_9,  unpack_10, unpack_11, unpack_12, unpack_13,
+    unpack_14, unpack_15, unpack_16, unpack_17, unpack_18, unpack_19, unpack_20,
+    unpack_21, unpack_22, unpack_23, unpack_24, unpack_25, unpack_26, unpack_27,
+    unpack_28, unpack_29, unpack_30, unpack_31, unpack_32};
+
 /* Same result, reading only the column's own bytes. */
 static void unpack_safe(const unsigned char *q, uint32_t w, uint32_t *out,
                         uint32_t n)
@@ -157,7 +219,7 @@ static size_t decode_packed(const unsigned char *p, size_t len, size_t readable,
     if (w == 0)
         memset(out, 0, (size_t)n * sizeof *out);
     else if (readable - 1 >= nbytes + 8)
-        unpack_fast(p + 1, w, out, n);
+        unpackers[w](p + 1, out, n);
     else
         unpack_safe(p + 1, w, out, n);
     return 1 + nbytes;
@@ -297,6 +359,63 @@ bool impacts_dominates(const struct impact *v, uint32_t n, uint32_t tf,
     return false;
 }
 
+void frontier_reset(struct frontier *fr)
+{
+    uint32_t i;
+
+    for (i = 0; i < FRONTIER_SMALL; i++)
+        fr->minlen[i] = UINT32_MAX;
+    fr->hi = 0;
+    fr->nbig = 0;
+}
+
+void frontier_add(struct frontier *fr, uint32_t tf, uint32_t len)
+{
+    if (tf == 0)
+        return;
+    if (tf < FRONTIER_SMALL) {
+        fr->minlen[tf] = MIN(fr->minlen[tf], len);
+        fr->hi = MAX(fr->hi, tf + 1);
+        return;
+    }
+    if (fr->nbig == FRONTIER_BIG) {
+        fr->nbig = impacts_reduce(fr->big, fr->nbig, 0);
+        if (fr->nbig > FRONTIER_BIG / 2)
+            fr->nbig = impacts_reduce(fr->big, fr->nbig, FRONTIER_BIG / 2);
+    }
+    fr->big[fr->nbig].tf = tf;
+    fr->big[fr->nbig].len = len;
+    fr->nbig++;
+}
+
+uint32_t frontier_get(struct frontier *fr, struct impact *out, uint32_t max)
+{
+    struct impact small[FRONTIER_SMALL];
+    uint32_t runmin = UINT32_MAX;
+    uint32_t ns = 0, n = 0;
+    uint32_t tf;
+
+    if (fr->nbig > 0) {
+        fr->nbig = impacts_reduce(fr->big, fr->nbig, 0);
+        runmin = fr->big[0].len; /* the big frontier's shortest */
+    }
+    /* A small pair is on the frontier if it is shorter than every pair
+     * with a larger tf; walk tfs downwards keeping the running minimum. */
+    for (tf = fr->hi; tf-- > 1;) {
+        if (fr->minlen[tf] < runmin) {
+            small[ns].tf = tf;
+            small[ns].len = fr->minlen[tf];
+            runmin = fr->minlen[tf];
+            ns++;
+        }
+    }
+    while (ns > 0)
+        out[n++] = small[--ns];
+    memcpy(out + n, fr->big, (size_t)fr->nbig * sizeof *out);
+    n += fr->nbig;
+    return max > 0 && n > max ? coarsen(out, n, max) : n;
+}
+
 void impacts_encode(int *rc, struct buf *b, const struct impacts *imp,
                     unsigned nfields)
 {
@@ -312,10 +431,21 @@ void impacts_encode(int *rc, struct buf *b, const struct impacts *imp,
     }
 }
 
+/* varint_decode with the one-byte case inline: the cursor reads a varint
+ * per block and per impact pair, and most are small. */
+static inline size_t get_varint(const unsigned char *p, size_t len, uint64_t *v)
+{
+    if (GALEN_LIKELY(len > 0 && p[0] < 0x80)) {
+        *v = p[0];
+        return 1;
+    }
+    return varint_decode(p, len, v);
+}
+
 static size_t get_u32v(const unsigned char *p, size_t len, uint32_t *v)
 {
     uint64_t x;
-    size_t k = varint_decode(p, len, &x);
+    size_t k = get_varint(p, len, &x);
 
     if (k == 0 || x > UINT32_MAX)
         return 0;
@@ -364,7 +494,7 @@ void postings_writer_init(struct postings_writer *pw, enum postings_codec codec,
     buf_init(&pw->imps, TERM_BUF_MAX);
     buf_init(&pw->blocks, TERM_BUF_MAX);
     buf_init(&pw->pos, TERM_BUF_MAX);
-    buf_init(&pw->col, TERM_BUF_MAX);
+    postings_writer_begin(pw);
 }
 
 void postings_writer_cleanup(struct postings_writer *pw)
@@ -373,7 +503,6 @@ void postings_writer_cleanup(struct postings_writer *pw)
     buf_cleanup(&pw->imps);
     buf_cleanup(&pw->blocks);
     buf_cleanup(&pw->pos);
-    buf_cleanup(&pw->col);
 }
 
 void postings_writer_begin(struct postings_writer *pw)
@@ -389,35 +518,21 @@ void postings_writer_begin(struct postings_writer *pw)
     buf_reset(&pw->imps);
     buf_reset(&pw->blocks);
     buf_reset(&pw->pos);
-    for (f = 0; f < INDEX_MAX_FIELDS; f++)
-        pw->nlist[f] = 0;
+    for (f = 0; f < INDEX_MAX_FIELDS; f++) {
+        frontier_reset(&pw->block_front[f]);
+        frontier_reset(&pw->list_front[f]);
+    }
 }
 
-/* Computes the open block's impacts for field f into blk (coarsened to
- * IMPACT_MAX) and folds its exact frontier into the list's. */
+/* The open block's impacts for field f, coarsened to IMPACT_MAX. */
 static void block_impacts(struct postings_writer *pw, unsigned f,
                           struct impacts *blk)
 {
-    struct impact t[POSTINGS_BLOCK + POSTINGS_LIST_IMPACTS];
-    struct impact c[POSTINGS_BLOCK];
-    uint32_t n = 0;
-    uint32_t i;
-    uint32_t k;
+    struct impact t[FRONTIER_SMALL + FRONTIER_BIG];
 
-    for (i = 0; i < pw->n; i++) {
-        t[n].tf = pw->tf[f][i];
-        t[n].len = pw->len[f][i];
-        n++;
-    }
-    n = impacts_reduce(t, n, 0);
-    memcpy(c, t, (size_t)n * sizeof *t);
-    k = impacts_reduce(c, n, IMPACT_MAX);
-    memcpy(blk->v[f], c, (size_t)k * sizeof *c);
-    blk->n[f] = (uint8_t)k;
-    memcpy(t + n, pw->list[f], (size_t)pw->nlist[f] * sizeof *t);
-    n = impacts_reduce(t, n + pw->nlist[f], POSTINGS_LIST_IMPACTS);
-    memcpy(pw->list[f], t, (size_t)n * sizeof *t);
-    pw->nlist[f] = n;
+    blk->n[f] = (uint8_t)frontier_get(&pw->block_front[f], t, IMPACT_MAX);
+    memcpy(blk->v[f], t, blk->n[f] * sizeof *t);
+    frontier_reset(&pw->block_front[f]);
 }
 
 static void flush_block(struct postings_writer *pw)
@@ -492,7 +607,8 @@ void postings_writer_add(struct postings_writer *pw, uint32_t doc,
     pw->docs[pw->n] = doc;
     for (f = 0; f < pw->nfields; f++) {
         pw->tf[f][pw->n] = tf[f];
-        pw->len[f][pw->n] = len[f];
+        frontier_add(&pw->block_front[f], tf[f], len[f]);
+        frontier_add(&pw->list_front[f], tf[f], len[f]);
         if (tf[f] > 0 && pos && pos[f])
             put_positions(pw, pos[f], tf[f]);
         else if (tf[f] > 0)
@@ -517,9 +633,10 @@ int postings_writer_finish(struct postings_writer *pw, struct buf *out)
         return pw->rc;
     memset(&list, 0, sizeof list);
     for (f = 0; f < pw->nfields; f++) {
-        list.n[f] =
-            (uint8_t)impacts_reduce(pw->list[f], pw->nlist[f], IMPACT_MAX);
-        memcpy(list.v[f], pw->list[f], list.n[f] * sizeof(struct impact));
+        struct impact t[FRONTIER_SMALL + FRONTIER_BIG];
+
+        list.n[f] = (uint8_t)frontier_get(&pw->list_front[f], t, IMPACT_MAX);
+        memcpy(list.v[f], t, list.n[f] * sizeof *t);
     }
     rc = GALEN_OK;
     buf_put_varint(&rc, out, pw->nblocks);
@@ -556,21 +673,28 @@ static uint32_t skip_off(const struct postings_cursor *c, uint32_t b,
     return get_u32le(c->skip + (size_t)b * POSTINGS_SKIP_ENTRY + 4 * which);
 }
 
-/* Turns the gaps in c->docs into doc ids, checking they end exactly at the
- * block's last doc (so docs are ascending, inside the block's range and
- * below ndocs). */
+/* Turns the gaps in c->docs into doc ids. The gaps must add up to the
+ * block's last doc exactly, which is checked first in 64 bits; then no
+ * running sum can exceed it, so the prefix sum runs in 32 bits, and docs
+ * are ascending, inside the block's range and below ndocs. */
 static bool gaps_to_docs(struct postings_cursor *c, uint32_t b, uint32_t n,
                          uint32_t last)
 {
-    uint64_t next = b > 0 ? (uint64_t)skip_last(c, b - 1) + 1 : 0;
+    uint32_t prev = b > 0 ? skip_last(c, b - 1) : UINT32_MAX; /* -1 */
+    uint64_t total = 0;
+    uint32_t d = prev;
     uint32_t i;
 
+    for (i = 0; i < n; i++)
+        total += c->docs[i];
+    if ((uint64_t)(uint32_t)(prev + 1) + total + n - 1 != last ||
+        last >= c->ndocs)
+        return false;
     for (i = 0; i < n; i++) {
-        next += c->docs[i];
-        c->docs[i] = (uint32_t)next;
-        next++;
+        d += c->docs[i] + 1;
+        c->docs[i] = d;
     }
-    return next - 1 == last && last < c->ndocs;
+    return true;
 }
 
 static bool decode_block(struct postings_cursor *c, uint32_t b)
@@ -589,7 +713,7 @@ static bool decode_block(struct postings_cursor *c, uint32_t b)
     if (off > lim || lim > blocks_len)
         return false;
     p = c->blocks + off;
-    k = varint_decode(p, lim - off, &pos_off);
+    k = get_varint(p, lim - off, &pos_off);
     if (k == 0 || pos_off > (uint64_t)(c->end - c->pos))
         return false;
     p += k;
@@ -719,13 +843,8 @@ void postings_cursor_init(struct postings_cursor *c, const struct segment *s,
         load_impacts(c, 0);
 }
 
-void postings_next(struct postings_cursor *c)
+void postings_next_block(struct postings_cursor *c)
 {
-    if (GALEN_LIKELY(c->in_block + 1 < c->block_n)) {
-        c->in_block++;
-        c->doc = c->docs[c->in_block];
-        return;
-    }
     if (c->doc == POSTINGS_END)
         return;
     if (c->block + 1 >= c->nblocks) {
@@ -736,40 +855,26 @@ void postings_next(struct postings_cursor *c)
     enter_block(c, c->block + 1);
 }
 
-void postings_next_geq(struct postings_cursor *c, uint32_t target)
+void postings_seek_block(struct postings_cursor *c, uint32_t target)
 {
-    uint32_t i;
+    uint32_t b = c->block + 1;
+    uint32_t i = 0;
 
-    if (target <= c->doc)
+    while (b < c->nblocks && skip_last(c, b) < target)
+        b++;
+    if (b >= c->nblocks) {
+        c->doc = POSTINGS_END;
+        c->in_block = c->block_n;
         return;
-    if (target > c->block_last) {
-        uint32_t b = c->block + 1;
-
-        while (b < c->nblocks && skip_last(c, b) < target)
-            b++;
-        if (b >= c->nblocks) {
-            c->doc = POSTINGS_END;
-            c->in_block = c->block_n;
-            return;
-        }
-        if (!decode_block(c, b)) {
-            corrupt(c);
-            return;
-        }
     }
-    /* The block's last doc is >= target, so this stops inside it. */
-    i = c->in_block;
+    if (!decode_block(c, b)) {
+        corrupt(c);
+        return;
+    }
     while (c->docs[i] < target)
         i++;
     c->in_block = i;
     c->doc = c->docs[i];
-}
-
-uint32_t postings_tf(const struct postings_cursor *c, unsigned f)
-{
-    if (f >= c->nfields || c->in_block >= c->block_n)
-        return 0;
-    return c->tf[f][c->in_block];
 }
 
 void postings_shallow_geq(struct postings_cursor *c, uint32_t target)
@@ -850,7 +955,7 @@ uint32_t postings_positions(struct postings_cursor *c, unsigned f,
     p = skip_varints(c->pos_p, c->end, before);
     for (k = 0; p && k < tf; k++) {
         uint64_t d;
-        size_t n = varint_decode(p, (size_t)(c->end - p), &d);
+        size_t n = get_varint(p, (size_t)(c->end - p), &d);
 
         v += d;
         if (n == 0 || v > UINT32_MAX) {

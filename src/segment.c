@@ -260,11 +260,35 @@ static int check_lexicon(struct segment *s, const struct section *sec,
     return GALEN_OK;
 }
 
+/* IDSORT must be a permutation of the docs, ordered by id. The deletion
+ * bitmap (all clear afterwards) serves as the "seen" set. */
+static int check_id_order(struct segment *s, char *err, size_t cap)
+{
+    uint32_t i;
+
+    for (i = 0; i < s->ndocs; i++) {
+        uint32_t d = get_u32le(s->id_sorted + 4 * (size_t)i);
+        uint32_t prev;
+
+        if (d >= s->ndocs || (s->deleted[d >> 3] >> (d & 7)) & 1)
+            return fail(err, cap, GALEN_ECORRUPT, s->path,
+                        "bad id order table");
+        s->deleted[d >> 3] |= (unsigned char)(1u << (d & 7));
+        if (i == 0)
+            continue;
+        prev = get_u32le(s->id_sorted + 4 * (size_t)i - 4);
+        if (str_cmp(segment_doc_id(s, prev), segment_doc_id(s, d)) > 0)
+            return fail(err, cap, GALEN_ECORRUPT, s->path,
+                        "id order table is not sorted");
+    }
+    memset(s->deleted, 0, (size_t)s->ndocs / 8 + 1);
+    return GALEN_OK;
+}
+
 static int check_ids(struct segment *s, const struct section *sec, char *err,
                      size_t cap)
 {
     uint64_t head = ((uint64_t)s->ndocs + 1) * 4;
-    uint32_t i;
 
     if (sec[SEC_IDS].len < head ||
         !check_offsets(s->map + sec[SEC_IDS].off, s->ndocs,
@@ -274,21 +298,11 @@ static int check_ids(struct segment *s, const struct section *sec, char *err,
     s->id_off = s->map + sec[SEC_IDS].off;
     s->id_bytes = s->id_off + head;
     s->id_sorted = s->map + sec[SEC_IDSORT].off;
-    for (i = 0; i < s->ndocs; i++) {
-        uint32_t d = get_u32le(s->id_sorted + 4 * (size_t)i);
-        uint32_t prev;
-
-        if (d >= s->ndocs)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "bad id order table");
-        if (i == 0)
-            continue;
-        prev = get_u32le(s->id_sorted + 4 * (size_t)i - 4);
-        if (str_cmp(segment_doc_id(s, prev), segment_doc_id(s, d)) > 0)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "id order table is not sorted");
-    }
-    return GALEN_OK;
+    /* ndocs is now bounded by the file size, so this allocation is too. */
+    s->deleted = galen_calloc((size_t)s->ndocs / 8 + 1, 1);
+    if (!s->deleted)
+        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
+    return check_id_order(s, err, cap);
 }
 
 static int check_sections(struct segment *s, const struct section *sec,
@@ -322,6 +336,8 @@ static int check_sections(struct segment *s, const struct section *sec,
                       &why) != GALEN_OK)
         return fail(err, cap, GALEN_ECORRUPT, s->path, "%s", why);
     s->store_bytes = sec[SEC_STORE].len + sec[SEC_STORETAB].len;
+    if (docstore_cache_init(&s->store) != GALEN_OK)
+        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
     return GALEN_OK;
 }
 
@@ -334,12 +350,7 @@ static int parse(struct segment *s, char *err, size_t cap)
         rc = read_sections(s, sec, err, cap);
     if (rc == GALEN_OK)
         rc = check_sections(s, sec, err, cap);
-    if (rc != GALEN_OK)
-        return rc;
-    s->deleted = galen_calloc((size_t)s->ndocs / 8 + 1, 1);
-    if (!s->deleted)
-        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
-    return GALEN_OK;
+    return rc;
 }
 
 static struct segment *segment_alloc(const char *path)
@@ -430,6 +441,7 @@ void segment_close(struct segment *s)
         return;
     if (s->is_mapped)
         munmap((void *)s->map, s->map_len);
+    docstore_cache_cleanup(&s->store);
     galen_free(s->deleted);
     galen_free(s->path);
     galen_free(s);
@@ -614,6 +626,23 @@ int segment_verify(const struct segment *s, char *err, size_t errcap)
         return fail(err, errcap, rc, s->path, "document store: %s",
                     galen_strerror(rc));
     return GALEN_OK;
+}
+
+void segment_fix_checksums(unsigned char *data, size_t len)
+{
+    unsigned i;
+
+    if (len < SEG_HEADER_LEN)
+        return;
+    for (i = 0; i < SEG_NSECTIONS; i++) {
+        unsigned char *t = data + SEG_FIXED + SEG_SECTION_ENTRY * i;
+        uint64_t off = get_u64le(t + 8);
+        uint64_t n = get_u64le(t + 16);
+
+        if (off <= len && n <= len - off)
+            put_u32le(t + 24, crc(data + off, n));
+    }
+    put_u32le(data + SEG_HEADER_LEN - 4, crc(data, SEG_HEADER_LEN - 4));
 }
 
 /* ---- deletion files ------------------------------------------------------

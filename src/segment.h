@@ -86,6 +86,11 @@ bool segment_mark_deleted(struct segment *s, uint32_t doc);
 GALEN_NODISCARD int segment_verify(const struct segment *s, char *err,
                                    size_t errcap);
 
+/* For fuzzing and tests: rewrites the CRC32s in a segment image (sections
+ * whose bounds are valid, then the header) so that a mutated file gets past
+ * the checksums to the structural checks and the decoders. */
+void segment_fix_checksums(unsigned char *data, size_t len);
+
 /* ---- deletion files ----------------------------------------------------- */
 
 /* Replaces s's bitmap with the one in the deletion file at path.

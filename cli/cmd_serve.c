@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_serve.c: `galen serve`: the web pages and the JSON API over the store
+ * and index in the data folder, on 127.0.0.1:8080 unless told otherwise.
+ * SIGINT and SIGTERM stop it gracefully: it stops accepting, lets requests
+ * in flight finish (a few seconds at most), and exits 0. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <galen/error.h>
+
+#include "../httpd/server.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: galen serve [-d DIR] [--listen HOST:PORT] [options]\n\n"
+            "Serves the web pages and the JSON API (docs/api.md) over the "
+            "store\nand index in DIR.\n\n"
+            "  -d, --data DIR        data folder (default $GALEN_DATA, else "
+            "./%s)\n"
+            "  -l, --listen H:P      address to listen on (default "
+            "127.0.0.1:8080;\n"
+            "                        port 0 picks a free one)\n"
+            "  -t, --threads N       worker threads (default 4)\n"
+            "      --max-conns N     concurrent connections (default 256)\n"
+            "      --timeout S       idle connection timeout (default 30)\n"
+            "      --web DIR         folder with style.css and app.js\n"
+            "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+            "      --port-file FILE  write the bound port to FILE\n"
+            "      --lexicon FILE    lay-term lexicon (default "
+            "DIR/lexicon.tsv or\n"
+            "                        data/lexicon.tsv)\n"
+            "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
+            "or\n"
+            "                        data/redflags.txt)\n"
+            "  -q, --quiet           no access log\n"
+            "  -h, --help            this help\n",
+            CLI_DEFAULT_DATA);
+}
+
+struct serve_opts {
+    struct app_conf app;
+    struct server_conf srv;
+    const char *port_file;
+};
+
+static int parse_uint(const char *s, long max, unsigned *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 1 || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* Applies one option; returns 0, -1 for a bad value or option, -2 for
+ * --help. */
+static int apply_opt(int c, struct serve_opts *o, const char **data)
+{
+    switch (c) {
+    case 'd':
+        *data = optarg;
+        return 0;
+    case 'l':
+        o->srv.listen = optarg;
+        return 0;
+    case 't':
+        return parse_uint(optarg, 256, &o->srv.threads);
+    case 'm':
+        return parse_uint(optarg, 100000, &o->srv.max_conns);
+    case 'T':
+        return parse_uint(optarg, 3600, &o->srv.timeout);
+    case 'w':
+        o->app.web_dir = optarg;
+        return 0;
+    case 's':
+        o->app.secure_cookies = true;
+        return 0;
+    case 'p':
+        o->port_file = optarg;
+        return 0;
+    case 'L':
+        o->app.lexicon = optarg;
+        return 0;
+    case 'R':
+        o->app.redflags = optarg;
+        return 0;
+    case 'q':
+        o->srv.access_log = false;
+        return 0;
+    case 'h':
+        usage(stdout);
+        return -2;
+    default:
+        return -1;
+    }
+}
+
+static int parse_opts(int argc, char **argv, struct serve_opts *o)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-conns", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"web", required_argument, NULL, 'w'},
+        {"secure-cookies", no_argument, NULL, 's'},
+        {"port-file", required_argument, NULL, 'p'},
+        {"lexicon", required_argument, NULL, 'L'},
+        {"redflags", required_argument, NULL, 'R'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *data = NULL;
+    int c;
+    int rc;
+
+    o->srv.access_log = true;
+    while ((c = getopt_long(argc, argv, "d:l:t:qh", longopts, NULL)) != -1) {
+        rc = apply_opt(c, o, &data);
+        if (rc != 0)
+            return rc;
+    }
+    if (optind != argc)
+        return -1;
+    o->app.data_dir = cli_data_dir(data);
+    o->app.threads = o->srv.threads ? o->srv.threads : 4;
+    return 0;
+}
+
+static void write_port(const char *file, unsigned port)
+{
+    FILE *f;
+
+    if (!file)
+        return;
+    f = fopen(file, "w");
+    if (!f) {
+        LOG_WARN("cannot write %s: %s", file, strerror(errno));
+        return;
+    }
+    fprintf(f, "%u\n", port);
+    fclose(f);
+}
+
+/* Serves until SIGINT or SIGTERM. The signals are blocked before the
+ * server's threads start, so only sigwait here ever sees them. */
+static int run(struct serve_opts *o)
+{
+    struct app *app = NULL;
+    struct server *srv = NULL;
+    char err[200] = "";
+    sigset_t set;
+    int sig = 0;
+    int rc;
+
+    if (mkdir(o->app.data_dir, 0755) != 0 && errno != EEXIST) {
+        LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
+        return EXIT_IO;
+    }
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = app_open(&o->app, &app);
+    if (rc != GALEN_OK) {
+        LOG_ERROR("cannot open %s: %s%s%s", o->app.data_dir, galen_strerror(rc),
+                  o->app.errmsg[0] ? ": " : "", o->app.errmsg);
+        return cli_exit_for(rc);
+    }
+    rc = server_open(app, &o->srv, &srv, err, sizeof err);
+    if (rc != GALEN_OK) {
+        LOG_ERROR("%s", err);
+        app_close(app);
+        return cli_exit_for(rc);
+    }
+    write_port(o->port_file, server_port(srv));
+    fprintf(stderr, "galen: serving %s on %s, port %u%s\n", o->app.data_dir,
+            o->srv.listen ? o->srv.listen : "127.0.0.1:8080", server_port(srv),
+            app->engine ? "" : " (no index: answers unavailable)");
+    sigwait(&set, &sig);
+    fprintf(stderr, "galen: %s received, shutting down\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_close(srv, 5);
+    app_close(app);
+    return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    rc = parse_opts(argc, argv, &o);
+    if (rc == -2)
+        return EXIT_OK;
+    if (rc != 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    return run(&o);
+}

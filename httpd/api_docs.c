@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* api_docs.c: documents, articles, topics and comments as JSON. A
+ * document is the store's own JSON (doc_to_json) plus its review state;
+ * an article adds its read time and approved comments. */
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "api.h"
+#include "docview.h"
+#include "handlers.h"
+#include "mem.h"
+#include "store.h"
+
+static bool need_store(struct ctx *c)
+{
+    if (c->svc)
+        return true;
+    ctx_error(c, 503, "no_store", "this server has no document store");
+    return false;
+}
+
+static int row_json(void *ctx, const struct service_doc_row *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "title", r->title);
+    cJSON_AddStringToObject(o, "kind", r->kind);
+    cJSON_AddStringToObject(o, "status", r->status);
+    cJSON_AddStringToObject(o, "updated_at", r->updated);
+    cJSON_AddNumberToObject(o, "version", (double)r->version);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+static bool one_of(const char *v, const char *const *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(v, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Lists documents filtered by ?status and ?kind (kind defaults to def). */
+static void list_docs(struct ctx *c, const char *def)
+{
+    static const char *const statuses[] = {"submitted", "under_review",
+                                           "approved", "rejected"};
+    static const char *const kinds[] = {"guideline", "research", "consumer",
+                                        "qa",        "article",  "faq"};
+    const char *status = http_param(&c->req->query, "status");
+    const char *kind = http_param(&c->req->query, "kind");
+    long limit;
+    long offset;
+    cJSON *root;
+    int rc;
+
+    if (!need_store(c) || !api_query_long(c, "limit", 50, 1, 500, &limit) ||
+        !api_query_long(c, "offset", 0, 0, 10000000, &offset))
+        return;
+    kind = kind ? kind : def;
+    if ((status && !one_of(status, statuses, ARRAY_SIZE(statuses))) ||
+        (kind && !one_of(kind, kinds, ARRAY_SIZE(kinds)))) {
+        ctx_error(c, 400, "bad_parameter", "unknown status or kind");
+        return;
+    }
+    root = cJSON_CreateObject();
+    rc = service_docs(c->svc, status, kind, (size_t)limit, (size_t)offset,
+                      row_json, cJSON_AddArrayToObject(root, "documents"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not list documents");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_documents(struct ctx *c)
+{
+    list_docs(c, NULL);
+}
+
+void api_articles(struct ctx *c)
+{
+    list_docs(c, "article");
+}
+
+static int comment_json(void *ctx, const struct service_comment *cm)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "id", (double)cm->id);
+    cJSON_AddStringToObject(o, "doc_id", cm->doc_id);
+    cJSON_AddStringToObject(o, "author", cm->author);
+    cJSON_AddStringToObject(o, "body", cm->body);
+    cJSON_AddStringToObject(o, "created_at", cm->created_at);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+/* Builds the JSON of document c->slug; NULL after writing an error. */
+static cJSON *doc_json(struct ctx *c, bool article)
+{
+    struct service_doc_info info;
+    struct doc *d = NULL;
+    char *json = NULL;
+    cJSON *root = NULL;
+    int rc = service_doc_info(c->svc, c->slug, &info);
+
+    if (rc == GALEN_OK)
+        rc = store_get(service_store(c->svc), c->slug, &d);
+    if (rc == GALEN_OK)
+        rc = doc_to_json(d, &json);
+    if (rc == GALEN_OK) {
+        root = cJSON_Parse(json);
+        rc = root ? GALEN_OK : GALEN_ENOMEM;
+    }
+    if (rc == GALEN_OK) {
+        cJSON_AddStringToObject(root, "updated_at", info.updated_at);
+        cJSON_AddNumberToObject(root, "version", (double)info.version);
+        if (article)
+            cJSON_AddNumberToObject(root, "read_minutes",
+                                    docview_read_minutes(d));
+    }
+    if (rc == GALEN_OK && article)
+        rc = service_comments(c->svc, c->slug, SERVICE_COMMENT_APPROVED,
+                              comment_json,
+                              cJSON_AddArrayToObject(root, "comments"));
+    galen_free(json);
+    doc_free(d);
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "no such document");
+        return NULL;
+    }
+    return root;
+}
+
+void api_document(struct ctx *c)
+{
+    cJSON *root = need_store(c) ? doc_json(c, false) : NULL;
+
+    if (root)
+        api_send(c, 200, root);
+}
+
+void api_article(struct ctx *c)
+{
+    cJSON *root = need_store(c) ? doc_json(c, true) : NULL;
+
+    if (root)
+        api_send(c, 200, root);
+}
+
+static int topic_json(void *ctx, const char *topic, const char *specialty,
+                      long long ndocs)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "topic", topic);
+    cJSON_AddStringToObject(o, "specialty", specialty);
+    cJSON_AddNumberToObject(o, "documents", (double)ndocs);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_topics(struct ctx *c)
+{
+    const char *specialty = http_param(&c->req->query, "specialty");
+    long limit;
+    cJSON *root;
+    int rc;
+
+    if (!need_store(c) || !api_query_long(c, "limit", 100, 1, 1000, &limit))
+        return;
+    root = cJSON_CreateObject();
+    rc = service_topics(c->svc, specialty && *specialty ? specialty : NULL,
+                        (size_t)limit, topic_json,
+                        cJSON_AddArrayToObject(root, "topics"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not list topics");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_comment_submit(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    bool bad = false;
+    const char *author;
+    const char *text;
+    long long id = 0;
+    cJSON *out;
+    int rc;
+
+    if (!body || !need_store(c)) {
+        cJSON_Delete(body);
+        return;
+    }
+    author = api_str(body, "author", SERVICE_NAME_MAX - 1, &bad);
+    text = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    rc = bad ? GALEN_EINVAL
+             : service_comment_add(c->svc, c->slug, author, text,
+                                   c->user.role == AUTH_ROLE_ANON ? 0
+                                                                  : c->user.id,
+                                   c->req->wall, &id);
+    cJSON_Delete(body);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc,
+                 bad ? "author and body are strings" : service_errmsg(c->svc));
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "id", (double)id);
+    cJSON_AddStringToObject(out, "status", "pending");
+    api_send(c, 201, out);
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/* api_questions.c: patient questions and replies as JSON: list (answered
+ * for everyone, open for specialists and editors), submit, get with
+ * replies and similar questions, and reply (specialists, in their
+ * specialty). */
+#include <stdio.h>
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "api.h"
+#include "handlers.h"
+
+static bool need_store(struct ctx *c)
+{
+    if (c->svc)
+        return true;
+    ctx_error(c, 503, "no_store", "this server has no question store");
+    return false;
+}
+
+static cJSON *reply_json(const struct service_reply *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "id", (double)r->id);
+    cJSON_AddStringToObject(o, "author", r->author);
+    cJSON_AddStringToObject(o, "specialty", r->specialty);
+    cJSON_AddStringToObject(o, "body", r->body);
+    cJSON_AddStringToObject(o, "replied_at", r->replied_at);
+    return o;
+}
+
+static cJSON *question_json(const struct service_question *q, bool replies)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr;
+    size_t i;
+
+    cJSON_AddNumberToObject(o, "id", (double)q->id);
+    cJSON_AddStringToObject(o, "title", q->title);
+    cJSON_AddStringToObject(o, "body", q->body);
+    api_add_str(o, "age_band", q->age_band[0] ? q->age_band : NULL);
+    api_add_str(o, "sex", q->sex[0] ? q->sex : NULL);
+    api_add_str(o, "specialty", q->specialty[0] ? q->specialty : NULL);
+    cJSON_AddStringToObject(o, "status", q->answered ? "answered" : "open");
+    cJSON_AddStringToObject(o, "asked_at", q->asked_at);
+    if (!replies)
+        return o;
+    arr = cJSON_AddArrayToObject(o, "replies");
+    for (i = 0; i < q->nreplies; i++)
+        cJSON_AddItemToArray(arr, reply_json(&q->replies[i]));
+    return o;
+}
+
+static int add_to_array(void *ctx, const struct service_question *q)
+{
+    cJSON_AddItemToArray(ctx, question_json(q, false));
+    return 0;
+}
+
+void api_questions_list(struct ctx *c)
+{
+    const char *status = http_param(&c->req->query, "status");
+    bool answered = !status || strcmp(status, "answered") == 0;
+    long limit;
+    long offset;
+    cJSON *root;
+    int rc;
+
+    if (!need_store(c) || !api_query_long(c, "limit", 20, 1, 100, &limit) ||
+        !api_query_long(c, "offset", 0, 0, 1000000, &offset))
+        return;
+    if (status && !answered && strcmp(status, "open") != 0) {
+        ctx_error(c, 400, "bad_parameter", "status is answered or open");
+        return;
+    }
+    if (!answered && !auth_role_can(c->user.role, AUTH_PERM_QUESTION_QUEUE)) {
+        ctx_error(c, c->user.role == AUTH_ROLE_ANON ? 401 : 403, "forbidden",
+                  "only specialists and editors see open questions");
+        return;
+    }
+    root = cJSON_CreateObject();
+    rc = service_questions(c->svc, answered, (size_t)limit, (size_t)offset,
+                           add_to_array,
+                           cJSON_AddArrayToObject(root, "questions"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not list questions");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_question_submit(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    struct service_question_in in;
+    bool bad = false;
+    long long id = 0;
+    cJSON *out;
+    char url[64];
+    int rc;
+
+    if (!body || !need_store(c)) {
+        cJSON_Delete(body);
+        return;
+    }
+    memset(&in, 0, sizeof in);
+    in.title = api_str(body, "title", SERVICE_TITLE_MAX, &bad);
+    in.body = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    in.age_band = api_str(body, "age_band", 16, &bad);
+    in.sex = api_str(body, "sex", 16, &bad);
+    in.specialty = api_str(body, "specialty", SERVICE_SPECIALTY_MAX, &bad);
+    in.user_id = c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id;
+    in.now = c->req->wall;
+    rc = bad ? GALEN_EINVAL : service_question_add(c->svc, &in, &id);
+    cJSON_Delete(body);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc,
+                 bad ? "title, body, age_band, sex and specialty are strings"
+                     : service_errmsg(c->svc));
+        return;
+    }
+    out = cJSON_CreateObject();
+    snprintf(url, sizeof url, "/questions/%lld", id);
+    cJSON_AddNumberToObject(out, "id", (double)id);
+    cJSON_AddStringToObject(out, "url", url);
+    cJSON_AddStringToObject(out, "status", "open");
+    api_send(c, 201, out);
+}
+
+static int add_similar(void *ctx, const struct service_question *q)
+{
+    cJSON *o = question_json(q, true);
+
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_question_get(struct ctx *c)
+{
+    struct service_question *q = NULL;
+    cJSON *root;
+    char text[SERVICE_TITLE_MAX + SERVICE_TEXT_MAX + 8];
+    int rc;
+
+    if (!need_store(c))
+        return;
+    rc = service_question_get(c->svc, c->id, &q);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "no such question");
+        return;
+    }
+    root = question_json(q, true);
+    snprintf(text, sizeof text, "%s. %s", q->title, q->body);
+    rc = service_similar_questions(c->svc, text, q->id, 4, add_similar,
+                                   cJSON_AddArrayToObject(root, "similar"));
+    service_question_free(q);
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not find similar questions");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_question_reply(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    bool bad = false;
+    const char *text;
+    long long id = 0;
+    cJSON *out;
+    int rc;
+
+    if (!body || !need_store(c)) {
+        cJSON_Delete(body);
+        return;
+    }
+    text = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    rc = bad ? GALEN_EINVAL
+             : service_reply_add(c->svc, c->id, &c->user, text, c->req->wall,
+                                 &id);
+    cJSON_Delete(body);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, bad ? "body is a string" : service_errmsg(c->svc));
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "id", (double)id);
+    cJSON_AddNumberToObject(out, "question_id", (double)c->id);
+    cJSON_AddStringToObject(out, "specialty", c->user.specialty);
+    api_send(c, 201, out);
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/* api_review.c: the editorial workflow as JSON: the queue with counts per
+ * status, review actions, a document's audit trail and version diff, and
+ * comment moderation. Editors only (the routing table says so). */
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "api.h"
+#include "handlers.h"
+#include "mem.h"
+#include "store.h"
+
+static bool need_store(struct ctx *c)
+{
+    if (c->svc)
+        return true;
+    ctx_error(c, 503, "no_store", "this server has no document store");
+    return false;
+}
+
+static int queue_json(void *ctx, const struct service_doc_row *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "title", r->title);
+    cJSON_AddStringToObject(o, "kind", r->kind);
+    cJSON_AddStringToObject(o, "status", r->status);
+    cJSON_AddStringToObject(o, "updated_at", r->updated);
+    cJSON_AddNumberToObject(o, "version", (double)r->version);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_review_queue(struct ctx *c)
+{
+    static const char *const names[] = {"submitted", "under_review", "approved",
+                                        "rejected"};
+    const char *status = http_param(&c->req->query, "status");
+    long long counts[4];
+    cJSON *root;
+    cJSON *co;
+    size_t i;
+    long limit;
+    int rc;
+
+    if (!need_store(c) || !api_query_long(c, "limit", 50, 1, 500, &limit))
+        return;
+    status = status ? status : "submitted";
+    for (i = 0; i < ARRAY_SIZE(names) && strcmp(names[i], status) != 0; i++)
+        ;
+    if (i == ARRAY_SIZE(names)) {
+        ctx_error(c, 400, "bad_parameter", "unknown status");
+        return;
+    }
+    rc = service_doc_counts(c->svc, counts);
+    root = cJSON_CreateObject();
+    co = cJSON_AddObjectToObject(root, "counts");
+    for (i = 0; i < ARRAY_SIZE(names); i++)
+        cJSON_AddNumberToObject(co, names[i], (double)counts[i]);
+    cJSON_AddStringToObject(root, "status", status);
+    if (rc == GALEN_OK)
+        rc = service_docs(c->svc, status, NULL, (size_t)limit, 0, queue_json,
+                          cJSON_AddArrayToObject(root, "documents"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not read the queue");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_review_action(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    bool bad = false;
+    const char *action;
+    const char *note;
+    struct service_doc_info info;
+    cJSON *out;
+    int rc;
+
+    if (!body || !need_store(c)) {
+        cJSON_Delete(body);
+        return;
+    }
+    action = api_str(body, "action", 32, &bad);
+    note = api_str(body, "note", SERVICE_NOTE_MAX, &bad);
+    rc = bad ? GALEN_EINVAL
+             : service_review(c->svc, c->slug, action, &c->user, note);
+    cJSON_Delete(body);
+    if (rc == GALEN_OK)
+        rc = service_doc_info(c->svc, c->slug, &info);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc,
+                 bad ? "action and note are strings" : service_errmsg(c->svc));
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "id", c->slug);
+    cJSON_AddStringToObject(out, "status", info.status);
+    cJSON_AddStringToObject(out, "updated_at", info.updated_at);
+    api_send(c, 200, out);
+}
+
+static int event_json(void *ctx, const struct store_event *ev)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "id", (double)ev->id);
+    cJSON_AddNumberToObject(o, "version", (double)ev->version);
+    api_add_str(o, "from", ev->from);
+    cJSON_AddStringToObject(o, "to", ev->to);
+    cJSON_AddStringToObject(o, "who", ev->who);
+    cJSON_AddStringToObject(o, "at", ev->at);
+    api_add_str(o, "note", ev->note);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_document_history(struct ctx *c)
+{
+    struct service_doc_info info;
+    cJSON *root;
+    int rc;
+
+    if (!need_store(c))
+        return;
+    rc = service_doc_info(c->svc, c->slug, &info);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "no such document");
+        return;
+    }
+    root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "id", c->slug);
+    cJSON_AddStringToObject(root, "status", info.status);
+    rc = store_history(service_store(c->svc), c->slug, event_json,
+                       cJSON_AddArrayToObject(root, "events"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not read the audit trail");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+static int line_json(void *ctx, char op, const char *line, size_t len)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *text = galen_strndup(line, len);
+    char ops[2] = {op, '\0'};
+
+    if (!text) {
+        cJSON_Delete(o);
+        return GALEN_ENOMEM;
+    }
+    cJSON_AddStringToObject(o, "op", ops);
+    cJSON_AddStringToObject(o, "text", text);
+    galen_free(text);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_document_diff(struct ctx *c)
+{
+    long from;
+    long to;
+    char *a = NULL;
+    char *b = NULL;
+    cJSON *root = NULL;
+    int rc;
+
+    if (!need_store(c) || !api_query_long(c, "from", 1, 1, 1L << 40, &from) ||
+        !api_query_long(c, "to", 0, 0, 1L << 40, &to))
+        return;
+    rc = service_doc_text(c->svc, c->slug, from, &a);
+    if (rc == GALEN_OK)
+        rc = service_doc_text(c->svc, c->slug, to, &b);
+    if (rc == GALEN_OK) {
+        root = cJSON_CreateObject();
+        cJSON_AddNumberToObject(root, "from", (double)from);
+        cJSON_AddNumberToObject(root, "to", (double)to);
+        rc = service_diff(a, b, line_json,
+                          cJSON_AddArrayToObject(root, "lines"));
+    }
+    galen_free(a);
+    galen_free(b);
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "no such document or version");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+static int pending_json(void *ctx, const struct service_comment *cm)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "id", (double)cm->id);
+    cJSON_AddStringToObject(o, "doc_id", cm->doc_id);
+    cJSON_AddStringToObject(o, "author", cm->author);
+    cJSON_AddStringToObject(o, "body", cm->body);
+    cJSON_AddStringToObject(o, "created_at", cm->created_at);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_comments_pending(struct ctx *c)
+{
+    cJSON *root;
+    int rc;
+
+    if (!need_store(c))
+        return;
+    root = cJSON_CreateObject();
+    rc = service_comments(c->svc, NULL, SERVICE_COMMENT_PENDING, pending_json,
+                          cJSON_AddArrayToObject(root, "comments"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not list comments");
+        return;
+    }
+    api_send(c, 200, root);
+}
+
+void api_comment_moderate(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    bool bad = false;
+    const char *action;
+    bool approve;
+    cJSON *out;
+    int rc;
+
+    if (!body || !need_store(c)) {
+        cJSON_Delete(body);
+        return;
+    }
+    action = api_str(body, "action", 16, &bad);
+    approve = action && strcmp(action, "approve") == 0;
+    if (bad || !(approve || (action && strcmp(action, "reject") == 0))) {
+        cJSON_Delete(body);
+        ctx_error(c, 400, "bad_request", "action is approve or reject");
+        return;
+    }
+    cJSON_Delete(body);
+    rc = service_comment_moderate(c->svc, c->id, approve);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, service_errmsg(c->svc));
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(out, "id", (double)c->id);
+    cJSON_AddStringToObject(out, "status", approve ? "approved" : "rejected");
+    api_send(c, 200, out);
+}

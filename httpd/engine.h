@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* engine.h: the web service's view of the answer engine and the search
+ * index: open once per server, answer a question as an HTML fragment or
+ * JSON, find similar answered questions, and search. Thread-safe: handlers
+ * on every worker thread call it at once. When the data folder has no index
+ * yet, engine_open succeeds with *out = NULL and pages say so. */
+#ifndef GALEN_HTTPD_ENGINE_H
+#define GALEN_HTTPD_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "common.h"
+
+struct engine;
+
+enum engine_audience { ENGINE_PATIENT, ENGINE_CLINICIAN };
+
+struct engine_conf {
+    unsigned threads;       /* answerers to keep, one per worker thread */
+    const char *lexicon;    /* lay-term lexicon file, or NULL */
+    const char *redflags;   /* red-flag rules file, or NULL */
+    const char *dictionary; /* known words spelling leaves alone, or NULL */
+    char errmsg[256];       /* out: why engine_open failed */
+};
+
+/* Opens the index and answer engine in data_dir. *out is NULL (and the
+ * result GALEN_OK) when there is no index yet. Other errors (a corrupt
+ * index, a bad lexicon) are returned with conf->errmsg set. Caller closes
+ * with engine_close. */
+GALEN_NODISCARD int engine_open(const char *data_dir, struct engine_conf *conf,
+                                struct engine **out);
+void engine_close(struct engine *e);
+
+/* Answers q once and appends it as an HTML fragment (escaped, ready to
+ * embed) to html and as JSON (docs/answer-schema.md) to json; either may
+ * be NULL. GALEN_OK, GALEN_EINVAL for an empty question, GALEN_ENOENT when
+ * e is NULL (no engine), GALEN_ENOMEM. */
+GALEN_NODISCARD int engine_answer(struct engine *e, const char *q,
+                                  enum engine_audience a, struct buf *html,
+                                  struct buf *json);
+
+/* One similar answered question or search hit; strings are borrowed for
+ * the callback. */
+struct engine_hit {
+    const char *id;
+    const char *title;
+    const char *snippet;
+    const char *kind;
+    const char *specialty;
+    const char *author; /* the replying specialist, "" if none */
+    double score;
+};
+
+/* Calls cb for up to k answered questions similar to q, best first. */
+GALEN_NODISCARD int
+engine_similar(struct engine *e, const char *q, size_t k,
+               int (*cb)(void *ctx, const struct engine_hit *h), void *ctx);
+
+/* Calls cb for up to k search hits for q, best first. */
+GALEN_NODISCARD int
+engine_search(struct engine *e, const char *q, size_t k,
+              int (*cb)(void *ctx, const struct engine_hit *h), void *ctx);
+
+#endif

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* page_admin.c: user management for admins: list accounts, add one with a
+ * role (and a specialty for specialists), disable or re-enable one. An
+ * admin cannot disable their own account, so the last admin cannot lock
+ * everyone out by accident. */
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "api.h"
+#include "handlers.h"
+#include "page.h"
+
+static int user_row(void *ctx, const struct service_user *u)
+{
+    struct ctx *c = ctx;
+
+    page_out(c, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", u->name,
+             auth_role_name(u->role), u->specialty,
+             u->disabled ? "disabled" : "active");
+    if (u->id != c->user.id) {
+        page_out(c,
+                 "<form method=\"post\" action=\"/admin/users/%lld\" "
+                 "class=\"inline\">",
+                 u->id);
+        page_csrf_field(c);
+        page_out(c,
+                 "<button type=\"submit\" name=\"action\" value=\"%s\" "
+                 "class=\"secondary\">%s</button></form>",
+                 u->disabled ? "enable" : "disable",
+                 u->disabled ? "Enable" : "Disable");
+    }
+    page_out(c, "</td></tr>\n");
+    return 0;
+}
+
+static void add_form(struct ctx *c)
+{
+    static const char *const roles[] = {"patient", "specialist", "editor",
+                                        "admin"};
+    size_t i;
+
+    page_out(c, "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">Add a "
+                "user</h2><form method=\"post\" action=\"/admin/users\" "
+                "class=\"stack\">");
+    page_csrf_field(c);
+    page_out(c, "<label for=\"name\">User name</label><input id=\"name\" "
+                "name=\"name\" required><label for=\"password\">Initial "
+                "password</label><input id=\"password\" name=\"password\" "
+                "type=\"password\" required minlength=\"8\" "
+                "autocomplete=\"new-password\"><label "
+                "for=\"role\">Role</label><select id=\"role\" name=\"role\">");
+    for (i = 0; i < ARRAY_SIZE(roles); i++)
+        page_out(c, "<option>%s</option>", roles[i]);
+    page_out(c, "</select><label for=\"specialty\">Specialty (specialists "
+                "only)</label><select id=\"specialty\" name=\"specialty\">"
+                "<option value=\"\">None</option>");
+    for (i = 0; service_specialties[i]; i++)
+        page_out(c, "<option>%s</option>", service_specialties[i]);
+    page_out(c, "</select><button type=\"submit\">Add the user</button>"
+                "</form></section>\n");
+}
+
+static void users_page(struct ctx *c, const char *error, const char *flash)
+{
+    page_begin(c, "Users");
+    page_out(c, "<h1>Users</h1>\n");
+    if (error)
+        page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
+    if (flash)
+        page_out(c, "<p class=\"flash\" role=\"status\">%s</p>\n", flash);
+    page_out(c, "<table><thead><tr><th scope=\"col\">Name</th><th "
+                "scope=\"col\">Role</th><th scope=\"col\">Specialty</th><th "
+                "scope=\"col\">State</th><th scope=\"col\">Action</th></tr>"
+                "</thead><tbody>");
+    if (service_users(c->svc, user_row, c) != GALEN_OK)
+        c->rc = GALEN_EDB;
+    page_out(c, "</tbody></table>\n");
+    add_form(c);
+    page_end(c);
+}
+
+void page_users(struct ctx *c)
+{
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    users_page(c, NULL,
+               http_param(&c->req->query, "added") ? "User added." : NULL);
+}
+
+void page_user_add(struct ctx *c)
+{
+    enum auth_role role;
+    const char *spec = http_req_param(c->req, "specialty");
+    int rc;
+
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    rc = auth_role_parse(http_req_param(c->req, "role"), &role);
+    if (rc == GALEN_OK)
+        rc = service_user_add(c->svc, http_req_param(c->req, "name"),
+                              http_req_param(c->req, "password"), role,
+                              spec && *spec ? spec : NULL, c->req->wall, NULL);
+    if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
+        c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
+        users_page(c, service_errmsg(c->svc), NULL);
+        return;
+    }
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "could not add the user");
+        return;
+    }
+    http_resp_redirect(c->resp, "/admin/users?added=1");
+}
+
+void page_user_toggle(struct ctx *c)
+{
+    const char *action = http_req_param(c->req, "action");
+    bool disable = action && strcmp(action, "disable") == 0;
+    int rc;
+
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    if (!disable && !(action && strcmp(action, "enable") == 0)) {
+        ctx_error(c, 400, "bad_request", "action is disable or enable");
+        return;
+    }
+    if (c->id == c->user.id) {
+        ctx_error(c, 409, "conflict", "you cannot disable your own account");
+        return;
+    }
+    rc = service_user_set_disabled(c->svc, c->id, disable);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "no such user");
+        return;
+    }
+    http_resp_redirect(c->resp, "/admin/users");
+}
+
+static int user_json(void *ctx, const struct service_user *u)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(o, "id", (double)u->id);
+    cJSON_AddStringToObject(o, "name", u->name);
+    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    api_add_str(o, "specialty", u->specialty[0] ? u->specialty : NULL);
+    cJSON_AddBoolToObject(o, "disabled", u->disabled);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}
+
+void api_users(struct ctx *c)
+{
+    cJSON *root;
+    int rc;
+
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    root = cJSON_CreateObject();
+    rc =
+        service_users(c->svc, user_json, cJSON_AddArrayToObject(root, "users"));
+    if (rc != GALEN_OK) {
+        cJSON_Delete(root);
+        ctx_fail(c, rc, "could not list users");
+        return;
+    }
+    api_send(c, 200, root);
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/* page_auth.c: logging in and out, and registering as a patient, as pages
+ * and as JSON. A login always issues a fresh session token (no session
+ * fixation); the browser gets it as an HttpOnly, SameSite=Strict cookie,
+ * an API client in the JSON body to send as "Authorization: Bearer". */
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "api.h"
+#include "handlers.h"
+#include "page.h"
+
+static const char *safe_next(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+        return "/";
+    return next;
+}
+
+static void login_form(struct ctx *c, const char *error, const char *name)
+{
+    const char *next = safe_next(http_req_param(c->req, "next"));
+
+    page_begin(c, "Log in");
+    page_out(c, "<h1>Log in</h1>\n");
+    if (error)
+        page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
+    page_out(c, "<form method=\"post\" action=\"/login\" class=\"stack\">");
+    page_csrf_field(c);
+    page_out(c,
+             "<input type=\"hidden\" name=\"next\" value=\"%s\">"
+             "<label for=\"name\">User name</label>"
+             "<input id=\"name\" name=\"name\" autocomplete=\"username\" "
+             "required value=\"%s\">"
+             "<label for=\"password\">Password</label>"
+             "<input id=\"password\" name=\"password\" type=\"password\" "
+             "autocomplete=\"current-password\" required>"
+             "<button type=\"submit\">Log in</button></form>\n"
+             "<p>No account? <a href=\"/register\">Register as a "
+             "patient</a>. Specialists and editors get accounts from an "
+             "administrator.</p>\n",
+             next, name ? name : "");
+    page_end(c);
+}
+
+void page_login_form(struct ctx *c)
+{
+    login_form(c, NULL, NULL);
+}
+
+/* Starts a session for u and sets the cookie. */
+static int start_session(struct ctx *c, const struct service_user *u,
+                         bool cookie, char token[AUTH_TOKEN_LEN + 1])
+{
+    char set[HTTP_COOKIE_MAX];
+    int rc = service_session_new(c->svc, u->id, c->req->wall,
+                                 c->app->session_ttl, token);
+
+    if (rc != GALEN_OK || !cookie)
+        return rc;
+    /* The anonymous session that carried the login form ends here. */
+    if (c->has_session)
+        (void)!service_session_end(c->svc, c->sid);
+    rc = auth_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
+                     c->app->secure_cookies);
+    if (rc == GALEN_OK)
+        rc = http_resp_cookie(c->resp, set);
+    return rc;
+}
+
+void page_login(struct ctx *c)
+{
+    const char *name = http_req_param(c->req, "name");
+    const char *pw = http_req_param(c->req, "password");
+    struct service_user u;
+    char token[AUTH_TOKEN_LEN + 1];
+    int rc;
+
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    rc = service_user_login(c->svc, name, pw, &u);
+    if (rc == GALEN_EPERM) {
+        c->resp->status = 401;
+        login_form(c, "Wrong user name or password.", name);
+        return;
+    }
+    if (rc == GALEN_OK)
+        rc = start_session(c, &u, true, token);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "could not log in");
+        return;
+    }
+    http_resp_redirect(c->resp, safe_next(http_req_param(c->req, "next")));
+}
+
+void page_logout(struct ctx *c)
+{
+    char set[HTTP_COOKIE_MAX];
+
+    if (c->svc)
+        (void)!service_session_end(c->svc, c->sid);
+    if (auth_cookie(set, sizeof set, "sid", "", 0, c->app->secure_cookies) ==
+        GALEN_OK)
+        (void)!http_resp_cookie(c->resp, set);
+    http_resp_redirect(c->resp, "/");
+}
+
+static void register_form(struct ctx *c, const char *error, const char *name)
+{
+    page_begin(c, "Register");
+    page_out(c, "<h1>Register as a patient</h1>\n");
+    if (error)
+        page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
+    page_out(c, "<form method=\"post\" action=\"/register\" class=\"stack\">");
+    page_csrf_field(c);
+    page_out(c,
+             "<label for=\"name\">User name</label>"
+             "<input id=\"name\" name=\"name\" autocomplete=\"username\" "
+             "required minlength=\"2\" maxlength=\"63\" "
+             "pattern=\"[A-Za-z0-9._-]+\" value=\"%s\" "
+             "aria-describedby=\"name-help\">"
+             "<small id=\"name-help\">Letters, digits, dots, dashes and "
+             "underscores. Do not use your real name.</small>"
+             "<label for=\"password\">Password</label>"
+             "<input id=\"password\" name=\"password\" type=\"password\" "
+             "autocomplete=\"new-password\" required minlength=\"8\" "
+             "maxlength=\"128\">"
+             "<label for=\"password2\">Repeat the password</label>"
+             "<input id=\"password2\" name=\"password2\" type=\"password\" "
+             "autocomplete=\"new-password\" required minlength=\"8\" "
+             "maxlength=\"128\">"
+             "<button type=\"submit\">Register</button></form>\n",
+             name ? name : "");
+    page_end(c);
+}
+
+void page_register_form(struct ctx *c)
+{
+    register_form(c, NULL, NULL);
+}
+
+void page_register(struct ctx *c)
+{
+    const char *name = http_req_param(c->req, "name");
+    const char *pw = http_req_param(c->req, "password");
+    const char *pw2 = http_req_param(c->req, "password2");
+    struct service_user u;
+    char token[AUTH_TOKEN_LEN + 1];
+    int rc;
+
+    if (!c->svc) {
+        ctx_error(c, 503, "no_store", "this server has no user store");
+        return;
+    }
+    if (!pw || !pw2 || strcmp(pw, pw2) != 0) {
+        c->resp->status = 400;
+        register_form(c, "The two passwords differ.", name);
+        return;
+    }
+    rc = service_user_add(c->svc, name, pw, AUTH_ROLE_PATIENT, NULL,
+                          c->req->wall, NULL);
+    if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
+        c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
+        register_form(c, service_errmsg(c->svc), name);
+        return;
+    }
+    if (rc == GALEN_OK)
+        rc = service_user_login(c->svc, name, pw, &u);
+    if (rc == GALEN_OK)
+        rc = start_session(c, &u, true, token);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "could not register");
+        return;
+    }
+    http_resp_redirect(c->resp, "/");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static cJSON *user_json(const struct service_user *u)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (u->role != AUTH_ROLE_ANON) {
+        cJSON_AddNumberToObject(o, "id", (double)u->id);
+        cJSON_AddStringToObject(o, "name", u->name);
+    }
+    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    if (u->specialty[0])
+        cJSON_AddStringToObject(o, "specialty", u->specialty);
+    return o;
+}
+
+void api_login(struct ctx *c)
+{
+    cJSON *body = api_body(c);
+    cJSON *out;
+    bool bad = false;
+    const char *name = api_str(body, "name", 64, &bad);
+    const char *pw = api_str(body, "password", AUTH_PASSWORD_MAX, &bad);
+    struct service_user u;
+    char token[AUTH_TOKEN_LEN + 1];
+    int rc;
+
+    if (!body)
+        return;
+    if (bad || !name || !pw || !c->svc) {
+        cJSON_Delete(body);
+        ctx_error(c, bad || c->svc ? 400 : 503, "bad_request",
+                  "send {\"name\": ..., \"password\": ...}");
+        return;
+    }
+    rc = service_user_login(c->svc, name, pw, &u);
+    cJSON_Delete(body);
+    if (rc == GALEN_OK)
+        rc = start_session(c, &u, false, token);
+    if (rc == GALEN_EPERM) {
+        ctx_error(c, 401, "bad_credentials", "wrong user name or password");
+        return;
+    }
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "could not log in");
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "token", token);
+    cJSON_AddNumberToObject(out, "expires_in", (double)c->app->session_ttl);
+    cJSON_AddItemToObject(out, "user", user_json(&u));
+    api_send(c, 200, out);
+}
+
+void api_logout(struct ctx *c)
+{
+    const char *auth = c->req->authorization;
+    int rc = GALEN_OK;
+
+    if (c->via_bearer && auth)
+        rc = service_session_end(c->svc, auth + 7);
+    else if (c->has_session)
+        rc = service_session_end(c->svc, c->sid);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, "could not log out");
+        return;
+    }
+    c->resp->status = 204;
+}
+
+void api_me(struct ctx *c)
+{
+    cJSON *out = user_json(&c->user);
+
+    /* A browser script using the API with its cookie session needs the
+     * CSRF token for its POSTs. */
+    if (c->has_session) {
+        ctx_need_csrf(c);
+        cJSON_AddStringToObject(out, "csrf", c->csrf);
+    }
+    api_send(c, 200, out);
+}

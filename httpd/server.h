@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* server.h: galen's HTTP server on libmicrohttpd: a thread pool behind one
+ * listening socket, request limits, an access log that never records query
+ * strings or bodies (questions are health data), and a graceful stop. */
+#ifndef GALEN_HTTPD_SERVER_H
+#define GALEN_HTTPD_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+
+struct server_conf {
+    const char *listen;    /* "HOST:PORT"; NULL = 127.0.0.1:8080 */
+    unsigned threads;      /* worker threads; 0 = 4 */
+    unsigned max_conns;    /* concurrent connections; 0 = 256 */
+    unsigned per_ip_conns; /* per client address; 0 = 128 */
+    unsigned timeout;      /* idle seconds before a connection is closed */
+    size_t header_limit;   /* bytes of connection memory (headers) */
+    bool access_log;       /* one line per request on stderr */
+};
+
+struct server;
+
+/* Parses "HOST:PORT" ("127.0.0.1:8080", "localhost:0", "[::1]:8080").
+ * GALEN_OK or GALEN_EINVAL. host receives the numeric address. */
+GALEN_NODISCARD int server_parse_listen(const char *s, char *host, size_t cap,
+                                        unsigned *port, bool *ipv6);
+
+/* Starts serving app. The server borrows app until server_close. On error
+ * err (may be NULL) receives why. GALEN_EINVAL for a bad address,
+ * GALEN_EIO if the socket cannot be bound. */
+GALEN_NODISCARD int server_open(struct app *app, const struct server_conf *conf,
+                                struct server **out, char *err, size_t cap);
+
+/* The bound port (useful with port 0). */
+unsigned server_port(const struct server *s);
+
+/* Stops accepting, waits up to drain seconds for open connections to
+ * finish, then stops the threads and frees s. NULL is a no-op. */
+void server_close(struct server *s, unsigned drain);
+
+#endif

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/* test_service.c: users and sessions, questions and replies, comments and
+ * moderation, the review workflow and version diffs, on a temporary store. */
+/* cmocka.h needs these headers first. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <galen/error.h>
+
+#include "doc.h"
+#include "mem.h"
+#include "service.h"
+#include "store.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct service *svc;
+};
+
+static const long long T0 = 1700000000;
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+
+    if (!f || auth_init() != GALEN_OK)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/galen-svc-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    if (service_open(f->path, &f->svc) != GALEN_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+
+    service_close(f->svc);
+    snprintf(p, sizeof p, "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->path);
+    unlink(p);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void add_doc(struct service *svc, const char *id, const char *text)
+{
+    struct doc d;
+    enum store_upsert_result res;
+
+    doc_init(&d);
+    assert_int_equal(doc_set_cstr(&d.id, id), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.title, "Leg cramps"), GALEN_OK);
+    d.kind = DOC_KIND_ARTICLE;
+    assert_int_equal(doc_add_section(&d, "Causes", text, strlen(text)),
+                     GALEN_OK);
+    assert_int_equal(store_upsert(service_store(svc), &d, "importer", &res),
+                     GALEN_OK);
+    doc_cleanup(&d);
+}
+
+static void test_service_users_and_sessions(void **state)
+{
+    struct fixture *f = *state;
+    struct service_user u;
+    char tok[AUTH_TOKEN_LEN + 1];
+    long long id = 0;
+
+    assert_int_equal(service_user_add(f->svc, "neuro1", "password one",
+                                      AUTH_ROLE_SPECIALIST, "neurology", T0,
+                                      &id),
+                     GALEN_OK);
+    assert_true(id > 0);
+    assert_int_equal(service_user_add(f->svc, "NEURO1", "password two",
+                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                     GALEN_EEXIST);
+    assert_int_equal(service_user_add(f->svc, "x", "password two",
+                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                     GALEN_EINVAL);
+    assert_int_equal(service_user_add(f->svc, "spec2", "password two",
+                                      AUTH_ROLE_SPECIALIST, NULL, T0, NULL),
+                     GALEN_EINVAL);
+    assert_int_equal(service_user_add(f->svc, "pat<1>", "password two",
+                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                     GALEN_EINVAL);
+    assert_int_equal(service_user_login(f->svc, "neuro1", "wrong pass", &u),
+                     GALEN_EPERM);
+    assert_int_equal(service_user_login(f->svc, "nobody", "password one", &u),
+                     GALEN_EPERM);
+    assert_int_equal(service_user_login(f->svc, "neuro1", "password one", &u),
+                     GALEN_OK);
+    assert_int_equal(u.role, AUTH_ROLE_SPECIALIST);
+    assert_string_equal(u.specialty, "Neurology");
+    assert_int_equal(service_session_new(f->svc, u.id, T0, 3600, tok),
+                     GALEN_OK);
+    memset(&u, 0, sizeof u);
+    assert_int_equal(service_session_get(f->svc, tok, T0 + 10, &u), GALEN_OK);
+    assert_string_equal(u.name, "neuro1");
+    assert_int_equal(service_session_get(f->svc, tok, T0 + 3601, &u),
+                     GALEN_ENOENT);
+    assert_int_equal(service_session_get(f->svc, "bogus", T0, &u),
+                     GALEN_ENOENT);
+    /* Disabling ends the session and refuses logins. */
+    assert_int_equal(service_user_set_disabled(f->svc, id, true), GALEN_OK);
+    assert_int_equal(service_session_get(f->svc, tok, T0 + 10, &u),
+                     GALEN_ENOENT);
+    assert_int_equal(service_user_login(f->svc, "neuro1", "password one", &u),
+                     GALEN_EPERM);
+    assert_int_equal(service_user_set_disabled(f->svc, 9999, true),
+                     GALEN_ENOENT);
+    assert_int_equal(service_user_set_disabled(f->svc, id, false), GALEN_OK);
+    assert_int_equal(service_session_end(f->svc, tok), GALEN_OK);
+}
+
+static void test_service_questions_and_replies(void **state)
+{
+    struct fixture *f = *state;
+    struct service_question_in in = {"Leg cramps?",
+                                     "My calf cramps at night.",
+                                     "40-49",
+                                     "Female",
+                                     NULL,
+                                     0,
+                                     T0};
+    struct service_user neuro = {0};
+    struct service_user ortho = {0};
+    struct service_question *q = NULL;
+    long long qid = 0;
+    long long qid2 = 0;
+
+    neuro.id = 1;
+    neuro.role = AUTH_ROLE_SPECIALIST;
+    snprintf(neuro.specialty, sizeof neuro.specialty, "Neurology");
+    ortho = neuro;
+    snprintf(ortho.specialty, sizeof ortho.specialty, "Orthopedics");
+    assert_int_equal(service_question_add(f->svc, &in, &qid), GALEN_OK);
+    in.specialty = "Neurology";
+    assert_int_equal(service_question_add(f->svc, &in, &qid2), GALEN_OK);
+    in.age_band = "forty";
+    assert_int_equal(service_question_add(f->svc, &in, NULL), GALEN_EINVAL);
+    in.age_band = NULL;
+    in.body = "   ";
+    assert_int_equal(service_question_add(f->svc, &in, NULL), GALEN_EINVAL);
+    in.body = "bad \x01 byte";
+    assert_int_equal(service_question_add(f->svc, &in, NULL), GALEN_EINVAL);
+    /* A question for neurology refuses an orthopedist's reply. */
+    assert_int_equal(
+        service_reply_add(f->svc, qid2, &ortho, "See me.", T0, NULL),
+        GALEN_EPERM);
+    assert_int_equal(service_reply_add(f->svc, qid, &ortho, "", T0, NULL),
+                     GALEN_EINVAL);
+    assert_int_equal(service_reply_add(f->svc, 777, &ortho, "x", T0, NULL),
+                     GALEN_ENOENT);
+    assert_int_equal(service_reply_add(f->svc, qid2, &neuro,
+                                       "<script>L5</script>", T0 + 60, NULL),
+                     GALEN_OK);
+    assert_int_equal(service_question_get(f->svc, qid2, &q), GALEN_OK);
+    assert_true(q->answered);
+    assert_string_equal(q->sex, "female");
+    assert_string_equal(q->age_band, "40-49");
+    assert_int_equal(q->nreplies, 1);
+    assert_string_equal(q->replies[0].body, "<script>L5</script>");
+    assert_string_equal(q->replies[0].specialty, "Neurology");
+    assert_string_equal(q->replies[0].replied_at, "2023-11-14T22:14:20Z");
+    service_question_free(q);
+    q = NULL;
+    assert_int_equal(service_question_get(f->svc, 4242, &q), GALEN_ENOENT);
+    assert_null(q);
+}
+
+static int count_cb(void *ctx, const struct service_question *q)
+{
+    UNUSED(q);
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_service_question_lists(void **state)
+{
+    struct fixture *f = *state;
+    struct service_question_in in = {"Q", "Body", NULL, NULL, NULL, 0, T0};
+    struct service_user spec = {0};
+    int before = 0;
+    int open = 0;
+    int answered = 0;
+    long long id = 0;
+    int i;
+
+    spec.id = 1;
+    spec.role = AUTH_ROLE_SPECIALIST;
+    snprintf(spec.specialty, sizeof spec.specialty, "Rehabilitation");
+    assert_int_equal(service_questions(f->svc, true, 100, 0, count_cb, &before),
+                     GALEN_OK);
+    for (i = 0; i < 5; i++)
+        assert_int_equal(service_question_add(f->svc, &in, &id), GALEN_OK);
+    assert_int_equal(service_questions(f->svc, false, 3, 0, count_cb, &open),
+                     GALEN_OK);
+    assert_int_equal(open, 3);
+    assert_int_equal(service_reply_add(f->svc, id, &spec, "Stretch.", T0, NULL),
+                     GALEN_OK);
+    assert_int_equal(
+        service_questions(f->svc, true, 100, 0, count_cb, &answered), GALEN_OK);
+    assert_int_equal(answered, before + 1);
+}
+
+static int comment_cb(void *ctx, const struct service_comment *c)
+{
+    long long *last = ctx;
+
+    *last = c->id;
+    return 0;
+}
+
+static void test_service_comments_moderation(void **state)
+{
+    struct fixture *f = *state;
+    long long id = 0;
+    long long seen = 0;
+
+    add_doc(f->svc, "art-1", "Cramps are common.");
+    assert_int_equal(
+        service_comment_add(f->svc, "art-1", "", "Nice <b>", 0, T0, &id),
+        GALEN_OK);
+    assert_int_equal(
+        service_comment_add(f->svc, "missing", "A", "x", 0, T0, NULL),
+        GALEN_ENOENT);
+    assert_int_equal(service_comments(f->svc, "art-1", SERVICE_COMMENT_APPROVED,
+                                      comment_cb, &seen),
+                     GALEN_OK);
+    assert_int_equal(seen, 0);
+    assert_int_equal(service_comments(f->svc, NULL, SERVICE_COMMENT_PENDING,
+                                      comment_cb, &seen),
+                     GALEN_OK);
+    assert_int_equal(seen, id);
+    assert_int_equal(service_comment_moderate(f->svc, id, true), GALEN_OK);
+    assert_int_equal(service_comment_moderate(f->svc, id, false), GALEN_ESTATE);
+    assert_int_equal(service_comment_moderate(f->svc, 999, true), GALEN_ENOENT);
+    seen = 0;
+    assert_int_equal(service_comments(f->svc, "art-1", SERVICE_COMMENT_APPROVED,
+                                      comment_cb, &seen),
+                     GALEN_OK);
+    assert_int_equal(seen, id);
+}
+
+static int event_cb(void *ctx, const struct store_event *ev)
+{
+    struct buf *b = ctx;
+    int rc = GALEN_OK;
+
+    buf_printf(&rc, b, "%s>%s:%s:%s;", ev->from ? ev->from : "-", ev->to,
+               ev->who, ev->note ? ev->note : "");
+    return rc;
+}
+
+static void test_service_review_workflow(void **state)
+{
+    struct fixture *f = *state;
+    struct service_user ed = {0};
+    struct service_user spec = {0};
+    struct buf b;
+    int rc = GALEN_OK;
+    long long counts[4];
+
+    ed.role = AUTH_ROLE_EDITOR;
+    snprintf(ed.name, sizeof ed.name, "ed");
+    spec.role = AUTH_ROLE_SPECIALIST;
+    add_doc(f->svc, "art-2", "Text.");
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, NULL),
+                     GALEN_ESTATE);
+    assert_int_equal(service_review(f->svc, "art-2", "start", &spec, NULL),
+                     GALEN_EPERM);
+    assert_int_equal(service_review(f->svc, "art-2", "start", &ed, "looking"),
+                     GALEN_OK);
+    assert_int_equal(service_review(f->svc, "art-2", "reject", &ed, ""),
+                     GALEN_EINVAL);
+    assert_int_equal(
+        service_review(f->svc, "art-2", "reject", &ed, "needs refs"), GALEN_OK);
+    assert_int_equal(service_review(f->svc, "art-2", "resubmit", &ed, NULL),
+                     GALEN_OK);
+    assert_int_equal(service_review(f->svc, "art-2", "start", &ed, NULL),
+                     GALEN_OK);
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, "ok"),
+                     GALEN_OK);
+    assert_int_equal(service_review(f->svc, "art-2", "dance", &ed, NULL),
+                     GALEN_EINVAL);
+    assert_int_equal(service_review(f->svc, "nope", "start", &ed, NULL),
+                     GALEN_ENOENT);
+    buf_init(&b, 4096);
+    assert_int_equal(
+        store_history(service_store(f->svc), "art-2", event_cb, &b), GALEN_OK);
+    buf_put_nul(&rc, &b);
+    assert_string_equal(
+        (char *)b.data,
+        "->submitted:importer:created;submitted>under_review:ed:looking;"
+        "under_review>rejected:ed:needs refs;rejected>submitted:ed:;"
+        "submitted>under_review:ed:;under_review>approved:ed:ok;");
+    buf_cleanup(&b);
+    assert_int_equal(service_doc_counts(f->svc, counts), GALEN_OK);
+    assert_true(counts[2] >= 1);
+}
+
+static int diff_cb(void *ctx, char op, const char *line, size_t len)
+{
+    struct buf *b = ctx;
+    int rc = GALEN_OK;
+
+    buf_put_byte(&rc, b, (unsigned char)op);
+    buf_put(&rc, b, line, len);
+    buf_put_byte(&rc, b, '|');
+    return rc;
+}
+
+static void test_service_diff(void **state)
+{
+    struct fixture *f = *state;
+    struct buf b;
+    int rc = GALEN_OK;
+    char *v1 = NULL;
+    char *v2 = NULL;
+
+    buf_init(&b, 4096);
+    assert_int_equal(service_diff("a\nb\nc\n", "a\nc\nd\n", diff_cb, &b),
+                     GALEN_OK);
+    buf_put_nul(&rc, &b);
+    assert_string_equal((char *)b.data, " a|-b| c|+d|");
+    buf_reset(&b);
+    assert_int_equal(service_diff("", "x", diff_cb, &b), GALEN_OK);
+    buf_put_nul(&rc, &b);
+    assert_string_equal((char *)b.data, "+x|");
+    buf_cleanup(&b);
+    add_doc(f->svc, "art-3", "Old text.");
+    add_doc(f->svc, "art-3", "New text.");
+    assert_int_equal(service_doc_text(f->svc, "art-3", 1, &v1), GALEN_OK);
+    assert_int_equal(service_doc_text(f->svc, "art-3", 0, &v2), GALEN_OK);
+    assert_non_null(strstr(v1, "Old text."));
+    assert_non_null(strstr(v2, "## Causes\nNew text."));
+    assert_int_equal(service_doc_text(f->svc, "art-3", 9, &v2 /* unused */),
+                     GALEN_ENOENT);
+    galen_free(v1);
+    galen_free(v2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_service_users_and_sessions),
+        cmocka_unit_test(test_service_questions_and_replies),
+        cmocka_unit_test(test_service_question_lists),
+        cmocka_unit_test(test_service_comments_moderation),
+        cmocka_unit_test(test_service_review_workflow),
+        cmocka_unit_test(test_service_diff),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
