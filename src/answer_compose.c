@@ -1893,13 +1893,17 @@ static double best_coverage(const struct compose *c)
  * ANSWER_MIN_SENTENCE_SCORE, and either one document must hold at least
  * ANSWER_MIN_COVERAGE of the question's own words, or the focus must be a
  * medical one (symptom, condition, drug, body part) that some sentence
- * names in full. Words the sources never use count against coverage: that
- * is what makes "How do I train my dog to sit?" abstain. */
+ * names in full. A matched red-flag rule also proves the question is a
+ * health one, whatever its focus kind: an urgent description ("swollen,
+ * warm calf after a flight") must not lose its cited context. Words the
+ * sources never use count against coverage: that is what makes "How do I
+ * train my dog to sit?" abstain. */
 static bool relevant_enough(const struct compose *c)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
     bool medical_focus = fk == FOCUS_SYMPTOM || fk == FOCUS_CONDITION ||
-                         fk == FOCUS_DRUG || fk == FOCUS_BODY_PART;
+                         fk == FOCUS_DRUG || fk == FOCUS_BODY_PART ||
+                         c->in->nredflags > 0;
 
     if (c->ns == 0 || best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
         return false;

@@ -51,6 +51,11 @@ check "follow-up answers the qualifier" 'json "$tmp/f.json" "a[\"lead\"][0][\"te
 ask --json "What is a charley horse?" >"$tmp/c.json"
 check "lay term answered" '[ "$(json "$tmp/c.json" "a[\"abstained\"]")" = "False" ]'
 
+# An urgent description with no question word still gets its cited context
+# under the red-flag notice rather than an abstention.
+ask --json "My calf is swollen, warm and red on one side after a long flight" >"$tmp/r.json"
+check "red flag answered" '[ "$(json "$tmp/r.json" "len(a[\"red_flags\"]) > 0, a[\"abstained\"]")" = "True False" ]'
+
 # Filters: only guideline sources; evidence at least systematic review.
 ask --json --kind guideline -a clinician "What causes leg cramps?" >"$tmp/k.json"
 check "--kind guideline" '[ "$(json "$tmp/k.json" "sorted({r[\"kind\"] for r in a[\"references\"]})")" = "[$(printf "%s" "'"'"'guideline'"'"'")]" ]'
