@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <galen/answer.h>
 #include <galen/error.h>
 #include <galen/eval.h>
 #include <galen/search.h>
@@ -37,6 +38,7 @@ struct eval_opts {
     const char *tag;     /* --tag */
     size_t k;            /* -k */
     bool is_json;        /* --json */
+    size_t ranker;       /* index into rankers: --answers, --similar */
 };
 
 /* What one eval pass measured. */
@@ -125,10 +127,95 @@ static const struct ranker search_ranker = {
     search_close,
 };
 
+/* ---- rankers: the answer engine (include/galen/answer.h) ---- */
+
+struct answer_rank_ctx {
+    struct galen_run *run;
+    const char *qid;
+    int rc;
+};
+
+static int answer_open(const char *data_dir, void **ctx, char *err,
+                       size_t err_cap)
+{
+    struct galen_answerer *a = NULL;
+    int rc = cli_open_answerer(data_dir, NULL, NULL, &a);
+
+    if (rc != GALEN_OK) {
+        snprintf(err, err_cap, "%s", galen_answerer_errmsg(NULL));
+        return rc;
+    }
+    *ctx = a;
+    return GALEN_OK;
+}
+
+static void answer_add(void *ctx, const char *id, double score)
+{
+    struct answer_rank_ctx *r = ctx;
+
+    if (r->rc == GALEN_OK)
+        r->rc = galen_run_add(r->run, r->qid, id, score);
+}
+
+/* Ranks with the answer engine's own scoring: question type, focus, lay
+ * terms and sentence evidence over the retrieved candidates. */
+static int answer_rank(void *ctx, const char *qid, const char *text, size_t k,
+                       struct galen_run *run, char *err, size_t err_cap)
+{
+    struct answer_rank_ctx r = {run, qid, GALEN_OK};
+    int rc = galen_answer_rank(ctx, text, (unsigned)MIN(k, (size_t)1000),
+                               answer_add, &r);
+
+    if (rc != GALEN_OK)
+        snprintf(err, err_cap, "%s", galen_answerer_errmsg(ctx));
+    return rc != GALEN_OK ? rc : r.rc;
+}
+
+/* Ranks answered questions by similarity (what `galen similar` lists). */
+static int similar_rank(void *ctx, const char *qid, const char *text, size_t k,
+                        struct galen_run *run, char *err, size_t err_cap)
+{
+    struct galen_similar *s = NULL;
+    size_t i;
+    int rc = galen_similar_find(ctx, text, (unsigned)MIN(k, (size_t)100), &s);
+
+    if (rc != GALEN_OK) {
+        snprintf(err, err_cap, "%s", galen_answerer_errmsg(ctx));
+        return rc;
+    }
+    for (i = 0; rc == GALEN_OK && i < galen_similar_count(s); i++) {
+        const struct galen_similar_item *it = galen_similar_get(s, i);
+        rc = galen_run_add(run, qid, it->id, it->score);
+    }
+    galen_similar_free(s);
+    return rc;
+}
+
+static void answer_close(void *ctx)
+{
+    galen_answerer_close(ctx);
+}
+
+static const struct ranker answer_ranker = {
+    "answers",
+    answer_open,
+    answer_rank,
+    answer_close,
+};
+
+static const struct ranker similar_ranker = {
+    "similar",
+    answer_open,
+    similar_rank,
+    answer_close,
+};
+
 /* The rankers `galen eval` can use; the first is the default. A later
  * `--answers` option selects a row that ranks with the answer engine. */
 static const struct ranker *const rankers[] = {
     &search_ranker,
+    &answer_ranker,
+    &similar_ranker,
 };
 
 static void usage(FILE *f)
@@ -157,6 +244,12 @@ static void usage(FILE *f)
             "  -t, --tag T         run tag (default galen)\n"
             "      --score RUN     score an existing TREC run instead of "
             "searching\n"
+            "      --answers       rank with the answer engine's scoring "
+            "(re-ranks\n"
+            "                      the top k of BM25F; use -k 100)\n"
+            "      --similar       rank answered questions as `galen "
+            "similar` does\n"
+            "                      (at most 100 per query)\n"
             "      --json          print one JSON object\n"
             "  -h, --help          show this help\n",
             CLI_DEFAULT_DATA, GALEN_K_MAX, EVAL_DEFAULT_K);
@@ -189,6 +282,12 @@ static int apply_opt(int c, struct eval_opts *o)
     case 'J':
         o->is_json = true;
         return EXIT_OK;
+    case 'A':
+        o->ranker = 1;
+        return EXIT_OK;
+    case 'M':
+        o->ranker = 2;
+        return EXIT_OK;
     case 'k':
         if (cli_uint(optarg, 1, GALEN_K_MAX, &k) == 0) {
             o->k = k;
@@ -216,6 +315,8 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
         {"tag", required_argument, NULL, 't'},
         {"score", required_argument, NULL, 'S'},
         {"json", no_argument, NULL, 'J'},
+        {"answers", no_argument, NULL, 'A'},
+        {"similar", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -405,7 +506,7 @@ static int search_and_score(const struct eval_opts *o,
                             const struct galen_qrels *qrels,
                             const struct galen_queries *qs)
 {
-    const struct ranker *rk = rankers[0];
+    const struct ranker *rk = rankers[o->ranker];
     void *ctx = NULL;
     struct eval_pass p;
     FILE *out;

@@ -15,6 +15,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: galen index [-d DIR] [--format beir] [options] FILE...\n"
             "       galen index [-d DIR] [-q]\n"
+            "       galen index [-d DIR] --verify\n"
             "\n"
             "With no FILE, brings DIR/index up to date with the store\n"
             "(DIR/store.db): only documents changed since the last run.\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f)
             "      --b F=B          BM25F length normalisation of field F, "
             "0..1\n"
             "      --merge          merge the index into one segment\n"
+            "      --verify         check every checksum and decode every "
+            "block\n"
             "  -q, --quiet          no progress bar or summary\n"
             "  -h, --help           this help\n",
             CLI_DEFAULT_DATA);
@@ -56,7 +59,7 @@ static void summary(const struct galen_build_stats *st)
            (double)st->index_bytes / 1e6, (double)st->store_bytes / 1e6);
 }
 
-enum { OPT_K1 = 256, OPT_WEIGHT, OPT_B, OPT_MERGE };
+enum { OPT_K1 = 256, OPT_WEIGHT, OPT_B, OPT_MERGE, OPT_VERIFY };
 
 static const struct option long_opts[] = {
     {"data", required_argument, NULL, 'd'},
@@ -65,14 +68,18 @@ static const struct option long_opts[] = {
     {"weight", required_argument, NULL, OPT_WEIGHT},
     {"b", required_argument, NULL, OPT_B},
     {"merge", no_argument, NULL, OPT_MERGE},
+    {"verify", no_argument, NULL, OPT_VERIFY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-/* Parses options into o; returns -1 to stop with EXIT_USAGE, 1 for help. */
+/* Parses options into o; returns -1 to stop with EXIT_USAGE, 1 for help,
+ * 2 for --verify. */
 static int parse_opts(int argc, char **argv, struct galen_build_opts *o,
                       const char **data, bool *quiet)
 {
+    bool verify = false;
+
     int c;
 
     while ((c = getopt_long(argc, argv, "d:f:qh", long_opts, NULL)) != -1) {
@@ -96,6 +103,9 @@ static int parse_opts(int argc, char **argv, struct galen_build_opts *o,
         case OPT_MERGE:
             o->merge = true;
             break;
+        case OPT_VERIFY:
+            verify = true;
+            break;
         case 'q':
             *quiet = true;
             break;
@@ -105,7 +115,40 @@ static int parse_opts(int argc, char **argv, struct galen_build_opts *o,
             return -1;
         }
     }
-    return 0;
+    return verify ? 2 : 0;
+}
+
+static void on_verify(void *ctx, uint64_t done, uint64_t total)
+{
+    struct progress *p = ctx;
+
+    p->total = total;
+    progress_update(p, done);
+}
+
+/* `galen index --verify`: exit 0 when the whole index checks out. */
+static int verify_index(const char *data, bool quiet)
+{
+    struct galen_index *gi = NULL;
+    struct progress p;
+    int rc = galen_index_open(data, &gi);
+
+    if (rc == GALEN_OK) {
+        progress_init(&p, "verifying", 0);
+        p.is_tty = p.is_tty && !quiet;
+        rc = galen_index_verify(gi, on_verify, &p);
+        if (p.total)
+            progress_done(&p, p.total);
+    }
+    if (rc != GALEN_OK) {
+        LOG_ERROR("%s", *galen_index_errmsg() ? galen_index_errmsg()
+                                              : galen_strerror(rc));
+    } else if (!quiet) {
+        printf("index ok: %llu live documents\n",
+               (unsigned long long)galen_index_doc_count(gi));
+    }
+    galen_index_close(gi);
+    return cli_exit_for(rc);
 }
 
 int cmd_index(int argc, char **argv)
@@ -120,6 +163,8 @@ int cmd_index(int argc, char **argv)
     galen_build_opts_init(&o);
     optind = 1;
     rc = parse_opts(argc, argv, &o, &data, &quiet);
+    if (rc == 2)
+        return verify_index(cli_data_dir(data), quiet);
     if (rc == 0 && optind >= argc)
         return cli_index_store(cli_data_dir(data), quiet); /* cmd_import.c */
     if (rc != 0 || optind >= argc) {

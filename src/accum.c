@@ -395,6 +395,15 @@ static int group_by_slot(struct accum *a)
     return GALEN_OK;
 }
 
+static inline unsigned char *put_varint(unsigned char *p, uint32_t v)
+{
+    if (GALEN_LIKELY(v < 0x80)) {
+        *p = (unsigned char)v;
+        return p + 1;
+    }
+    return p + varint_encode(p, v);
+}
+
 static void sort_small(uint32_t *v, size_t n)
 {
     size_t i, j;
@@ -427,9 +436,9 @@ static int emit_slot(struct accum *a, size_t s)
     for (i = 0; i < n; i++)
         tf[a->toks[a->order[first + i]].field]++;
     p = e->post + e->post_len;
-    p += varint_encode(p, a->doc - (e->df ? e->last_doc : 0));
+    p = put_varint(p, a->doc - (e->df ? e->last_doc : 0));
     for (f = 0; f < a->nfields; f++)
-        p += varint_encode(p, tf[f]);
+        p = put_varint(p, tf[f]);
     for (f = 0, k = 0; f < a->nfields; f++) {
         uint32_t *v = a->posv + k;
         uint32_t prev = 0;
@@ -438,7 +447,7 @@ static int emit_slot(struct accum *a, size_t s)
             v[i] = a->toks[a->order[first + k + i]].pos;
         sort_small(v, tf[f]);
         for (i = 0; i < tf[f]; i++) {
-            p += varint_encode(p, v[i] - prev);
+            p = put_varint(p, v[i] - prev);
             prev = v[i];
         }
         k += tf[f];
@@ -533,12 +542,19 @@ struct pos_scratch {
     size_t cap[INDEX_MAX_FIELDS];
 };
 
-static size_t get_varint32(const unsigned char *p, const unsigned char *end,
-                           uint32_t *v)
+/* The buffers are our own, so a truncated varint cannot occur; the
+ * one-byte case is inline because nearly every tf and gap is small. */
+static inline size_t get_varint32(const unsigned char *p,
+                                  const unsigned char *end, uint32_t *v)
 {
     uint64_t x = 0;
-    size_t k = varint_decode(p, (size_t)(end - p), &x);
+    size_t k;
 
+    if (GALEN_LIKELY(p < end && p[0] < 0x80)) {
+        *v = p[0];
+        return 1;
+    }
+    k = varint_decode(p, (size_t)(end - p), &x);
     *v = (uint32_t)x;
     return k;
 }

@@ -25,10 +25,10 @@ struct redflag_rule;
 enum {
     ANSWER_DOCS_MAX = 12,       /* candidate documents composed from */
     ANSWER_LEAD_MAX = 3,        /* sentences in the lead summary */
-    ANSWER_BLOCK_MAX = 6,       /* sentences per block, preferred kind */
-    ANSWER_OTHER_MAX = 4,       /* sentences per block, other kinds */
-    ANSWER_PER_DOC_MAX = 4,     /* sentences quoted from one document */
-    ANSWER_KEYPOINTS_MAX = 4,   /* key points */
+    ANSWER_BLOCK_MAX = 12,      /* sentences per block, preferred kind */
+    ANSWER_OTHER_MAX = 6,       /* sentences per block, other kinds */
+    ANSWER_PER_DOC_MAX = 5,     /* sentences quoted from one document */
+    ANSWER_KEYPOINTS_MAX = 6,   /* key points */
     ANSWER_FOLLOWUPS_MAX = 4,   /* follow-up questions */
     ANSWER_SIMILAR_MAX = 4,     /* similar questions shown in an answer */
     ANSWER_REDFLAGS_MAX = 4,    /* red-flag notices */
@@ -134,7 +134,7 @@ struct answer_compose_in {
 
 /* Thresholds of the abstention rule, calibrated in docs/answer.md. */
 #define ANSWER_MIN_SENTENCE_SCORE 0.42
-#define ANSWER_MIN_COVERAGE       0.5
+#define ANSWER_MIN_COVERAGE       0.7
 
 /* Composes an answer. Documents in cands that the answer cites are moved
  * into it (their cand->doc becomes NULL); the caller frees the rest.
@@ -144,9 +144,9 @@ GALEN_NODISCARD int answer_compose(struct answer_compose_in *in,
                                    struct galen_answer **out);
 
 /* Weights of the answer-ranking score (docs/answer.md). */
-#define ANSWER_RANK_W_BM25     0.5
-#define ANSWER_RANK_W_SENTENCE 0.35
-#define ANSWER_RANK_W_COVERAGE 0.15
+#define ANSWER_RANK_W_BM25     0.0
+#define ANSWER_RANK_W_SENTENCE 0.8
+#define ANSWER_RANK_W_COVERAGE 0.2
 
 /* Scores every candidate for ranking (galen eval --answers): a weighted sum
  * of its retrieval score (normalised to the best), its best sentence's

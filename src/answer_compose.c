@@ -6,6 +6,7 @@
  * the lead, the blocks and the key points are picked by maximal marginal
  * relevance so that near-duplicates drop out. Weights, thresholds and the
  * order of every choice are documented in docs/answer.md. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "sentence.h"
 
 enum {
+    BODY_MAX = 96,
+    COVERED_SLOTS = 2048, /* power of two; open addressing, 0 = empty */
     SENT_MIN_BYTES = 25,
     SENT_MAX_BYTES = 600,
     SENT_MIN_WORDS = 4,
@@ -29,25 +32,45 @@ enum {
     CANDS_MAX = 2048    /* candidate sentences */
 };
 
-/* Score weights (sum 1) and the near-duplicate threshold. */
-#define W_FOCUS        0.30
-#define W_REL          0.15
-#define W_CUE          0.30
-#define W_HEADING      0.10
-#define W_DOC          0.15
-#define FOCUS_HEAD     0.5 /* share of the focus's last (head) word */
-#define MMR_LAMBDA     0.3
+/* Sentence score weights (they sum to 1); see docs/answer.md. */
+#define W_FOCUS     0.30
+#define W_REL       0.15
+#define W_CUE       0.30
+#define W_HEADING   0.10
+#define W_DOC       0.15
+#define FOCUS_HEAD  0.5 /* share of the focus's last (head) word */
+#define DOC_W_SCORE 0.6 /* share of retrieval in a document's weight */
+
+/* Choosing sentences: the MMR overlap penalty, the bonus for new terms,
+ * the penalty per sentence already taken from the same section, the
+ * near-duplicate threshold and how containment counts towards it, and the
+ * floor relative to the best sentence. */
+#ifndef MMR_LAMBDA
+#define MMR_LAMBDA 0.5
+#endif
+#ifndef NOVELTY
+#define NOVELTY 0.35
+#endif
+#ifndef SAME_SECTION
+#define SAME_SECTION 0.08
+#endif
 #define DUP_SIM        0.5
-#define CONTAIN_WEIGHT 0.6 /* containment 5/6 or more is a duplicate */
-#define FLOOR_RATIO    0.55
+#define DUP_NOVELTY    0.3
+#define NOVELTY_MASS   15.0
+#define CONTAIN_WEIGHT 0.6
+#ifndef FLOOR_RATIO
+#define FLOOR_RATIO 0.55
+#endif
 
 struct qterm_h {
     uint32_t h;
     double w;
+    bool own; /* from the question itself, not an expansion */
 };
 
 struct focus_set {
     uint32_t h[16];
+    bool body[16]; /* the word names a body part */
     size_t n;
     double weight;
 };
@@ -56,12 +79,15 @@ struct focus_set {
 struct qmodel {
     struct qterm_h t[QTERMS_MAX];
     size_t nt;
-    double total; /* sum of weights */
+    double total; /* sum of the weights of the question's own terms */
+    size_t nown;  /* how many terms are the question's own */
     struct focus_set focus[FOCUS_SETS_MAX];
     size_t nfocus;
     enum qtype primary;
     unsigned mask;
-    char focus_pat[128]; /* the focus, lower case, last word a prefix */
+    char focus_pat[128];     /* the focus, lower case, last word a prefix */
+    uint32_t body[BODY_MAX]; /* analysed body-part words */
+    size_t nbody;
 };
 
 struct csent {
@@ -86,10 +112,16 @@ struct compose {
     size_t ns, cap;
     uint32_t *pool; /* stems of all sentences */
     size_t npool, pool_cap;
-    size_t nscan;     /* candidates scanned: the first nscan */
-    double *doc_cov;  /* per candidate: best sentence coverage */
-    size_t *per_doc;  /* per candidate: sentences chosen */
-    double *doc_best; /* per candidate: best sentence score */
+    size_t nscan;        /* candidates scanned: the first nscan */
+    double *doc_cov;     /* per candidate: best sentence coverage */
+    size_t *per_doc;     /* per candidate: sentences chosen */
+    double *doc_best;    /* per candidate: best sentence score */
+    uint64_t (*seen)[2]; /* per candidate: own question terms in its text */
+    double best_focus;   /* highest focus coverage of any sentence */
+    double *docw;        /* per candidate: doc_weight, once computed */
+    uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
+    float *weight; /* per pool entry: log(1 + ns / sentences with it) */
+    double *mass;  /* per sentence: sum of its terms' weights */
 };
 
 static uint32_t hash_term(const char *p, size_t n)
@@ -124,27 +156,49 @@ struct qcollect {
     double weight;
     struct focus_set *set; /* when collecting a focus set */
     struct answer_compose_in *in;
+    bool own;
 };
 
-static void add_qterm(struct qmodel *q, uint32_t h, double w)
+/* Adds a term or raises its weight. Only the question's own terms make
+ * up the total that coverage is measured against: expansions are
+ * alternatives that can only help. */
+static void add_qterm(struct qmodel *q, uint32_t h, double w, bool own)
+{
+    struct qterm_h *t = NULL;
+    size_t k;
+
+    for (k = 0; k < q->nt && !t; k++) {
+        if (q->t[k].h == h)
+            t = &q->t[k];
+    }
+    if (!t) {
+        if (q->nt >= QTERMS_MAX)
+            return;
+        t = &q->t[q->nt++];
+        t->h = h;
+        t->w = 0;
+        t->own = false;
+    }
+    if (t->own)
+        q->total -= t->w;
+    t->w = MAX(t->w, w);
+    if (own && !t->own)
+        q->nown++;
+    t->own = t->own || own;
+    if (t->own)
+        q->total += t->w;
+}
+
+/* True if the word was corrected: its correction stands in for it. */
+static bool was_fixed(const struct qanalysis *qa, const char *w, size_t len)
 {
     size_t k;
 
-    for (k = 0; k < q->nt; k++) {
-        if (q->t[k].h == h) {
-            if (w > q->t[k].w) {
-                q->total += w - q->t[k].w;
-                q->t[k].w = w;
-            }
-            return;
-        }
+    for (k = 0; k < qa->nfixes; k++) {
+        if (answer_text_ieq(w, len, qa->fixes[k].from))
+            return true;
     }
-    if (q->nt < QTERMS_MAX) {
-        q->t[q->nt].h = h;
-        q->t[q->nt].w = w;
-        q->nt++;
-        q->total += w;
-    }
+    return false;
 }
 
 static int on_qterm(void *ctx, const struct aterm *t)
@@ -153,16 +207,20 @@ static int on_qterm(void *ctx, const struct aterm *t)
     uint32_t h = hash_term(t->term, t->len);
     double idf = 1.0;
 
-    if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start))
+    if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start) ||
+        was_fixed(c->in->qa, c->text + t->start, t->end - t->start))
         return 0;
     if (c->set) {
-        if (c->set->n < ARRAY_SIZE(c->set->h))
+        if (c->set->n < ARRAY_SIZE(c->set->h)) {
+            c->set->body[c->set->n] =
+                qanalyze_is_body_word(c->text + t->start, t->end - t->start);
             c->set->h[c->set->n++] = h;
+        }
         return 0;
     }
     if (c->in->idf)
         idf = c->in->idf(c->in->idf_ctx, t->term, t->len);
-    add_qterm(c->q, h, c->weight * idf);
+    add_qterm(c->q, h, c->weight * idf, c->own);
     return 0;
 }
 
@@ -171,7 +229,8 @@ static const struct analyzer_opts index_opts = {true, true};
 static int collect_terms(struct answer_compose_in *in, struct qmodel *q,
                          const char *text, double weight, struct focus_set *set)
 {
-    struct qcollect c = {q, text, weight, set, in};
+    /* Full-weight terms are the question's own; expansions weigh less. */
+    struct qcollect c = {q, text, weight, set, in, weight >= 1.0};
 
     if (!text || !*text)
         return GALEN_OK;
@@ -273,6 +332,29 @@ static bool is_definitional(const struct qmodel *q, const char *s, size_t len)
     return false;
 }
 
+static int on_body(void *ctx, const struct aterm *t)
+{
+    struct qmodel *q = ctx;
+
+    if (q->nbody < BODY_MAX)
+        q->body[q->nbody++] = hash_term(t->term, t->len);
+    return 0;
+}
+
+/* The analysed forms of the body-part words, to see whether a sentence
+ * names some part of the body. */
+static int body_terms(struct answer_compose_in *in, struct qmodel *q)
+{
+    size_t n, k;
+    const char *const *w = qanalyze_body_words(&n);
+    int rc = GALEN_OK;
+
+    for (k = 0; k < n && rc == GALEN_OK; k++)
+        rc = analyzer_run(in->analyzer, &index_opts, w[k], strlen(w[k]),
+                          on_body, q);
+    return rc;
+}
+
 static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
 {
     const struct qanalysis *qa = in->qa;
@@ -283,7 +365,9 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
     q->primary = qa->qtype.type;
     q->mask = qa->qtype.mask;
     focus_pattern(qa->focus, q->focus_pat, sizeof q->focus_pat);
-    rc = add_focus_set(in, q, qa->focus, 1.0);
+    rc = body_terms(in, q);
+    if (rc == GALEN_OK)
+        rc = add_focus_set(in, q, qa->focus, 1.0);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++) {
         if (qa->terms[k].origin != QTERM_SPELLING)
             rc = add_focus_set(in, q, qa->terms[k].text, qa->terms[k].weight);
@@ -315,32 +399,52 @@ static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
         if (has_hash(st, n, q->t[k].h))
             got += q->t[k].w;
     }
-    return got / q->total;
+    return MIN(1.0, got / q->total);
+}
+
+static bool names_body(const struct qmodel *q, const uint32_t *st, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < q->nbody; k++) {
+        if (has_hash(st, n, q->body[k]))
+            return true;
+    }
+    return false;
 }
 
 /* Coverage of one focus set: its last word, the head of the noun phrase
  * ("cramps" in "soleus muscle cramps"), weighs FOCUS_HEAD and the others
- * share the rest; the best set, times its weight, counts. */
+ * share the rest. A body-part modifier the sentence lacks earns half its
+ * share when the sentence names another part ("leg cramps" for "soleus
+ * muscle cramps"). The best set, times its weight, counts. */
+static double set_cov(const struct focus_set *fs, const uint32_t *st, size_t n,
+                      bool body)
+{
+    double v = 0, share;
+    size_t k;
+
+    if (fs->n == 1)
+        return has_hash(st, n, fs->h[0]) ? 1.0 : 0.0;
+    share = (1.0 - FOCUS_HEAD) / (double)(fs->n - 1);
+    for (k = 0; k + 1 < fs->n; k++) {
+        if (has_hash(st, n, fs->h[k]))
+            v += share;
+        else if (fs->body[k] && body)
+            v += share / 2;
+    }
+    return v + (has_hash(st, n, fs->h[fs->n - 1]) ? FOCUS_HEAD : 0.0);
+}
+
 static double focus_cov(const struct qmodel *q, const uint32_t *st, size_t n)
 {
+    bool body = names_body(q, st, n);
     double best = 0;
-    size_t f, k;
+    size_t f;
 
-    for (f = 0; f < q->nfocus; f++) {
-        const struct focus_set *fs = &q->focus[f];
-        double v = 0;
-
-        if (fs->n == 1) {
-            v = has_hash(st, n, fs->h[0]) ? 1.0 : 0.0;
-        } else {
-            for (k = 0; k + 1 < fs->n; k++)
-                v += has_hash(st, n, fs->h[k])
-                         ? (1.0 - FOCUS_HEAD) / (double)(fs->n - 1)
-                         : 0.0;
-            v += has_hash(st, n, fs->h[fs->n - 1]) ? FOCUS_HEAD : 0.0;
-        }
-        best = MAX(best, fs->weight * v);
-    }
+    for (f = 0; f < q->nfocus; f++)
+        best =
+            MAX(best, q->focus[f].weight * set_cov(&q->focus[f], st, n, body));
     return best;
 }
 
@@ -368,18 +472,17 @@ static enum qtype choose_facet(const struct qmodel *q,
                                double *fcue)
 {
     enum qtype best = q->primary, hbest = QTYPE_OTHER;
-    double best_v = -1, hv = -1, asked = 0, v[QTYPE_COUNT] = {0};
+    double best_v = -1, hv = -1, asked = 0, v[QTYPE_COUNT];
     size_t k;
 
+    qtype_sentence_scores(s, len, v);
     if (q->primary != QTYPE_OTHER) {
-        best_v = v[q->primary] = qtype_sentence_score(q->primary, s, len);
+        best_v = v[q->primary];
         asked = best_v;
     }
     for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
         enum qtype t = layout_types[k];
 
-        if (t != q->primary)
-            v[t] = qtype_sentence_score(t, s, len);
         if (q->mask & (1u << t) && t != q->primary)
             asked = MAX(asked, 0.8 * v[t]);
         if (v[t] > best_v) {
@@ -564,7 +667,7 @@ static int pool_reserve(struct compose *c, size_t n)
 static int sentence_stems(struct compose *c, const struct sec_terms *st,
                           size_t *tok, size_t b, size_t e, size_t *n)
 {
-    uint32_t tmp[STEMS_MAX];
+    uint32_t tmp[STEMS_MAX] = {0};
     size_t m = 0, k, u = 0;
     int rc;
 
@@ -608,6 +711,54 @@ static bool is_keypoint_heading(const char *h)
                  answer_text_ieq(h, strlen(h), "summary"));
 }
 
+/* True if the document as a whole answers the question's type: its own
+ * question type (MedQuAD, the pack's front matter) or its title says so. */
+static bool doc_answers_type(const struct doc *d, enum qtype t)
+{
+    struct qtype_result r;
+    enum qtype dt;
+
+    if (t == QTYPE_OTHER)
+        return false;
+    if (d->question_type &&
+        qtype_from_name(d->question_type, strlen(d->question_type), &dt) &&
+        dt == t)
+        return true;
+    qtype_classify(d->title, strlen(d->title), &r);
+    return r.type == t;
+}
+
+/* A document's weight in its sentences' scores: its retrieval score
+ * relative to the best (softened by a square root, since one rare title
+ * word can put the first document far ahead) and whether the document
+ * answers the question's type. */
+static double doc_weight(const struct compose *c, size_t ci)
+{
+    double rel = c->in->cands[ci].score / c->in->cands[0].score;
+    bool typed = doc_answers_type(c->in->cands[ci].doc, c->q.primary);
+
+    return DOC_W_SCORE * sqrt(rel) + (typed ? 1.0 - DOC_W_SCORE : 0.0);
+}
+
+/* True if the sentence has one of the question's own terms other than
+ * the focus: for a follow-up, its qualifiers. */
+static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
+{
+    size_t k, f;
+
+    for (k = 0; k < c->q.nt; k++) {
+        bool in_focus = false;
+
+        if (!c->q.t[k].own)
+            continue;
+        for (f = 0; c->q.nfocus && f < c->q.focus[0].n; f++)
+            in_focus = in_focus || c->q.focus[0].h[f] == c->q.t[k].h;
+        if (!in_focus && has_hash(st, n, c->q.t[k].h))
+            return true;
+    }
+    return false;
+}
+
 /* Scores one sentence and keeps it if it is eligible and relevant. */
 static int consider(struct compose *c, size_t ci, size_t si,
                     const struct qtype_result *hr, double heading_focus,
@@ -638,11 +789,18 @@ static int consider(struct compose *c, size_t ci, size_t si,
     heading = MIN(1.0, heading + 0.5 * heading_focus);
     fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
     fheading = MIN(1.0, fheading + 0.5 * heading_focus);
-    docw = c->in->cands[ci].score / c->in->cands[0].score;
+    docw = c->docw[ci];
     cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
                W_HEADING * heading + W_DOC * docw;
     cs.fscore =
         cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
+     * without it answers the previous question, not this one. */
+    if (c->in->qa->is_follow_up &&
+        !has_qualifier(c, c->pool + c->npool, nstems)) {
+        cs.score *= 0.7;
+        cs.fscore *= 0.7;
+    }
     if (is_anaphoric(s, len)) {
         cs.score *= 0.85;
         cs.fscore *= 0.85;
@@ -666,7 +824,7 @@ static double heading_focus(struct compose *c, const char *heading)
 {
     struct focus_set tmp;
     size_t k, hit = 0, best_n = 0;
-    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in};
+    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in, false};
 
     if (!heading || !*heading || c->q.nfocus == 0)
         return 0;
@@ -679,6 +837,19 @@ static double heading_focus(struct compose *c, const char *heading)
     for (k = 0; k < best_n; k++)
         hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
     return best_n ? (double)hit / (double)best_n : 0;
+}
+
+/* Notes which of the question's own terms occur among n token hashes. */
+static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < c->q.nt && k < 128; k++) {
+            if (c->q.t[k].own && c->q.t[k].h == h[i])
+                c->seen[ci][k / 64] |= 1ull << (k % 64);
+        }
+    }
 }
 
 static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
@@ -718,15 +889,29 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     return rc;
 }
 
-/* A document's coverage of the question and its best sentence score. */
-static void doc_summary(struct compose *c, size_t ci, size_t first)
+/* A document's coverage of the question (the share of the question's own
+ * terms its title and text have, each term counted once) and its best
+ * sentence score. */
+static int doc_summary(struct compose *c, size_t ci, size_t first)
 {
-    size_t k;
+    const char *title = c->in->cands[ci].doc->title;
+    struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
+    int rc = analyzer_run(c->in->analyzer, &index_opts, title, strlen(title),
+                          on_sec_term, &st);
+    size_t k, hit = 0;
 
+    if (rc == GALEN_OK)
+        note_seen(c, ci, st.h, st.n);
+    galen_free(st.h);
+    galen_free(st.at);
+    for (k = 0; k < c->q.nt && k < 128; k++)
+        hit += (c->seen[ci][k / 64] >> (k % 64)) & 1;
+    c->doc_cov[ci] = c->q.nown ? (double)hit / (double)c->q.nown : 0;
     for (k = first; k < c->ns; k++) {
-        c->doc_cov[ci] = MAX(c->doc_cov[ci], c->s[k].rel);
         c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
+        c->best_focus = MAX(c->best_focus, c->s[k].focus);
     }
+    return rc;
 }
 
 static int scan_docs(struct compose *c)
@@ -740,13 +925,16 @@ static int scan_docs(struct compose *c)
 
         if (!doc_allowed(c->in, d))
             continue;
+        c->docw[ci] = doc_weight(c, ci);
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
         }
         if (rc != GALEN_OK)
             return rc;
-        doc_summary(c, ci, first);
+        rc = doc_summary(c, ci, first);
+        if (rc != GALEN_OK)
+            return rc;
     }
     return GALEN_OK;
 }
@@ -773,19 +961,23 @@ struct chosen {
     size_t all[CHOSEN_MAX], nall;
 };
 
-/* Overlap of two sentences' terms: the larger of their Jaccard index and
- * of the share of the shorter one's terms the other also has (so a short
- * sentence repeated inside a longer one counts as a near-duplicate). */
+/* Overlap of candidate b with chosen sentence a, each term weighted by
+ * how rare it is among the candidate sentences (so sharing "fatigue"
+ * counts and sharing "cramp" hardly does): the larger of the weighted
+ * Jaccard index and of the share of b's weight that a already has, so a
+ * candidate that a already says counts as a near-duplicate while one that
+ * says a and more does not. */
 static double similarity(const struct compose *c, const struct csent *a,
                          const struct csent *b)
 {
     const uint32_t *x = c->pool + a->stem_off, *y = c->pool + b->stem_off;
-    size_t i = 0, j = 0, inter = 0, uni, small;
-    double jac, con;
+    const float *wx = c->weight + a->stem_off;
+    size_t i = 0, j = 0;
+    double inter = 0, ma = c->mass[a - c->s], mb = c->mass[b - c->s], uni;
 
     while (i < a->nstems && j < b->nstems) {
         if (x[i] == y[j]) {
-            inter++;
+            inter += wx[i];
             i++;
             j++;
         } else if (x[i] < y[j]) {
@@ -794,11 +986,61 @@ static double similarity(const struct compose *c, const struct csent *a,
             j++;
         }
     }
-    uni = a->nstems + b->nstems - inter;
-    small = MIN(a->nstems, b->nstems);
-    jac = uni ? (double)inter / (double)uni : 0;
-    con = small ? (double)inter / (double)small : 0;
-    return MAX(jac, CONTAIN_WEIGHT * con);
+    uni = ma + mb - inter;
+    if (uni <= 0 || mb <= 0)
+        return 0;
+    return MAX(inter / uni, CONTAIN_WEIGHT * inter / mb);
+}
+
+/* Weighs every candidate term by its rarity among the candidates. */
+static int weigh_terms(struct compose *c)
+{
+    size_t cap = 16, k, j;
+    uint32_t *key;
+    uint32_t *cnt;
+    int rc = GALEN_OK;
+
+    while (cap < 2 * c->npool + 2)
+        cap *= 2;
+    key = galen_calloc(cap, sizeof *key);
+    cnt = galen_calloc(cap, sizeof *cnt);
+    c->weight = galen_calloc(c->npool + 1, sizeof *c->weight);
+    c->mass = galen_calloc(c->ns + 1, sizeof *c->mass);
+    if (!key || !cnt || !c->weight || !c->mass)
+        rc = GALEN_ENOMEM;
+    for (k = 0; rc == GALEN_OK && k < 2 * c->npool; k++) {
+        size_t p = k % c->npool, i = (c->pool[p] | 1) & (cap - 1);
+
+        while (key[i] && key[i] != (c->pool[p] | 1))
+            i = (i + 1) & (cap - 1);
+        key[i] = c->pool[p] | 1;
+        if (k < c->npool)
+            cnt[i]++;
+        else
+            c->weight[p] =
+                (float)log(1.0 + (double)c->ns / (double)MAX(cnt[i], 1u));
+    }
+    for (k = 0; rc == GALEN_OK && k < c->ns; k++) {
+        for (j = 0; j < c->s[k].nstems; j++)
+            c->mass[k] += c->weight[c->s[k].stem_off + j];
+    }
+    galen_free(key);
+    galen_free(cnt);
+    return rc;
+}
+
+/* How many chosen sentences come from the same section as s: a document's
+ * sections are its sub-topics, and an answer should visit several. */
+static size_t same_section(const struct compose *c, const struct chosen *ch,
+                           const struct csent *s)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < ch->nall; k++) {
+        const struct csent *x = &c->s[ch->all[k]];
+        n += x->cand == s->cand && x->section == s->section;
+    }
+    return n;
 }
 
 static double max_sim(const struct compose *c, const struct chosen *ch,
@@ -832,14 +1074,79 @@ static bool passes(const struct compose *c, const struct pick *p,
         return false;
     /* A related facet may come from a document already quoted for what was
      * asked: guideline summaries hold causes and doses side by side. */
-    return c->per_doc[s->cand] <
-           (size_t)ANSWER_PER_DOC_MAX + (p->by_facet ? 2 : 0);
+    /* The document that answers the question best (retrieved first and of
+     * the question's type) may give a few more. */
+    return c->per_doc[s->cand] < (size_t)ANSWER_PER_DOC_MAX +
+                                     (p->by_facet ? 2 : 0) +
+                                     (c->docw[s->cand] >= 0.9 ? 2 : 0);
+}
+
+static bool covered_has(const struct compose *c, uint32_t h)
+{
+    size_t i = (h | 1) & (COVERED_SLOTS - 1);
+
+    while (c->covered[i]) {
+        if (c->covered[i] == (h | 1))
+            return true;
+        i = (i + 1) & (COVERED_SLOTS - 1);
+    }
+    return false;
+}
+
+/* Adds a chosen sentence's terms; a full set just stops growing. */
+static void cover(struct compose *c, const struct csent *s)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < COVERED_SLOTS; k++)
+        n += c->covered[k] != 0;
+    for (k = 0; k < s->nstems && n < COVERED_SLOTS / 2; k++) {
+        uint32_t h = c->pool[s->stem_off + k] | 1;
+        size_t i = h & (COVERED_SLOTS - 1);
+
+        while (c->covered[i] && c->covered[i] != h)
+            i = (i + 1) & (COVERED_SLOTS - 1);
+        if (!c->covered[i]) {
+            c->covered[i] = h;
+            n++;
+        }
+    }
+}
+
+static bool is_qterm(const struct qmodel *q, uint32_t h)
+{
+    size_t k;
+
+    for (k = 0; k < q->nt; k++) {
+        if (q->t[k].h == h)
+            return true;
+    }
+    return false;
+}
+
+/* What a sentence would add to the answer: the weight of its terms (the
+ * question's own aside) that no chosen sentence has, relative to
+ * NOVELTY_MASS and capped at 1, so a sentence that adds more new things
+ * counts for more than a short one that adds a few. */
+static double novelty(const struct compose *c, const struct csent *s)
+{
+    double fresh = 0;
+    size_t k;
+
+    for (k = 0; k < s->nstems; k++) {
+        uint32_t h = c->pool[s->stem_off + k];
+
+        if (!is_qterm(&c->q, h) && !covered_has(c, h))
+            fresh += c->weight[s->stem_off + k];
+    }
+    return MIN(1.0, fresh / NOVELTY_MASS);
 }
 
 /* Maximal marginal relevance: the best score after a penalty for overlap
- * with what is already chosen; near-duplicates are never taken. Scanning
- * in document, section and offset order with a strict '>' makes ties go
- * to the earliest sentence. */
+ * with what is already chosen and a bonus for what it adds that nothing
+ * chosen says; near-duplicates are never taken. Scanning in document,
+ * section and offset order with a strict '>' makes ties go to the
+ * earliest sentence. */
 static size_t mmr_pick(struct compose *c, struct chosen *ch,
                        const struct pick *p)
 {
@@ -850,14 +1157,21 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
         return NONE;
     for (k = 0; k < c->ns; k++) {
         const struct csent *s = &c->s[k];
-        double sim, v;
+        double sim, nov, v;
 
         if (!passes(c, p, s))
             continue;
         sim = max_sim(c, ch, s);
-        if (sim >= DUP_SIM)
+        nov = novelty(c, s);
+        /* Overlapping a chosen sentence makes a near-duplicate only when
+         * the candidate also adds little that is new. */
+        if (sim >= DUP_SIM && nov < DUP_NOVELTY)
             continue;
-        v = pick_score(p, s) - MMR_LAMBDA * sim;
+        /* No section penalty in a document that answers the question best
+         * (weight 1): its sections are the answer's outline. */
+        v = pick_score(p, s) - MMR_LAMBDA * sim + NOVELTY * nov -
+            SAME_SECTION * 2.0 * (1.0 - c->docw[s->cand]) *
+                (double)same_section(c, ch, s);
         if (p->keypoint && s->keypoint_section)
             v += 0.15;
         if (best == NONE || v > best_v) {
@@ -869,6 +1183,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
         c->s[best].used = true;
         c->per_doc[c->s[best].cand]++;
         ch->all[ch->nall++] = best;
+        cover(c, &c->s[best]);
     }
     return best;
 }
@@ -884,9 +1199,14 @@ static size_t pick_first(struct compose *c, struct chosen *ch,
     return got;
 }
 
-static void add_lead(struct chosen *ch, size_t got)
+/* Lead sentences summarise; they do not count against their document's
+ * share of the body. */
+static void add_lead(struct compose *c, struct chosen *ch, size_t got)
 {
-    if (got != NONE && ch->nlead < ANSWER_LEAD_MAX)
+    if (got == NONE)
+        return;
+    c->per_doc[c->s[got].cand]--;
+    if (ch->nlead < ANSWER_LEAD_MAX)
         ch->lead[ch->nlead++] = got;
 }
 
@@ -906,11 +1226,11 @@ static void lead_patient(struct compose *c, struct chosen *ch, double floor)
         {ANSWER_BLOCK_PATIENTS, act & ~pb, true, false, floor, true, false},
         {-1, act & ~pb, true, false, floor, true, false}};
 
-    add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0 && (act & ~pb))
-        add_lead(ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+        add_lead(c, ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
     if (ch->nlead == 1)
-        add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+        add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
 }
 
 /* Clinicians: the guideline's answer first, then the research's. */
@@ -926,9 +1246,9 @@ static void lead_clinician(struct compose *c, struct chosen *ch, double floor)
         {ANSWER_BLOCK_RESEARCH, pb, false, false, floor, false, false},
         {-1, pb, false, false, floor, false, false}};
 
-    add_lead(ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0)
-        add_lead(ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+        add_lead(c, ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
 }
 
 static const enum answer_block_kind patient_order[] = {
@@ -1363,7 +1683,7 @@ static const enum qtype drug_followup_order[] = {QTYPE_DEFINITION, QTYPE_DOSAGE,
 static bool doc_on_focus(struct compose *c, const struct doc *d)
 {
     struct focus_set tmp;
-    struct qcollect qc = {&c->q, NULL, 0, &tmp, c->in};
+    struct qcollect qc = {&c->q, NULL, 0, &tmp, c->in, false};
     size_t k, hit = 0;
 
     if (c->q.nfocus == 0 || !d->title)
@@ -1529,7 +1849,9 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);
     c->doc_best = galen_calloc(n, sizeof *c->doc_best);
     c->per_doc = galen_calloc(n, sizeof *c->per_doc);
-    if (!c->doc_cov || !c->doc_best || !c->per_doc)
+    c->seen = galen_calloc(n, sizeof *c->seen);
+    c->docw = galen_calloc(n, sizeof *c->docw);
+    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->seen || !c->docw)
         return GALEN_ENOMEM;
     return in->ncands > 0 ? build_qmodel(in, &c->q) : GALEN_OK;
 }
@@ -1541,6 +1863,10 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->doc_cov);
     galen_free(c->doc_best);
     galen_free(c->per_doc);
+    galen_free(c->weight);
+    galen_free(c->mass);
+    galen_free(c->seen);
+    galen_free(c->docw);
 }
 
 static double best_score(const struct compose *c)
@@ -1561,6 +1887,28 @@ static double best_coverage(const struct compose *c)
     for (k = 0; k < c->nscan; k++)
         best = MAX(best, c->doc_cov[k]);
     return best;
+}
+
+/* The abstention rule (docs/answer.md): some sentence must score at least
+ * ANSWER_MIN_SENTENCE_SCORE, and either one document must hold at least
+ * ANSWER_MIN_COVERAGE of the question's own words, or the focus must be a
+ * medical one (symptom, condition, drug, body part) that some sentence
+ * names in full. A matched red-flag rule also proves the question is a
+ * health one, whatever its focus kind: an urgent description ("swollen,
+ * warm calf after a flight") must not lose its cited context. Words the
+ * sources never use count against coverage: that is what makes "How do I
+ * train my dog to sit?" abstain. */
+static bool relevant_enough(const struct compose *c)
+{
+    enum focus_kind fk = c->in->qa->focus_kind;
+    bool medical_focus = fk == FOCUS_SYMPTOM || fk == FOCUS_CONDITION ||
+                         fk == FOCUS_DRUG || fk == FOCUS_BODY_PART ||
+                         c->in->nredflags > 0;
+
+    if (c->ns == 0 || best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
+        return false;
+    return best_coverage(c) >= ANSWER_MIN_COVERAGE ||
+           (medical_focus && c->best_focus >= 0.99);
 }
 
 static int answer_body(struct compose *c, struct galen_answer *ans)
@@ -1607,9 +1955,10 @@ int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
         rc = start_answer(ans, in);
     if (rc == GALEN_OK && in->ncands > 0)
         rc = scan_docs(&c);
+    if (rc == GALEN_OK)
+        rc = weigh_terms(&c);
     if (rc == GALEN_OK) {
-        if (c.ns == 0 || best_score(&c) < ANSWER_MIN_SENTENCE_SCORE ||
-            best_coverage(&c) < ANSWER_MIN_COVERAGE) {
+        if (!relevant_enough(&c)) {
             rc = abstain(ans, c.ns == 0);
         } else {
             rc = answer_body(&c, ans);

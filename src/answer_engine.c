@@ -25,6 +25,7 @@
 #include "lexicon.h"
 #include "mem.h"
 #include "qanalyze.h"
+#include "qtype.h"
 #include "query.h"
 #include "redflag.h"
 #include "search.h"
@@ -35,7 +36,8 @@ enum {
     RETRIEVE_K = 20,      /* candidates retrieved for an answer */
     RANK_K = 100,         /* candidates re-ranked for evaluation */
     SIMILAR_K = 60,       /* candidates for similar questions */
-    QUERY_WORDS_MAX = 32, /* words sent to the search core */
+    QUERY_WORDS_MAX = 56, /* words sent to the search core (a retry
+                             halves it when the parser finds too many) */
     ERR_MAX = 256,
     SCRATCH_MAX = 1 << 26,
     QUESTION_MAX = 16384
@@ -248,9 +250,10 @@ static int build_speller(struct galen_answerer *a)
     return rc;
 }
 
-/* Loads the known-word list: lower-case ASCII words only (the list's
- * proper names and possessives are skipped). A list that cannot be read
- * leaves dict NULL: correction then only trusts the corpus. */
+/* Loads the known-word list, lower-cased (proper names such as "France"
+ * are known words too); possessives and non-ASCII words are skipped. A list
+ * that cannot be read leaves dict NULL: correction then only trusts the corpus.
+ */
 static void load_dictionary(struct galen_answerer *a)
 {
     FILE *f;
@@ -268,8 +271,11 @@ static void load_dictionary(struct galen_answerer *a)
         size_t n = strcspn(line, "\r\n"), k;
         bool ok = n > 0;
 
-        for (k = 0; k < n && ok; k++)
+        for (k = 0; k < n && ok; k++) {
+            if (line[k] >= 'A' && line[k] <= 'Z')
+                line[k] = (char)(line[k] + 32);
             ok = line[k] >= 'a' && line[k] <= 'z';
+        }
         if (ok)
             rc = spell_add(a->dict, line, n, 1);
     }
@@ -314,14 +320,14 @@ static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
 
 /* The words of text, case-insensitively distinct, at most
  * QUERY_WORDS_MAX of them: what the search core gets. */
-static int query_words(const char *text, struct buf *out)
+static int query_words(const char *text, size_t max, struct buf *out)
 {
     size_t i = 0, e = 0, n = 0, k;
     size_t seen_b[QUERY_WORDS_MAX], seen_e[QUERY_WORDS_MAX];
     int rc = GALEN_OK;
 
     buf_reset(out);
-    while (n < QUERY_WORDS_MAX) {
+    while (n < max && n < QUERY_WORDS_MAX) {
         bool dup = false;
 
         i = answer_text_word(text, strlen(text), i, &e);
@@ -397,10 +403,16 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
     out->c = NULL;
     out->n = 0;
     buf_init(&words, QUESTION_MAX);
-    rc = query_words(text, &words);
+    rc = query_words(text, QUERY_WORDS_MAX, &words);
     if (rc == GALEN_OK)
         rc = query_parse(&a->q, a->an, conf, (const char *)words.data,
                          words.len, QUERY_PLAIN);
+    if (rc == GALEN_EPARSE || rc == GALEN_ETOOBIG) {
+        rc = query_words(text, QUERY_WORDS_MAX / 2, &words);
+        if (rc == GALEN_OK)
+            rc = query_parse(&a->q, a->an, conf, (const char *)words.data,
+                             words.len, QUERY_PLAIN);
+    }
     buf_cleanup(&words);
     if (rc == GALEN_EPARSE || rc == GALEN_ETOOBIG)
         return GALEN_OK;
@@ -426,17 +438,17 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
 
 /* ---- the pieces of an answer -------------------------------------------- */
 
-/* BM25's idf of an analysed term; 0 for a term no document has, which
- * therefore neither helps nor hurts any sentence's coverage. */
+/* BM25's idf of an analysed term. A term no document has gets the idf of
+ * a term in half a document: the question asks about something the
+ * sources never mention, and that must lower every sentence's coverage
+ * (it is how off-topic questions abstain). */
 static double idf_cb(void *ctx, const char *term, size_t len)
 {
     const struct galen_answerer *a = ctx;
     double n = (double)index_doc_count(a->idx);
     double df = (double)index_df(a->idx, (struct str){term, len});
 
-    if (df <= 0)
-        return 0;
-    return log(1.0 + (n - df + 0.5) / (df + 0.5));
+    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
 }
 
 /* Focus candidates from the retrieved documents' own focus terms and
@@ -630,16 +642,32 @@ static double dice(const struct stemset *x, const struct stemset *y)
     return x->n + y->n ? 2.0 * (double)both / (double)(x->n + y->n) : 0;
 }
 
-/* A document that is an answered question: a Q&A pair, an FAQ, or any
- * document whose title is a question. */
+/* The question a question document asks: its text when that is the
+ * question itself (a question bank), else its title. */
+static const char *question_text(const struct doc *d)
+{
+    size_t n = d->title ? strlen(d->title) : 0;
+
+    if (n > 0 && d->title[n - 1] == '?')
+        return d->title;
+    if (d->nsections == 1 && strlen(d->sections[0].text) < 600)
+        return d->sections[0].text;
+    return d->title ? d->title : "";
+}
+
+/* A document that is an answered question: a Q&A pair, an FAQ, a
+ * document whose title is a question, or a one-paragraph document (a bank
+ * of questions imported as plain documents, such as RQE's). */
 static bool is_question_doc(const struct doc *d)
 {
     size_t n = d->title ? strlen(d->title) : 0;
 
     if (!d->has_answer)
         return false;
-    return d->kind == DOC_KIND_QA || d->kind == DOC_KIND_FAQ ||
-           (n > 0 && d->title[n - 1] == '?');
+    if (d->kind == DOC_KIND_QA || d->kind == DOC_KIND_FAQ ||
+        (n > 0 && d->title[n - 1] == '?'))
+        return true;
+    return d->nsections == 1 && strlen(d->sections[0].text) < 600;
 }
 
 static const char *reply_text(const struct doc *d)
@@ -657,26 +685,50 @@ static const char *reply_text(const struct doc *d)
     return "";
 }
 
-/* The start of text, cut at a word boundary near max bytes, with an
- * ellipsis when cut. */
+/* Length of a source citation marker ("[1]", "[1, 2]") at t, or 0. */
+static size_t marker_len(const char *t)
+{
+    size_t j = 1;
+
+    if (t[0] != '[')
+        return 0;
+    while ((t[j] >= '0' && t[j] <= '9') || t[j] == ',' || t[j] == ' ' ||
+           t[j] == '-')
+        j++;
+    return t[j] == ']' && j > 1 ? j + 1 : 0;
+}
+
+/* The start of text without the source's citation markers, cut at a word
+ * boundary near max bytes, with an ellipsis when cut. */
 static char *snippet(const char *text, size_t max, int *rc)
 {
-    size_t n = strlen(text), cut = n;
     struct buf b;
+    size_t i = 0, m;
 
     if (*rc != GALEN_OK)
         return NULL;
-    if (n > max) {
-        cut = max;
-        while (cut > max / 2 && text[cut] != ' ')
-            cut--;
-        while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-            cut--;
-    }
     buf_init(&b, max + 8);
-    buf_put(rc, &b, text, cut);
-    if (cut < n)
+    while (text[i] && b.len < max) {
+        m = marker_len(text + i);
+        if (m) {
+            while (b.len > 0 && b.data[b.len - 1] == ' ')
+                b.len--;
+            i += m;
+            continue;
+        }
+        buf_put_byte(rc, &b, (unsigned char)text[i++]);
+    }
+    if (text[i] && *rc == GALEN_OK) {
+        size_t cut = b.len;
+        while (cut > max / 2 && b.data[cut - 1] != ' ')
+            cut--;
+        while (cut > 0 && cut < b.len && (b.data[cut] & 0xc0) == 0x80)
+            cut--;
+        b.len = cut;
+        while (b.len > 0 && b.data[b.len - 1] == ' ')
+            b.len--;
         buf_put_str(rc, &b, "\xe2\x80\xa6");
+    }
     buf_put_nul(rc, &b);
     if (*rc != GALEN_OK) {
         buf_cleanup(&b);
@@ -730,20 +782,49 @@ static int cmp_scored(const void *x, const void *y)
 
 /* Weights of the similar-question score: title overlap with the question
  * and the retrieval score (normalised to the best). */
-#define SIM_W_DICE   0.6
-#define SIM_W_BM25   0.4
+#define SIM_W_DICE 0.3
+#define SIM_W_BM25 0.7
+#define SIM_W_TYPE 0.1 /* bonus for the same question type */
+/* The title field's weight in similar-question retrieval, relative to the
+ * index's: a question bank imported as plain documents has a title that
+ * repeats the start of its text, so the title would count twice; a Q&A
+ * pair's title, which is its question, is compared by the Dice term. Tuned
+ * on rqe-train (docs/answer.md). */
+#define SIM_BOOST    0.25
 #define SIM_MIN_DICE 0.2
 
 /* Ranks the question documents of h by similarity to question; writes up
  * to max of them to *out (caller frees with answer_similar_free). */
+/* True if the document answers the same type of question ("How is X
+ * treated?" for a treatment question): its own question type, else the
+ * type of its question text. */
+static bool same_type(const struct qtype_result *q, const struct doc *d)
+{
+    struct qtype_result r;
+    enum qtype t;
+    const char *text;
+
+    if (q->type == QTYPE_OTHER)
+        return false;
+    if (d->question_type &&
+        qtype_from_name(d->question_type, strlen(d->question_type), &t))
+        return t == q->type;
+    text = question_text(d);
+    qtype_classify(text, strlen(text), &r);
+    return r.type == q->type;
+}
+
 static int rank_similar(struct galen_answerer *a, const char *question,
                         const struct hitlist *h, size_t max, double min_dice,
                         struct answer_similar **out, size_t *nout)
 {
     struct stemset q, t;
     struct scored *sc;
+    struct qtype_result qt;
     size_t k, n = 0;
     int rc = stem_set(a, question, &q);
+
+    qtype_classify(question, strlen(question), &qt);
 
     *out = NULL;
     *nout = 0;
@@ -758,13 +839,14 @@ static int rank_similar(struct galen_answerer *a, const char *question,
 
         if (!is_question_doc(d))
             continue;
-        rc = stem_set(a, d->title, &t);
+        rc = stem_set(a, question_text(d), &t);
         dc = dice(&q, &t);
         if (rc != GALEN_OK || dc < min_dice)
             continue;
         sc[n].i = k;
-        sc[n++].score =
-            SIM_W_DICE * dc + SIM_W_BM25 * h->c[k].score / h->c[0].score;
+        sc[n++].score = SIM_W_DICE * dc +
+                        SIM_W_BM25 * h->c[k].score / h->c[0].score +
+                        (same_type(&qt, d) ? SIM_W_TYPE : 0.0);
     }
     qsort(sc, n, sizeof *sc, cmp_scored);
     n = MIN(n, max);
@@ -812,7 +894,7 @@ int galen_similar_find(struct galen_answerer *a, const char *question,
     buf_init(&q, QUESTION_MAX + 8);
     rc = sanitize(question, &q);
     if (rc == GALEN_OK)
-        rc = retrieve(a, (const char *)q.data, SIMILAR_K, 3.0, &h);
+        rc = retrieve(a, (const char *)q.data, SIMILAR_K, SIM_BOOST, &h);
     if (rc == GALEN_OK) {
         rc = rank_similar(a, (const char *)q.data, &h, k, 0, &s->v, &s->n);
         hitlist_free(&h);

@@ -189,6 +189,18 @@ int galen_index_open(const char *data_dir, struct galen_index **out)
     return GALEN_OK;
 }
 
+int galen_index_verify(struct galen_index *gi,
+                       galen_verify_progress_fn progress, void *ctx)
+{
+    int rc;
+
+    clear_error();
+    rc = index_verify(gi->idx, progress, ctx);
+    if (rc != GALEN_OK)
+        galen_set_error(rc, -1, "%s", index_errmsg(gi->idx));
+    return rc;
+}
+
 void galen_index_close(struct galen_index *gi)
 {
     if (!gi)

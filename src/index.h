@@ -277,8 +277,13 @@ static inline uint32_t postings_tf(const struct postings_cursor *c, unsigned f)
     return c->tf[f][c->in_block];
 }
 
-/* Block-max support: moves only the block pointer to the block that could
- * contain target (no decoding), and describes that block. */
+/* Block-max support. The cursor has a second pointer, to a block, which
+ * only moves forward and starts at block 0. postings_shallow_geq moves it
+ * to the first block whose last doc is >= target, never before the block
+ * of the current doc, decoding no block (only that block's impacts).
+ * postings_block_last and postings_block_impacts describe the block it
+ * points at: its last doc (POSTINGS_END past the end of the list, where
+ * the impacts are empty) and impacts that bound every posting in it. */
 void postings_shallow_geq(struct postings_cursor *c, uint32_t target);
 uint32_t postings_block_last(const struct postings_cursor *c);
 const struct impacts *postings_block_impacts(const struct postings_cursor *c);

@@ -427,14 +427,13 @@ static int flush_buffer(struct index_writer *w)
 
     if (!w->b)
         return GALEN_OK;
-    rc = accum_flush(w->acc, w->b, w->codec);
+    rc = seg_path(w, ws.id, path, sizeof path);
+    if (rc == GALEN_OK)
+        rc = accum_flush(w->acc, w->b, w->codec);
     if (rc == GALEN_OK)
         rc = segment_builder_finish(w->b, &ws.size);
-    if (rc == GALEN_OK)
-        rc = seg_path(w, ws.id, path, sizeof path);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "cannot write segment %llu: %s",
-                       (unsigned long long)ws.id, galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot write: %s", path, galen_strerror(rc));
     segment_builder_free(w->b);
     w->b = NULL;
     rc = segment_open(path, ws.size, &ws.seg, w->errmsg, sizeof w->errmsg);
@@ -464,9 +463,11 @@ static int check_usable(struct index_writer *w)
     return GALEN_OK;
 }
 
+/* Any failure past the argument checks may have left the buffer or the
+ * segment list half changed, so it makes the writer refuse further work. */
 static int breaks(struct index_writer *w, int rc)
 {
-    if (rc != GALEN_OK && rc != GALEN_EINVAL && rc != GALEN_ETOOBIG)
+    if (rc != GALEN_OK)
         w->broken = rc;
     return rc;
 }

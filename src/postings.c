@@ -359,6 +359,63 @@ bool impacts_dominates(const struct impact *v, uint32_t n, uint32_t tf,
     return false;
 }
 
+void frontier_reset(struct frontier *fr)
+{
+    uint32_t i;
+
+    for (i = 0; i < FRONTIER_SMALL; i++)
+        fr->minlen[i] = UINT32_MAX;
+    fr->hi = 0;
+    fr->nbig = 0;
+}
+
+void frontier_add(struct frontier *fr, uint32_t tf, uint32_t len)
+{
+    if (tf == 0)
+        return;
+    if (tf < FRONTIER_SMALL) {
+        fr->minlen[tf] = MIN(fr->minlen[tf], len);
+        fr->hi = MAX(fr->hi, tf + 1);
+        return;
+    }
+    if (fr->nbig == FRONTIER_BIG) {
+        fr->nbig = impacts_reduce(fr->big, fr->nbig, 0);
+        if (fr->nbig > FRONTIER_BIG / 2)
+            fr->nbig = impacts_reduce(fr->big, fr->nbig, FRONTIER_BIG / 2);
+    }
+    fr->big[fr->nbig].tf = tf;
+    fr->big[fr->nbig].len = len;
+    fr->nbig++;
+}
+
+uint32_t frontier_get(struct frontier *fr, struct impact *out, uint32_t max)
+{
+    struct impact small[FRONTIER_SMALL];
+    uint32_t runmin = UINT32_MAX;
+    uint32_t ns = 0, n = 0;
+    uint32_t tf;
+
+    if (fr->nbig > 0) {
+        fr->nbig = impacts_reduce(fr->big, fr->nbig, 0);
+        runmin = fr->big[0].len; /* the big frontier's shortest */
+    }
+    /* A small pair is on the frontier if it is shorter than every pair
+     * with a larger tf; walk tfs downwards keeping the running minimum. */
+    for (tf = fr->hi; tf-- > 1;) {
+        if (fr->minlen[tf] < runmin) {
+            small[ns].tf = tf;
+            small[ns].len = fr->minlen[tf];
+            runmin = fr->minlen[tf];
+            ns++;
+        }
+    }
+    while (ns > 0)
+        out[n++] = small[--ns];
+    memcpy(out + n, fr->big, (size_t)fr->nbig * sizeof *out);
+    n += fr->nbig;
+    return max > 0 && n > max ? coarsen(out, n, max) : n;
+}
+
 void impacts_encode(int *rc, struct buf *b, const struct impacts *imp,
                     unsigned nfields)
 {
@@ -374,10 +431,21 @@ void impacts_encode(int *rc, struct buf *b, const struct impacts *imp,
     }
 }
 
+/* varint_decode with the one-byte case inline: the cursor reads a varint
+ * per block and per impact pair, and most are small. */
+static inline size_t get_varint(const unsigned char *p, size_t len, uint64_t *v)
+{
+    if (GALEN_LIKELY(len > 0 && p[0] < 0x80)) {
+        *v = p[0];
+        return 1;
+    }
+    return varint_decode(p, len, v);
+}
+
 static size_t get_u32v(const unsigned char *p, size_t len, uint32_t *v)
 {
     uint64_t x;
-    size_t k = varint_decode(p, len, &x);
+    size_t k = get_varint(p, len, &x);
 
     if (k == 0 || x > UINT32_MAX)
         return 0;
@@ -426,7 +494,7 @@ void postings_writer_init(struct postings_writer *pw, enum postings_codec codec,
     buf_init(&pw->imps, TERM_BUF_MAX);
     buf_init(&pw->blocks, TERM_BUF_MAX);
     buf_init(&pw->pos, TERM_BUF_MAX);
-    buf_init(&pw->col, TERM_BUF_MAX);
+    postings_writer_begin(pw);
 }
 
 void postings_writer_cleanup(struct postings_writer *pw)
@@ -435,7 +503,6 @@ void postings_writer_cleanup(struct postings_writer *pw)
     buf_cleanup(&pw->imps);
     buf_cleanup(&pw->blocks);
     buf_cleanup(&pw->pos);
-    buf_cleanup(&pw->col);
 }
 
 void postings_writer_begin(struct postings_writer *pw)
@@ -451,35 +518,21 @@ void postings_writer_begin(struct postings_writer *pw)
     buf_reset(&pw->imps);
     buf_reset(&pw->blocks);
     buf_reset(&pw->pos);
-    for (f = 0; f < INDEX_MAX_FIELDS; f++)
-        pw->nlist[f] = 0;
+    for (f = 0; f < INDEX_MAX_FIELDS; f++) {
+        frontier_reset(&pw->block_front[f]);
+        frontier_reset(&pw->list_front[f]);
+    }
 }
 
-/* Computes the open block's impacts for field f into blk (coarsened to
- * IMPACT_MAX) and folds its exact frontier into the list's. */
+/* The open block's impacts for field f, coarsened to IMPACT_MAX. */
 static void block_impacts(struct postings_writer *pw, unsigned f,
                           struct impacts *blk)
 {
-    struct impact t[POSTINGS_BLOCK + POSTINGS_LIST_IMPACTS];
-    struct impact c[POSTINGS_BLOCK];
-    uint32_t n = 0;
-    uint32_t i;
-    uint32_t k;
+    struct impact t[FRONTIER_SMALL + FRONTIER_BIG];
 
-    for (i = 0; i < pw->n; i++) {
-        t[n].tf = pw->tf[f][i];
-        t[n].len = pw->len[f][i];
-        n++;
-    }
-    n = impacts_reduce(t, n, 0);
-    memcpy(c, t, (size_t)n * sizeof *t);
-    k = impacts_reduce(c, n, IMPACT_MAX);
-    memcpy(blk->v[f], c, (size_t)k * sizeof *c);
-    blk->n[f] = (uint8_t)k;
-    memcpy(t + n, pw->list[f], (size_t)pw->nlist[f] * sizeof *t);
-    n = impacts_reduce(t, n + pw->nlist[f], POSTINGS_LIST_IMPACTS);
-    memcpy(pw->list[f], t, (size_t)n * sizeof *t);
-    pw->nlist[f] = n;
+    blk->n[f] = (uint8_t)frontier_get(&pw->block_front[f], t, IMPACT_MAX);
+    memcpy(blk->v[f], t, blk->n[f] * sizeof *t);
+    frontier_reset(&pw->block_front[f]);
 }
 
 static void flush_block(struct postings_writer *pw)
@@ -554,7 +607,8 @@ void postings_writer_add(struct postings_writer *pw, uint32_t doc,
     pw->docs[pw->n] = doc;
     for (f = 0; f < pw->nfields; f++) {
         pw->tf[f][pw->n] = tf[f];
-        pw->len[f][pw->n] = len[f];
+        frontier_add(&pw->block_front[f], tf[f], len[f]);
+        frontier_add(&pw->list_front[f], tf[f], len[f]);
         if (tf[f] > 0 && pos && pos[f])
             put_positions(pw, pos[f], tf[f]);
         else if (tf[f] > 0)
@@ -579,9 +633,10 @@ int postings_writer_finish(struct postings_writer *pw, struct buf *out)
         return pw->rc;
     memset(&list, 0, sizeof list);
     for (f = 0; f < pw->nfields; f++) {
-        list.n[f] =
-            (uint8_t)impacts_reduce(pw->list[f], pw->nlist[f], IMPACT_MAX);
-        memcpy(list.v[f], pw->list[f], list.n[f] * sizeof(struct impact));
+        struct impact t[FRONTIER_SMALL + FRONTIER_BIG];
+
+        list.n[f] = (uint8_t)frontier_get(&pw->list_front[f], t, IMPACT_MAX);
+        memcpy(list.v[f], t, list.n[f] * sizeof *t);
     }
     rc = GALEN_OK;
     buf_put_varint(&rc, out, pw->nblocks);
@@ -658,7 +713,7 @@ static bool decode_block(struct postings_cursor *c, uint32_t b)
     if (off > lim || lim > blocks_len)
         return false;
     p = c->blocks + off;
-    k = varint_decode(p, lim - off, &pos_off);
+    k = get_varint(p, lim - off, &pos_off);
     if (k == 0 || pos_off > (uint64_t)(c->end - c->pos))
         return false;
     p += k;
@@ -900,7 +955,7 @@ uint32_t postings_positions(struct postings_cursor *c, unsigned f,
     p = skip_varints(c->pos_p, c->end, before);
     for (k = 0; p && k < tf; k++) {
         uint64_t d;
-        size_t n = varint_decode(p, (size_t)(c->end - p), &d);
+        size_t n = get_varint(p, (size_t)(c->end - p), &d);
 
         v += d;
         if (n == 0 || v > UINT32_MAX) {

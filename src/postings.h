@@ -61,7 +61,27 @@ size_t impacts_decode(const unsigned char *p, size_t len, unsigned nfields,
 
 /* ---- writing one term's postings ---------------------------------------- */
 
-enum { POSTINGS_LIST_IMPACTS = 64 }; /* list frontier kept while writing */
+enum {
+    FRONTIER_SMALL = 64, /* tfs below this are kept in an array */
+    FRONTIER_BIG = 256   /* room for larger tfs before trimming */
+};
+
+/* Accumulates the Pareto frontier of (tf, len) pairs in O(1) a pair: the
+ * least length seen for each small tf, and the (rare) larger tfs as pairs,
+ * trimmed to their own frontier when the array fills. */
+struct frontier {
+    uint32_t minlen[FRONTIER_SMALL]; /* by tf; UINT32_MAX = none */
+    uint32_t hi;                     /* minlen[hi..] are all unset */
+    uint32_t nbig;
+    struct impact big[FRONTIER_BIG];
+};
+
+void frontier_reset(struct frontier *fr);
+void frontier_add(struct frontier *fr, uint32_t tf, uint32_t len);
+
+/* Writes the frontier, coarsened to at most max pairs, to out (len
+ * ascending) and returns the count. */
+uint32_t frontier_get(struct frontier *fr, struct impact *out, uint32_t max);
 
 /* Builds the bytes of one term's postings. Feed postings in ascending doc
  * order with postings_writer_add, then postings_writer_finish. Reusable:
@@ -77,12 +97,10 @@ struct postings_writer {
     uint32_t nblocks;                   /* finished blocks */
     uint64_t block_pos;                 /* positions offset of the open block */
     struct buf skip, imps, blocks, pos; /* the term's areas */
-    struct buf col;                     /* scratch column */
     uint32_t docs[POSTINGS_BLOCK];
     uint32_t tf[INDEX_MAX_FIELDS][POSTINGS_BLOCK];
-    uint32_t len[INDEX_MAX_FIELDS][POSTINGS_BLOCK];
-    struct impact list[INDEX_MAX_FIELDS][POSTINGS_LIST_IMPACTS];
-    uint32_t nlist[INDEX_MAX_FIELDS];
+    struct frontier block_front[INDEX_MAX_FIELDS]; /* the open block's */
+    struct frontier list_front[INDEX_MAX_FIELDS];  /* the whole list's */
 };
 
 /* Initialises pw for nfields fields (1..INDEX_MAX_FIELDS). */

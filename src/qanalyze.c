@@ -242,6 +242,17 @@ static bool is_body_word(const char *w, size_t len)
     return in_list(body_words, ARRAY_SIZE(body_words), w, len);
 }
 
+bool qanalyze_is_body_word(const char *w, size_t len)
+{
+    return is_body_word(w, len);
+}
+
+const char *const *qanalyze_body_words(size_t *n)
+{
+    *n = ARRAY_SIZE(body_words);
+    return body_words;
+}
+
 enum focus_kind qanalyze_focus_kind(const char *phrase, size_t len)
 {
     bool sym = false, cond = false, drug = false, body = true, any = false;
@@ -844,7 +855,7 @@ static int find_keywords(struct qanalysis *qa)
 {
     const char *t = qa->text;
     size_t len = strlen(t), i = 0, e = 0, n = 0, k;
-    size_t kb[KEYWORDS_MAX], ke[KEYWORDS_MAX];
+    size_t kb[KEYWORDS_MAX] = {0}, ke[KEYWORDS_MAX] = {0};
     struct buf b;
     int rc = GALEN_OK;
 

@@ -140,6 +140,11 @@ enum focus_kind qanalyze_focus_kind(const char *phrase, size_t len);
 /* "condition", "drug", "body_part", "symptom", "other" or "none". */
 const char *qanalyze_focus_kind_name(enum focus_kind k);
 
+/* True if the word names a body part ("calf", "soleus", "muscle"); and
+ * the whole list of such words (static). */
+bool qanalyze_is_body_word(const char *w, size_t len);
+const char *const *qanalyze_body_words(size_t *n);
+
 /* True if the word is a question-frame or function word ("what", "the",
  * "causes") that can never be a focus; case-insensitive. */
 bool qanalyze_is_frame_word(const char *w, size_t len);

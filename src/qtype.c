@@ -454,23 +454,48 @@ bool qtype_from_name(const char *name, size_t len, enum qtype *out)
     return false;
 }
 
+/* One cue already marks the sentence as answering the type; more cues
+ * add less and less. */
+static const double by_count[] = {0.0, 0.6, 0.85, 1.0};
+
 double qtype_sentence_score(enum qtype t, const char *s, size_t len)
 {
-    /* One cue already marks the sentence as answering the type; more cues
-     * add less and less. */
-    static const double by_count[] = {0.0, 0.6, 0.85, 1.0};
-    const char *const *p = NULL;
-    size_t k, n = 0;
+    double all[QTYPE_COUNT];
 
-    for (k = 0; k < ARRAY_SIZE(sentence_table); k++) {
-        if (sentence_table[k].type == t)
-            p = sentence_table[k].phrases;
-    }
-    if (!p)
+    if ((unsigned)t >= QTYPE_COUNT)
         return 0.0;
-    for (; *p && n < 3; p++) {
-        if (answer_text_find(s, len, *p) < len)
-            n++;
+    qtype_sentence_scores(s, len, all);
+    return all[t];
+}
+
+/* Counts distinct cues per type in one pass over the words: a cue is only
+ * tried at words that start with its first letter. */
+void qtype_sentence_scores(const char *s, size_t len, double out[QTYPE_COUNT])
+{
+    unsigned char seen[ARRAY_SIZE(sentence_table)][32];
+    size_t n[QTYPE_COUNT] = {0}, i = 0, e = 0, k, c, m;
+
+    memset(seen, 0, sizeof seen);
+    for (;;) {
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            break;
+        for (k = 0; k < ARRAY_SIZE(sentence_table); k++) {
+            const char *const *p = sentence_table[k].phrases;
+            enum qtype t = sentence_table[k].type;
+
+            for (c = 0; c < 32 && p[c] && n[t] < 3; c++) {
+                if (seen[k][c] ||
+                    answer_text_lower((unsigned char)s[i]) !=
+                        (unsigned char)p[c][0] ||
+                    !answer_text_phrase_at(s, len, i, p[c], &m))
+                    continue;
+                seen[k][c] = 1;
+                n[t]++;
+            }
+        }
+        i = e;
     }
-    return by_count[n];
+    for (k = 0; k < QTYPE_COUNT; k++)
+        out[k] = by_count[MIN(n[k], (size_t)3)];
 }

@@ -56,6 +56,10 @@ bool qtype_from_name(const char *name, size_t len, enum qtype *out);
  * two, 1 with three or more. */
 double qtype_sentence_score(enum qtype t, const char *s, size_t len);
 
+/* The scores qtype_sentence_score would give for every type at once, in
+ * one pass over the sentence (what the composer uses). */
+void qtype_sentence_scores(const char *s, size_t len, double out[QTYPE_COUNT]);
+
 /* A follow-up question template for t with one "%s" for the focus ("What
  * causes %s?"), worded for a plural focus ("How are %s treated?") when
  * plural is set; NULL for QTYPE_OTHER and QTYPE_COMPARISON. Static. */

@@ -90,6 +90,15 @@ int galen_index_open(const char *data_dir, struct galen_index **out);
 /* Closes gi; no search may be running on it. NULL is a no-op. */
 void galen_index_close(struct galen_index *gi);
 
+/* Checks the whole snapshot: every section checksum, every posting list,
+ * position and stored block (opening checks only headers and tables).
+ * progress may be NULL. GALEN_OK, GALEN_ECORRUPT (galen_index_errmsg names
+ * the file and what is wrong) or GALEN_ENOMEM. */
+typedef void (*galen_verify_progress_fn)(void *ctx, uint64_t done,
+                                         uint64_t total);
+int galen_index_verify(struct galen_index *gi,
+                       galen_verify_progress_fn progress, void *ctx);
+
 /* Live (not deleted) documents in the snapshot. */
 uint64_t galen_index_doc_count(const struct galen_index *gi);
 

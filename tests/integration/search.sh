@@ -67,4 +67,18 @@ expect "search after reindex" 0 "$GALEN" search -d "$D" -k 10 calf
 n=$(printf '%s\n' "$out" | grep -c '^[0-9]*\. ')
 if [ "$n" -eq 2 ]; then ok; else bad "reindex duplicated hits: $n"; fi
 
+# --verify passes on a sound index and names the file of a damaged one.
+expect "verify ok" 0 "$GALEN" index -d "$D" --verify
+contains "verify summary" "$out" "index ok"
+seg=$(ls "$D"/index/*.gseg | head -1)
+python3 - "$seg" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0x01
+open(p, "wb").write(b)
+PY
+expect "verify damaged" 2 "$GALEN" index -d "$D" --verify
+contains "verify names file" "$err" "$(basename "$seg")"
+
 finish

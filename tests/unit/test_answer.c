@@ -266,7 +266,7 @@ static void test_answer_filters(void **state)
     galen_answer_free(ans);
     o.min_evidence = DOC_EVIDENCE_NONE;
     o.kinds = 1u << DOC_KIND_RESEARCH;
-    ans = ask(state, "What causes soleus muscle cramps?", &o);
+    ans = ask(state, "What causes muscle cramps?", &o);
     assert_int_equal(ans->nsources, 1);
     assert_int_equal(ans->sources[0].doc->kind, DOC_KIND_RESEARCH);
     galen_answer_free(ans);
@@ -383,6 +383,41 @@ static void test_answer_html_escapes(void **state)
     galen_answer_free(ans);
 }
 
+/* A question without an answer (MedQuAD ships some) is never evidence. */
+static void test_answer_unanswered_never_cited(void **state)
+{
+    struct fixture *f = *state;
+    struct answer_cand c[2];
+    struct qanalyze_ctx qc = {NULL, NULL, NULL, NULL, NULL};
+    struct qanalysis *qa = NULL;
+    struct answer_compose_in in;
+    struct galen_answer *ans = NULL;
+    size_t k;
+
+    c[0].doc = make_doc("q-only", DOC_KIND_QA, DOC_EVIDENCE_CONSUMER,
+                        "What causes soleus muscle cramps?", consumer_secs, 3);
+    c[0].doc->has_answer = false;
+    c[0].score = 9.0;
+    c[1].doc = make_doc("res", DOC_KIND_RESEARCH, DOC_EVIDENCE_RCT,
+                        "Muscle cramp mechanisms", research_secs, 1);
+    c[1].score = 5.0;
+    assert_int_equal(qanalyze(&qc, "What causes muscle cramps?", 26, &qa),
+                     GALEN_OK);
+    memset(&in, 0, sizeof in);
+    in.qa = qa;
+    in.cands = c;
+    in.ncands = 2;
+    in.analyzer = f->an;
+    assert_int_equal(answer_compose(&in, &ans), GALEN_OK);
+    assert_false(ans->abstained);
+    for (k = 0; k < ans->nsources; k++)
+        assert_string_not_equal(ans->sources[k].doc->id, "q-only");
+    galen_answer_free(ans);
+    for (k = 0; k < 2; k++)
+        doc_free(c[k].doc);
+    qanalysis_free(qa);
+}
+
 static void test_answer_dose_detection(void **state)
 {
     UNUSED(state);
@@ -445,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_answer_deterministic),
         cmocka_unit_test(test_answer_json_schema),
         cmocka_unit_test(test_answer_html_escapes),
+        cmocka_unit_test(test_answer_unanswered_never_cited),
         cmocka_unit_test(test_answer_dose_detection),
         cmocka_unit_test(test_answer_oom_sweep),
     };

@@ -20,11 +20,15 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include <zlib.h>
+
 #include <galen/error.h>
 
 #include "analyzer.h"
 #include "index.h"
+#include "manifest.h"
 #include "mem.h"
+#include "postings.h"
 #include "segment.h"
 #include "varint.h"
 
@@ -474,6 +478,8 @@ static struct index_writer *open_writer(const char *dir)
 }
 
 /* Builds n docs with ids doc-0.. into dir, committing every `every`. */
+static int build_codec = POSTINGS_CODEC_PACKED;
+
 static void build(const char *dir, struct corpus *c, size_t n, size_t every,
                   size_t budget)
 {
@@ -483,6 +489,7 @@ static void build(const char *dir, struct corpus *c, size_t n, size_t every,
 
     if (budget)
         index_writer_set_mem_budget(w, budget);
+    assert_int_equal(index_writer_set_codec(w, build_codec), GALEN_OK);
     for (i = 0; i < n; i++) {
         snprintf(id, sizeof id, "doc-%zu", c->n);
         add_doc(w, c, corpus_add(c, id, 300));
@@ -523,6 +530,28 @@ static void test_index_roundtrip(void **state)
     remove_tree(dir);
 }
 
+static void test_index_roundtrip_varint(void **state)
+{
+    struct corpus c = {0};
+    struct index_writer *w;
+    char *dir = make_tmpdir();
+
+    UNUSED(state);
+    rng_state = 11;
+    build_codec = POSTINGS_CODEC_VARINT;
+    build(dir, &c, 150, 50, 0);
+    build_codec = POSTINGS_CODEC_PACKED;
+    check_index(dir, &c);
+    /* Merging varint segments writes packed ones. */
+    w = open_writer(dir);
+    assert_int_equal(index_writer_set_codec(w, 7), GALEN_EINVAL);
+    assert_int_equal(index_writer_merge(w, 1), GALEN_OK);
+    index_writer_close(w);
+    check_index(dir, &c);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
 static void test_index_multi_segment(void **state)
 {
     struct corpus c = {0};
@@ -535,7 +564,9 @@ static void test_index_multi_segment(void **state)
      * docs make enough segments for the tiered policy to merge. */
     build(dir, &c, 700, 40, 64 * 1024);
     assert_int_equal(index_open(dir, &idx), GALEN_OK);
+    /* 17 commits and more flushes, merged by tiers. */
     assert_true(index_segment_count(idx) > 1);
+    assert_true(index_segment_count(idx) < 17);
     index_close(idx);
     check_index(dir, &c);
     corpus_free(&c);
@@ -683,6 +714,42 @@ static void test_index_reopen_and_lock(void **state)
     conf.nfields = 1;
     assert_int_equal(index_writer_open(dir, &conf, &w), GALEN_OK);
     index_writer_close(w);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
+/* Files a crashed writer may leave behind go when the next writer opens;
+ * the files the MANIFEST names stay. */
+static void test_index_orphans_removed(void **state)
+{
+    static const char *const junk[] = {"seg-000000ff.gseg", "MANIFEST.tmp",
+                                       "seg-00000001-000000aa.gdel",
+                                       "seg-00000002.gdel.tmp"};
+    struct corpus c = {0};
+    struct index_writer *w;
+    char *dir = make_tmpdir();
+    char path[4200];
+    struct stat st;
+    size_t i;
+
+    UNUSED(state);
+    rng_state = 13;
+    build(dir, &c, 20, 0, 0);
+    for (i = 0; i < ARRAY_SIZE(junk); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[i]);
+        write_file(path, "x", 1);
+    }
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    write_file(path, "mine", 4);
+    w = open_writer(dir);
+    index_writer_close(w);
+    for (i = 0; i < ARRAY_SIZE(junk); i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[i]);
+        assert_int_not_equal(stat(path, &st), 0);
+    }
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    assert_int_equal(stat(path, &st), 0); /* not ours: left alone */
+    check_index(dir, &c);
     corpus_free(&c);
     remove_tree(dir);
 }
@@ -925,6 +992,47 @@ static void test_index_foreign_and_newer_files(void **state)
     remove_tree(dir);
 }
 
+/* Random bytes in a MANIFEST with a valid checksum: parsed or refused,
+ * never a crash, and a parsed one is self-consistent. */
+static void test_index_manifest_mutations(void **state)
+{
+    struct corpus c = {0};
+    char *dir = make_tmpdir();
+    char path[4200], err[SEGMENT_ERR_MAX];
+    size_t len;
+    unsigned char *data;
+    unsigned char copy[4096];
+    int iter, parsed = 0;
+
+    UNUSED(state);
+    rng_state = 12;
+    build(dir, &c, 10, 3, 0);
+    snprintf(path, sizeof path, "%s/MANIFEST", dir);
+    data = read_file(path, &len);
+    assert_true(len <= sizeof copy);
+    for (iter = 0; iter < 3000; iter++) {
+        struct manifest m;
+        uint32_t k, n = (uint32_t)len - (iter % 7 == 0 ? rnd(40) : 0);
+
+        memcpy(copy, data, len);
+        for (k = 0; k < 1 + rnd(3); k++)
+            copy[20 + rnd(n - 20)] ^= (unsigned char)(1u << rnd(8));
+        put_u32le(copy + 12, n - 20);
+        put_u32le(copy + 16, (uint32_t)crc32(0, copy + 20, n - 20));
+        if (manifest_parse(copy, n, &m, "M", err, sizeof err) != GALEN_OK)
+            continue;
+        parsed++;
+        assert_true(manifest_conf_valid(&m.conf));
+        for (k = 0; k < m.nsegs; k++)
+            assert_true(m.segs[k].ndeleted <= m.segs[k].ndocs);
+        manifest_cleanup(&m);
+    }
+    assert_true(parsed > 0);
+    free(data);
+    corpus_free(&c);
+    remove_tree(dir);
+}
+
 static void test_index_bad_deletion_file(void **state)
 {
     struct corpus c = {0};
@@ -1031,16 +1139,19 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_roundtrip),
+        cmocka_unit_test(test_index_roundtrip_varint),
         cmocka_unit_test(test_index_multi_segment),
         cmocka_unit_test(test_index_delete_replace_merge),
         cmocka_unit_test(test_index_delete_everything),
         cmocka_unit_test(test_index_snapshot_isolation),
         cmocka_unit_test(test_index_reopen_and_lock),
+        cmocka_unit_test(test_index_orphans_removed),
         cmocka_unit_test(test_index_rejects_bad_input),
         cmocka_unit_test(test_index_truncated_segment),
         cmocka_unit_test(test_index_bitflips_are_caught),
         cmocka_unit_test(test_index_mutations_never_crash),
         cmocka_unit_test(test_index_foreign_and_newer_files),
+        cmocka_unit_test(test_index_manifest_mutations),
         cmocka_unit_test(test_index_bad_deletion_file),
         cmocka_unit_test(test_index_oom_sweep),
     };

@@ -110,6 +110,46 @@ static void test_postings_impacts_dominate(void **state)
     }
 }
 
+static void test_postings_frontier_matches_reduce(void **state)
+{
+    struct impact in[600], want[600], got[FRONTIER_SMALL + FRONTIER_BIG];
+    struct frontier fr;
+    int iter;
+
+    UNUSED(state);
+    rng_state = 43;
+    for (iter = 0; iter < 3000; iter++) {
+        uint32_t n = 1 + rnd(iter % 10 == 0 ? 600 : 128);
+        bool many_big = iter % 10 == 0;
+        uint32_t i, k, m;
+
+        frontier_reset(&fr);
+        for (i = 0; i < n; i++) {
+            in[i].tf = rnd(8) == 0 ? 64 + rnd(many_big ? 5000 : 100)
+                                   : rnd(rnd(2) ? 4 : 64);
+            in[i].len = 1 + rnd(2000);
+            frontier_add(&fr, in[i].tf, in[i].len);
+        }
+        memcpy(want, in, n * sizeof *in);
+        k = impacts_reduce(want, n, 0);
+        m = frontier_get(&fr, got, 0);
+        for (i = 0; i < n; i++)
+            assert_true(impacts_dominates(got, m, in[i].tf, in[i].len));
+        if (!many_big) {
+            /* Exact when the large tfs never overflowed: the same set. */
+            assert_int_equal(m, k);
+            assert_memory_equal(got, want, k * sizeof *got);
+        }
+        frontier_reset(&fr);
+        for (i = 0; i < n; i++)
+            frontier_add(&fr, in[i].tf, in[i].len);
+        m = frontier_get(&fr, got, IMPACT_MAX);
+        assert_true(m <= IMPACT_MAX);
+        for (i = 0; i < n; i++)
+            assert_true(impacts_dominates(got, m, in[i].tf, in[i].len));
+    }
+}
+
 /* A list built in memory with a fake segment around it. */
 struct list {
     uint32_t df, ndocs, nfields;
@@ -427,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_postings_column_roundtrip),
         cmocka_unit_test(test_postings_packed_rejects_bad_width),
         cmocka_unit_test(test_postings_impacts_dominate),
+        cmocka_unit_test(test_postings_frontier_matches_reduce),
         cmocka_unit_test(test_postings_cursor_packed),
         cmocka_unit_test(test_postings_cursor_varint),
         cmocka_unit_test(test_postings_shallow_is_lazy),

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# answer_cli.sh: `galen ask` and `galen similar` on the built-in pack:
+# abstention on the off-topic set (tests/data/offtopic.txt, >= 95%),
+# "did you mean", follow-ups, filters, HTML escaping, similar questions and
+# usage errors. Prints "N passed, N failed".
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+GALEN=${GALEN:-$root/build/release/galen}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	printf 'FAIL: %s\n' "$*"
+}
+check() { if eval "$2"; then ok; else bad "$1"; fi; }
+json() { python3 -c "import json,sys; a=json.load(open('$1')); print($2)"; }
+
+"$GALEN" import -q -d "$tmp" article "$root/data/pack" >/dev/null 2>&1 ||
+	bad "import of data/pack"
+ask() { "$GALEN" ask -d "$tmp" "$@" 2>/dev/null; }
+
+# Off-topic questions abstain (>= 95%).
+n=0
+abst=0
+while IFS= read -r q; do
+	case "$q" in \#* | "") continue ;; esac
+	n=$((n + 1))
+	ask --json "$q" | grep -q '"abstained":true' && abst=$((abst + 1))
+done <"$root/tests/data/offtopic.txt"
+echo "off-topic: $abst of $n abstained"
+check "off-topic abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95)) ] && [ "$n" -ge 60 ]'
+
+# An abstention says so and suggests a rephrasing.
+ask --no-color "What is the capital of France?" >"$tmp/t"
+check "abstention text" 'grep -q "^No answer" "$tmp/t" && grep -q "example" "$tmp/t" && ! grep -q "Did you mean" "$tmp/t"'
+
+# Spelling: "did you mean".
+ask --json "What dose of baclophen for cramps?" >"$tmp/a.json"
+check "did you mean baclofen" '[ "$(json "$tmp/a.json" "a[\"did_you_mean\"]")" = "What dose of baclofen for cramps?" ]'
+
+# A follow-up inherits the previous question's focus.
+ask --json -p "What causes leg cramps?" "and during pregnancy?" >"$tmp/f.json"
+check "follow-up focus" '[ "$(json "$tmp/f.json" "a[\"focus\"][\"text\"], a[\"focus\"][\"inherited\"]")" = "leg cramps True" ]'
+check "follow-up answers the qualifier" 'json "$tmp/f.json" "a[\"lead\"][0][\"text\"]" | grep -qi pregnan'
+
+# Lay terms: "charley horse" is a muscle cramp.
+ask --json "What is a charley horse?" >"$tmp/c.json"
+check "lay term answered" '[ "$(json "$tmp/c.json" "a[\"abstained\"]")" = "False" ]'
+
+# An urgent description with no question word still gets its cited context
+# under the red-flag notice rather than an abstention.
+ask --json "My calf is swollen, warm and red on one side after a long flight" >"$tmp/r.json"
+check "red flag answered" '[ "$(json "$tmp/r.json" "len(a[\"red_flags\"]) > 0, a[\"abstained\"]")" = "True False" ]'
+
+# Filters: only guideline sources; evidence at least systematic review.
+ask --json --kind guideline -a clinician "What causes leg cramps?" >"$tmp/k.json"
+check "--kind guideline" '[ "$(json "$tmp/k.json" "sorted({r[\"kind\"] for r in a[\"references\"]})")" = "[$(printf "%s" "'"'"'guideline'"'"'")]" ]'
+ask --json --min-evidence systematic-review -a clinician "Does magnesium help leg cramps?" >"$tmp/e.json"
+check "--min-evidence" 'json "$tmp/e.json" "all(r[\"evidence\"] in (\"guideline\",\"meta-analysis\",\"systematic-review\") for r in a[\"references\"])" | grep -q True'
+
+# HTML is escaped.
+ask --html "Why do my calves cramp <script>alert(1)</script>?" >"$tmp/h.html"
+check "html escapes the question" '! grep -q "<script>" "$tmp/h.html" && grep -q "&lt;script&gt;" "$tmp/h.html"'
+check "html is one article" 'head -1 "$tmp/h.html" | grep -q "^<article class=\"galen-answer\""'
+
+# Similar questions.
+"$GALEN" similar -d "$tmp" --json -k 3 "why do my calves cramp at night" >"$tmp/s.json" 2>/dev/null
+check "similar returns questions" '[ "$(json "$tmp/s.json" "len(a)")" -ge 1 ] && [ "$(json "$tmp/s.json" "len(a)")" -le 3 ]'
+
+# Usage errors exit 1.
+"$GALEN" ask -d "$tmp" >/dev/null 2>&1
+check "ask without a question" '[ $? -eq 1 ]'
+"$GALEN" ask -d "$tmp" --min-evidence bogus "x" >/dev/null 2>&1
+check "bad --min-evidence" '[ $? -eq 1 ]'
+"$GALEN" similar -d "$tmp" -k 0 "x" >/dev/null 2>&1
+check "bad -k" '[ $? -eq 1 ]'
+"$GALEN" ask -d "$tmp/none" "What is a cramp?" >/dev/null 2>&1
+check "missing index" '[ $? -ne 0 ]'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
