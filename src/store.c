@@ -939,18 +939,27 @@ int store_upsert(struct store *st, const struct doc *d, const char *who,
 static const char sql_select[] =
     "SELECT " DOC_COLS ",pk FROM documents WHERE id=?1";
 
+/* Parses a JSON column that holds an array; a NULL column gives a NULL
+ * *arr. GALEN_OK, or GALEN_ECORRUPT for anything but an array. The caller
+ * frees *arr with cJSON_Delete. */
+static int json_array(const char *json, cJSON **arr)
+{
+    *arr = json ? cJSON_Parse(json) : NULL;
+    if (!json || cJSON_IsArray(*arr))
+        return GALEN_OK;
+    cJSON_Delete(*arr);
+    *arr = NULL;
+    return GALEN_ECORRUPT;
+}
+
 static int load_list(const char *json, struct doc_strlist *l)
 {
-    cJSON *arr = json ? cJSON_Parse(json) : NULL;
+    cJSON *arr;
     const cJSON *it;
-    int rc = GALEN_OK;
+    int rc = json_array(json, &arr);
 
-    if (!json)
-        return GALEN_OK;
-    if (!cJSON_IsArray(arr)) {
-        cJSON_Delete(arr);
-        return GALEN_ECORRUPT;
-    }
+    if (!arr)
+        return rc;
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsString(it)) {
@@ -1028,16 +1037,12 @@ static int load_table(const cJSON *o, struct doc *d)
 
 static int load_objects(const char *json, struct doc *d, bool tables)
 {
-    cJSON *arr = json ? cJSON_Parse(json) : NULL;
+    cJSON *arr;
     const cJSON *it;
-    int rc = GALEN_OK;
+    int rc = json_array(json, &arr);
 
-    if (!json)
-        return GALEN_OK;
-    if (!cJSON_IsArray(arr)) {
-        cJSON_Delete(arr);
-        return GALEN_ECORRUPT;
-    }
+    if (!arr)
+        return rc;
     cJSON_ArrayForEach(it, arr)
     {
         struct doc_faq *f;
