@@ -32,9 +32,6 @@ request = function()
   return wrk.format("GET", "/api/ask?q=" .. encode(q) .. "&audience=" .. a)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect, e.read, e.write, e.timeout))
-end
+-- The report line is load_static.lua's done(); load.sh runs wrk from the
+-- repository root.
+dofile("bench/load_static.lua")

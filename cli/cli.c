@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* cli.c: shared plumbing for the subcommands: exit-code mapping, the data
- * folder, leveled logging and a rate-limited TTY progress bar. */
+ * folder, option values (numbers, FIELD=VALUE), leveled logging and a
+ * rate-limited TTY progress bar. */
 #include "cli.h"
 
-#include <galen/error.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <galen/error.h>
+#include <galen/search.h>
 
 enum log_level cli_log_level = LOG_LEVEL_WARN;
 
@@ -43,6 +49,57 @@ const char *cli_data_dir(const char *opt)
     if (env && *env)
         return env;
     return CLI_DEFAULT_DATA;
+}
+
+int cli_number(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+    double v;
+
+    if (cli_number(s, &v) != 0 || v < min || v > max ||
+        v != (double)(unsigned)v)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int cli_field_param(char *arg, bool is_weight, struct galen_field_param *fp,
+                    size_t *n)
+{
+    char *eq = strchr(arg, '=');
+    double v;
+    size_t i;
+
+    if (!eq || eq == arg || cli_number(eq + 1, &v) != 0 || v < 0)
+        return -1;
+    *eq = '\0';
+    for (i = 0; i < *n && strcmp(fp[i].name, arg) != 0; i++)
+        ;
+    if (i == *n) {
+        if (*n == GALEN_FIELDS_MAX)
+            return -1;
+        fp[i].name = arg;
+        fp[i].weight = -1;
+        fp[i].b = -1;
+        (*n)++;
+    }
+    if (is_weight)
+        fp[i].weight = v;
+    else
+        fp[i].b = v;
+    return 0;
 }
 
 bool cli_path(char *out, size_t cap, const char *data, const char *name)
@@ -88,9 +145,8 @@ static void progress_draw(const struct progress *p, uint64_t done)
     if (p->total) {
         int width = 30;
         int fill = (int)((double)done / (double)p->total * width);
-        fprintf(stderr, "\r%s [%-*.*s] %3d%% %llu/%llu %.1fs", p->label,
-                width, MIN(fill, width),
-                "##############################",
+        fprintf(stderr, "\r%s [%-*.*s] %3d%% %llu/%llu %.1fs", p->label, width,
+                MIN(fill, width), "##############################",
                 (int)(100.0 * (double)done / (double)p->total),
                 (unsigned long long)done, (unsigned long long)p->total, el);
     } else {

@@ -33,16 +33,20 @@ const char *cli_data_dir(const char *opt);
 /* Writes "<data>/<name>" into out; returns false if it does not fit. */
 bool cli_path(char *out, size_t cap, const char *data, const char *name);
 
-enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO,
-                 LOG_LEVEL_DEBUG };
+enum log_level {
+    LOG_LEVEL_ERROR,
+    LOG_LEVEL_WARN,
+    LOG_LEVEL_INFO,
+    LOG_LEVEL_DEBUG
+};
 extern enum log_level cli_log_level;
 void cli_log(enum log_level level, const char *fmt, ...) GALEN_PRINTF(2, 3);
 
 /* The level is checked before the arguments are evaluated (Redis). */
-#define LOG_AT(lvl, ...)                                                       \
-    do {                                                                       \
-        if ((lvl) <= cli_log_level)                                            \
-            cli_log((lvl), __VA_ARGS__);                                       \
+#define LOG_AT(lvl, ...)                 \
+    do {                                 \
+        if ((lvl) <= cli_log_level)      \
+            cli_log((lvl), __VA_ARGS__); \
     } while (0)
 #define LOG_ERROR(...) LOG_AT(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define LOG_WARN(...)  LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
@@ -58,6 +62,7 @@ struct progress {
     double started;
     bool is_tty;
 };
+
 void progress_init(struct progress *p, const char *label, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);
 void progress_done(struct progress *p, uint64_t done);
@@ -67,6 +72,10 @@ double cli_now(void);
 
 /* Parses all of s as a finite number: 0, or -1 if it is not one. */
 int cli_number(const char *s, double *out);
+
+/* Parses all of s (as cli_number does) as a whole number in [min, max]:
+ * 0, or -1 if it is not one. */
+int cli_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 
 /* Parses "FIELD=VALUE" (BM25F weight, or b when !is_weight) into the
  * entry of fp[0..*n) named FIELD, adding one if needed. The name is
@@ -90,8 +99,7 @@ int cmd_user(int argc, char **argv);
  * data folder, in $GALEN_SHARE, in ./data, or in the data/ folder of the
  * source tree the executable was built in. Writes its path to out and
  * returns true if found. */
-bool cli_share_file(const char *data, const char *name, char *out,
-                    size_t cap);
+bool cli_share_file(const char *data, const char *name, char *out, size_t cap);
 
 /* Opens the answer engine on data, with the given lexicon and red-flag
  * files or, when NULL, the ones cli_share_file finds. Logs failures.

@@ -255,20 +255,11 @@ static void usage(FILE *f)
             CLI_DEFAULT_DATA, GALEN_K_MAX, EVAL_DEFAULT_K);
 }
 
-static int parse_k(const char *s, size_t *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-
-    if (!*s || *end || *s == '-' || v == 0 || v > GALEN_K_MAX)
-        return GALEN_EINVAL;
-    *out = v;
-    return GALEN_OK;
-}
-
 /* Applies option c. Returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int apply_opt(int c, struct eval_opts *o)
 {
+    unsigned k;
+
     switch (c) {
     case 'd':
         o->data = optarg;
@@ -298,8 +289,10 @@ static int apply_opt(int c, struct eval_opts *o)
         o->ranker = 2;
         return EXIT_OK;
     case 'k':
-        if (parse_k(optarg, &o->k) == GALEN_OK)
+        if (cli_uint(optarg, 1, GALEN_K_MAX, &k) == 0) {
+            o->k = k;
             return EXIT_OK;
+        }
         LOG_ERROR("-k needs a number from 1 to %d", GALEN_K_MAX);
         return EXIT_USAGE;
     case 'h':

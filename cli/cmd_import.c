@@ -47,6 +47,16 @@ struct import_ui {
     bool index; /* update the search index afterwards */
 };
 
+enum { OPT_STRICT = 256, OPT_JSON, OPT_NO_INDEX };
+
+/* The command line of `galen import`. */
+struct import_args {
+    const char *data; /* -d, or NULL for the default */
+    bool strict;      /* --strict */
+    bool json;        /* --json */
+    struct import_ui ui;
+};
+
 static void on_error(void *ctx, const char *file, long line, const char *msg)
 {
     struct import_ui *ui = ctx;
@@ -107,17 +117,23 @@ static void summary(const struct import_stats *s, double secs, bool json)
            (unsigned long long)s->files, secs);
 }
 
-static int open_store(const char *data, struct store **st)
+/* Opens <data>/store.db, creating the data folder and the store when
+ * create is set; otherwise a missing store is GALEN_ENOENT. Logs failures. */
+static int open_store(const char *data, bool create, struct store **st)
 {
     char path[4096];
     int rc;
 
-    if (make_dirs(data) != 0) {
+    if (!cli_path(path, sizeof path, data, "store.db"))
+        return GALEN_EINVAL;
+    if (create && make_dirs(data) != 0) {
         LOG_ERROR("cannot create data folder %s: %s", data, strerror(errno));
         return GALEN_EIO;
     }
-    if (!cli_path(path, sizeof path, data, "store.db"))
-        return GALEN_EINVAL;
+    if (!create && access(path, F_OK) != 0) {
+        LOG_ERROR("no store at %s: run 'galen import' first", path);
+        return GALEN_ENOENT;
+    }
     rc = store_open(path, st);
     if (rc != GALEN_OK)
         LOG_ERROR("cannot open store %s: %s", path, store_errmsg(NULL));
@@ -126,14 +142,24 @@ static int open_store(const char *data, struct store **st)
 
 static int index_store(struct store *st, const char *data, bool quiet);
 
-static int run(const char *data, enum import_format fmt, char **paths, size_t n,
-               bool strict, struct import_ui *ui, bool json)
+/* The exit code of an import that ended with rc: a failed input is bad
+ * data even when the failure was --strict's abort. */
+static int import_exit(int rc)
 {
-    struct import_opts opts = {strict, on_error, on_progress, ui};
+    return rc == GALEN_EPARSE || rc == GALEN_EABORT ? EXIT_DATA
+                                                    : cli_exit_for(rc);
+}
+
+static int run(struct import_args *a, enum import_format fmt, char **paths,
+               size_t n)
+{
+    struct import_ui *ui = &a->ui;
+    struct import_opts opts = {a->strict, on_error, on_progress, ui};
     struct import_stats stats;
     struct store *st = NULL;
+    const char *data = cli_data_dir(a->data);
     double t0 = cli_now();
-    int rc = open_store(data, &st);
+    int rc = open_store(data, true, &st);
     int code;
 
     if (rc != GALEN_OK)
@@ -145,14 +171,13 @@ static int run(const char *data, enum import_format fmt, char **paths, size_t n,
     if (rc != GALEN_OK && rc != GALEN_EPARSE && rc != GALEN_EABORT)
         LOG_ERROR("import stopped: %s: %s", galen_strerror(rc),
                   store_errmsg(st));
-    summary(&stats, cli_now() - t0, json);
-    code =
-        rc == GALEN_EPARSE || rc == GALEN_EABORT ? EXIT_DATA : cli_exit_for(rc);
+    summary(&stats, cli_now() - t0, a->json);
+    code = import_exit(rc);
     /* Keep the index in step with what was committed, even after some
      * files failed; only what changed is touched. */
     if (ui->index && rc != GALEN_EABORT && code != EXIT_IO &&
         code != EXIT_INTERNAL && stats.imported > 0) {
-        int irc = index_store(st, data, ui->quiet || json);
+        int irc = index_store(st, data, ui->quiet || a->json);
 
         if (code == EXIT_OK)
             code = irc;
@@ -161,9 +186,34 @@ static int run(const char *data, enum import_format fmt, char **paths, size_t n,
     return code;
 }
 
+/* Applies option c to a. Returns 0, 1 for --help, or -1 for a bad option. */
+static int apply_opt(int c, struct import_args *a)
+{
+    switch (c) {
+    case 'd':
+        a->data = optarg;
+        return 0;
+    case OPT_STRICT:
+        a->strict = true;
+        return 0;
+    case 'q':
+        a->ui.quiet = true;
+        return 0;
+    case OPT_JSON:
+        a->json = true;
+        return 0;
+    case OPT_NO_INDEX:
+        a->ui.index = false;
+        return 0;
+    case 'h':
+        return 1;
+    default:
+        return -1;
+    }
+}
+
 int cmd_import(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_JSON, OPT_NO_INDEX };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -172,47 +222,26 @@ int cmd_import(int argc, char **argv)
         {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct import_ui ui = {.index = true};
-    const char *data = NULL;
-    bool strict = false, json = false;
+    struct import_args a = {.ui = {.index = true}};
     enum import_format fmt;
-    int c;
+    int c, rc = 0;
 
-    for (;;) {
+    while (rc == 0) {
         c = getopt_long(argc, argv, "d:qh", longopts, NULL);
         if (c == -1)
             break;
-        switch (c) {
-        case 'd':
-            data = optarg;
-            break;
-        case OPT_STRICT:
-            strict = true;
-            break;
-        case 'q':
-            ui.quiet = true;
-            break;
-        case OPT_JSON:
-            json = true;
-            break;
-        case OPT_NO_INDEX:
-            ui.index = false;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        default:
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+        rc = apply_opt(c, &a);
     }
-    if (argc - optind < 2 ||
+    if (rc == 1) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0 || argc - optind < 2 ||
         import_format_parse(argv[optind], &fmt) != GALEN_OK) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    return run(cli_data_dir(data), fmt, argv + optind + 1,
-               (size_t)(argc - optind - 1), strict, &ui, json);
+    return run(&a, fmt, argv + optind + 1, (size_t)(argc - optind - 1));
 }
 
 /* ---- galen index with no file ------------------------------------------ */
@@ -257,20 +286,10 @@ static int index_store(struct store *st, const char *data, bool quiet)
 int cli_index_store(const char *data, bool quiet)
 {
     struct store *st = NULL;
-    char db[4096];
-    int rc;
+    int rc = open_store(data, false, &st);
 
-    if (!cli_path(db, sizeof db, data, "store.db"))
-        return EXIT_USAGE;
-    if (access(db, F_OK) != 0) {
-        LOG_ERROR("no store at %s: run 'galen import' first", db);
-        return EXIT_NOTFOUND;
-    }
-    rc = store_open(db, &st);
-    if (rc != GALEN_OK) {
-        LOG_ERROR("cannot open store %s: %s", db, store_errmsg(NULL));
+    if (rc != GALEN_OK)
         return cli_exit_for(rc);
-    }
     rc = index_store(st, data, quiet);
     store_close(st);
     return rc;

@@ -2,12 +2,8 @@
 /* cmd_index.c: `galen index`, which adds corpus files to the index in the
  * data folder, showing a progress bar on a TTY and ending with a summary
  * line (documents, terms, bytes, seconds, throughput). */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <galen/error.h>
 #include <galen/search.h>
@@ -40,46 +36,6 @@ static void usage(FILE *f)
             "  -q, --quiet          no progress bar or summary\n"
             "  -h, --help           this help\n",
             CLI_DEFAULT_DATA);
-}
-
-int cli_number(const char *s, double *out)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int cli_field_param(char *arg, bool is_weight, struct galen_field_param *fp,
-                    size_t *n)
-{
-    char *eq = strchr(arg, '=');
-    double v;
-    size_t i;
-
-    if (!eq || eq == arg || cli_number(eq + 1, &v) != 0 || v < 0)
-        return -1;
-    *eq = '\0';
-    for (i = 0; i < *n && strcmp(fp[i].name, arg) != 0; i++)
-        ;
-    if (i == *n) {
-        if (*n == GALEN_FIELDS_MAX)
-            return -1;
-        fp[i].name = arg;
-        fp[i].weight = -1;
-        fp[i].b = -1;
-        (*n)++;
-    }
-    if (is_weight)
-        fp[i].weight = v;
-    else
-        fp[i].b = v;
-    return 0;
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t docs)

@@ -75,17 +75,6 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-static int opt_k(const char *arg, unsigned *k)
-{
-    double v;
-
-    if (cli_number(arg, &v) != 0 || v < 1 || v > GALEN_K_MAX ||
-        v != (double)(unsigned)v)
-        return -1;
-    *k = (unsigned)v;
-    return 0;
-}
-
 static int one_opt(int c, struct search_cli *s)
 {
     switch (c) {
@@ -93,7 +82,7 @@ static int one_opt(int c, struct search_cli *s)
         s->data = optarg;
         return 0;
     case 'k':
-        return opt_k(optarg, &s->o.k);
+        return cli_uint(optarg, 1, GALEN_K_MAX, &s->o.k);
     case OPT_JSON:
         s->json = true;
         return 0;

@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -51,19 +50,6 @@ struct serve_opts {
     const char *port_file;
 };
 
-static int parse_uint(const char *s, long max, unsigned *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < 1 || v > max)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
 /* Applies one option; returns 0, -1 for a bad value or option, -2 for
  * --help. */
 static int apply_opt(int c, struct serve_opts *o, const char **data)
@@ -76,11 +62,11 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         o->srv.listen = optarg;
         return 0;
     case 't':
-        return parse_uint(optarg, 256, &o->srv.threads);
+        return cli_uint(optarg, 1, 256, &o->srv.threads);
     case 'm':
-        return parse_uint(optarg, 100000, &o->srv.max_conns);
+        return cli_uint(optarg, 1, 100000, &o->srv.max_conns);
     case 'T':
-        return parse_uint(optarg, 3600, &o->srv.timeout);
+        return cli_uint(optarg, 1, 3600, &o->srv.timeout);
     case 'w':
         o->app.web_dir = optarg;
         return 0;

@@ -43,8 +43,8 @@ static void usage(FILE *f)
     for (i = 0; i < ARRAY_SIZE(commands); i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
-            "\nEvery command takes -d DIR / --data DIR, the folder holding the\n"
-            "store and the index (default $GALEN_DATA, else ./%s).\n"
+            "\nEvery command takes -d DIR / --data DIR, the folder holding "
+            "the\nstore and the index (default $GALEN_DATA, else ./%s).\n"
             "Run 'galen COMMAND --help' for its options.\n\n"
             "Exit codes: 0 ok, 1 usage, 2 bad input (malformed file, corrupt\n"
             "index, bad query), 3 I/O, 4 not found, 5 internal error.\n",

@@ -113,3 +113,17 @@ void api_add_time(cJSON *obj, const char *key, long long t)
     page_iso_time(t, iso);
     cJSON_AddStringToObject(obj, key, iso);
 }
+
+int api_doc_row(void *ctx, const struct service_doc_row *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "title", r->title);
+    cJSON_AddStringToObject(o, "kind", r->kind);
+    cJSON_AddStringToObject(o, "status", r->status);
+    cJSON_AddStringToObject(o, "updated_at", r->updated);
+    cJSON_AddNumberToObject(o, "version", (double)r->version);
+    cJSON_AddItemToArray(ctx, o);
+    return 0;
+}

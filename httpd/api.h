@@ -40,4 +40,8 @@ void api_add_str(cJSON *obj, const char *key, const char *s);
 /* Adds Unix time t as an ISO 8601 UTC string. */
 void api_add_time(cJSON *obj, const char *key, long long t);
 
+/* A service_docs callback: appends r to the cJSON array ctx as an object
+ * (id, title, kind, status, updated_at, version). Returns 0. */
+int api_doc_row(void *ctx, const struct service_doc_row *r);
+
 #endif

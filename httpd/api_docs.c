@@ -12,65 +12,31 @@
 #include "mem.h"
 #include "store.h"
 
-static bool need_store(struct ctx *c)
-{
-    if (c->svc)
-        return true;
-    ctx_error(c, 503, "no_store", "this server has no document store");
-    return false;
-}
-
-static int row_json(void *ctx, const struct service_doc_row *r)
-{
-    cJSON *o = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(o, "id", r->id);
-    cJSON_AddStringToObject(o, "title", r->title);
-    cJSON_AddStringToObject(o, "kind", r->kind);
-    cJSON_AddStringToObject(o, "status", r->status);
-    cJSON_AddStringToObject(o, "updated_at", r->updated);
-    cJSON_AddNumberToObject(o, "version", (double)r->version);
-    cJSON_AddItemToArray(ctx, o);
-    return 0;
-}
-
-static bool one_of(const char *v, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Lists documents filtered by ?status and ?kind (kind defaults to def). */
 static void list_docs(struct ctx *c, const char *def)
 {
-    static const char *const statuses[] = {"submitted", "under_review",
-                                           "approved", "rejected"};
-    static const char *const kinds[] = {"guideline", "research", "consumer",
-                                        "qa",        "article",  "faq"};
     const char *status = http_param(&c->req->query, "status");
     const char *kind = http_param(&c->req->query, "kind");
     long limit;
     long offset;
+    enum doc_status st;
+    enum doc_kind dk;
     cJSON *root;
     int rc;
 
-    if (!need_store(c) || !api_query_long(c, "limit", 50, 1, 500, &limit) ||
+    if (!ctx_need_store(c, "document") ||
+        !api_query_long(c, "limit", 50, 1, 500, &limit) ||
         !api_query_long(c, "offset", 0, 0, 10000000, &offset))
         return;
     kind = kind ? kind : def;
-    if ((status && !one_of(status, statuses, ARRAY_SIZE(statuses))) ||
-        (kind && !one_of(kind, kinds, ARRAY_SIZE(kinds)))) {
+    if ((status && doc_status_parse(status, &st) != GALEN_OK) ||
+        (kind && doc_kind_parse(kind, &dk) != GALEN_OK)) {
         ctx_error(c, 400, "bad_parameter", "unknown status or kind");
         return;
     }
     root = cJSON_CreateObject();
     rc = service_docs(c->svc, status, kind, (size_t)limit, (size_t)offset,
-                      row_json, cJSON_AddArrayToObject(root, "documents"));
+                      api_doc_row, cJSON_AddArrayToObject(root, "documents"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list documents");
@@ -142,7 +108,7 @@ static cJSON *doc_json(struct ctx *c, bool article)
 
 void api_document(struct ctx *c)
 {
-    cJSON *root = need_store(c) ? doc_json(c, false) : NULL;
+    cJSON *root = ctx_need_store(c, "document") ? doc_json(c, false) : NULL;
 
     if (root)
         api_send(c, 200, root);
@@ -150,7 +116,7 @@ void api_document(struct ctx *c)
 
 void api_article(struct ctx *c)
 {
-    cJSON *root = need_store(c) ? doc_json(c, true) : NULL;
+    cJSON *root = ctx_need_store(c, "document") ? doc_json(c, true) : NULL;
 
     if (root)
         api_send(c, 200, root);
@@ -175,7 +141,8 @@ void api_topics(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!need_store(c) || !api_query_long(c, "limit", 100, 1, 1000, &limit))
+    if (!ctx_need_store(c, "document") ||
+        !api_query_long(c, "limit", 100, 1, 1000, &limit))
         return;
     root = cJSON_CreateObject();
     rc = service_topics(c->svc, specialty && *specialty ? specialty : NULL,
@@ -199,7 +166,7 @@ void api_comment_submit(struct ctx *c)
     cJSON *out;
     int rc;
 
-    if (!body || !need_store(c)) {
+    if (!body || !ctx_need_store(c, "document")) {
         cJSON_Delete(body);
         return;
     }

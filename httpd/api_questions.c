@@ -11,14 +11,6 @@
 #include "api.h"
 #include "handlers.h"
 
-static bool need_store(struct ctx *c)
-{
-    if (c->svc)
-        return true;
-    ctx_error(c, 503, "no_store", "this server has no question store");
-    return false;
-}
-
 static cJSON *reply_json(const struct service_reply *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -68,7 +60,8 @@ void api_questions_list(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!need_store(c) || !api_query_long(c, "limit", 20, 1, 100, &limit) ||
+    if (!ctx_need_store(c, "question") ||
+        !api_query_long(c, "limit", 20, 1, 100, &limit) ||
         !api_query_long(c, "offset", 0, 0, 1000000, &offset))
         return;
     if (status && !answered && strcmp(status, "open") != 0) {
@@ -102,7 +95,7 @@ void api_question_submit(struct ctx *c)
     char url[64];
     int rc;
 
-    if (!body || !need_store(c)) {
+    if (!body || !ctx_need_store(c, "question")) {
         cJSON_Delete(body);
         return;
     }
@@ -145,7 +138,7 @@ void api_question_get(struct ctx *c)
     char text[SERVICE_TITLE_MAX + SERVICE_TEXT_MAX + 8];
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "question"))
         return;
     rc = service_question_get(c->svc, c->id, &q);
     if (rc != GALEN_OK) {
@@ -174,7 +167,7 @@ void api_question_reply(struct ctx *c)
     cJSON *out;
     int rc;
 
-    if (!body || !need_store(c)) {
+    if (!body || !ctx_need_store(c, "question")) {
         cJSON_Delete(body);
         return;
     }

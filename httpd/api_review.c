@@ -11,57 +11,34 @@
 #include "mem.h"
 #include "store.h"
 
-static bool need_store(struct ctx *c)
-{
-    if (c->svc)
-        return true;
-    ctx_error(c, 503, "no_store", "this server has no document store");
-    return false;
-}
-
-static int queue_json(void *ctx, const struct service_doc_row *r)
-{
-    cJSON *o = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(o, "id", r->id);
-    cJSON_AddStringToObject(o, "title", r->title);
-    cJSON_AddStringToObject(o, "kind", r->kind);
-    cJSON_AddStringToObject(o, "status", r->status);
-    cJSON_AddStringToObject(o, "updated_at", r->updated);
-    cJSON_AddNumberToObject(o, "version", (double)r->version);
-    cJSON_AddItemToArray(ctx, o);
-    return 0;
-}
-
 void api_review_queue(struct ctx *c)
 {
-    static const char *const names[] = {"submitted", "under_review", "approved",
-                                        "rejected"};
     const char *status = http_param(&c->req->query, "status");
-    long long counts[4];
+    long long counts[DOC_STATUS_COUNT];
+    enum doc_status st;
     cJSON *root;
     cJSON *co;
     size_t i;
     long limit;
     int rc;
 
-    if (!need_store(c) || !api_query_long(c, "limit", 50, 1, 500, &limit))
+    if (!ctx_need_store(c, "document") ||
+        !api_query_long(c, "limit", 50, 1, 500, &limit))
         return;
     status = status ? status : "submitted";
-    for (i = 0; i < ARRAY_SIZE(names) && strcmp(names[i], status) != 0; i++)
-        ;
-    if (i == ARRAY_SIZE(names)) {
+    if (doc_status_parse(status, &st) != GALEN_OK) {
         ctx_error(c, 400, "bad_parameter", "unknown status");
         return;
     }
     rc = service_doc_counts(c->svc, counts);
     root = cJSON_CreateObject();
     co = cJSON_AddObjectToObject(root, "counts");
-    for (i = 0; i < ARRAY_SIZE(names); i++)
-        cJSON_AddNumberToObject(co, names[i], (double)counts[i]);
+    for (i = 0; i < DOC_STATUS_COUNT; i++)
+        cJSON_AddNumberToObject(co, doc_status_name((enum doc_status)i),
+                                (double)counts[i]);
     cJSON_AddStringToObject(root, "status", status);
     if (rc == GALEN_OK)
-        rc = service_docs(c->svc, status, NULL, (size_t)limit, 0, queue_json,
+        rc = service_docs(c->svc, status, NULL, (size_t)limit, 0, api_doc_row,
                           cJSON_AddArrayToObject(root, "documents"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
@@ -81,7 +58,7 @@ void api_review_action(struct ctx *c)
     cJSON *out;
     int rc;
 
-    if (!body || !need_store(c)) {
+    if (!body || !ctx_need_store(c, "document")) {
         cJSON_Delete(body);
         return;
     }
@@ -125,7 +102,7 @@ void api_document_history(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     rc = service_doc_info(c->svc, c->slug, &info);
     if (rc != GALEN_OK) {
@@ -171,7 +148,8 @@ void api_document_diff(struct ctx *c)
     cJSON *root = NULL;
     int rc;
 
-    if (!need_store(c) || !api_query_long(c, "from", 1, 1, 1L << 40, &from) ||
+    if (!ctx_need_store(c, "document") ||
+        !api_query_long(c, "from", 1, 1, 1L << 40, &from) ||
         !api_query_long(c, "to", 0, 0, 1L << 40, &to))
         return;
     rc = service_doc_text(c->svc, c->slug, from, &a);
@@ -212,7 +190,7 @@ void api_comments_pending(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     root = cJSON_CreateObject();
     rc = service_comments(c->svc, NULL, SERVICE_COMMENT_PENDING, pending_json,
@@ -234,7 +212,7 @@ void api_comment_moderate(struct ctx *c)
     cJSON *out;
     int rc;
 
-    if (!body || !need_store(c)) {
+    if (!body || !ctx_need_store(c, "document")) {
         cJSON_Delete(body);
         return;
     }

@@ -114,6 +114,11 @@ void ctx_error(struct ctx *c, int status, const char *code, const char *msg);
  * EINVAL/EPARSE 400, ESTATE 409, ETOOBIG 413, else 500). */
 void ctx_fail(struct ctx *c, int galen_err, const char *what);
 
+/* True if the request has a service (c->svc). Otherwise writes a 503
+ * "no_store" error saying the server has no `what` store ("document",
+ * "question", "user") and returns false. */
+bool ctx_need_store(struct ctx *c, const char *what);
+
 /* Ensures the client has an sid cookie (a fresh anonymous token if not) so
  * that a form on this page can carry a CSRF token bound to it, and fills
  * c->csrf. */

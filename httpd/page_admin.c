@@ -82,10 +82,8 @@ static void users_page(struct ctx *c, const char *error, const char *flash)
 
 void page_users(struct ctx *c)
 {
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     users_page(c, NULL,
                http_param(&c->req->query, "added") ? "User added." : NULL);
 }
@@ -96,10 +94,8 @@ void page_user_add(struct ctx *c)
     const char *spec = http_req_param(c->req, "specialty");
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     rc = auth_role_parse(http_req_param(c->req, "role"), &role);
     if (rc == GALEN_OK)
         rc = service_user_add(c->svc, http_req_param(c->req, "name"),
@@ -123,10 +119,8 @@ void page_user_toggle(struct ctx *c)
     bool disable = action && strcmp(action, "disable") == 0;
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     if (!disable && !(action && strcmp(action, "enable") == 0)) {
         ctx_error(c, 400, "bad_request", "action is disable or enable");
         return;
@@ -161,10 +155,8 @@ void api_users(struct ctx *c)
     cJSON *root;
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     root = cJSON_CreateObject();
     rc =
         service_users(c->svc, user_json, cJSON_AddArrayToObject(root, "users"));

@@ -267,10 +267,8 @@ void page_article(struct ctx *c)
     struct service_doc_info info;
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no document store");
+    if (!ctx_need_store(c, "document"))
         return;
-    }
     rc = service_doc_info(c->svc, c->slug, &info);
     if (rc == GALEN_OK)
         rc = store_get(service_store(c->svc), c->slug, &d);
@@ -287,10 +285,8 @@ void page_comment_submit(struct ctx *c)
     char loc[HTTP_LOCATION_MAX];
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no document store");
+    if (!ctx_need_store(c, "document"))
         return;
-    }
     rc = service_comment_add(c->svc, c->slug, http_req_param(c->req, "author"),
                              http_req_param(c->req, "body"),
                              c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id,
@@ -324,10 +320,8 @@ void page_articles(struct ctx *c)
     size_t i;
     bool known = false;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no document store");
+    if (!ctx_need_store(c, "document"))
         return;
-    }
     for (i = 0; kind && i < ARRAY_SIZE(kinds); i++)
         known |= strcmp(kind, kinds[i]) == 0;
     kind = known ? kind : "article";

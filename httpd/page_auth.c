@@ -77,10 +77,8 @@ void page_login(struct ctx *c)
     char token[AUTH_TOKEN_LEN + 1];
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     rc = service_user_login(c->svc, name, pw, &u);
     if (rc == GALEN_EPERM) {
         c->resp->status = 401;
@@ -151,10 +149,8 @@ void page_register(struct ctx *c)
     char token[AUTH_TOKEN_LEN + 1];
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no user store");
+    if (!ctx_need_store(c, "user"))
         return;
-    }
     if (!pw || !pw2 || strcmp(pw, pw2) != 0) {
         c->resp->status = 400;
         register_form(c, "The two passwords differ.", name);

@@ -85,10 +85,8 @@ void page_question_submit(struct ctx *c)
     char loc[64];
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no question store");
+    if (!ctx_need_store(c, "question"))
         return;
-    }
     memset(&in, 0, sizeof in);
     in.title = http_req_param(c->req, "title");
     in.body = http_req_param(c->req, "body");
@@ -363,10 +361,8 @@ void page_question(struct ctx *c)
     struct service_question *q = NULL;
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no question store");
+    if (!ctx_need_store(c, "question"))
         return;
-    }
     rc = service_question_get(c->svc, c->id, &q);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
@@ -382,10 +378,8 @@ void page_question_reply(struct ctx *c)
     char loc[64];
     int rc;
 
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no question store");
+    if (!ctx_need_store(c, "question"))
         return;
-    }
     rc = service_reply_add(c->svc, c->id, &c->user, body, c->req->wall, NULL);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, service_errmsg(c->svc));
@@ -438,10 +432,8 @@ static void question_list(struct ctx *c, bool answered, const char *base)
 
 void page_questions(struct ctx *c)
 {
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no question store");
+    if (!ctx_need_store(c, "question"))
         return;
-    }
     page_begin(c, "Patient Q&A");
     page_out(c, "<h1>Patient Q&amp;A</h1><p>Questions patients asked, "
                 "answered by specialists. <a href=\"/questions/new\">Ask "
@@ -452,10 +444,8 @@ void page_questions(struct ctx *c)
 
 void page_specialist_queue(struct ctx *c)
 {
-    if (!c->svc) {
-        ctx_error(c, 503, "no_store", "this server has no question store");
+    if (!ctx_need_store(c, "question"))
         return;
-    }
     page_begin(c, "Question queue");
     page_out(c,
              "<h1>Open questions</h1><p>Questions waiting for a reply, "

@@ -18,18 +18,9 @@
 
 enum { QUEUE_PAGE = 50 };
 
-static const char *const statuses[] = {"submitted", "under_review", "approved",
-                                       "rejected"};
-static const char *const status_labels[] = {"Submitted", "Under Review",
-                                            "Approved", "Rejected"};
-
-static bool need_store(struct ctx *c)
-{
-    if (c->svc)
-        return true;
-    ctx_error(c, 503, "no_store", "this server has no document store");
-    return false;
-}
+/* Headings for the statuses, in enum doc_status order. */
+static const char *const status_labels[DOC_STATUS_COUNT] = {
+    "Submitted", "Under Review", "Approved", "Rejected"};
 
 static int queue_row(void *ctx, const struct service_doc_row *r)
 {
@@ -48,15 +39,17 @@ void page_review_queue(struct ctx *c)
 {
     const char *status = http_param(&c->req->query, "status");
     const char *p = http_param(&c->req->query, "page");
-    long long counts[4];
+    long long counts[DOC_STATUS_COUNT];
     long page = 1;
+    enum doc_status cur = DOC_STATUS_SUBMITTED;
+    const char *name;
     size_t i;
-    size_t cur = 0;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
-    for (i = 0; status && i < ARRAY_SIZE(statuses); i++)
-        cur = strcmp(status, statuses[i]) == 0 ? i : cur;
+    if (status && doc_status_parse(status, &cur) != GALEN_OK)
+        cur = DOC_STATUS_SUBMITTED; /* an unknown status shows the default */
+    name = doc_status_name(cur);
     if (p && str_to_long(p, 1, 100000, &page) != GALEN_OK)
         page = 1;
     if (service_doc_counts(c->svc, counts) != GALEN_OK) {
@@ -66,25 +59,26 @@ void page_review_queue(struct ctx *c)
     page_begin(c, "Review queue");
     page_out(c, "<h1>Editorial review</h1><nav aria-label=\"Status\"><ul "
                 "class=\"counts\">");
-    for (i = 0; i < ARRAY_SIZE(statuses); i++)
+    for (i = 0; i < DOC_STATUS_COUNT; i++)
         page_out(c, "<li><a href=\"/review?status=%s\"%R>%s (%lld)</a></li>",
-                 statuses[i], i == cur ? " aria-current=\"true\"" : "",
-                 status_labels[i], counts[i]);
+                 doc_status_name((enum doc_status)i),
+                 i == cur ? " aria-current=\"true\"" : "", status_labels[i],
+                 counts[i]);
     page_out(c,
              "</ul></nav><h2>%s</h2><table><thead><tr><th "
              "scope=\"col\">Title</th><th scope=\"col\">Kind</th><th "
              "scope=\"col\">Version</th><th scope=\"col\">Updated</th>"
              "</tr></thead><tbody>",
              status_labels[cur]);
-    if (service_docs(c->svc, statuses[cur], NULL, QUEUE_PAGE,
+    if (service_docs(c->svc, name, NULL, QUEUE_PAGE,
                      (size_t)(page - 1) * QUEUE_PAGE, queue_row, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     page_out(c, "</tbody></table><nav aria-label=\"Pages\">");
     if (page > 1)
         page_out(c, "<a href=\"/review?status=%s&amp;page=%ld\">Previous</a> ",
-                 statuses[cur], page - 1);
+                 name, page - 1);
     page_out(c, "<a href=\"/review?status=%s&amp;page=%ld\">Next</a></nav>\n",
-             statuses[cur], page + 1);
+             name, page + 1);
     page_end(c);
 }
 
@@ -224,7 +218,7 @@ void page_review_doc(struct ctx *c)
     struct doc *d = NULL;
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     rc = service_doc_info(c->svc, c->slug, &info);
     if (rc == GALEN_OK)
@@ -256,7 +250,7 @@ void page_review_action(struct ctx *c)
     char loc[HTTP_LOCATION_MAX];
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     rc = service_review(c->svc, c->slug, http_req_param(c->req, "action"),
                         &c->user, http_req_param(c->req, "note"));
@@ -295,7 +289,7 @@ void page_moderation(struct ctx *c)
 {
     size_t before;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     page_begin(c, "Moderation");
     page_out(c, "<h1>Comments awaiting moderation</h1><ul class=\"comments\">");
@@ -315,7 +309,7 @@ void page_moderate(struct ctx *c)
     bool approve = action && strcmp(action, "approve") == 0;
     int rc;
 
-    if (!need_store(c))
+    if (!ctx_need_store(c, "document"))
         return;
     if (!approve && !(action && strcmp(action, "reject") == 0)) {
         ctx_error(c, 400, "bad_request", "action is approve or reject");

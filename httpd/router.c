@@ -355,6 +355,17 @@ void ctx_fail(struct ctx *c, int err, const char *what)
     }
 }
 
+bool ctx_need_store(struct ctx *c, const char *what)
+{
+    char msg[80];
+
+    if (c->svc)
+        return true;
+    snprintf(msg, sizeof msg, "this server has no %s store", what);
+    ctx_error(c, 503, "no_store", msg);
+    return false;
+}
+
 void ctx_need_csrf(struct ctx *c)
 {
     char cookie[HTTP_COOKIE_MAX];

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # deps.sh: install the Debian 12 packages galen needs to build and test,
-# skipping those already present. Uses sudo when not root.
+# skipping those already present. Uses sudo when not root. With arguments,
+# installs those packages instead (deps-browser.sh does).
 set -euo pipefail
 
 pkgs=(gcc make pkg-config clang
       libsqlite3-dev libmicrohttpd-dev libxml2-dev libcjson-dev
       libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev libcmocka-dev
       python3 sqlite3 curl wamerican)
+[ "$#" -gt 0 ] && pkgs=("$@")
 [ "${GALEN_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$GALEN_DEPS_EXTRA" && pkgs+=("${extra[@]}")
 
 missing=()

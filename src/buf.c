@@ -3,10 +3,11 @@
  * allocation so a hostile input cannot make a buffer grow without bound. */
 #include "buf.h"
 
-#include <galen/error.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <galen/error.h>
 
 #include "mem.h"
 #include "varint.h"

@@ -4,7 +4,9 @@
  * points to was allocated here (galen_malloc) and is freed by doc_cleanup. */
 #include "doc.h"
 
+#include <assert.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <galen/error.h>
@@ -35,6 +37,37 @@ static const char *const evidence_names[DOC_EVIDENCE_COUNT] = {
     "expert",
     "consumer",
     "other"};
+
+/* Where each string field lives in struct doc, in DOC_STR_* order. */
+static const size_t str_offsets[DOC_STR_COUNT] = {
+    offsetof(struct doc, id),
+    offsetof(struct doc, title),
+    offsetof(struct doc, source),
+    offsetof(struct doc, authors),
+    offsetof(struct doc, date),
+    offsetof(struct doc, url),
+    offsetof(struct doc, licence),
+    offsetof(struct doc, specialty),
+    offsetof(struct doc, semantic_group),
+    offsetof(struct doc, question_type),
+    offsetof(struct doc, pmid),
+    offsetof(struct doc, doi),
+    offsetof(struct doc, age_band),
+    offsetof(struct doc, sex),
+    offsetof(struct doc, asked),
+    offsetof(struct doc, replied)};
+
+char **doc_str_slot(struct doc *d, size_t i)
+{
+    assert(i < DOC_STR_COUNT);
+    return (char **)((char *)d + str_offsets[i]);
+}
+
+const char *doc_str(const struct doc *d, size_t i)
+{
+    assert(i < DOC_STR_COUNT);
+    return *(char *const *)((const char *)d + str_offsets[i]);
+}
 
 static const char *name_at(const char *const *names, size_t n, unsigned i)
 {
@@ -192,26 +225,10 @@ static void free_parts(struct doc *d)
 
 void doc_cleanup(struct doc *d)
 {
-    char **strs[] = {&d->id,
-                     &d->title,
-                     &d->source,
-                     &d->authors,
-                     &d->date,
-                     &d->url,
-                     &d->licence,
-                     &d->specialty,
-                     &d->semantic_group,
-                     &d->question_type,
-                     &d->pmid,
-                     &d->doi,
-                     &d->age_band,
-                     &d->sex,
-                     &d->asked,
-                     &d->replied};
     size_t i;
 
-    for (i = 0; i < ARRAY_SIZE(strs); i++)
-        galen_free(*strs[i]);
+    for (i = 0; i < DOC_STR_COUNT; i++)
+        galen_free(*doc_str_slot(d, i));
     doc_strlist_cleanup(&d->focus);
     doc_strlist_cleanup(&d->synonyms);
     doc_strlist_cleanup(&d->cuis);
@@ -439,15 +456,11 @@ static bool id_ok(const char *id)
 
 static bool strings_ok(const struct doc *d)
 {
-    const char *strs[] = {
-        d->title,         d->source,  d->authors,   d->date,
-        d->url,           d->licence, d->specialty, d->semantic_group,
-        d->question_type, d->pmid,    d->doi,       d->age_band,
-        d->sex,           d->asked,   d->replied};
     size_t i;
 
-    for (i = 0; i < ARRAY_SIZE(strs); i++) {
-        if (!str_ok(strs[i]))
+    /* The id has its own, stricter check (id_ok). */
+    for (i = DOC_STR_ID + 1; i < DOC_STR_COUNT; i++) {
+        if (!str_ok(doc_str(d, i)))
             return false;
     }
     return list_ok(&d->focus) && list_ok(&d->synonyms) && list_ok(&d->cuis) &&
@@ -551,26 +564,10 @@ static void hash_list(crypto_generichash_state *h, unsigned char tag,
 
 static void hash_scalars(crypto_generichash_state *h, const struct doc *d)
 {
-    const char *strs[] = {d->id,
-                          d->title,
-                          d->source,
-                          d->authors,
-                          d->date,
-                          d->url,
-                          d->licence,
-                          d->specialty,
-                          d->semantic_group,
-                          d->question_type,
-                          d->pmid,
-                          d->doi,
-                          d->age_band,
-                          d->sex,
-                          d->asked,
-                          d->replied};
     size_t i;
 
-    for (i = 0; i < ARRAY_SIZE(strs); i++)
-        hash_str(h, (unsigned char)('a' + i), strs[i]);
+    for (i = 0; i < DOC_STR_COUNT; i++)
+        hash_str(h, (unsigned char)('a' + i), doc_str(d, i));
     hash_num(h, 'K', (uint64_t)d->kind);
     hash_num(h, 'A', (uint64_t)d->audience);
     hash_num(h, 'E', (uint64_t)d->evidence);
@@ -835,7 +832,7 @@ void doc_json_refs(int *rc, struct buf *b, const struct doc *d)
     buf_put_byte(rc, b, ']');
 }
 
-static void json_parts(int *rc, struct buf *b, const struct doc *d)
+void doc_json_parts(int *rc, struct buf *b, const struct doc *d)
 {
     buf_put_str(rc, b, ",\"references\":");
     doc_json_refs(rc, b, d);
@@ -855,7 +852,7 @@ int doc_to_json(const struct doc *d, char **out)
     buf_put_byte(&rc, &b, '{');
     json_scalars(&rc, &b, d, &first);
     json_sections(&rc, &b, d);
-    json_parts(&rc, &b, d);
+    doc_json_parts(&rc, &b, d);
     buf_put_byte(&rc, &b, '}');
     buf_put_nul(&rc, &b);
     if (rc != GALEN_OK) {

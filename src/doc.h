@@ -154,6 +154,17 @@ struct doc {
     size_t nfaq, faq_cap;
 };
 
+/* A document's scalar string fields, numbered in this order: id, title,
+ * source, authors, date, url, licence, specialty, semantic_group,
+ * question_type, pmid, doi, age_band, sex, asked, replied. The content hash
+ * and the store's columns follow the numbering, so it never changes. */
+enum { DOC_STR_ID = 0, DOC_STR_COUNT = 16 };
+
+/* String field i (< DOC_STR_COUNT) of d: where it is kept, to set or free
+ * it (doc_str_slot), or its value, NULL when absent (doc_str; borrowed). */
+char **doc_str_slot(struct doc *d, size_t i);
+const char *doc_str(const struct doc *d, size_t i);
+
 /* Initialises d as an empty document (has_answer true, audience both,
  * status submitted). */
 void doc_init(struct doc *d);
@@ -219,5 +230,9 @@ void doc_json_list(int *rc, struct buf *b, const struct doc_strlist *l);
 void doc_json_tables(int *rc, struct buf *b, const struct doc *d);
 void doc_json_faq(int *rc, struct buf *b, const struct doc *d);
 void doc_json_refs(int *rc, struct buf *b, const struct doc *d);
+
+/* The members ,"references":[...],"tables":[...],"faq":[...] of an object
+ * being written (doc_to_json's, the index's meta blob). */
+void doc_json_parts(int *rc, struct buf *b, const struct doc *d);
 
 #endif

@@ -353,7 +353,7 @@ struct hit_ctx {
     const struct galen_search_opts *o;
     struct snippet_term terms[SNIPPET_MAX_TERMS];
     size_t nterms;
-    struct buf *strings;
+    struct buf strings; /* the result's strings, while build_hits runs */
 };
 
 static int hit_snippet(struct hit_ctx *h, const struct str *body,
@@ -366,7 +366,7 @@ static int hit_snippet(struct hit_ctx *h, const struct str *body,
     size_t i;
     int rc =
         snippet_make(&h->c->snip, h->c->a, &ao, body->p, body->len, h->terms,
-                     h->nterms, h->strings, sp, MARKS_PER_HIT, &hit->nmarks);
+                     h->nterms, &h->strings, sp, MARKS_PER_HIT, &hit->nmarks);
 
     for (i = 0; i < hit->nmarks; i++) {
         spans[i].start = sp[i].start;
@@ -384,29 +384,29 @@ static int fill_hit(struct hit_ctx *h, const struct topk_entry *e,
     int rc = GALEN_OK;
 
     hit->score = e->score;
-    put_string(&rc, h->strings, &off->id, id.p, id.len);
+    put_string(&rc, &h->strings, &off->id, id.p, id.len);
     if (h->o->ids_only) {
-        off->title = off->snippet = off->meta = h->strings->len;
-        buf_put_byte(&rc, h->strings, '\0');
+        off->title = off->snippet = off->meta = h->strings.len;
+        buf_put_byte(&rc, &h->strings, '\0');
         return rc;
     }
     rc = segment_doc_load(seg, e->doc, &h->c->doc, field, &meta);
     if (rc != GALEN_OK)
         return rc;
-    off->title = h->strings->len;
+    off->title = h->strings.len;
     if (h->gi->title_field >= 0) {
         const struct str *t = &field[h->gi->title_field];
 
-        snippet_clean(&rc, h->strings, t->p, t->len);
+        snippet_clean(&rc, &h->strings, t->p, t->len);
     }
-    buf_put_byte(&rc, h->strings, '\0');
-    off->snippet = h->strings->len;
+    buf_put_byte(&rc, &h->strings, '\0');
+    off->snippet = h->strings.len;
     hit->nmarks = 0;
     if (h->o->snippets && rc == GALEN_OK)
         rc = hit_snippet(h, &field[h->gi->body_field], hit, spans);
-    buf_put_byte(&rc, h->strings, '\0');
+    buf_put_byte(&rc, &h->strings, '\0');
     hit->meta_len = meta.len;
-    put_string(&rc, h->strings, &off->meta, meta.p, meta.len);
+    put_string(&rc, &h->strings, &off->meta, meta.p, meta.len);
     return rc;
 }
 
@@ -428,12 +428,10 @@ static int build_hits(struct hit_ctx *h, const struct topk_entry *e, size_t n,
 {
     struct galen_hits *r = galen_calloc(1, sizeof *r);
     struct hit_off *off = galen_calloc(n ? n : 1, sizeof *off);
-    struct buf strings;
     size_t i;
     int rc = GALEN_OK;
 
-    buf_init(&strings, HIT_STRINGS_MAX);
-    h->strings = &strings;
+    buf_init(&h->strings, HIT_STRINGS_MAX);
     if (r) {
         r->hit = galen_calloc(n ? n : 1, sizeof *r->hit);
         r->span = galen_calloc(n ? n * MARKS_PER_HIT : 1, sizeof *r->span);
@@ -443,14 +441,14 @@ static int build_hits(struct hit_ctx *h, const struct topk_entry *e, size_t n,
     for (i = 0; i < n && rc == GALEN_OK; i++)
         rc = fill_hit(h, &e[i], &r->hit[i], &off[i],
                       r->span + i * MARKS_PER_HIT);
-    buf_put_byte(&rc, &strings, '\0');
+    buf_put_byte(&rc, &h->strings, '\0');
     if (rc == GALEN_OK) {
         r->n = n;
-        r->strings = (char *)buf_take(&strings, NULL);
+        r->strings = (char *)buf_take(&h->strings, NULL);
         fix_up(r, off);
         *out = r;
     } else {
-        buf_cleanup(&strings);
+        buf_cleanup(&h->strings);
         galen_hits_free(r);
     }
     galen_free(off);

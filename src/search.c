@@ -296,7 +296,7 @@ static int load_positions(struct search *s, uint32_t i, unsigned f, uint32_t *n)
 static bool phrase_in_field(struct search *s, const struct matcher *m,
                             unsigned f, int *rc)
 {
-    uint32_t n[MAX_TERMS], at[MAX_TERMS] = {0}, i, k;
+    uint32_t n[MAX_TERMS] = {0}, at[MAX_TERMS] = {0}, i, k;
 
     for (i = 0; i < m->n; i++) {
         if (!postings_tf(&s->mcur[m->first + i], f))

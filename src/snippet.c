@@ -146,7 +146,7 @@ static double window_score(const struct snippet *s, size_t i, size_t *j)
         const struct snippet_match *m = &s->match[k];
         uint64_t bit = 1ull << (m->term % 64);
 
-        if (m->end - s->match[i].start > SNIPPET_TARGET && k > i)
+        if (k > i && m->end - s->match[i].start > SNIPPET_TARGET)
             break;
         if (seen & bit)
             score += SNIPPET_REPEAT_BONUS * s->terms[m->term].weight;

@@ -1061,29 +1061,14 @@ static int load_objects(const char *json, struct doc *d, bool tables)
 /* Columns 0..28 as in DOC_COLS. */
 static int load_scalars(sqlite3_stmt *s, struct doc *d)
 {
-    static const int str_cols[] = {0,  2,  3,  4,  5,  6,  7,  9,
-                                   15, 17, 19, 20, 21, 22, 23, 24};
-    char **fields[] = {&d->id,
-                       &d->title,
-                       &d->source,
-                       &d->authors,
-                       &d->date,
-                       &d->url,
-                       &d->licence,
-                       &d->specialty,
-                       &d->semantic_group,
-                       &d->question_type,
-                       &d->pmid,
-                       &d->doi,
-                       &d->age_band,
-                       &d->sex,
-                       &d->asked,
-                       &d->replied};
+    /* The column of each string field, in DOC_STR_* order. */
+    static const int str_cols[DOC_STR_COUNT] = {0,  2,  3,  4,  5,  6,  7,  9,
+                                                15, 17, 19, 20, 21, 22, 23, 24};
     size_t i;
     int rc = GALEN_OK;
 
-    for (i = 0; rc == GALEN_OK && i < ARRAY_SIZE(str_cols); i++)
-        rc = col_copy(s, str_cols[i], fields[i]);
+    for (i = 0; rc == GALEN_OK && i < DOC_STR_COUNT; i++)
+        rc = col_copy(s, str_cols[i], doc_str_slot(d, i));
     if (rc != GALEN_OK)
         return rc;
     if (doc_kind_parse(col_str(s, 1), &d->kind) != GALEN_OK ||
@@ -1116,13 +1101,13 @@ static int load_json_cols(sqlite3_stmt *s, struct doc *d)
     return rc;
 }
 
-static int load_sections(struct store *st, int64_t pk, struct doc *d)
+/* Runs sql with ?1 bound to a document's pk and hands each result row to
+ * load, which adds it to d. */
+static int load_rows(struct store *st, const char *sql, int64_t pk,
+                     int (*load)(sqlite3_stmt *s, struct doc *d), struct doc *d)
 {
     sqlite3_stmt *s;
-    int rc = store_stmt(st,
-                        "SELECT heading,body FROM sections WHERE doc=?1"
-                        " ORDER BY ord",
-                        &s);
+    int rc = store_stmt(st, sql, &s);
     bool row = true;
 
     if (rc != GALEN_OK)
@@ -1132,11 +1117,16 @@ static int load_sections(struct store *st, int64_t pk, struct doc *d)
         rc = step_row(st, s, &row);
         if (rc != GALEN_OK || !row)
             break;
-        rc = doc_add_section(d, col_str(s, 0), col_str(s, 1),
-                             (size_t)sqlite3_column_bytes(s, 1));
+        rc = load(s, d);
     }
     sqlite3_reset(s);
     return rc;
+}
+
+static int load_section(sqlite3_stmt *s, struct doc *d)
+{
+    return doc_add_section(d, col_str(s, 0), col_str(s, 1),
+                           (size_t)sqlite3_column_bytes(s, 1));
 }
 
 static int load_ref(sqlite3_stmt *s, struct doc *d)
@@ -1160,28 +1150,6 @@ static int load_ref(sqlite3_stmt *s, struct doc *d)
         rc = col_copy(s, 6, &r->doi);
     if (rc == GALEN_OK)
         rc = col_copy(s, 7, &r->url);
-    return rc;
-}
-
-static int load_refs(struct store *st, int64_t pk, struct doc *d)
-{
-    sqlite3_stmt *s;
-    int rc = store_stmt(st,
-                        "SELECT kind,title,source,authors,year,pmid,doi,url"
-                        " FROM doc_refs WHERE doc=?1 ORDER BY ord",
-                        &s);
-    bool row = true;
-
-    if (rc != GALEN_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, pk);
-    while (rc == GALEN_OK) {
-        rc = step_row(st, s, &row);
-        if (rc != GALEN_OK || !row)
-            break;
-        rc = load_ref(s, d);
-    }
-    sqlite3_reset(s);
     return rc;
 }
 
@@ -1221,9 +1189,15 @@ int store_get(struct store *st, const char *id, struct doc **out)
         return GALEN_ENOMEM;
     rc = load_row(st, id, d, &pk);
     if (rc == GALEN_OK)
-        rc = load_sections(st, pk, d);
+        rc = load_rows(st,
+                       "SELECT heading,body FROM sections WHERE doc=?1"
+                       " ORDER BY ord",
+                       pk, load_section, d);
     if (rc == GALEN_OK)
-        rc = load_refs(st, pk, d);
+        rc = load_rows(st,
+                       "SELECT kind,title,source,authors,year,pmid,doi,url"
+                       " FROM doc_refs WHERE doc=?1 ORDER BY ord",
+                       pk, load_ref, d);
     if (rc != GALEN_OK) {
         doc_free(d);
         return rc;

@@ -129,12 +129,7 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
     buf_put_str(rc, b, ",\"pub_types\":");
     doc_json_list(rc, b, &d->pub_types);
     meta_sections(rc, b, d, start, end);
-    buf_put_str(rc, b, ",\"references\":");
-    doc_json_refs(rc, b, d);
-    buf_put_str(rc, b, ",\"tables\":");
-    doc_json_tables(rc, b, d);
-    buf_put_str(rc, b, ",\"faq\":");
-    doc_json_faq(rc, b, d);
+    doc_json_parts(rc, b, d);
     buf_put_byte(rc, b, '}');
 }
 

@@ -3,10 +3,11 @@
 #include "str.h"
 
 #include <errno.h>
-#include <galen/error.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <galen/error.h>
 
 struct str str_from(const char *s)
 {

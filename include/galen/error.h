@@ -4,28 +4,28 @@
 #ifndef GALEN_ERROR_H
 #define GALEN_ERROR_H
 
-#define GALEN_ERRNO_MAP(X)                                                     \
-    X(OK, "success")                                                           \
-    X(ENOMEM, "out of memory")                                                 \
-    X(EINVAL, "invalid argument")                                              \
-    X(EIO, "input/output error")                                               \
-    X(ENOENT, "no such file or object")                                        \
-    X(EPARSE, "malformed input")                                               \
-    X(ECORRUPT, "index file is corrupt")                                       \
-    X(EVERSION, "unsupported format version")                                  \
-    X(ETOOBIG, "size limit exceeded")                                          \
-    X(EEXIST, "object already exists")                                         \
-    X(EDB, "database error")                                                   \
-    X(EPERM, "permission denied")                                              \
-    X(ESTATE, "operation not allowed in this state")                           \
+#define GALEN_ERRNO_MAP(X)                           \
+    X(OK, "success")                                 \
+    X(ENOMEM, "out of memory")                       \
+    X(EINVAL, "invalid argument")                    \
+    X(EIO, "input/output error")                     \
+    X(ENOENT, "no such file or object")              \
+    X(EPARSE, "malformed input")                     \
+    X(ECORRUPT, "index file is corrupt")             \
+    X(EVERSION, "unsupported format version")        \
+    X(ETOOBIG, "size limit exceeded")                \
+    X(EEXIST, "object already exists")               \
+    X(EDB, "database error")                         \
+    X(EPERM, "permission denied")                    \
+    X(ESTATE, "operation not allowed in this state") \
     X(EABORT, "operation aborted")
 
-enum galen_err {
+/* GALEN_OK, GALEN_ENOMEM, ... in table order, then GALEN_ERR_COUNT. */
 #define GALEN_ERR_ENUM(name, msg) GALEN_##name,
-    GALEN_ERRNO_MAP(GALEN_ERR_ENUM)
+
+enum galen_err { GALEN_ERRNO_MAP(GALEN_ERR_ENUM) GALEN_ERR_COUNT };
+
 #undef GALEN_ERR_ENUM
-        GALEN_ERR_COUNT
-};
 
 /* Returns a static message for code; unknown codes give "unknown error". */
 const char *galen_strerror(int code);

@@ -25,16 +25,8 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
         skip "could not install playwright-core from npm"
 fi
 
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid"
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+# The shared prelude: $tmp, removed on exit with the server, and serve_start.
+. tests/integration/lib.sh
 
 data="$tmp/data"
 mkdir -p "$data"
@@ -46,18 +38,11 @@ pw=browser-test-pw
 echo "$pw" | "$GALEN" user add neuro --role specialist --specialty Neurology -d "$data" >/dev/null
 echo "$pw" | "$GALEN" user add ed --role editor -d "$data" >/dev/null
 
-"$GALEN" serve -d "$data" --listen 127.0.0.1:0 --port-file "$tmp/port" \
-    --web "$root/web" -q 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/port" ] && break
-    sleep 0.1
-done
-[ -s "$tmp/port" ] || { cat "$tmp/log"; echo "0 passed, 1 failed"; exit 1; }
+serve_start "$tmp/log" -d "$data" --web "$root/web" -q ||
+    { cat "$tmp/log"; echo "0 passed, 1 failed"; exit 1; }
 
 # One answered question already in the archive, so Similar Q&A has
 # something to find among the service's own questions too.
-base="http://127.0.0.1:$(cat "$tmp/port")"
 qid=$(curl -s -m 10 -X POST "$base/api/questions" -H 'Content-Type: application/json' \
     -d '{"title":"Night leg cramps","body":"My calf cramps at night and wakes me up.","specialty":"Neurology"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')

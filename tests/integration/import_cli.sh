@@ -3,30 +3,8 @@
 # each format's counts, the "file:line: what" failure lines, --strict, exit
 # codes, --json, and idempotent re-runs.
 set -u
-GALEN=${GALEN:-build/release/galen}
+. "$(dirname "$0")/lib.sh"
 DATA="$(cd "$(dirname "$0")/../data" && pwd)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect NAME WANT_EXIT CMD...: runs CMD, keeps stdout/stderr in $out/$err.
-expect() {
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-    if [ "$got" -eq "$want" ]; then ok; else bad "$name: exit $got, want $want: $err"; fi
-}
-
-contains() { # NAME HAYSTACK NEEDLE
-    if printf '%s' "$2" | grep -qF -- "$3"; then ok; else bad "$1: no '$3' in: $2"; fi
-}
 
 D="$tmp/data"
 expect "medquad" 0 "$GALEN" import medquad -d "$D" "$DATA/medquad"
@@ -57,5 +35,4 @@ expect "no path" 1 "$GALEN" import medquad -d "$D"
 expect "help" 0 "$GALEN" import --help
 contains "help" "$out" "usage: galen import FORMAT"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,16 +7,10 @@
 # when it is killed. Then the same for `galen index`: killed mid-build,
 # the next run finishes and a third finds nothing left to do.
 set -u
-GALEN=${GALEN:-build/release/galen}
+. "$(dirname "$0")/lib.sh"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 N=20000
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 sql() { sqlite3 "$tmp/data/store.db" "$1"; }
 
 if ! command -v sqlite3 >/dev/null || ! command -v python3 >/dev/null; then
@@ -90,5 +84,4 @@ case "$out" in
 *) bad "search after index: $out" ;;
 esac
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,6 +7,7 @@
 # (docs/lexicon.md) and data/redflags.txt (docs/redflags.md) parse.
 # Prints "N passed, N failed" and exits non-zero when any check fails.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pack="$root/data/pack"
@@ -14,17 +15,6 @@ lexicon="$root/data/lexicon.tsv"
 redflags="$root/data/redflags.txt"
 min_docs=40
 min_qa=6
-
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	printf 'FAIL: %s\n' "$*"
-}
 
 # lint_doc FILE: prints "ERR message" lines for each problem, then one
 # "ID id" and one "KIND kind" line for the global checks.
@@ -239,5 +229,4 @@ else
 	bad "missing data/redflags.txt"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

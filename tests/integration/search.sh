@@ -3,34 +3,8 @@
 # corpus (tests/data/search): hits, JSON output, query syntax, exit codes
 # for a bad query, a missing index and a bad corpus line.
 set -u
-GALEN=${GALEN:-build/release/galen}
+. "$(dirname "$0")/lib.sh"
 DATA_DIR="$(cd "$(dirname "$0")/../data/search" && pwd)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect NAME WANT_EXIT CMD...: runs CMD, keeps stdout/stderr in $out/$err.
-expect() {
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-    if [ "$got" -eq "$want" ]; then ok; else bad "$name: exit $got, want $want: $err"; fi
-}
-
-contains() { # NAME HAYSTACK NEEDLE
-    if printf '%s' "$2" | grep -qF -- "$3"; then ok; else bad "$1: no '$3' in: $2"; fi
-}
-
-lacks() {
-    if printf '%s' "$2" | grep -qF -- "$3"; then bad "$1: unexpected '$3'"; else ok; fi
-}
 
 D="$tmp/data"
 expect "index" 0 "$GALEN" index -d "$D" --format beir "$DATA_DIR/corpus.jsonl"
@@ -107,5 +81,4 @@ PY
 expect "verify damaged" 2 "$GALEN" index -d "$D" --verify
 contains "verify names file" "$err" "$(basename "$seg")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,31 +6,10 @@
 # text or query strings; SIGTERM stops the server cleanly. Every wait is
 # bounded.
 set -u
-GALEN=${GALEN:-build/release/galen}
+. "$(dirname "$0")/lib.sh"
 GALEN=$(cd "$(dirname "$GALEN")" && pwd)/$(basename "$GALEN")
 cd "$(dirname "$0")/../.."
 WEB="$PWD/web"
-
-tmp=$(mktemp -d)
-pid=""
-pass=0
-fail=0
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
 
 XSS1='<script>alert(1)</script>'
 XSS2='"><img src=x onerror=alert(2)>'
@@ -77,21 +56,13 @@ echo "password-spec1" | "$GALEN" user add neuro --role specialist --specialty Ne
 echo "password-edit1" | "$GALEN" user add ed --role editor -d "$data" >/dev/null || bad "user add"
 echo "password-pat01" | "$GALEN" user add pat --role patient -d "$data" >/dev/null || bad "user add"
 
-"$GALEN" serve -d "$data" --listen 127.0.0.1:0 --port-file "$tmp/port" \
-    --web "$WEB" 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/port" ] && break
-    sleep 0.1
-done
-port=$(cat "$tmp/port" 2>/dev/null)
-if [ -z "$port" ]; then
+if ! serve_start "$tmp/log" -d "$data" --web "$WEB"; then
     echo "server did not start" >&2
     cat "$tmp/log" >&2
     echo "0 passed, 1 failed"
     exit 1
 fi
-B="http://127.0.0.1:$port"
+B=$base
 C=(curl -s -m 10)
 
 status() { "${C[@]}" -o /dev/null -w '%{http_code}' "$@"; }
@@ -193,20 +164,19 @@ check "log has access lines" grep -q 'galen: access: .* GET /api/health 200' "$t
 check "log has no question text" bash -c "! grep -qi -e 'calf' -e 'alert' -e 'q=' '$tmp/log'"
 
 # --- graceful stop -----------------------------------------------------------
-kill -TERM "$pid"
+kill -TERM "$server_pid"
 stopped=no
 for _ in $(seq 100); do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! kill -0 "$server_pid" 2>/dev/null; then
         stopped=yes
         break
     fi
     sleep 0.1
 done
-wait "$pid" 2>/dev/null
+wait "$server_pid" 2>/dev/null
 rc=$?
-pid=""
+server_pid=""
 check "SIGTERM stops the server" test "$stopped" = yes
 check "exit status 0 after SIGTERM" test "$rc" = 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* import_test.h: helpers shared by the importer and store tests (included
  * by one test file each, so everything here is static): a sink that keeps
- * each emitted document as parsed JSON, and temporary store folders. */
+ * each emitted document as parsed JSON, and a store in a temporary folder
+ * (test_util.h makes the folder). */
 #ifndef GALEN_IMPORT_TEST_H
 #define GALEN_IMPORT_TEST_H
 
@@ -14,6 +15,8 @@
 #include "doc.h"
 #include "import.h"
 #include "mem.h"
+#include "store.h"
+#include "test_util.h"
 
 enum { COLLECT_MAX = 64 };
 
@@ -125,34 +128,26 @@ static inline const char *jat(const cJSON *o, const char *key, int i)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A fresh temporary folder (mkdtemp); tmp_rm removes it and its files. */
-static inline void tmp_dir(char out[64])
+/* A store in a fresh temporary folder. */
+struct tmp_store {
+    char dir[TMP_DIR_MAX];
+    char path[128]; /* dir/store.db */
+    struct store *st;
+};
+
+/* Makes the folder and opens a new store in it; false if it cannot. */
+static inline bool tmp_store_open(struct tmp_store *t)
 {
-    snprintf(out, 64, "/tmp/galen-test-XXXXXX");
-    if (!mkdtemp(out))
-        abort();
+    tmp_dir(t->dir);
+    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+    return store_open(t->path, &t->st) == GALEN_OK;
 }
 
-static inline void tmp_rm(const char *dir)
+/* Closes the store and removes its folder: 0, or -1 if that failed. */
+static inline int tmp_store_close(struct tmp_store *t)
 {
-    static const char *const names[] = {"store.db", "store.db-wal",
-                                        "store.db-shm", "in.xml.gz", "old.db"};
-    char path[128];
-    size_t i;
-
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
-/* The shared data folder: $GALEN_SHARED, else ../shared. */
-static inline const char *shared_dir(void)
-{
-    const char *env = getenv("GALEN_SHARED");
-
-    return env && *env ? env : "../shared";
+    store_close(t->st);
+    return tmp_rm(t->dir);
 }
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "analyzer.h"
 #include "mem.h"
+#include "test_util.h"
 #include "utf8.h"
 
 enum { MAX_TERMS = 64 };
@@ -324,12 +325,11 @@ static void test_analyzer_runs_without_allocating(void **state)
 
 static char *read_shared(const char *rel, size_t *len)
 {
-    const char *shared = getenv("GALEN_SHARED");
     char path[4096];
     FILE *f;
     char *data;
 
-    snprintf(path, sizeof path, "%s/%s", shared ? shared : "../shared", rel);
+    snprintf(path, sizeof path, "%s/%s", shared_dir(), rel);
     f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -365,16 +365,6 @@ static int span_agrees(void *ctx, const struct aterm *t)
     return 0;
 }
 
-static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 /* Bytes that exercise the tokenizer's rules, mixed with random ones. */
 static unsigned char random_byte(void)
 {
@@ -395,6 +385,7 @@ static void test_analyzer_random_bytes(void **state)
     struct agree g = {new_analyzer(), NULL, NULL, 0};
 
     UNUSED(state);
+    rng_seed(0x2545F4914F6CDD1DULL);
     for (iter = 0; iter < 3000; iter++) {
         size_t len = (size_t)(rng() % sizeof buf), i;
         struct terms c;

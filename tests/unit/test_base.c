@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "mem.h"
 #include "str.h"
+#include "test_util.h"
 #include "varint.h"
 
 static void test_error_table(void **state)
@@ -28,22 +29,13 @@ static void test_error_table(void **state)
     assert_string_equal(galen_strerror(GALEN_ERR_COUNT), "unknown error");
 }
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 static void test_varint_roundtrip(void **state)
 {
     unsigned char b[VARINT_MAX_LEN];
     int i;
 
     UNUSED(state);
+    rng_seed(0x9e3779b97f4a7c15ULL);
     for (i = 0; i < 100000; i++) {
         uint64_t v = rng() >> (rng() % 64);
         uint64_t got = 0;

@@ -13,16 +13,7 @@
 #include <stdint.h>
 
 #include "bm25.h"
-
-static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+#include "test_util.h"
 
 static void test_bm25_single_field_is_classic_bm25(void **state)
 {
@@ -90,6 +81,7 @@ static void test_bm25_bound_dominates(void **state)
     int round, i;
 
     UNUSED(state);
+    rng_seed(0x2545f4914f6cdd1dULL);
     bm25_init(&m, 1.2, 2, w, b, avg);
     for (round = 0; round < 2000; round++) {
         struct impacts imp = {{0}, {{{0, 0}}}};

@@ -19,6 +19,7 @@
 #include <galen/eval.h>
 
 #include "mem.h"
+#include "test_util.h"
 
 #define EPS 1e-12
 
@@ -452,7 +453,7 @@ static void test_eval_oom_sweep(void **state)
 /* The shared MEDIQA Alexa dev set parses: 102 queries, all judged. */
 static void test_eval_shared_mediqa(void **state)
 {
-    const char *root = getenv("GALEN_SHARED");
+    const char *root = shared_dir();
     char qp[512];
     char jp[512];
     struct galen_qrels *q = NULL;
@@ -461,7 +462,6 @@ static void test_eval_shared_mediqa(void **state)
     FILE *f;
 
     (void)state;
-    root = root && *root ? root : "../shared";
     snprintf(qp, sizeof qp, "%s/data/eval/mediqa-alexa/qrels/dev.tsv", root);
     snprintf(jp, sizeof jp, "%s/data/eval/mediqa-alexa/queries.jsonl", root);
     f = fopen(qp, "r");

@@ -16,18 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <galen/error.h>
 #include <galen/search.h>
 
 #include "common.h"
+#include "test_util.h"
 
 #define CORPUS "tests/data/search/corpus.jsonl"
 #define BAD    "tests/data/search/bad.jsonl"
 
 struct fixture {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     struct galen_index *gi;
 };
 
@@ -40,9 +40,7 @@ static int setup(void **state)
 
     if (!fx)
         return -1;
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/galen-test-api-XXXXXX");
-    if (!mkdtemp(fx->dir))
-        return -1;
+    tmp_dir(fx->dir);
     galen_build_opts_init(&o);
     if (galen_index_build(fx->dir, paths, 1, &o, &st) != GALEN_OK ||
         st.docs != 7 || st.terms == 0 || st.text_bytes == 0)
@@ -56,11 +54,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    char cmd[128];
 
     galen_index_close(fx->gi);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    if (system(cmd) != 0)
+    if (tmp_rm(fx->dir) != 0)
         return -1;
     free(fx);
     return 0;
@@ -229,14 +225,12 @@ static void test_galen_search_concurrent(void **state)
 static void test_galen_search_build_errors(void **state)
 {
     const char *bad[] = {BAD}, *missing[] = {"tests/data/search/none"};
-    char dir[64];
-    char cmd[128];
+    char dir[TMP_DIR_MAX];
     struct galen_build_opts o;
     struct galen_index *gi;
 
     UNUSED(state);
-    snprintf(dir, sizeof dir, "/tmp/galen-test-api-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    tmp_dir(dir);
     galen_build_opts_init(&o);
     assert_int_equal(galen_index_build(dir, bad, 1, &o, NULL), GALEN_EPARSE);
     assert_non_null(strstr(galen_index_errmsg(), "bad.jsonl:2: "));
@@ -245,8 +239,7 @@ static void test_galen_search_build_errors(void **state)
     assert_int_equal(galen_index_build(dir, missing, 1, &o, NULL), GALEN_EIO);
     o.format = "csv";
     assert_int_equal(galen_index_build(dir, bad, 1, &o, NULL), GALEN_EINVAL);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(tmp_rm(dir), 0);
 }
 
 int main(void)

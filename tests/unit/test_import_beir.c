@@ -101,23 +101,19 @@ static void test_import_beir_driver(void **state)
     const char *paths[] = {"tests/data/beir"};
     struct import_opts opts = {false, NULL, NULL, NULL};
     struct import_stats st;
-    struct store *s;
-    char dir[64], path[128];
+    struct tmp_store t;
 
     (void)state;
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    assert_int_equal(store_open(path, &s), GALEN_OK);
-    assert_int_equal(import_paths(s, IMPORT_BEIR, paths, 1, &opts, &st),
+    assert_true(tmp_store_open(&t));
+    assert_int_equal(import_paths(t.st, IMPORT_BEIR, paths, 1, &opts, &st),
                      GALEN_EPARSE);
     assert_int_equal(st.imported, 4);
     assert_int_equal(st.failed, 3);
-    assert_int_equal(import_paths(s, IMPORT_BEIR, paths, 1, &opts, &st),
+    assert_int_equal(import_paths(t.st, IMPORT_BEIR, paths, 1, &opts, &st),
                      GALEN_EPARSE);
     assert_int_equal(st.imported, 0);
     assert_int_equal(st.unchanged, 4);
-    store_close(s);
-    tmp_rm(dir);
+    tmp_store_close(&t);
 }
 
 int main(void)

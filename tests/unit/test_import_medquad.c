@@ -194,32 +194,29 @@ static void test_import_medquad_driver_idempotent(void **state)
     struct import_opts opts = {false, count_error, NULL, &e};
     struct import_stats st;
     struct store_counts n;
-    struct store *s;
-    char dir[64], path[128];
+    struct tmp_store t;
 
     (void)state;
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    assert_int_equal(store_open(path, &s), GALEN_OK);
-    assert_int_equal(import_paths(s, IMPORT_MEDQUAD, paths, 2, &opts, &st),
+    assert_true(tmp_store_open(&t));
+    assert_int_equal(import_paths(t.st, IMPORT_MEDQUAD, paths, 2, &opts, &st),
                      GALEN_EPARSE);
     assert_int_equal(st.imported, 9);
     assert_int_equal(st.failed, 1);
     assert_int_equal(e.n, 1);
     assert_non_null(strstr(e.first, "broken.xml:"));
-    assert_int_equal(import_paths(s, IMPORT_MEDQUAD, paths, 1, &opts, &st),
+    assert_int_equal(import_paths(t.st, IMPORT_MEDQUAD, paths, 1, &opts, &st),
                      GALEN_OK);
     assert_int_equal(st.imported, 0);
     assert_int_equal(st.unchanged, 9);
-    assert_int_equal(store_counts(s, &n), GALEN_OK);
+    assert_int_equal(store_counts(t.st, &n), GALEN_OK);
     assert_int_equal(n.docs, 9);
     assert_int_equal(n.answered, 7);
     assert_int_equal(n.versions, 0);
     opts.strict = true;
-    assert_int_equal(import_paths(s, IMPORT_MEDQUAD, paths + 1, 1, &opts, &st),
-                     GALEN_EABORT);
-    store_close(s);
-    tmp_rm(dir);
+    assert_int_equal(
+        import_paths(t.st, IMPORT_MEDQUAD, paths + 1, 1, &opts, &st),
+        GALEN_EABORT);
+    tmp_store_close(&t);
 }
 
 /* Counts pairs without keeping them: the real collection is large. */

@@ -235,14 +235,11 @@ static void test_import_pubmed_driver(void **state)
     struct errors e = {0, {0}};
     struct import_opts opts = {false, on_error, NULL, &e};
     struct import_stats st;
-    struct store *s;
-    char dir[64], path[128];
+    struct tmp_store t;
 
     (void)state;
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/store.db", dir);
-    assert_int_equal(store_open(path, &s), GALEN_OK);
-    assert_int_equal(import_paths(s, IMPORT_PUBMED, paths, 1, &opts, &st),
+    assert_true(tmp_store_open(&t));
+    assert_int_equal(import_paths(t.st, IMPORT_PUBMED, paths, 1, &opts, &st),
                      GALEN_EPARSE);
     assert_int_equal(st.imported, ARRAY_SIZE(expected));
     assert_int_equal(st.skipped, 3);
@@ -252,11 +249,10 @@ static void test_import_pubmed_driver(void **state)
     assert_int_equal(st.bytes_done, st.bytes_total);
     opts.strict = true;
     e.n = 0;
-    assert_int_equal(import_paths(s, IMPORT_PUBMED, paths, 1, &opts, &st),
+    assert_int_equal(import_paths(t.st, IMPORT_PUBMED, paths, 1, &opts, &st),
                      GALEN_EABORT);
     assert_int_equal(e.n, 1);
-    store_close(s);
-    tmp_rm(dir);
+    tmp_store_close(&t);
 }
 
 int main(void)

@@ -13,16 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <galen/error.h>
 
 #include "../../httpd/app.h"
 #include "doc.h"
 #include "store.h"
+#include "test_util.h"
 
 struct fx {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     struct app *app;
     double now; /* advances per request so rate limits refill predictably */
 };
@@ -40,19 +40,6 @@ struct call {
     struct http_resp resp;
     char *text; /* NUL-terminated copy of the body */
 };
-
-static void rm_store(const char *dir)
-{
-    char p[160];
-
-    snprintf(p, sizeof p, "%s/store.db", dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/store.db-wal", dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/store.db-shm", dir);
-    unlink(p);
-    rmdir(dir);
-}
 
 static void add_user(struct app *app, const char *name, enum auth_role role,
                      const char *specialty)
@@ -88,9 +75,7 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/galen-routes-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    tmp_dir(f->dir);
     memset(&conf, 0, sizeof conf);
     conf.data_dir = f->dir;
     conf.threads = 2;
@@ -115,7 +100,7 @@ static int teardown(void **state)
     struct fx *f = *state;
 
     app_close(f->app);
-    rm_store(f->dir);
+    tmp_rm(f->dir);
     free(f);
     return 0;
 }

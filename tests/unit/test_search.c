@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <galen/error.h>
 
@@ -24,21 +23,12 @@
 #include "mem.h"
 #include "query.h"
 #include "search.h"
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+#include "test_util.h"
 
 /* ---- fixture: an index in a temporary folder ---------------------------- */
 
 struct fixture {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     struct index_writer *w;
     struct index *idx;
     struct analyzer *a;
@@ -46,21 +36,12 @@ struct fixture {
     struct query q;
 };
 
-static void remove_tree(const char *dir)
-{
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
 static struct fixture *fixture_new(void)
 {
     struct fixture *fx = calloc(1, sizeof *fx);
 
     assert_non_null(fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/galen-test-search-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    tmp_dir(fx->dir);
     assert_int_equal(index_writer_open(fx->dir, NULL, &fx->w), GALEN_OK);
     assert_int_equal(analyzer_new(&fx->a), GALEN_OK);
     query_init(&fx->q);
@@ -81,7 +62,7 @@ static void fixture_free(struct fixture *fx)
     index_writer_close(fx->w);
     analyzer_free(fx->a);
     query_cleanup(&fx->q);
-    remove_tree(fx->dir);
+    assert_int_equal(tmp_rm(fx->dir), 0);
     free(fx);
 }
 
@@ -464,7 +445,7 @@ static void test_search_fast_path_equals_exhaustive(void **state)
     unsigned corpus, qn, ki;
 
     UNUSED(state);
-    rng_state = 0x853c49e6748fea9bULL;
+    rng_seed(0x853c49e6748fea9bULL);
     for (corpus = 0; corpus < 8; corpus++) {
         struct fixture *fx = fixture_new();
         char query[256];

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <galen/error.h>
 
@@ -20,9 +19,10 @@
 #include "mem.h"
 #include "service.h"
 #include "store.h"
+#include "test_util.h"
 
 struct fixture {
-    char dir[64];
+    char dir[TMP_DIR_MAX];
     char path[128];
     struct service *svc;
 };
@@ -35,9 +35,7 @@ static int setup(void **state)
 
     if (!f || auth_init() != GALEN_OK)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/galen-svc-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
+    tmp_dir(f->dir);
     snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
     if (service_open(f->path, &f->svc) != GALEN_OK)
         return -1;
@@ -48,15 +46,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
 
     service_close(f->svc);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    unlink(f->path);
-    rmdir(f->dir);
+    tmp_rm(f->dir);
     free(f);
     return 0;
 }
@@ -77,11 +69,9 @@ static void add_doc(struct service *svc, const char *id, const char *text)
     doc_cleanup(&d);
 }
 
-static void test_service_users_and_sessions(void **state)
+static void test_service_user_add_checks_input(void **state)
 {
     struct fixture *f = *state;
-    struct service_user u;
-    char tok[AUTH_TOKEN_LEN + 1];
     long long id = 0;
 
     assert_int_equal(service_user_add(f->svc, "neuro1", "password one",
@@ -101,6 +91,16 @@ static void test_service_users_and_sessions(void **state)
     assert_int_equal(service_user_add(f->svc, "pat<1>", "password two",
                                       AUTH_ROLE_PATIENT, NULL, T0, NULL),
                      GALEN_EINVAL);
+}
+
+/* Runs after test_service_user_add_checks_input, which adds neuro1. */
+static void test_service_logins_and_sessions(void **state)
+{
+    struct fixture *f = *state;
+    struct service_user u;
+    char tok[AUTH_TOKEN_LEN + 1];
+    long long id;
+
     assert_int_equal(service_user_login(f->svc, "neuro1", "wrong pass", &u),
                      GALEN_EPERM);
     assert_int_equal(service_user_login(f->svc, "nobody", "password one", &u),
@@ -109,6 +109,7 @@ static void test_service_users_and_sessions(void **state)
                      GALEN_OK);
     assert_int_equal(u.role, AUTH_ROLE_SPECIALIST);
     assert_string_equal(u.specialty, "Neurology");
+    id = u.id;
     assert_int_equal(service_session_new(f->svc, u.id, T0, 3600, tok),
                      GALEN_OK);
     memset(&u, 0, sizeof u);
@@ -130,6 +131,17 @@ static void test_service_users_and_sessions(void **state)
     assert_int_equal(service_session_end(f->svc, tok), GALEN_OK);
 }
 
+/* A logged-in specialist (user 1) in specialty. */
+static struct service_user specialist(const char *specialty)
+{
+    struct service_user u = {0};
+
+    u.id = 1;
+    u.role = AUTH_ROLE_SPECIALIST;
+    snprintf(u.specialty, sizeof u.specialty, "%s", specialty);
+    return u;
+}
+
 static void test_service_questions_and_replies(void **state)
 {
     struct fixture *f = *state;
@@ -140,17 +152,12 @@ static void test_service_questions_and_replies(void **state)
                                      NULL,
                                      0,
                                      T0};
-    struct service_user neuro = {0};
-    struct service_user ortho = {0};
+    struct service_user neuro = specialist("Neurology");
+    struct service_user ortho = specialist("Orthopedics");
     struct service_question *q = NULL;
     long long qid = 0;
     long long qid2 = 0;
 
-    neuro.id = 1;
-    neuro.role = AUTH_ROLE_SPECIALIST;
-    snprintf(neuro.specialty, sizeof neuro.specialty, "Neurology");
-    ortho = neuro;
-    snprintf(ortho.specialty, sizeof ortho.specialty, "Orthopedics");
     assert_int_equal(service_question_add(f->svc, &in, &qid), GALEN_OK);
     in.specialty = "Neurology";
     assert_int_equal(service_question_add(f->svc, &in, &qid2), GALEN_OK);
@@ -361,7 +368,8 @@ static void test_service_diff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_service_users_and_sessions),
+        cmocka_unit_test(test_service_user_add_checks_input),
+        cmocka_unit_test(test_service_logins_and_sessions),
         cmocka_unit_test(test_service_questions_and_replies),
         cmocka_unit_test(test_service_question_lists),
         cmocka_unit_test(test_service_comments_moderation),

@@ -17,21 +17,11 @@
 #include "import_test.h"
 #include "store.h"
 
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *st;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
+    struct tmp_store *f = calloc(1, sizeof *f);
 
-    if (!f)
-        return -1;
-    tmp_dir(f->dir);
-    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-    if (store_open(f->path, &f->st) != GALEN_OK)
+    if (!f || !tmp_store_open(f))
         return -1;
     *state = f;
     return 0;
@@ -39,10 +29,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
 
-    store_close(f->st);
-    tmp_rm(f->dir);
+    tmp_store_close(f);
     free(f);
     return 0;
 }
@@ -99,7 +88,7 @@ static char *json_of(const struct doc *d)
 
 static void test_store_schema(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     static const char *const tables[] = {
         "documents",     "sections", "doc_refs",     "doc_versions",
         "review_events", "users",    "sessions",     "patient_questions",
@@ -132,7 +121,7 @@ static void test_store_schema(void **state)
 
 static void test_store_migrates_from_version_1(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct store_counts n;
     struct store *old;
@@ -161,7 +150,7 @@ static void test_store_migrates_from_version_1(void **state)
 
 static void test_store_rejects_newer_schema(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     struct store *st = NULL;
 
     assert_int_equal(sqlite3_exec(store_sqlite(f->st),
@@ -174,7 +163,7 @@ static void test_store_rejects_newer_schema(void **state)
 
 static void test_store_upsert_roundtrip(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct doc d, *got = NULL;
     char *a, *b;
@@ -195,7 +184,7 @@ static void test_store_upsert_roundtrip(void **state)
 
 static void test_store_upsert_is_idempotent(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct store_counts n;
     enum doc_status status;
@@ -222,7 +211,7 @@ static void test_store_upsert_is_idempotent(void **state)
 
 static void test_store_change_keeps_previous_version(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct store_counts n;
     enum doc_status status;
@@ -276,7 +265,7 @@ static int on_event(void *ctx, const struct store_event *ev)
 
 static void test_store_review_events(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct events e = {0, {{0}}};
     enum doc_status status;
@@ -312,7 +301,7 @@ static void test_store_review_events(void **state)
 
 static void test_store_delete_queues_index_removal(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct store_counts n;
     struct doc d, *got = NULL;
@@ -339,7 +328,7 @@ static void test_store_delete_queues_index_removal(void **state)
 
 static void test_store_statement_cache(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     sqlite3_stmt *a, *b;
     char sql[64];
 
@@ -355,7 +344,7 @@ static void test_store_statement_cache(void **state)
 
 static void test_store_transactions(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct store_counts n;
     struct doc d;
@@ -377,7 +366,7 @@ static void test_store_transactions(void **state)
 
 static void test_store_rejects_invalid_documents(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct doc d;
 
@@ -415,7 +404,7 @@ static void test_store_hash_covers_content(void **state)
 
 static void test_store_get_survives_allocation_failures(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_store *f = *state;
     enum store_upsert_result res;
     struct doc d, *got;
     long i;

@@ -20,10 +20,8 @@
 #include "store.h"
 
 struct fixture {
-    char dir[64];
-    char db[128];
+    struct tmp_store t;
     char index[128];
-    struct store *st;
 };
 
 static int setup(void **state)
@@ -33,14 +31,12 @@ static int setup(void **state)
     struct import_stats st;
     struct fixture *f = calloc(1, sizeof *f);
 
-    if (!f)
+    if (!f || !tmp_store_open(&f->t))
         return -1;
-    tmp_dir(f->dir);
-    snprintf(f->db, sizeof f->db, "%s/store.db", f->dir);
-    snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    if (store_open(f->db, &f->st) != GALEN_OK ||
-        import_paths(f->st, IMPORT_MEDQUAD, paths, 1, &opts, &st) != GALEN_OK ||
-        import_paths(f->st, IMPORT_ARTICLE, paths + 1, 1, &opts, &st) !=
+    snprintf(f->index, sizeof f->index, "%s/index", f->t.dir);
+    if (import_paths(f->t.st, IMPORT_MEDQUAD, paths, 1, &opts, &st) !=
+            GALEN_OK ||
+        import_paths(f->t.st, IMPORT_ARTICLE, paths + 1, 1, &opts, &st) !=
             GALEN_OK)
         return -1;
     *state = f;
@@ -50,11 +46,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[256];
 
-    store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
+    if (tmp_store_close(&f->t) != 0)
         return -1;
     free(f);
     return 0;
@@ -93,13 +86,13 @@ static void test_store_index_builds_answered_documents(void **state)
     struct buf scratch;
     struct str field[INDEX_MAX_FIELDS], meta;
 
-    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
                      GALEN_OK);
     assert_int_equal(st.total, 11); /* 9 MedQuAD pairs + 2 articles */
     assert_int_equal(st.added, 9);
     assert_int_equal(st.skipped, 2); /* the two questions without answers */
     assert_int_equal(live_docs(f), 9);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(store_counts(f->t.st, &n), GALEN_OK);
     assert_int_equal(n.unindexed, 0);
 
     assert_int_equal(index_open(f->index, &idx), GALEN_OK);
@@ -127,20 +120,21 @@ static void test_store_index_touches_only_changes(void **state)
     struct store_index_stats st;
     struct doc *d = NULL;
 
-    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
                      GALEN_OK);
-    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
                      GALEN_OK);
     assert_int_equal(st.total, 0);
 
-    assert_int_equal(store_get(f->st, "GHR_0000101_Sec2", &d), GALEN_OK);
+    assert_int_equal(store_get(f->t.st, "GHR_0000101_Sec2", &d), GALEN_OK);
     assert_int_equal(doc_set_cstr(&d->sections[0].text, "Rest helps."), 0);
-    assert_int_equal(store_upsert(f->st, d, "test", &res), GALEN_OK);
-    assert_int_equal(store_set_status(f->st, "CDC_0000202_Sec1",
+    assert_int_equal(store_upsert(f->t.st, d, "test", &res), GALEN_OK);
+    assert_int_equal(store_set_status(f->t.st, "CDC_0000202_Sec1",
                                       DOC_STATUS_APPROVED, "ed", NULL),
                      GALEN_OK);
-    assert_int_equal(store_delete(f->st, "NINDS_0000303_Sec1", "ed"), GALEN_OK);
-    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+    assert_int_equal(store_delete(f->t.st, "NINDS_0000303_Sec1", "ed"),
+                     GALEN_OK);
+    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
                      GALEN_OK);
     assert_int_equal(st.total, 2);
     assert_int_equal(st.added, 2);
@@ -149,8 +143,8 @@ static void test_store_index_touches_only_changes(void **state)
 
     /* Losing its answer takes a document out of the index. */
     d->has_answer = false;
-    assert_int_equal(store_upsert(f->st, d, "test", &res), GALEN_OK);
-    assert_int_equal(store_index_update(f->st, f->index, NULL, NULL, &st),
+    assert_int_equal(store_upsert(f->t.st, d, "test", &res), GALEN_OK);
+    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
                      GALEN_OK);
     assert_int_equal(st.removed, 1);
     assert_int_equal(live_docs(f), 7);

@@ -15,17 +15,8 @@
 #include <galen/error.h>
 
 #include "mem.h"
+#include "test_util.h"
 #include "topk.h"
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static int cmp_ref(const void *pa, const void *pb)
 {
@@ -75,6 +66,7 @@ static void test_topk_matches_full_sort(void **state)
     int round;
 
     UNUSED(state);
+    rng_seed(0x9e3779b97f4a7c15ULL);
     for (round = 0; round < 20; round++) {
         for (i = 0; i < ARRAY_SIZE(ks); i++) {
             check_against_sort(ks[i], 1 + rng() % 3000, 2);

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: the prelude every integration script shares. Source it right
+# after `set -u`. It sets GALEN (default build/release/galen), makes a
+# temporary folder $tmp that is removed on exit together with any server
+# serve_start left running, and counts checks in $pass and $fail; the
+# script ends with `finish`, which prints "N passed, N failed" and fails
+# when any check did.
+
+GALEN=${GALEN:-build/release/galen}
+tmp=$(mktemp -d)
+pass=0
+fail=0
+server_pid=""
+
+lib_cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap lib_cleanup EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+check() { # check DESCRIPTION COMMAND...: passes if COMMAND succeeds
+    local what=$1
+    shift
+    if "$@"; then ok; else bad "$what"; fi
+}
+
+# expect NAME WANT_EXIT CMD...: runs CMD, keeps stdout/stderr in $out/$err.
+expect() {
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+    if [ "$got" -eq "$want" ]; then ok; else bad "$name: exit $got, want $want: $err"; fi
+}
+
+contains() { # NAME HAYSTACK NEEDLE
+    if printf '%s' "$2" | grep -qF -- "$3"; then ok; else bad "$1: no '$3' in: $2"; fi
+}
+
+lacks() { # NAME HAYSTACK NEEDLE
+    if printf '%s' "$2" | grep -qF -- "$3"; then bad "$1: unexpected '$3'"; else ok; fi
+}
+
+# serve_start LOG ARGS...: starts `galen serve ARGS` in the background on a
+# free 127.0.0.1 port (port 0, reported through --port-file), with stderr
+# in LOG. Waits at most 10 s for the port; sets server_pid, port and base
+# (http://127.0.0.1:PORT). Returns 1 if the server did not start.
+serve_start() {
+    local log=$1
+    shift
+    rm -f "$tmp/port"
+    "$GALEN" serve --listen 127.0.0.1:0 --port-file "$tmp/port" "$@" 2>"$log" &
+    server_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.1
+    done
+    port=$(cat "$tmp/port" 2>/dev/null)
+    [ -n "$port" ] || return 1
+    base="http://127.0.0.1:$port"
+}
+
+finish() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}
