@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(gcc make pkg-config clang
       libsqlite3-dev libmicrohttpd-dev libxml2-dev libcjson-dev
       libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev libcmocka-dev
-      python3 sqlite3 curl wamerican)
+      python3 sqlite3 curl wamerican clang-format cppcheck)
 [ "$#" -gt 0 ] && pkgs=("$@")
 [ "${GALEN_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$GALEN_DEPS_EXTRA" && pkgs+=("${extra[@]}")
 
