@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -113,4 +114,21 @@ int fileio_write_atomic(const char *dir, const char *path, const void *data,
         return rc;
     }
     return fileio_sync_dir(dir);
+}
+
+int fileio_errf(char *err, size_t cap, int rc, const char *path,
+                const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (!err || cap == 0)
+        return rc;
+    n = snprintf(err, cap, "%s: ", path);
+    if (n < 0 || (size_t)n >= cap)
+        return rc;
+    va_start(ap, fmt);
+    vsnprintf(err + n, cap - (size_t)n, fmt, ap);
+    va_end(ap);
+    return rc;
 }

@@ -26,4 +26,10 @@ GALEN_NODISCARD int fileio_sync_dir(const char *dir);
 /* Writes all n bytes to fd, retrying short writes. GALEN_OK or EIO. */
 GALEN_NODISCARD int fileio_write_fd(int fd, const void *p, size_t n);
 
+/* Formats "<path>: <message>" into err[0..cap) (nothing when err is NULL
+ * or cap is 0) and returns rc, so a reader can report and fail in one
+ * statement: return fileio_errf(err, cap, GALEN_ECORRUPT, path, ...). */
+int fileio_errf(char *err, size_t cap, int rc, const char *path,
+                const char *fmt, ...) GALEN_PRINTF(5, 6);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "answer_text.h"
 #include "buf.h"
+#include "fileio.h"
 #include "mem.h"
 
 enum {
@@ -418,25 +419,16 @@ int lexicon_parse(const char *text, size_t len, struct lexicon **out,
 int lexicon_load(const char *path, struct lexicon **out,
                  struct lexicon_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    struct buf b;
-    char chunk[8192];
-    size_t n;
-    int rc = GALEN_OK;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = fileio_read_all(path, FILE_MAX, &data, &len);
 
-    if (!f)
-        return diag_set(diag, 0, "cannot open the lexicon file", GALEN_ENOENT);
-    buf_init(&b, FILE_MAX);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&rc, &b, chunk, n);
-    if (ferror(f))
-        rc = GALEN_EIO;
-    fclose(f);
-    if (rc == GALEN_OK)
-        rc = lexicon_parse((const char *)b.data, b.len, out, diag);
-    else
-        diag_set(diag, 0, "cannot read the lexicon file", rc);
-    buf_cleanup(&b);
+    if (rc == GALEN_ENOENT)
+        return diag_set(diag, 0, "cannot open the lexicon file", rc);
+    if (rc != GALEN_OK)
+        return diag_set(diag, 0, "cannot read the lexicon file", rc);
+    rc = lexicon_parse((const char *)data, len, out, diag);
+    galen_free(data);
     return rc;
 }
 

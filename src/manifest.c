@@ -47,26 +47,6 @@ enum {
     MAN_SEGS_MAX = 1 << 20
 };
 
-static int fail(char *err, size_t cap, int rc, const char *name,
-                const char *fmt, ...) GALEN_PRINTF(5, 6);
-
-static int fail(char *err, size_t cap, int rc, const char *name,
-                const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (!err || cap == 0)
-        return rc;
-    n = snprintf(err, cap, "%s: ", name);
-    if (n < 0 || (size_t)n >= cap)
-        return rc;
-    va_start(ap, fmt);
-    vsnprintf(err + n, cap - (size_t)n, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 static float get_f32(const unsigned char *p)
 {
     uint32_t u = get_u32le(p);
@@ -159,27 +139,29 @@ static int parse_body(const unsigned char *p, size_t n, struct manifest *m,
     size_t at;
 
     if (n < 24 + 4)
-        return fail(err, cap, GALEN_ECORRUPT, name, "manifest is too short");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, name,
+                           "manifest is too short");
     m->generation = get_u64le(p);
     m->next_id = get_u64le(p + 8);
     nf = get_u32le(p + 16);
     if (nf < 1 || nf > INDEX_MAX_FIELDS || n < 24 + (size_t)nf * MAN_FIELD + 4)
-        return fail(err, cap, GALEN_ECORRUPT, name, "bad field count");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, name, "bad field count");
     parse_conf(p + 16, &m->conf);
     if (!manifest_conf_valid(&m->conf))
-        return fail(err, cap, GALEN_ECORRUPT, name, "bad index settings");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, name,
+                           "bad index settings");
     at = 24 + (size_t)nf * MAN_FIELD;
     m->nsegs = get_u32le(p + at);
     at += 4;
     if (m->nsegs > MAN_SEGS_MAX || n - at != (size_t)m->nsegs * MAN_SEG)
-        return fail(err, cap, GALEN_ECORRUPT, name,
-                    "segment list has the wrong size");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, name,
+                           "segment list has the wrong size");
     m->segs = galen_calloc(m->nsegs + 1, sizeof *m->segs);
     if (!m->segs)
-        return fail(err, cap, GALEN_ENOMEM, name, "out of memory");
+        return fileio_errf(err, cap, GALEN_ENOMEM, name, "out of memory");
     if (!parse_segs(p + at, m)) {
         manifest_cleanup(m);
-        return fail(err, cap, GALEN_ECORRUPT, name, "bad segment entry");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, name, "bad segment entry");
     }
     return GALEN_OK;
 }
@@ -191,22 +173,24 @@ int manifest_parse(const unsigned char *p, size_t len, struct manifest *m,
 
     memset(m, 0, sizeof *m);
     if (len < 8 || memcmp(p, MAN_MAGIC, 8) != 0)
-        return fail(err, errcap, GALEN_ECORRUPT, name,
-                    "not a galen manifest (bad magic)");
+        return fileio_errf(err, errcap, GALEN_ECORRUPT, name,
+                           "not a galen manifest (bad magic)");
     if (len < MAN_HEAD)
-        return fail(err, errcap, GALEN_ECORRUPT, name, "truncated manifest");
+        return fileio_errf(err, errcap, GALEN_ECORRUPT, name,
+                           "truncated manifest");
     if (get_u32le(p + 8) > MANIFEST_VERSION)
-        return fail(err, errcap, GALEN_EVERSION, name,
-                    "manifest version %u is newer than this galen supports "
-                    "(%u)",
-                    get_u32le(p + 8), MANIFEST_VERSION);
+        return fileio_errf(
+            err, errcap, GALEN_EVERSION, name,
+            "manifest version %u is newer than this galen supports "
+            "(%u)",
+            get_u32le(p + 8), MANIFEST_VERSION);
     n = get_u32le(p + 12);
     if (get_u32le(p + 8) == 0 || n != len - MAN_HEAD)
-        return fail(err, errcap, GALEN_ECORRUPT, name,
-                    "manifest length mismatch (truncated?)");
+        return fileio_errf(err, errcap, GALEN_ECORRUPT, name,
+                           "manifest length mismatch (truncated?)");
     if ((uint32_t)crc32_z(0, p + MAN_HEAD, n) != get_u32le(p + 16))
-        return fail(err, errcap, GALEN_ECORRUPT, name,
-                    "manifest checksum mismatch");
+        return fileio_errf(err, errcap, GALEN_ECORRUPT, name,
+                           "manifest checksum mismatch");
     return parse_body(p + MAN_HEAD, n, m, name, err, errcap);
 }
 
@@ -219,16 +203,16 @@ int manifest_read(const char *dir, struct manifest *m, char *err, size_t errcap)
 
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, MANIFEST_NAME) >=
         sizeof path)
-        return fail(err, errcap, GALEN_EINVAL, dir, "path too long");
+        return fileio_errf(err, errcap, GALEN_EINVAL, dir, "path too long");
     rc = fileio_read_all(path, MAN_MAX, &p, &len);
     if (rc == GALEN_ENOENT)
-        return fail(err, errcap, rc, dir, "no index here (no %s)",
-                    MANIFEST_NAME);
+        return fileio_errf(err, errcap, rc, dir, "no index here (no %s)",
+                           MANIFEST_NAME);
     if (rc == GALEN_ETOOBIG)
         rc = GALEN_ECORRUPT;
     if (rc != GALEN_OK)
-        return fail(err, errcap, rc, path, "cannot read: %s",
-                    galen_strerror(rc));
+        return fileio_errf(err, errcap, rc, path, "cannot read: %s",
+                           galen_strerror(rc));
     rc = manifest_parse(p, len, m, path, err, errcap);
     galen_free(p);
     return rc;

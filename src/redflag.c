@@ -13,6 +13,7 @@
 
 #include "answer_text.h"
 #include "buf.h"
+#include "fileio.h"
 #include "mem.h"
 
 enum { FILE_MAX = 1u << 22, VALUE_MAX = 4096, TERM_MAX = 128 };
@@ -265,26 +266,16 @@ int redflag_parse(const char *text, size_t len, struct redflag_rules **out,
 int redflag_load(const char *path, struct redflag_rules **out,
                  struct redflag_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    struct buf b;
-    char chunk[8192];
-    size_t n;
-    int rc = GALEN_OK;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = fileio_read_all(path, FILE_MAX, &data, &len);
 
-    if (!f)
-        return diag_set(diag, 0, "cannot open the red-flag rules",
-                        GALEN_ENOENT);
-    buf_init(&b, FILE_MAX);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&rc, &b, chunk, n);
-    if (ferror(f))
-        rc = GALEN_EIO;
-    fclose(f);
-    if (rc == GALEN_OK)
-        rc = redflag_parse((const char *)b.data, b.len, out, diag);
-    else
-        diag_set(diag, 0, "cannot read the red-flag rules", rc);
-    buf_cleanup(&b);
+    if (rc == GALEN_ENOENT)
+        return diag_set(diag, 0, "cannot open the red-flag rules", rc);
+    if (rc != GALEN_OK)
+        return diag_set(diag, 0, "cannot read the red-flag rules", rc);
+    rc = redflag_parse((const char *)data, len, out, diag);
+    galen_free(data);
     return rc;
 }
 

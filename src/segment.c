@@ -96,26 +96,6 @@ static uint32_t crc(const unsigned char *p, uint64_t len)
     return (uint32_t)crc32_z(0, p, (z_size_t)len);
 }
 
-static int fail(char *err, size_t cap, int rc, const char *path,
-                const char *fmt, ...) GALEN_PRINTF(5, 6);
-
-static int fail(char *err, size_t cap, int rc, const char *path,
-                const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (!err || cap == 0)
-        return rc;
-    n = snprintf(err, cap, "%s: ", path);
-    if (n < 0 || (size_t)n >= cap)
-        return rc;
-    va_start(ap, fmt);
-    vsnprintf(err + n, cap - (size_t)n, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* ---- opening ------------------------------------------------------------ */
 
 static int read_sections(const struct segment *s, struct section *sec,
@@ -129,13 +109,13 @@ static int read_sections(const struct segment *s, struct section *sec,
         sec[i].len = get_u64le(t + 16);
         sec[i].crc = get_u32le(t + 24);
         if (get_u32le(t) != i + 1)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "section table entry %u has a bad id", i);
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "section table entry %u has a bad id", i);
         if (sec[i].off < SEG_HEADER_LEN || sec[i].off > s->map_len ||
             sec[i].len > s->map_len - sec[i].off)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "section %s lies outside the file (truncated?)",
-                        section_names[i]);
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "section %s lies outside the file (truncated?)",
+                               section_names[i]);
     }
     return GALEN_OK;
 }
@@ -147,28 +127,28 @@ static int check_header(struct segment *s, char *err, size_t cap)
     unsigned f;
 
     if (s->map_len < 8 || memcmp(h, SEG_MAGIC, 8) != 0)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "not a galen segment (bad magic)");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "not a galen segment (bad magic)");
     if (s->map_len < SEG_FIXED)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "truncated: %zu bytes, the header needs %d", s->map_len,
-                    SEG_HEADER_LEN);
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "truncated: %zu bytes, the header needs %d",
+                           s->map_len, SEG_HEADER_LEN);
     version = get_u32le(h + 8);
     if (version > SEGMENT_VERSION)
-        return fail(err, cap, GALEN_EVERSION, s->path,
-                    "segment format version %u is newer than this galen "
-                    "supports (%u)",
-                    version, SEGMENT_VERSION);
+        return fileio_errf(err, cap, GALEN_EVERSION, s->path,
+                           "segment format version %u is newer than this galen "
+                           "supports (%u)",
+                           version, SEGMENT_VERSION);
     if (version == 0 || get_u32le(h + 32) != SEG_NSECTIONS)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "bad format version or section count");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "bad format version or section count");
     if (s->map_len < SEG_HEADER_LEN)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "truncated: %zu bytes, the header needs %d", s->map_len,
-                    SEG_HEADER_LEN);
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "truncated: %zu bytes, the header needs %d",
+                           s->map_len, SEG_HEADER_LEN);
     if (crc(h, SEG_HEADER_LEN - 4) != get_u32le(h + SEG_HEADER_LEN - 4))
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "header checksum mismatch");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "header checksum mismatch");
     s->nfields = get_u32le(h + 16);
     s->codec = (uint8_t)get_u32le(h + 20);
     s->ndocs = get_u32le(h + 24);
@@ -177,8 +157,8 @@ static int check_header(struct segment *s, char *err, size_t cap)
         (s->codec != POSTINGS_CODEC_VARINT &&
          s->codec != POSTINGS_CODEC_PACKED) ||
         get_u32le(h + 20) > 255 || s->ndocs == UINT32_MAX)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "bad field count, codec or doc count in header");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "bad field count, codec or doc count in header");
     for (f = 0; f < INDEX_MAX_FIELDS; f++)
         s->field_total[f] = get_u64le(h + 40 + 8 * f);
     return GALEN_OK;
@@ -222,14 +202,14 @@ static int check_terms(struct segment *s, const struct section *sec, char *err,
     if (sec[SEC_TERMS].len < head ||
         !check_offsets(s->map + sec[SEC_TERMS].off, s->nterms,
                        sec[SEC_TERMS].len - head, SEGMENT_TERM_MAX))
-        return fail(err, cap, GALEN_ECORRUPT, s->path, "bad term table");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path, "bad term table");
     s->term_off = s->map + sec[SEC_TERMS].off;
     s->term_bytes = s->term_off + head;
     for (i = 1; i < s->nterms; i++) {
         if (str_cmp(slice(s->term_off, s->term_bytes, i - 1),
                     slice(s->term_off, s->term_bytes, i)) >= 0)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "terms are not sorted");
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "terms are not sorted");
     }
     return GALEN_OK;
 }
@@ -242,20 +222,20 @@ static int check_lexicon(struct segment *s, const struct section *sec,
     uint64_t i;
 
     if (sec[SEC_LEXICON].len != (n + 1) * 8 + n * 4)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "lexicon size does not match the term count");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "lexicon size does not match the term count");
     s->lex_off = p;
     s->lex_df = p + (n + 1) * 8;
     if (get_u64le(p) != 0 || get_u64le(p + 8 * n) != s->postings_len)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "lexicon does not cover the postings");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "lexicon does not cover the postings");
     for (i = 0; i < n; i++) {
         uint32_t df = get_u32le(s->lex_df + 4 * i);
 
         if (get_u64le(p + 8 * i + 8) <= get_u64le(p + 8 * i) || df == 0 ||
             df > s->ndocs)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "bad lexicon entry %llu", (unsigned long long)i);
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "bad lexicon entry %llu", (unsigned long long)i);
     }
     return GALEN_OK;
 }
@@ -271,15 +251,15 @@ static int check_id_order(struct segment *s, char *err, size_t cap)
         uint32_t prev;
 
         if (d >= s->ndocs || (s->deleted[d >> 3] >> (d & 7)) & 1)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "bad id order table");
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "bad id order table");
         s->deleted[d >> 3] |= (unsigned char)(1u << (d & 7));
         if (i == 0)
             continue;
         prev = get_u32le(s->id_sorted + 4 * (size_t)i - 4);
         if (str_cmp(segment_doc_id(s, prev), segment_doc_id(s, d)) > 0)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "id order table is not sorted");
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "id order table is not sorted");
     }
     memset(s->deleted, 0, (size_t)s->ndocs / 8 + 1);
     return GALEN_OK;
@@ -294,14 +274,14 @@ static int check_ids(struct segment *s, const struct section *sec, char *err,
         !check_offsets(s->map + sec[SEC_IDS].off, s->ndocs,
                        sec[SEC_IDS].len - head, SEGMENT_ID_MAX) ||
         sec[SEC_IDSORT].len != (uint64_t)s->ndocs * 4)
-        return fail(err, cap, GALEN_ECORRUPT, s->path, "bad id table");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path, "bad id table");
     s->id_off = s->map + sec[SEC_IDS].off;
     s->id_bytes = s->id_off + head;
     s->id_sorted = s->map + sec[SEC_IDSORT].off;
     /* ndocs is now bounded by the file size, so this allocation is too. */
     s->deleted = galen_calloc((size_t)s->ndocs / 8 + 1, 1);
     if (!s->deleted)
-        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
+        return fileio_errf(err, cap, GALEN_ENOMEM, s->path, "out of memory");
     return check_id_order(s, err, cap);
 }
 
@@ -314,14 +294,15 @@ static int check_sections(struct segment *s, const struct section *sec,
 
     for (i = SEC_TERMS; i < SEG_NSECTIONS; i++) {
         if (crc(s->map + sec[i].off, sec[i].len) != sec[i].crc)
-            return fail(err, cap, GALEN_ECORRUPT, s->path,
-                        "section %s checksum mismatch", section_names[i]);
+            return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                               "section %s checksum mismatch",
+                               section_names[i]);
     }
     s->postings = s->map + sec[SEC_POSTINGS].off;
     s->postings_len = sec[SEC_POSTINGS].len;
     if (sec[SEC_LENS].len != (uint64_t)s->nfields * s->ndocs * 4)
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "field length table has the wrong size");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "field length table has the wrong size");
     s->lens = s->map + sec[SEC_LENS].off;
     rc = check_terms(s, sec, err, cap);
     if (rc == GALEN_OK)
@@ -334,10 +315,10 @@ static int check_sections(struct segment *s, const struct section *sec,
                       sec[SEC_STORETAB].len, s->map + sec[SEC_STORE].off,
                       sec[SEC_STORE].len, s->ndocs, s->nfields,
                       &why) != GALEN_OK)
-        return fail(err, cap, GALEN_ECORRUPT, s->path, "%s", why);
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path, "%s", why);
     s->store_bytes = sec[SEC_STORE].len + sec[SEC_STORETAB].len;
     if (docstore_cache_init(&s->store) != GALEN_OK)
-        return fail(err, cap, GALEN_ENOMEM, s->path, "out of memory");
+        return fileio_errf(err, cap, GALEN_ENOMEM, s->path, "out of memory");
     return GALEN_OK;
 }
 
@@ -374,23 +355,23 @@ static int map_file(struct segment *s, uint64_t expect, char *err, size_t cap)
     int fd = open(s->path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
-        return fail(err, cap, errno == ENOENT ? GALEN_ENOENT : GALEN_EIO,
-                    s->path, "cannot open: %s", strerror(errno));
+        return fileio_errf(err, cap, errno == ENOENT ? GALEN_ENOENT : GALEN_EIO,
+                           s->path, "cannot open: %s", strerror(errno));
     if (fstat(fd, &st) != 0) {
         close(fd);
-        return fail(err, cap, GALEN_EIO, s->path, "cannot stat");
+        return fileio_errf(err, cap, GALEN_EIO, s->path, "cannot stat");
     }
     if (st.st_size == 0 || (expect && (uint64_t)st.st_size != expect)) {
         close(fd);
-        return fail(err, cap, GALEN_ECORRUPT, s->path,
-                    "file has %lld bytes, the manifest says %llu "
-                    "(truncated?)",
-                    (long long)st.st_size, (unsigned long long)expect);
+        return fileio_errf(err, cap, GALEN_ECORRUPT, s->path,
+                           "file has %lld bytes, the manifest says %llu "
+                           "(truncated?)",
+                           (long long)st.st_size, (unsigned long long)expect);
     }
     m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
-        return fail(err, cap, GALEN_EIO, s->path, "cannot mmap");
+        return fileio_errf(err, cap, GALEN_EIO, s->path, "cannot mmap");
     s->map = m;
     s->map_len = (size_t)st.st_size;
     s->is_mapped = true;
@@ -404,7 +385,7 @@ int segment_open(const char *path, uint64_t expect_size, struct segment **out,
     int rc;
 
     if (!s)
-        return fail(err, errcap, GALEN_ENOMEM, path, "out of memory");
+        return fileio_errf(err, errcap, GALEN_ENOMEM, path, "out of memory");
     rc = map_file(s, expect_size, err, errcap);
     if (rc == GALEN_OK)
         rc = parse(s, err, errcap);
@@ -596,10 +577,10 @@ static int verify_terms(const struct segment *s, char *err, size_t cap)
         if (rc == GALEN_OK)
             rc = postings_check(s, &ti);
         if (rc == GALEN_ENOMEM)
-            return fail(err, cap, rc, s->path, "out of memory");
+            return fileio_errf(err, cap, rc, s->path, "out of memory");
         if (rc != GALEN_OK)
-            return fail(err, cap, rc, s->path,
-                        "postings of term %u do not decode", i);
+            return fileio_errf(err, cap, rc, s->path,
+                               "postings of term %u do not decode", i);
     }
     return GALEN_OK;
 }
@@ -615,16 +596,17 @@ int segment_verify(const struct segment *s, char *err, size_t errcap)
         return rc;
     for (i = 0; i < SEG_NSECTIONS; i++) {
         if (crc(s->map + sec[i].off, sec[i].len) != sec[i].crc)
-            return fail(err, errcap, GALEN_ECORRUPT, s->path,
-                        "section %s checksum mismatch", section_names[i]);
+            return fileio_errf(err, errcap, GALEN_ECORRUPT, s->path,
+                               "section %s checksum mismatch",
+                               section_names[i]);
     }
     rc = verify_terms(s, err, errcap);
     if (rc != GALEN_OK)
         return rc;
     rc = docstore_check(&s->store);
     if (rc != GALEN_OK)
-        return fail(err, errcap, rc, s->path, "document store: %s",
-                    galen_strerror(rc));
+        return fileio_errf(err, errcap, rc, s->path, "document store: %s",
+                           galen_strerror(rc));
     return GALEN_OK;
 }
 
@@ -687,23 +669,24 @@ static int parse_deletes(struct segment *s, const unsigned char *d, size_t len,
     unsigned char tail;
 
     if (len < DEL_HEADER || memcmp(d, DEL_MAGIC, 8) != 0)
-        return fail(err, cap, GALEN_ECORRUPT, path,
-                    "not a galen deletion file (bad magic)");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, path,
+                           "not a galen deletion file (bad magic)");
     if (get_u32le(d + 8) > DEL_VERSION)
-        return fail(err, cap, GALEN_EVERSION, path,
-                    "deletion file version %u is newer than this galen "
-                    "supports (%u)",
-                    get_u32le(d + 8), DEL_VERSION);
+        return fileio_errf(err, cap, GALEN_EVERSION, path,
+                           "deletion file version %u is newer than this galen "
+                           "supports (%u)",
+                           get_u32le(d + 8), DEL_VERSION);
     if (get_u32le(d + 8) == 0 || get_u32le(d + 12) != s->ndocs ||
         len != DEL_HEADER + n)
-        return fail(err, cap, GALEN_ECORRUPT, path,
-                    "deletion file does not match its segment (truncated?)");
+        return fileio_errf(
+            err, cap, GALEN_ECORRUPT, path,
+            "deletion file does not match its segment (truncated?)");
     tail = d[DEL_HEADER + n - 1];
     if (crc(d + DEL_HEADER, n) != get_u32le(d + 20) ||
         popcount(d + DEL_HEADER, n) != get_u32le(d + 16) ||
         (tail >> (s->ndocs & 7)) != 0)
-        return fail(err, cap, GALEN_ECORRUPT, path,
-                    "deletion file checksum mismatch");
+        return fileio_errf(err, cap, GALEN_ECORRUPT, path,
+                           "deletion file checksum mismatch");
     memcpy(s->deleted, d + DEL_HEADER, n);
     s->ndeleted = get_u32le(d + 16);
     return GALEN_OK;
@@ -718,11 +701,11 @@ int segment_load_deletes(struct segment *s, const char *path, char *err,
         fileio_read_all(path, (size_t)s->ndocs / 8 + 1 + DEL_HEADER, &d, &len);
 
     if (rc == GALEN_ETOOBIG)
-        return fail(err, errcap, GALEN_ECORRUPT, path,
-                    "deletion file is too large for its segment");
+        return fileio_errf(err, errcap, GALEN_ECORRUPT, path,
+                           "deletion file is too large for its segment");
     if (rc != GALEN_OK)
-        return fail(err, errcap, rc, path, "cannot read: %s",
-                    galen_strerror(rc));
+        return fileio_errf(err, errcap, rc, path, "cannot read: %s",
+                           galen_strerror(rc));
     rc = parse_deletes(s, d, len, path, err, errcap);
     galen_free(d);
     return rc;
