@@ -69,7 +69,7 @@ static void on_error(void *ctx, const char *file, long line, const char *msg)
         fprintf(stderr, "%s: %s\n", file, msg);
 }
 
-static void on_progress(void *ctx, const struct import_stats *st)
+static void on_progress(void *ctx, const struct galen_import_stats *st)
 {
     struct import_ui *ui = ctx;
 
@@ -99,7 +99,7 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
-static void summary(const struct import_stats *s, double secs, bool json)
+static void summary(const struct galen_import_stats *s, double secs, bool json)
 {
     if (json) {
         printf("{\"imported\":%llu,\"unchanged\":%llu,\"skipped\":%llu,"
@@ -119,7 +119,7 @@ static void summary(const struct import_stats *s, double secs, bool json)
 
 /* Opens <data>/store.db, creating the data folder and the store when
  * create is set; otherwise a missing store is GALEN_ENOENT. Logs failures. */
-static int open_store(const char *data, bool create, struct store **st)
+static int open_store(const char *data, bool create, struct galen_store **st)
 {
     char path[4096];
     int rc;
@@ -134,13 +134,13 @@ static int open_store(const char *data, bool create, struct store **st)
         LOG_ERROR("no store at %s: run 'galen import' first", path);
         return GALEN_ENOENT;
     }
-    rc = store_open(path, st);
+    rc = galen_store_open(path, st);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open store %s: %s", path, store_errmsg(NULL));
+        LOG_ERROR("cannot open store %s: %s", path, galen_store_errmsg(NULL));
     return rc;
 }
 
-static int index_store(struct store *st, const char *data, bool quiet);
+static int index_store(struct galen_store *st, const char *data, bool quiet);
 
 /* The exit code of an import that ended with rc: a failed input is bad
  * data even when the failure was --strict's abort. */
@@ -150,13 +150,13 @@ static int import_exit(int rc)
                                                     : cli_exit_for(rc);
 }
 
-static int run(struct import_args *a, enum import_format fmt, char **paths,
-               size_t n)
+static int run(struct import_args *a, enum galen_import_format fmt,
+               char **paths, size_t n)
 {
     struct import_ui *ui = &a->ui;
-    struct import_opts opts = {a->strict, on_error, on_progress, ui};
-    struct import_stats stats;
-    struct store *st = NULL;
+    struct galen_import_opts opts = {a->strict, on_error, on_progress, ui};
+    struct galen_import_stats stats;
+    struct galen_store *st = NULL;
     const char *data = cli_data_dir(a->data);
     double t0 = cli_now();
     int rc = open_store(data, true, &st);
@@ -165,12 +165,13 @@ static int run(struct import_args *a, enum import_format fmt, char **paths,
     if (rc != GALEN_OK)
         return cli_exit_for(rc);
     progress_init(&ui->bar, "import", 0);
-    rc = import_paths(st, fmt, (const char *const *)paths, n, &opts, &stats);
+    rc = galen_import_paths(st, fmt, (const char *const *)paths, n, &opts,
+                            &stats);
     if (!ui->quiet)
         progress_done(&ui->bar, stats.bytes_done);
     if (rc != GALEN_OK && rc != GALEN_EPARSE && rc != GALEN_EABORT)
         LOG_ERROR("import stopped: %s: %s", galen_strerror(rc),
-                  store_errmsg(st));
+                  galen_store_errmsg(st));
     summary(&stats, cli_now() - t0, a->json);
     code = import_exit(rc);
     /* Keep the index in step with what was committed, even after some
@@ -182,7 +183,7 @@ static int run(struct import_args *a, enum import_format fmt, char **paths,
         if (code == EXIT_OK)
             code = irc;
     }
-    store_close(st);
+    galen_store_close(st);
     return code;
 }
 
@@ -223,7 +224,7 @@ int cmd_import(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct import_args a = {.ui = {.index = true}};
-    enum import_format fmt;
+    enum galen_import_format fmt;
     int c, rc = 0;
 
     while (rc == 0) {
@@ -237,7 +238,7 @@ int cmd_import(int argc, char **argv)
         return EXIT_OK;
     }
     if (rc != 0 || argc - optind < 2 ||
-        import_format_parse(argv[optind], &fmt) != GALEN_OK) {
+        galen_import_format_parse(argv[optind], &fmt) != GALEN_OK) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -255,9 +256,9 @@ static void on_index_progress(void *ctx, uint64_t done, uint64_t total)
 }
 
 /* Updates <data>/index from the open store and prints a summary. */
-static int index_store(struct store *st, const char *data, bool quiet)
+static int index_store(struct galen_store *st, const char *data, bool quiet)
 {
-    struct store_index_stats stats;
+    struct galen_store_index_stats stats;
     char dir[4096];
     struct progress bar;
     double t0 = cli_now();
@@ -267,7 +268,7 @@ static int index_store(struct store *st, const char *data, bool quiet)
         return EXIT_USAGE;
     progress_init(&bar, "indexing", 0);
     bar.is_tty = bar.is_tty && !quiet;
-    rc = store_index_update(st, dir, on_index_progress, &bar, &stats);
+    rc = galen_store_index_update(st, dir, on_index_progress, &bar, &stats);
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {
@@ -285,12 +286,12 @@ static int index_store(struct store *st, const char *data, bool quiet)
 
 int cli_index_store(const char *data, bool quiet)
 {
-    struct store *st = NULL;
+    struct galen_store *st = NULL;
     int rc = open_store(data, false, &st);
 
     if (rc != GALEN_OK)
         return cli_exit_for(rc);
     rc = index_store(st, data, quiet);
-    store_close(st);
+    galen_store_close(st);
     return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* import.c: the import driver behind import_paths. It expands folders into
- * a sorted file list, runs the format's parser on each file, and upserts
+/* import.c: the import driver behind galen_import_paths. It expands folders
+ * into a sorted file list, runs the format's parser on each file, and upserts
  * what the parser emits. Transactions: one per file for formats with one
  * or a few documents per file (medquad, article); one per batch of
  * IMPORT_BATCH records for record streams (pubmed, beir), whose files can
@@ -30,13 +30,13 @@ enum { IMPORT_BATCH = 1000, IMPORT_MAX_DEPTH = 32, IMPORT_PATH_MAX = 4096 };
 static const char *const format_names[] = {"medquad", "pubmed", "beir",
                                            "article"};
 
-int import_format_parse(const char *name, enum import_format *out)
+int galen_import_format_parse(const char *name, enum galen_import_format *out)
 {
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(format_names); i++) {
         if (name && strcmp(name, format_names[i]) == 0) {
-            *out = (enum import_format)i;
+            *out = (enum galen_import_format)i;
             return GALEN_OK;
         }
     }
@@ -58,16 +58,16 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static bool wanted(enum import_format fmt, const char *name)
+static bool wanted(enum galen_import_format fmt, const char *name)
 {
     switch (fmt) {
-    case IMPORT_MEDQUAD:
+    case GALEN_IMPORT_MEDQUAD:
         return ends_with(name, ".xml") || ends_with(name, ".xml.gz");
-    case IMPORT_PUBMED:
+    case GALEN_IMPORT_PUBMED:
         return ends_with(name, ".xml") || ends_with(name, ".xml.gz");
-    case IMPORT_BEIR:
+    case GALEN_IMPORT_BEIR:
         return ends_with(name, ".jsonl") || ends_with(name, ".jsonl.gz");
-    case IMPORT_ARTICLE:
+    case GALEN_IMPORT_ARTICLE:
         return ends_with(name, ".md");
     }
     return false;
@@ -133,10 +133,10 @@ static int read_dir(const char *dir, struct file_list *names)
     return rc;
 }
 
-static int collect(enum import_format fmt, const char *path, bool explicit,
-                   int depth, struct file_list *out);
+static int collect(enum galen_import_format fmt, const char *path,
+                   bool explicit, int depth, struct file_list *out);
 
-static int collect_dir(enum import_format fmt, const char *dir, int depth,
+static int collect_dir(enum galen_import_format fmt, const char *dir, int depth,
                        struct file_list *out)
 {
     struct file_list names = {0};
@@ -158,8 +158,8 @@ static int collect_dir(enum import_format fmt, const char *dir, int depth,
     return rc;
 }
 
-static int collect(enum import_format fmt, const char *path, bool explicit,
-                   int depth, struct file_list *out)
+static int collect(enum galen_import_format fmt, const char *path,
+                   bool explicit, int depth, struct file_list *out)
 {
     struct stat sb;
 
@@ -175,10 +175,10 @@ static int collect(enum import_format fmt, const char *path, bool explicit,
 /* ---- running one file -------------------------------------------------- */
 
 struct run {
-    struct store *st;
-    enum import_format fmt;
-    const struct import_opts *opts;
-    struct import_stats *stats;
+    struct galen_store *st;
+    enum galen_import_format fmt;
+    const struct galen_import_opts *opts;
+    struct galen_import_stats *stats;
     const char *file;
     uint64_t file_base;  /* bytes_done when this file started */
     uint64_t pending[3]; /* imported, unchanged, skipped in the open tx */
@@ -234,19 +234,20 @@ static int sink_doc(void *ctx, struct doc *d, long line)
     if (rc == GALEN_EPARSE) {
         if (!k->batched)
             return import_diag(&k->diag, rc, line, "%s: %s",
-                               d->id ? d->id : "document", store_errmsg(k->st));
-        report(k, line, store_errmsg(k->st));
+                               d->id ? d->id : "document",
+                               galen_store_errmsg(k->st));
+        report(k, line, galen_store_errmsg(k->st));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
     if (rc != GALEN_OK)
         return import_diag(&k->diag, rc, line, "store: %s",
-                           store_errmsg(k->st));
+                           galen_store_errmsg(k->st));
     k->pending[res == STORE_UNCHANGED ? 1 : 0]++;
     if (k->batched && ++k->batch >= IMPORT_BATCH) {
         rc = next_batch(k);
         if (rc != GALEN_OK)
             return import_diag(&k->diag, rc, line, "store: %s",
-                               store_errmsg(k->st));
+                               galen_store_errmsg(k->st));
     }
     return GALEN_OK;
 }
@@ -282,13 +283,13 @@ static int parse(struct run *k, const char *path)
                                      sink_progress, k};
 
     switch (k->fmt) {
-    case IMPORT_MEDQUAD:
+    case GALEN_IMPORT_MEDQUAD:
         return import_medquad_file(path, &sink, &k->diag);
-    case IMPORT_PUBMED:
+    case GALEN_IMPORT_PUBMED:
         return import_pubmed_file(path, &sink, &k->diag);
-    case IMPORT_BEIR:
+    case GALEN_IMPORT_BEIR:
         return import_beir_file(path, &sink, &k->diag);
-    case IMPORT_ARTICLE:
+    case GALEN_IMPORT_ARTICLE:
         return import_article_file(path, &sink, &k->diag);
     }
     return GALEN_EINVAL;
@@ -331,9 +332,10 @@ static int import_file(struct run *k, const char *path, uint64_t size)
     return rc;
 }
 
-int import_paths(struct store *st, enum import_format fmt,
-                 const char *const *paths, size_t npaths,
-                 const struct import_opts *opts, struct import_stats *stats)
+int galen_import_paths(struct galen_store *st, enum galen_import_format fmt,
+                       const char *const *paths, size_t npaths,
+                       const struct galen_import_opts *opts,
+                       struct galen_import_stats *stats)
 {
     struct file_list files = {0};
     struct run k = {0};
@@ -345,7 +347,7 @@ int import_paths(struct store *st, enum import_format fmt,
     k.fmt = fmt;
     k.opts = opts;
     k.stats = stats;
-    k.batched = fmt == IMPORT_PUBMED || fmt == IMPORT_BEIR;
+    k.batched = fmt == GALEN_IMPORT_PUBMED || fmt == GALEN_IMPORT_BEIR;
     for (i = 0; i < npaths && rc == GALEN_OK; i++) {
         rc = collect(fmt, paths[i], true, 0, &files);
         if (rc == GALEN_ENOENT) {

@@ -18,7 +18,7 @@
 #include "store.h"
 
 struct service {
-    struct store *st;
+    struct galen_store *st;
     char msg[256]; /* last error message */
 };
 
@@ -45,7 +45,7 @@ int service_open(const char *store_path, struct service **out)
 
     if (!svc)
         return GALEN_ENOMEM;
-    rc = store_open(store_path, &svc->st);
+    rc = galen_store_open(store_path, &svc->st);
     if (rc != GALEN_OK) {
         galen_free(svc);
         return rc;
@@ -58,18 +58,18 @@ void service_close(struct service *svc)
 {
     if (!svc)
         return;
-    store_close(svc->st);
+    galen_store_close(svc->st);
     galen_free(svc);
 }
 
-struct store *service_store(struct service *svc)
+struct galen_store *service_store(struct service *svc)
 {
     return svc->st;
 }
 
 const char *service_errmsg(struct service *svc)
 {
-    return svc ? svc->msg : store_errmsg(NULL);
+    return svc ? svc->msg : galen_store_errmsg(NULL);
 }
 
 void service_iso(long long t, char out[SERVICE_ISO_LEN])
@@ -129,7 +129,7 @@ int service_db_error(struct service *svc)
 {
     int rc = store_db_error(svc->st);
 
-    snprintf(svc->msg, sizeof svc->msg, "%s", store_errmsg(svc->st));
+    snprintf(svc->msg, sizeof svc->msg, "%s", galen_store_errmsg(svc->st));
     return rc;
 }
 

@@ -16,7 +16,7 @@
 #include "common.h"
 
 struct service;
-struct store;
+struct galen_store;
 
 enum {
     SERVICE_NAME_MAX = 64,      /* bytes of a user name, NUL included */
@@ -26,13 +26,13 @@ enum {
     SERVICE_NOTE_MAX = 2000     /* bytes of a review or moderation note */
 };
 
-/* Opens the store at store_path (creating and migrating it as store_open
+/* Opens the store at store_path (creating and migrating it as galen_store_open
  * does) and wraps it. Caller closes with service_close. */
 GALEN_NODISCARD int service_open(const char *store_path, struct service **out);
 void service_close(struct service *svc);
 
 /* The underlying store, borrowed. */
-struct store *service_store(struct service *svc);
+struct galen_store *service_store(struct service *svc);
 
 /* Last error message (the store's). Borrowed. */
 const char *service_errmsg(struct service *svc);

@@ -84,7 +84,7 @@ static int flatten(const char *json, char **out)
 int service_doc_text(struct service *svc, const char *doc_id, long long version,
                      char **out)
 {
-    struct store *st = service_store(svc);
+    struct galen_store *st = service_store(svc);
     struct doc *d = NULL;
     char *json = NULL;
     int rc;

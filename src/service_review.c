@@ -131,7 +131,7 @@ static int apply(struct service *svc, const char *doc_id,
                  const struct review_action *act,
                  const struct service_user *who, const char *note)
 {
-    struct store *st = service_store(svc);
+    struct galen_store *st = service_store(svc);
     int64_t version;
     enum doc_status cur;
     int rc = store_doc_version(st, doc_id, &version, &cur);
@@ -152,7 +152,7 @@ int service_review(struct service *svc, const char *doc_id, const char *action,
                    const struct service_user *who, const char *note)
 {
     const struct review_action *act = find_action(action);
-    struct store *st = service_store(svc);
+    struct galen_store *st = service_store(svc);
     size_t nlen = note ? strlen(note) : 0;
     int rc;
 

@@ -28,7 +28,7 @@ struct stmt_slot {
     sqlite3_stmt *stmt;
 };
 
-struct store {
+struct galen_store {
     sqlite3 *db;
     int version; /* schema version (user_version) */
     bool in_tx;
@@ -186,7 +186,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 
 /* ---- errors and statements --------------------------------------------- */
 
-static int set_err(struct store *st, int code, const char *what)
+static int set_err(struct galen_store *st, int code, const char *what)
 {
     char *dst = st ? st->errmsg : open_errmsg;
 
@@ -194,22 +194,22 @@ static int set_err(struct store *st, int code, const char *what)
     return code;
 }
 
-int store_db_error(struct store *st)
+int store_db_error(struct galen_store *st)
 {
     return set_err(st, GALEN_EDB, sqlite3_errmsg(st->db));
 }
 
-const char *store_errmsg(const struct store *st)
+const char *galen_store_errmsg(const struct galen_store *st)
 {
     return st ? st->errmsg : open_errmsg;
 }
 
-sqlite3 *store_sqlite(struct store *st)
+sqlite3 *store_sqlite(struct galen_store *st)
 {
     return st->db;
 }
 
-int store_schema_version(struct store *st)
+int store_schema_version(struct galen_store *st)
 {
     return st->version;
 }
@@ -223,7 +223,7 @@ static uint64_t sql_hash(const char *s)
     return h;
 }
 
-int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
+int store_stmt(struct galen_store *st, const char *sql, sqlite3_stmt **out)
 {
     uint64_t h = sql_hash(sql);
     size_t i = (size_t)h % STMT_CACHE;
@@ -258,7 +258,7 @@ int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
 }
 
 /* Runs a statement that returns no rows, from the cache. */
-static int exec1(struct store *st, const char *sql)
+static int exec1(struct galen_store *st, const char *sql)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st, sql, &s);
@@ -274,7 +274,7 @@ static int exec1(struct store *st, const char *sql)
 
 /* Runs each statement of a constant script in turn (prepare, step,
  * finalise): migrations and connection setup, never data. */
-static int exec_script(struct store *st, const char *sql)
+static int exec_script(struct galen_store *st, const char *sql)
 {
     const char *p = sql;
 
@@ -300,7 +300,7 @@ static int exec_script(struct store *st, const char *sql)
 
 /* ---- transactions ------------------------------------------------------ */
 
-int store_begin(struct store *st)
+int store_begin(struct galen_store *st)
 {
     int rc;
 
@@ -312,7 +312,7 @@ int store_begin(struct store *st)
     return rc;
 }
 
-int store_commit(struct store *st)
+int store_commit(struct galen_store *st)
 {
     int rc = exec1(st, "COMMIT");
 
@@ -321,7 +321,7 @@ int store_commit(struct store *st)
     return rc;
 }
 
-void store_rollback(struct store *st)
+void store_rollback(struct galen_store *st)
 {
     /* ROLLBACK fails only when no transaction is open, which is the state
      * wanted anyway. */
@@ -332,7 +332,7 @@ void store_rollback(struct store *st)
 
 /* ---- open / close / migrate -------------------------------------------- */
 
-static int read_user_version(struct store *st, int *out)
+static int read_user_version(struct galen_store *st, int *out)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st, "PRAGMA user_version", &s);
@@ -349,7 +349,7 @@ static int read_user_version(struct store *st, int *out)
     return GALEN_OK;
 }
 
-static int migrate(struct store *st, int target)
+static int migrate(struct galen_store *st, int target)
 {
     int v;
     int rc = read_user_version(st, &v);
@@ -376,7 +376,7 @@ static int migrate(struct store *st, int target)
     return GALEN_OK;
 }
 
-static int configure(struct store *st)
+static int configure(struct galen_store *st)
 {
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
@@ -386,9 +386,9 @@ static int configure(struct store *st)
                            "PRAGMA trusted_schema = OFF;");
 }
 
-int store_open_version(const char *path, int version, struct store **out)
+int store_open_version(const char *path, int version, struct galen_store **out)
 {
-    struct store *st;
+    struct galen_store *st;
     int rc;
 
     if (version < 1 || version > STORE_SCHEMA_VERSION)
@@ -413,19 +413,19 @@ int store_open_version(const char *path, int version, struct store **out)
         set_err(NULL, rc, st->errmsg);
 out:
     if (rc != GALEN_OK) {
-        store_close(st);
+        galen_store_close(st);
         return rc;
     }
     *out = st;
     return GALEN_OK;
 }
 
-int store_open(const char *path, struct store **out)
+int galen_store_open(const char *path, struct galen_store **out)
 {
     return store_open_version(path, STORE_SCHEMA_VERSION, out);
 }
 
-void store_close(struct store *st)
+void galen_store_close(struct galen_store *st)
 {
     size_t i;
 
@@ -451,7 +451,7 @@ static int bind_str(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* Steps a statement expected to finish (no rows) and resets it. */
-static int step_done(struct store *st, sqlite3_stmt *s)
+static int step_done(struct galen_store *st, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
 
@@ -463,7 +463,7 @@ static int step_done(struct store *st, sqlite3_stmt *s)
 
 /* Steps s once: *row tells whether it produced a row. GALEN_OK or
  * GALEN_EDB. */
-static int step_row(struct store *st, sqlite3_stmt *s, bool *row)
+static int step_row(struct galen_store *st, sqlite3_stmt *s, bool *row)
 {
     int step = sqlite3_step(s);
 
@@ -488,7 +488,7 @@ static int col_copy(sqlite3_stmt *s, int i, char **field)
     return doc_set(field, v, (size_t)sqlite3_column_bytes(s, i));
 }
 
-int store_counts(struct store *st, struct store_counts *out)
+int galen_store_counts(struct galen_store *st, struct galen_store_counts *out)
 {
     static const char *const sql[] = {
         "SELECT count(*) FROM documents",
@@ -525,7 +525,7 @@ int store_counts(struct store *st, struct store_counts *out)
 }
 
 /* Runs a check pragma; any row other than a single "ok" is a problem. */
-static int check_pragma(struct store *st, const char *sql, bool ok_row)
+static int check_pragma(struct galen_store *st, const char *sql, bool ok_row)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st, sql, &s);
@@ -551,7 +551,7 @@ static int check_pragma(struct store *st, const char *sql, bool ok_row)
     return rc;
 }
 
-int store_check(struct store *st)
+int galen_store_check(struct galen_store *st)
 {
     int rc = check_pragma(st, "PRAGMA integrity_check", true);
 
@@ -670,8 +670,8 @@ static void bind_doc(sqlite3_stmt *s, const struct doc *d,
     bind_str(s, 29, hash);
 }
 
-static int write_row(struct store *st, const struct doc *d, const char *hash,
-                     bool update)
+static int write_row(struct galen_store *st, const struct doc *d,
+                     const char *hash, bool update)
 {
     struct doc_json_cols j;
     sqlite3_stmt *s;
@@ -687,7 +687,8 @@ static int write_row(struct store *st, const struct doc *d, const char *hash,
     return rc;
 }
 
-static int write_sections(struct store *st, int64_t pk, const struct doc *d)
+static int write_sections(struct galen_store *st, int64_t pk,
+                          const struct doc *d)
 {
     sqlite3_stmt *s;
     size_t i;
@@ -706,7 +707,7 @@ static int write_sections(struct store *st, int64_t pk, const struct doc *d)
     return rc;
 }
 
-static int write_refs(struct store *st, int64_t pk, const struct doc *d)
+static int write_refs(struct galen_store *st, int64_t pk, const struct doc *d)
 {
     sqlite3_stmt *s;
     size_t i;
@@ -735,7 +736,7 @@ static int write_refs(struct store *st, int64_t pk, const struct doc *d)
     return rc;
 }
 
-static int clear_parts(struct store *st, int64_t pk)
+static int clear_parts(struct galen_store *st, int64_t pk)
 {
     static const char *const sql[] = {"DELETE FROM sections WHERE doc=?1",
                                       "DELETE FROM doc_refs WHERE doc=?1"};
@@ -755,7 +756,7 @@ static int clear_parts(struct store *st, int64_t pk)
     return GALEN_OK;
 }
 
-static int add_event(struct store *st, const char *id, int64_t version,
+static int add_event(struct galen_store *st, const char *id, int64_t version,
                      const char *from, const char *to, const char *who,
                      const char *note)
 {
@@ -794,7 +795,8 @@ static void copy_col(sqlite3_stmt *s, int i, char *dst, size_t cap)
 }
 
 /* Reads the stored row for id. GALEN_OK, GALEN_ENOENT or GALEN_EDB. */
-static int read_current(struct store *st, const char *id, struct current *c)
+static int read_current(struct galen_store *st, const char *id,
+                        struct current *c)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st,
@@ -823,7 +825,8 @@ static int read_current(struct store *st, const char *id, struct current *c)
 }
 
 /* Copies the stored document id, as it is now, into doc_versions. */
-static int snapshot(struct store *st, const char *id, const struct current *c)
+static int snapshot(struct galen_store *st, const char *id,
+                    const struct current *c)
 {
     struct doc *old = NULL;
     char *json = NULL;
@@ -852,12 +855,12 @@ static int snapshot(struct store *st, const char *id, const struct current *c)
     return rc;
 }
 
-static int savepoint(struct store *st)
+static int savepoint(struct galen_store *st)
 {
     return exec1(st, "SAVEPOINT doc_write");
 }
 
-static int release(struct store *st, int rc)
+static int release(struct galen_store *st, int rc)
 {
     if (rc == GALEN_OK)
         return exec1(st, "RELEASE doc_write");
@@ -866,8 +869,9 @@ static int release(struct store *st, int rc)
     return rc;
 }
 
-static int update_doc(struct store *st, const struct doc *d, const char *hash,
-                      const struct current *c, const char *who)
+static int update_doc(struct galen_store *st, const struct doc *d,
+                      const char *hash, const struct current *c,
+                      const char *who)
 {
     const char *to = doc_status_name(d->status);
     int rc = snapshot(st, d->id, c);
@@ -886,8 +890,8 @@ static int update_doc(struct store *st, const struct doc *d, const char *hash,
     return rc;
 }
 
-static int insert_doc(struct store *st, const struct doc *d, const char *hash,
-                      const char *who)
+static int insert_doc(struct galen_store *st, const struct doc *d,
+                      const char *hash, const char *who)
 {
     int rc = write_row(st, d, hash, false);
     int64_t pk = sqlite3_last_insert_rowid(st->db);
@@ -902,7 +906,7 @@ static int insert_doc(struct store *st, const struct doc *d, const char *hash,
     return rc;
 }
 
-int store_upsert(struct store *st, const struct doc *d, const char *who,
+int store_upsert(struct galen_store *st, const struct doc *d, const char *who,
                  enum store_upsert_result *out)
 {
     char hash[DOC_HASH_HEX];
@@ -1108,7 +1112,7 @@ static int load_json_cols(sqlite3_stmt *s, struct doc *d)
 
 /* Runs sql with ?1 bound to a document's pk and hands each result row to
  * load, which adds it to d. */
-static int load_rows(struct store *st, const char *sql, int64_t pk,
+static int load_rows(struct galen_store *st, const char *sql, int64_t pk,
                      int (*load)(sqlite3_stmt *s, struct doc *d), struct doc *d)
 {
     sqlite3_stmt *s;
@@ -1159,7 +1163,7 @@ static int load_ref(sqlite3_stmt *s, struct doc *d)
 }
 
 /* Loads the documents row for id into d and returns its pk. */
-static int load_row(struct store *st, const char *id, struct doc *d,
+static int load_row(struct galen_store *st, const char *id, struct doc *d,
                     int64_t *pk)
 {
     sqlite3_stmt *s;
@@ -1184,7 +1188,7 @@ static int load_row(struct store *st, const char *id, struct doc *d,
     return rc;
 }
 
-int store_get(struct store *st, const char *id, struct doc **out)
+int store_get(struct galen_store *st, const char *id, struct doc **out)
 {
     struct doc *d = doc_new();
     int64_t pk = 0;
@@ -1211,7 +1215,7 @@ int store_get(struct store *st, const char *id, struct doc **out)
     return GALEN_OK;
 }
 
-int store_doc_version(struct store *st, const char *id, int64_t *version,
+int store_doc_version(struct galen_store *st, const char *id, int64_t *version,
                       enum doc_status *status)
 {
     struct current c;
@@ -1227,7 +1231,7 @@ int store_doc_version(struct store *st, const char *id, int64_t *version,
     return GALEN_OK;
 }
 
-int store_get_version(struct store *st, const char *id, int64_t version,
+int store_get_version(struct galen_store *st, const char *id, int64_t version,
                       char **json)
 {
     sqlite3_stmt *s;
@@ -1257,8 +1261,8 @@ int store_get_version(struct store *st, const char *id, int64_t version,
 
 /* ---- deleting and reviewing -------------------------------------------- */
 
-static int delete_row(struct store *st, const char *id, const char *status,
-                      int64_t version, const char *who)
+static int delete_row(struct galen_store *st, const char *id,
+                      const char *status, int64_t version, const char *who)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st, "DELETE FROM documents WHERE id=?1", &s);
@@ -1272,7 +1276,7 @@ static int delete_row(struct store *st, const char *id, const char *status,
     return rc;
 }
 
-int store_delete(struct store *st, const char *id, const char *who)
+int store_delete(struct galen_store *st, const char *id, const char *who)
 {
     struct current c;
     int rc = read_current(st, id, &c);
@@ -1288,7 +1292,7 @@ int store_delete(struct store *st, const char *id, const char *who)
     return release(st, rc);
 }
 
-int store_set_status(struct store *st, const char *id, enum doc_status to,
+int store_set_status(struct galen_store *st, const char *id, enum doc_status to,
                      const char *who, const char *note)
 {
     const char *name = doc_status_name(to);
@@ -1318,7 +1322,7 @@ int store_set_status(struct store *st, const char *id, enum doc_status to,
     return release(st, rc);
 }
 
-int store_history(struct store *st, const char *id,
+int store_history(struct galen_store *st, const char *id,
                   int (*cb)(void *ctx, const struct store_event *ev), void *ctx)
 {
     sqlite3_stmt *s;

@@ -31,9 +31,9 @@ struct pending {
 };
 
 struct run {
-    struct store *st;
+    struct galen_store *st;
     struct index_writer *w;
-    struct store_index_stats *stats;
+    struct galen_store_index_stats *stats;
     struct buf body;
     struct buf meta;
     struct pending *done;
@@ -135,8 +135,8 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 
 /* ---- reading the store ------------------------------------------------- */
 
-static int row_info(struct store *st, int64_t pk, char **id, int64_t *version,
-                    char updated_at[32], bool *was_indexed)
+static int row_info(struct galen_store *st, int64_t pk, char **id,
+                    int64_t *version, char updated_at[32], bool *was_indexed)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st,
@@ -256,7 +256,7 @@ static int flush(struct run *k)
 }
 
 /* The pks of documents the index has not seen in their current form. */
-static int changed_pks(struct store *st, int64_t **out, size_t *n)
+static int changed_pks(struct galen_store *st, int64_t **out, size_t *n)
 {
     sqlite3_stmt *s;
     int64_t *v = NULL;
@@ -361,10 +361,10 @@ static int run_changes(struct run *k)
     return rc;
 }
 
-int store_index_update(struct store *st, const char *index_dir,
-                       void (*progress)(void *ctx, uint64_t done,
-                                        uint64_t total),
-                       void *ctx, struct store_index_stats *stats)
+int galen_store_index_update(struct galen_store *st, const char *index_dir,
+                             void (*progress)(void *ctx, uint64_t done,
+                                              uint64_t total),
+                             void *ctx, struct galen_store_index_stats *stats)
 {
     struct run k;
     int rc;
@@ -389,7 +389,7 @@ int store_index_update(struct store *st, const char *index_dir,
     if (rc != GALEN_OK)
         snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
                  *index_writer_errmsg(k.w) ? index_writer_errmsg(k.w)
-                                           : store_errmsg(st));
+                                           : galen_store_errmsg(st));
 out:
     index_writer_close(k.w);
     buf_cleanup(&k.body);

@@ -19,22 +19,23 @@
 #endif
 #endif
 
-struct store;
+struct galen_store;
 
 /* Opens the store at path, creating it if missing and migrating an older
- * schema to the current one. GALEN_EDB if SQLite fails (store_errmsg(NULL)
- * then says why), GALEN_EVERSION if the file was written by a newer galen.
- * Caller closes with store_close. */
-GALEN_NODISCARD int store_open(const char *path, struct store **out);
+ * schema to the current one. GALEN_EDB if SQLite fails
+ * (galen_store_errmsg(NULL) then says why), GALEN_EVERSION if the file was
+ * written by a newer galen. Caller closes with galen_store_close. */
+GALEN_NODISCARD int galen_store_open(const char *path,
+                                     struct galen_store **out);
 
 /* Closes st and finalises its statements. NULL is a no-op. */
-void store_close(struct store *st);
+void galen_store_close(struct galen_store *st);
 
-/* Last error message for st, or for the last failed store_open when st is
+/* Last error message for st, or for the last failed galen_store_open when st is
  * NULL (thread-local). Borrowed; valid until the next call on st. */
-const char *store_errmsg(const struct store *st);
+const char *galen_store_errmsg(const struct galen_store *st);
 
-struct store_counts {
+struct galen_store_counts {
     uint64_t docs;          /* documents */
     uint64_t answered;      /* documents that may serve as answer evidence */
     uint64_t versions;      /* superseded versions kept */
@@ -44,32 +45,35 @@ struct store_counts {
 };
 
 /* Fills *out. GALEN_OK or GALEN_EDB. */
-GALEN_NODISCARD int store_counts(struct store *st, struct store_counts *out);
+GALEN_NODISCARD int galen_store_counts(struct galen_store *st,
+                                       struct galen_store_counts *out);
 
 /* Runs SQLite's integrity and foreign-key checks. GALEN_OK, or
- * GALEN_ECORRUPT with the first problem in store_errmsg(st). */
-GALEN_NODISCARD int store_check(struct store *st);
+ * GALEN_ECORRUPT with the first problem in galen_store_errmsg(st). */
+GALEN_NODISCARD int galen_store_check(struct galen_store *st);
 
 /* ---- importing --------------------------------------------------------- */
 
-enum import_format {
-    IMPORT_MEDQUAD, /* MedQuAD XML, one file per source document */
-    IMPORT_PUBMED,  /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip */
-    IMPORT_BEIR,    /* BEIR corpus.jsonl: _id, title, text */
-    IMPORT_ARTICLE  /* galen's Markdown articles (docs/article-format.md) */
+enum galen_import_format {
+    GALEN_IMPORT_MEDQUAD, /* MedQuAD XML, one file per source document */
+    GALEN_IMPORT_PUBMED, /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip
+                          */
+    GALEN_IMPORT_BEIR,   /* BEIR corpus.jsonl: _id, title, text */
+    GALEN_IMPORT_ARTICLE /* galen's Markdown articles (docs/article-format.md)
+                          */
 };
 
 /* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
  * GALEN_EINVAL. */
-GALEN_NODISCARD int import_format_parse(const char *name,
-                                        enum import_format *out);
+GALEN_NODISCARD int galen_import_format_parse(const char *name,
+                                              enum galen_import_format *out);
 
 /* Running totals of an import. Documents are counted once each: imported
  * (new or changed), unchanged (same content already stored), skipped
  * (recognised but not importable, such as a PubMed book record). failed
  * counts failures, each reported once through on_error: a file that
  * rolled back, or one bad record in a record-per-line format. */
-struct import_stats {
+struct galen_import_stats {
     uint64_t imported;
     uint64_t unchanged;
     uint64_t skipped;
@@ -79,13 +83,13 @@ struct import_stats {
     uint64_t bytes_total; /* sum of the input files' sizes */
 };
 
-struct import_opts {
+struct galen_import_opts {
     bool strict; /* stop at the first failure */
     /* Called once per failure with the file, the line (0 if unknown) and
      * what went wrong. May be NULL. */
     void (*on_error)(void *ctx, const char *file, long line, const char *msg);
     /* Called now and then as input is consumed. May be NULL. */
-    void (*on_progress)(void *ctx, const struct import_stats *st);
+    void (*on_progress)(void *ctx, const struct galen_import_stats *st);
     void *ctx;
 };
 
@@ -97,14 +101,15 @@ struct import_opts {
  * failed, GALEN_EABORT when strict stopped early, or an error such as
  * GALEN_EDB / GALEN_EIO / GALEN_ENOMEM that stopped the whole run. *stats
  * is always filled. */
-GALEN_NODISCARD int import_paths(struct store *st, enum import_format fmt,
-                                 const char *const *paths, size_t npaths,
-                                 const struct import_opts *opts,
-                                 struct import_stats *stats);
+GALEN_NODISCARD int galen_import_paths(struct galen_store *st,
+                                       enum galen_import_format fmt,
+                                       const char *const *paths, size_t npaths,
+                                       const struct galen_import_opts *opts,
+                                       struct galen_import_stats *stats);
 
 /* ---- deriving the search index ----------------------------------------- */
 
-struct store_index_stats {
+struct galen_store_index_stats {
     uint64_t added;   /* documents (re)written to the index */
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
@@ -117,9 +122,9 @@ struct store_index_stats {
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
  * blob). progress may be NULL. GALEN_OK, or the index or store error. */
-GALEN_NODISCARD int
-store_index_update(struct store *st, const char *index_dir,
-                   void (*progress)(void *ctx, uint64_t done, uint64_t total),
-                   void *ctx, struct store_index_stats *stats);
+GALEN_NODISCARD int galen_store_index_update(
+    struct galen_store *st, const char *index_dir,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct galen_store_index_stats *stats);
 
 #endif

@@ -132,7 +132,7 @@ static inline const char *jat(const cJSON *o, const char *key, int i)
 struct tmp_store {
     char dir[TMP_DIR_MAX];
     char path[128]; /* dir/store.db */
-    struct store *st;
+    struct galen_store *st;
 };
 
 /* Makes the folder and opens a new store in it; false if it cannot. */
@@ -140,13 +140,13 @@ static inline bool tmp_store_open(struct tmp_store *t)
 {
     tmp_dir(t->dir);
     snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
-    return store_open(t->path, &t->st) == GALEN_OK;
+    return galen_store_open(t->path, &t->st) == GALEN_OK;
 }
 
 /* Closes the store and removes its folder: 0, or -1 if that failed. */
 static inline int tmp_store_close(struct tmp_store *t)
 {
-    store_close(t->st);
+    galen_store_close(t->st);
     return tmp_rm(t->dir);
 }
 

@@ -262,17 +262,19 @@ static void test_import_article_lenient_cases(void **state)
 static void test_import_article_driver_idempotent(void **state)
 {
     const char *paths[] = {"tests/data/article"};
-    struct import_opts opts = {false, NULL, NULL, NULL};
-    struct import_stats st;
+    struct galen_import_opts opts = {false, NULL, NULL, NULL};
+    struct galen_import_stats st;
     struct tmp_store t;
 
     (void)state;
     assert_true(tmp_store_open(&t));
-    assert_int_equal(import_paths(t.st, IMPORT_ARTICLE, paths, 1, &opts, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_ARTICLE, paths, 1, &opts, &st),
+        GALEN_OK);
     assert_int_equal(st.imported, 2);
-    assert_int_equal(import_paths(t.st, IMPORT_ARTICLE, paths, 1, &opts, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_ARTICLE, paths, 1, &opts, &st),
+        GALEN_OK);
     assert_int_equal(st.unchanged, 2);
     tmp_store_close(&t);
 }

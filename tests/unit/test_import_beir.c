@@ -99,18 +99,20 @@ static void test_import_beir_file_reports_lines(void **state)
 static void test_import_beir_driver(void **state)
 {
     const char *paths[] = {"tests/data/beir"};
-    struct import_opts opts = {false, NULL, NULL, NULL};
-    struct import_stats st;
+    struct galen_import_opts opts = {false, NULL, NULL, NULL};
+    struct galen_import_stats st;
     struct tmp_store t;
 
     (void)state;
     assert_true(tmp_store_open(&t));
-    assert_int_equal(import_paths(t.st, IMPORT_BEIR, paths, 1, &opts, &st),
-                     GALEN_EPARSE);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_BEIR, paths, 1, &opts, &st),
+        GALEN_EPARSE);
     assert_int_equal(st.imported, 4);
     assert_int_equal(st.failed, 3);
-    assert_int_equal(import_paths(t.st, IMPORT_BEIR, paths, 1, &opts, &st),
-                     GALEN_EPARSE);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_BEIR, paths, 1, &opts, &st),
+        GALEN_EPARSE);
     assert_int_equal(st.imported, 0);
     assert_int_equal(st.unchanged, 4);
     tmp_store_close(&t);

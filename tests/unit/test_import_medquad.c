@@ -191,31 +191,33 @@ static void test_import_medquad_driver_idempotent(void **state)
     const char *paths[] = {"tests/data/medquad",
                            "tests/data/medquad-bad/broken.xml"};
     struct errors e = {0, ""};
-    struct import_opts opts = {false, count_error, NULL, &e};
-    struct import_stats st;
-    struct store_counts n;
+    struct galen_import_opts opts = {false, count_error, NULL, &e};
+    struct galen_import_stats st;
+    struct galen_store_counts n;
     struct tmp_store t;
 
     (void)state;
     assert_true(tmp_store_open(&t));
-    assert_int_equal(import_paths(t.st, IMPORT_MEDQUAD, paths, 2, &opts, &st),
-                     GALEN_EPARSE);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_MEDQUAD, paths, 2, &opts, &st),
+        GALEN_EPARSE);
     assert_int_equal(st.imported, 9);
     assert_int_equal(st.failed, 1);
     assert_int_equal(e.n, 1);
     assert_non_null(strstr(e.first, "broken.xml:"));
-    assert_int_equal(import_paths(t.st, IMPORT_MEDQUAD, paths, 1, &opts, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_MEDQUAD, paths, 1, &opts, &st),
+        GALEN_OK);
     assert_int_equal(st.imported, 0);
     assert_int_equal(st.unchanged, 9);
-    assert_int_equal(store_counts(t.st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(t.st, &n), GALEN_OK);
     assert_int_equal(n.docs, 9);
     assert_int_equal(n.answered, 7);
     assert_int_equal(n.versions, 0);
     opts.strict = true;
-    assert_int_equal(
-        import_paths(t.st, IMPORT_MEDQUAD, paths + 1, 1, &opts, &st),
-        GALEN_EABORT);
+    assert_int_equal(galen_import_paths(t.st, GALEN_IMPORT_MEDQUAD, paths + 1,
+                                        1, &opts, &st),
+                     GALEN_EABORT);
     tmp_store_close(&t);
 }
 

@@ -233,14 +233,15 @@ static void test_import_pubmed_driver(void **state)
 {
     const char *paths[] = {"tests/data/pubmed"};
     struct errors e = {0, {0}};
-    struct import_opts opts = {false, on_error, NULL, &e};
-    struct import_stats st;
+    struct galen_import_opts opts = {false, on_error, NULL, &e};
+    struct galen_import_stats st;
     struct tmp_store t;
 
     (void)state;
     assert_true(tmp_store_open(&t));
-    assert_int_equal(import_paths(t.st, IMPORT_PUBMED, paths, 1, &opts, &st),
-                     GALEN_EPARSE);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_PUBMED, paths, 1, &opts, &st),
+        GALEN_EPARSE);
     assert_int_equal(st.imported, ARRAY_SIZE(expected));
     assert_int_equal(st.skipped, 3);
     assert_int_equal(st.failed, 2); /* truncated.xml, and the PMID-less one */
@@ -249,8 +250,9 @@ static void test_import_pubmed_driver(void **state)
     assert_int_equal(st.bytes_done, st.bytes_total);
     opts.strict = true;
     e.n = 0;
-    assert_int_equal(import_paths(t.st, IMPORT_PUBMED, paths, 1, &opts, &st),
-                     GALEN_EABORT);
+    assert_int_equal(
+        galen_import_paths(t.st, GALEN_IMPORT_PUBMED, paths, 1, &opts, &st),
+        GALEN_EABORT);
     assert_int_equal(e.n, 1);
     tmp_store_close(&t);
 }

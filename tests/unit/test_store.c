@@ -116,15 +116,15 @@ static void test_store_schema(void **state)
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(s, 0), 1);
     sqlite3_reset(s);
-    assert_int_equal(store_check(f->st), GALEN_OK);
+    assert_int_equal(galen_store_check(f->st), GALEN_OK);
 }
 
 static void test_store_migrates_from_version_1(void **state)
 {
     struct tmp_store *f = *state;
     enum store_upsert_result res;
-    struct store_counts n;
-    struct store *old;
+    struct galen_store_counts n;
+    struct galen_store *old;
     struct doc d, *got = NULL;
     char path[128];
 
@@ -133,32 +133,32 @@ static void test_store_migrates_from_version_1(void **state)
     assert_int_equal(store_schema_version(old), 1);
     full_doc(&d, "old-doc");
     assert_int_equal(store_upsert(old, &d, "test", &res), GALEN_OK);
-    store_close(old);
-    assert_int_equal(store_open(path, &old), GALEN_OK);
+    galen_store_close(old);
+    assert_int_equal(galen_store_open(path, &old), GALEN_OK);
     assert_int_equal(store_schema_version(old), STORE_SCHEMA_VERSION);
     assert_int_equal(store_get(old, "old-doc", &got), GALEN_OK);
     assert_string_equal(got->sections[1].heading, "Causes");
-    assert_int_equal(store_counts(old, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(old, &n), GALEN_OK);
     assert_int_equal(n.docs, 1);
     assert_int_equal(n.unindexed, 1); /* never indexed */
-    assert_int_equal(store_check(old), GALEN_OK);
+    assert_int_equal(galen_store_check(old), GALEN_OK);
     doc_free(got);
     doc_cleanup(&d);
-    store_close(old);
+    galen_store_close(old);
     unlink(path);
 }
 
 static void test_store_rejects_newer_schema(void **state)
 {
     struct tmp_store *f = *state;
-    struct store *st = NULL;
+    struct galen_store *st = NULL;
 
     assert_int_equal(sqlite3_exec(store_sqlite(f->st),
                                   "PRAGMA user_version = 99", NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_equal(store_open(f->path, &st), GALEN_EVERSION);
+    assert_int_equal(galen_store_open(f->path, &st), GALEN_EVERSION);
     assert_null(st);
-    assert_non_null(strstr(store_errmsg(NULL), "newer"));
+    assert_non_null(strstr(galen_store_errmsg(NULL), "newer"));
 }
 
 static void test_store_upsert_roundtrip(void **state)
@@ -186,7 +186,7 @@ static void test_store_upsert_is_idempotent(void **state)
 {
     struct tmp_store *f = *state;
     enum store_upsert_result res;
-    struct store_counts n;
+    struct galen_store_counts n;
     enum doc_status status;
     int64_t version;
     struct doc d;
@@ -203,7 +203,7 @@ static void test_store_upsert_is_idempotent(void **state)
                      GALEN_OK);
     assert_int_equal(version, 1);
     assert_int_equal(status, DOC_STATUS_UNDER_REVIEW);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.docs, 1);
     assert_int_equal(n.versions, 0);
     doc_cleanup(&d);
@@ -213,7 +213,7 @@ static void test_store_change_keeps_previous_version(void **state)
 {
     struct tmp_store *f = *state;
     enum store_upsert_result res;
-    struct store_counts n;
+    struct galen_store_counts n;
     enum doc_status status;
     int64_t version;
     struct doc d;
@@ -238,7 +238,7 @@ static void test_store_change_keeps_previous_version(void **state)
     assert_int_equal(store_get_version(f->st, "doc-3", 1, &snap), GALEN_OK);
     assert_string_equal(snap, before);
     assert_int_equal(store_get_version(f->st, "doc-3", 2, &snap), GALEN_ENOENT);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.versions, 1);
     assert_int_equal(n.unindexed, 1); /* marked for re-indexing */
     galen_free(before);
@@ -303,7 +303,7 @@ static void test_store_delete_queues_index_removal(void **state)
 {
     struct tmp_store *f = *state;
     enum store_upsert_result res;
-    struct store_counts n;
+    struct galen_store_counts n;
     struct doc d, *got = NULL;
     char *snap = NULL;
 
@@ -317,11 +317,11 @@ static void test_store_delete_queues_index_removal(void **state)
     assert_int_equal(store_delete(f->st, "doc-5", "ed"), GALEN_OK);
     assert_int_equal(store_get(f->st, "doc-5", &got), GALEN_ENOENT);
     assert_int_equal(store_get_version(f->st, "doc-5", 1, &snap), GALEN_OK);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.docs, 0);
     assert_int_equal(n.deleted, 1);
     assert_int_equal(store_delete(f->st, "doc-5", "ed"), GALEN_ENOENT);
-    assert_int_equal(store_check(f->st), GALEN_OK);
+    assert_int_equal(galen_store_check(f->st), GALEN_OK);
     galen_free(snap);
     doc_cleanup(&d);
 }
@@ -339,14 +339,14 @@ static void test_store_statement_cache(void **state)
     assert_int_equal(store_stmt(f->st, "SELECT 2", &b), GALEN_OK);
     assert_ptr_not_equal(a, b);
     assert_int_equal(store_stmt(f->st, "SELEKT nonsense", &b), GALEN_EDB);
-    assert_non_null(strstr(store_errmsg(f->st), "syntax error"));
+    assert_non_null(strstr(galen_store_errmsg(f->st), "syntax error"));
 }
 
 static void test_store_transactions(void **state)
 {
     struct tmp_store *f = *state;
     enum store_upsert_result res;
-    struct store_counts n;
+    struct galen_store_counts n;
     struct doc d;
 
     full_doc(&d, "doc-6");
@@ -354,12 +354,12 @@ static void test_store_transactions(void **state)
     assert_int_equal(store_begin(f->st), GALEN_ESTATE);
     assert_int_equal(store_upsert(f->st, &d, "test", &res), GALEN_OK);
     store_rollback(f->st);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.docs, 0);
     assert_int_equal(store_begin(f->st), GALEN_OK);
     assert_int_equal(store_upsert(f->st, &d, "test", &res), GALEN_OK);
     assert_int_equal(store_commit(f->st), GALEN_OK);
-    assert_int_equal(store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.docs, 1);
     doc_cleanup(&d);
 }
@@ -377,7 +377,7 @@ static void test_store_rejects_invalid_documents(void **state)
     assert_int_equal(store_upsert(f->st, &d, "t", &res), GALEN_EPARSE);
     assert_int_equal(doc_set_cstr(&d.title, "bad \xc0\x80 utf8"), 0);
     assert_int_equal(store_upsert(f->st, &d, "t", &res), GALEN_EPARSE);
-    assert_non_null(strstr(store_errmsg(f->st), "UTF-8"));
+    assert_non_null(strstr(galen_store_errmsg(f->st), "UTF-8"));
     doc_cleanup(&d);
 }
 

@@ -27,17 +27,17 @@ struct fixture {
 static int setup(void **state)
 {
     const char *paths[] = {"tests/data/medquad", "tests/data/article"};
-    struct import_opts opts = {false, NULL, NULL, NULL};
-    struct import_stats st;
+    struct galen_import_opts opts = {false, NULL, NULL, NULL};
+    struct galen_import_stats st;
     struct fixture *f = calloc(1, sizeof *f);
 
     if (!f || !tmp_store_open(&f->t))
         return -1;
     snprintf(f->index, sizeof f->index, "%s/index", f->t.dir);
-    if (import_paths(f->t.st, IMPORT_MEDQUAD, paths, 1, &opts, &st) !=
-            GALEN_OK ||
-        import_paths(f->t.st, IMPORT_ARTICLE, paths + 1, 1, &opts, &st) !=
-            GALEN_OK)
+    if (galen_import_paths(f->t.st, GALEN_IMPORT_MEDQUAD, paths, 1, &opts,
+                           &st) != GALEN_OK ||
+        galen_import_paths(f->t.st, GALEN_IMPORT_ARTICLE, paths + 1, 1, &opts,
+                           &st) != GALEN_OK)
         return -1;
     *state = f;
     return 0;
@@ -79,20 +79,20 @@ static uint64_t live_docs(const struct fixture *f)
 static void test_store_index_builds_answered_documents(void **state)
 {
     struct fixture *f = *state;
-    struct store_index_stats st;
-    struct store_counts n;
+    struct galen_store_index_stats st;
+    struct galen_store_counts n;
     struct index *idx = NULL;
     uint32_t seg, doc;
     struct buf scratch;
     struct str field[INDEX_MAX_FIELDS], meta;
 
-    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
     assert_int_equal(st.total, 11); /* 9 MedQuAD pairs + 2 articles */
     assert_int_equal(st.added, 9);
     assert_int_equal(st.skipped, 2); /* the two questions without answers */
     assert_int_equal(live_docs(f), 9);
-    assert_int_equal(store_counts(f->t.st, &n), GALEN_OK);
+    assert_int_equal(galen_store_counts(f->t.st, &n), GALEN_OK);
     assert_int_equal(n.unindexed, 0);
 
     assert_int_equal(index_open(f->index, &idx), GALEN_OK);
@@ -117,13 +117,13 @@ static void test_store_index_touches_only_changes(void **state)
 {
     struct fixture *f = *state;
     enum store_upsert_result res;
-    struct store_index_stats st;
+    struct galen_store_index_stats st;
     struct doc *d = NULL;
 
-    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
-                     GALEN_OK);
-    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
     assert_int_equal(st.total, 0);
 
     assert_int_equal(store_get(f->t.st, "GHR_0000101_Sec2", &d), GALEN_OK);
@@ -134,8 +134,8 @@ static void test_store_index_touches_only_changes(void **state)
                      GALEN_OK);
     assert_int_equal(store_delete(f->t.st, "NINDS_0000303_Sec1", "ed"),
                      GALEN_OK);
-    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
     assert_int_equal(st.total, 2);
     assert_int_equal(st.added, 2);
     assert_int_equal(st.removed, 1);
@@ -144,8 +144,8 @@ static void test_store_index_touches_only_changes(void **state)
     /* Losing its answer takes a document out of the index. */
     d->has_answer = false;
     assert_int_equal(store_upsert(f->t.st, d, "test", &res), GALEN_OK);
-    assert_int_equal(store_index_update(f->t.st, f->index, NULL, NULL, &st),
-                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
     assert_int_equal(st.removed, 1);
     assert_int_equal(live_docs(f), 7);
     doc_free(d);
