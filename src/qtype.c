@@ -235,7 +235,7 @@ static const char *const treatment_cues[] = {
     "stretch*",   "massag*",     "may help",    "can help", "help*",
     "recommend*", "effective",   "efficacy",    "surgery",  "manag*",
     "option*",    "supplement*", "apply",       "heat",     "correction",
-    "baclofen",   "quinine",     "albumin",     NULL};
+    NULL};
 static const char *const prevention_cues[] = {
     "prevent*", "avoid*",    "reduc*",   "hydrat*",
     "drink*",   "stretch*",  "regular*", "lower the risk",
