@@ -173,3 +173,22 @@ void progress_done(struct progress *p, uint64_t done)
     progress_draw(p, done);
     fputc('\n', stderr);
 }
+
+int cli_join_args(int argc, char **argv, int from, char *out, size_t cap)
+{
+    size_t n = 0;
+    int i;
+
+    out[0] = '\0';
+    for (i = from; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+
+        if (n + len + 2 > cap)
+            return -1;
+        if (n)
+            out[n++] = ' ';
+        memcpy(out + n, argv[i], len + 1);
+        n += len;
+    }
+    return 0;
+}

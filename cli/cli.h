@@ -67,6 +67,10 @@ void progress_init(struct progress *p, const char *label, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);
 void progress_done(struct progress *p, uint64_t done);
 
+/* Joins argv[from..argc) with single spaces into out[0..cap). Returns 0,
+ * or -1 when the words do not fit. */
+int cli_join_args(int argc, char **argv, int from, char *out, size_t cap);
+
 /* Monotonic clock in seconds. */
 double cli_now(void);
 

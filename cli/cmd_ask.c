@@ -229,26 +229,6 @@ static int one_opt(int c, struct ask_cli *s)
     }
 }
 
-/* Joins argv[from..argc) with spaces into out. */
-static int join_words(int argc, char **argv, int from, char *out, size_t cap)
-{
-    size_t n = 0;
-    int i;
-
-    out[0] = '\0';
-    for (i = from; i < argc; i++) {
-        size_t len = strlen(argv[i]);
-
-        if (n + len + 2 > cap)
-            return -1;
-        if (n)
-            out[n++] = ' ';
-        memcpy(out + n, argv[i], len + 1);
-        n += len;
-    }
-    return 0;
-}
-
 static unsigned terminal_width(void)
 {
     struct winsize ws;
@@ -331,7 +311,7 @@ int cmd_ask(int argc, char **argv)
         }
     }
     if (optind >= argc ||
-        join_words(argc, argv, optind, question, sizeof question) != 0) {
+        cli_join_args(argc, argv, optind, question, sizeof question) != 0) {
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -108,26 +108,6 @@ static int one_opt(int c, struct search_cli *s)
     }
 }
 
-/* Joins argv[from..argc) with spaces into out. */
-static int join_query(int argc, char **argv, int from, char *out, size_t cap)
-{
-    size_t n = 0;
-    int i;
-
-    out[0] = '\0';
-    for (i = from; i < argc; i++) {
-        size_t len = strlen(argv[i]);
-
-        if (n + len + 2 > cap)
-            return -1;
-        if (n)
-            out[n++] = ' ';
-        memcpy(out + n, argv[i], len + 1);
-        n += len;
-    }
-    return 0;
-}
-
 static void print_text(const struct galen_hits *h)
 {
     enum galen_mark_style st =
@@ -239,7 +219,7 @@ int cmd_search(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (join_query(argc, argv, optind, query, sizeof query) != 0) {
+    if (cli_join_args(argc, argv, optind, query, sizeof query) != 0) {
         LOG_ERROR("query too long");
         return EXIT_DATA;
     }
