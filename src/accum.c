@@ -18,6 +18,7 @@
 
 #include <galen/error.h>
 
+#include "hash.h"
 #include "mem.h"
 #include "varint.h"
 
@@ -88,19 +89,6 @@ static int grow(void *p, size_t *cap, size_t need, size_t elem)
     *pp = q;
     *cap = ncap;
     return GALEN_OK;
-}
-
-static uint32_t hash_bytes(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 16777619u;
-    }
-    return h;
 }
 
 int accum_new(unsigned nfields, const struct analyzer_opts *opts,
@@ -217,7 +205,7 @@ static int add_term(struct accum *a, const char *p, size_t len, uint32_t h,
 static int find_or_add(struct accum *a, const char *p, size_t len,
                        uint32_t *out)
 {
-    uint32_t h = hash_bytes(p, len);
+    uint32_t h = hash_fnv1a32(p, len);
     size_t j;
     int rc;
 
@@ -286,7 +274,7 @@ int accum_find_id(const struct accum *a, const struct segment_builder *b,
 
     if (a->ids_cap == 0 || !b)
         return GALEN_ENOENT;
-    j = id_slot(a, b, id, hash_bytes(id.p, id.len));
+    j = id_slot(a, b, id, hash_fnv1a32(id.p, id.len));
     if (!a->ids[j].doc1)
         return GALEN_ENOENT;
     *doc = a->ids[j].doc1 - 1;
@@ -296,7 +284,7 @@ int accum_find_id(const struct accum *a, const struct segment_builder *b,
 static int remember_id(struct accum *a, const struct segment_builder *b,
                        struct str id, uint32_t doc)
 {
-    uint32_t h = hash_bytes(id.p, id.len);
+    uint32_t h = hash_fnv1a32(id.p, id.len);
     size_t j;
 
     if ((a->nids + 1) * 2 > a->ids_cap) {

@@ -16,6 +16,7 @@
 #include "analyzer.h"
 #include "answer.h"
 #include "answer_text.h"
+#include "hash.h"
 #include "mem.h"
 #include "redflag.h"
 #include "sentence.h"
@@ -124,18 +125,6 @@ struct compose {
     double *mass;  /* per sentence: sum of its terms' weights */
 };
 
-static uint32_t hash_term(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -204,7 +193,7 @@ static bool was_fixed(const struct qanalysis *qa, const char *w, size_t len)
 static int on_qterm(void *ctx, const struct aterm *t)
 {
     struct qcollect *c = ctx;
-    uint32_t h = hash_term(t->term, t->len);
+    uint32_t h = hash_fnv1a32(t->term, t->len);
     double idf = 1.0;
 
     if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start) ||
@@ -337,7 +326,7 @@ static int on_body(void *ctx, const struct aterm *t)
     struct qmodel *q = ctx;
 
     if (q->nbody < BODY_MAX)
-        q->body[q->nbody++] = hash_term(t->term, t->len);
+        q->body[q->nbody++] = hash_fnv1a32(t->term, t->len);
     return 0;
 }
 
@@ -637,7 +626,7 @@ static int on_sec_term(void *ctx, const struct aterm *t)
         st->at = at;
         st->cap = ncap;
     }
-    st->h[st->n] = hash_term(t->term, t->len);
+    st->h[st->n] = hash_fnv1a32(t->term, t->len);
     st->at[st->n] = t->start;
     st->n++;
     return 0;

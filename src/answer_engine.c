@@ -21,6 +21,7 @@
 #include "answer_doc.h"
 #include "answer_text.h"
 #include "buf.h"
+#include "hash.h"
 #include "index.h"
 #include "lexicon.h"
 #include "mem.h"
@@ -589,22 +590,10 @@ struct stemset {
     const char *text;
 };
 
-static uint32_t hash32(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static int on_stem(void *ctx, const struct aterm *t)
 {
     struct stemset *s = ctx;
-    uint32_t h = hash32(t->term, t->len);
+    uint32_t h = hash_fnv1a32(t->term, t->len);
     size_t k;
 
     for (k = 0; k < s->n; k++) {

@@ -16,6 +16,7 @@
 #include "answer_text.h"
 #include "buf.h"
 #include "fileio.h"
+#include "hash.h"
 #include "mem.h"
 
 enum {
@@ -81,13 +82,8 @@ const char *lexicon_kind_name(enum lexicon_kind k)
 
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
+    uint64_t h = hash_fnv1a64(p, n);
 
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
     return h ^ (h >> 31);
 }
 

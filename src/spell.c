@@ -12,6 +12,7 @@
 #include <galen/error.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "mem.h"
 
 enum { POOL_MAX = 1u << 30, DEL_MAX = 64 };
@@ -36,13 +37,8 @@ struct spell {
 
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
+    uint64_t h = hash_fnv1a64(p, n);
 
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
     return h ^ (h >> 29);
 }
 

@@ -18,6 +18,7 @@
 #include <galen/error.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "mem.h"
 
 enum { STMT_CACHE = 256, ERRMSG_LEN = 256 };
@@ -214,18 +215,9 @@ int store_schema_version(struct galen_store *st)
     return st->version;
 }
 
-static uint64_t sql_hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
-}
-
 int store_stmt(struct galen_store *st, const char *sql, sqlite3_stmt **out)
 {
-    uint64_t h = sql_hash(sql);
+    uint64_t h = hash_fnv1a64(sql, strlen(sql));
     size_t i = (size_t)h % STMT_CACHE;
     struct stmt_slot *s;
 
