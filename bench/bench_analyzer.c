@@ -12,8 +12,8 @@
 
 #include <galen/error.h>
 
-#include "analyzer.h"
-#include "str.h"
+#include "base/str.h"
+#include "text/analyzer.h"
 
 struct counts {
     unsigned long terms;

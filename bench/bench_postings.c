@@ -16,10 +16,10 @@
 
 #include <galen/error.h>
 
-#include "index.h"
-#include "postings.h"
-#include "segment.h"
-#include "varint.h"
+#include "base/varint.h"
+#include "index/index.h"
+#include "index/postings.h"
+#include "index/segment.h"
 
 static double now(void)
 {

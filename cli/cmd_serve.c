@@ -13,8 +13,8 @@
 
 #include <galen/error.h>
 
-#include "../httpd/server.h"
 #include "cli.h"
+#include "server.h"
 
 static void usage(FILE *f)
 {

@@ -10,9 +10,9 @@
 
 #include <galen/error.h>
 
-#include "auth.h"
 #include "cli.h"
-#include "service.h"
+#include "service/auth.h"
+#include "service/service.h"
 
 static void usage(FILE *f)
 {

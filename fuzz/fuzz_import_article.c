@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_import_article.c: the article parser on arbitrary bytes; a parsed
  * document is validated, hashed and serialised. */
-#include "doc.h"
+#include "base/mem.h"
+#include "content/doc.h"
 #include "fuzz.h"
-#include "import_article.h"
-#include "mem.h"
+#include "import/article.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

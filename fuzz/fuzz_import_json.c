@@ -3,10 +3,10 @@
  * bytes; a parsed document is validated and serialised. */
 #include <string.h>
 
-#include "doc.h"
+#include "base/mem.h"
+#include "content/doc.h"
 #include "fuzz.h"
-#include "import_beir.h"
-#include "mem.h"
+#include "import/beir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_import_xml.c: the MedQuAD and PubMed parsers on arbitrary bytes.
  * Every document they emit is validated, hashed and serialised. */
-#include "doc.h"
+#include "base/mem.h"
+#include "content/doc.h"
 #include "fuzz.h"
-#include "import_medquad.h"
-#include "import_pubmed.h"
-#include "mem.h"
+#include "import/medquad.h"
+#include "import/pubmed.h"
 
 static int check_doc(void *ctx, struct doc *d, long line)
 {

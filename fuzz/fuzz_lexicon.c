@@ -3,8 +3,8 @@
  * works, scans the same bytes for phrases. */
 #include <stdlib.h>
 
+#include "answer/layterms.h"
 #include "fuzz.h"
-#include "lexicon.h"
 
 static int count(void *ctx, const struct lexicon_match *m)
 {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer/qanalyze.h"
+#include "base/mem.h"
 #include "fuzz.h"
-#include "mem.h"
-#include "qanalyze.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

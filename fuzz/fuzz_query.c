@@ -8,7 +8,7 @@
 #include <galen/error.h>
 
 #include "fuzz.h"
-#include "query.h"
+#include "search/query.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,8 +3,8 @@
  * works, matches the same bytes against them. */
 #include <stdlib.h>
 
+#include "answer/redflag.h"
 #include "fuzz.h"
-#include "redflag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,7 +8,7 @@
 #include <galen/error.h>
 
 #include "fuzz.h"
-#include "segment.h"
+#include "index/segment.h"
 
 static void walk(const struct segment *s, uint32_t t)
 {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer.h"
+#include "base/utf8.h"
 #include "fuzz.h"
-#include "token.h"
-#include "utf8.h"
+#include "text/analyzer.h"
+#include "text/token.h"
 
 struct check {
     struct analyzer *again; /* re-analyses each span */

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "page.h"
 #include "str.h"
+#include "utf8.h"
 
 void api_send(struct ctx *c, int status, cJSON *root)
 {
@@ -59,7 +60,7 @@ const char *api_str(const cJSON *obj, const char *key, size_t max, bool *bad)
         return NULL;
     }
     n = strlen(it->valuestring);
-    if (n > max || !html_text_ok(it->valuestring, n)) {
+    if (n > max || !utf8_text_ok(it->valuestring, n)) {
         *bad = true;
         return NULL;
     }

@@ -7,10 +7,10 @@
 #include <galen/error.h>
 
 #include "api.h"
+#include "content/store.h"
 #include "docview.h"
 #include "handlers.h"
 #include "mem.h"
-#include "store.h"
 
 /* Lists documents filtered by ?status and ?kind (kind defaults to def). */
 static void list_docs(struct ctx *c, const char *def)

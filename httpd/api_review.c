@@ -7,9 +7,9 @@
 #include <galen/error.h>
 
 #include "api.h"
+#include "content/store.h"
 #include "handlers.h"
 #include "mem.h"
-#include "store.h"
 
 void api_review_queue(struct ctx *c)
 {

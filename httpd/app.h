@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "auth.h"
 #include "http.h"
 #include "ratelimit.h"
-#include "service.h"
+#include "service/auth.h"
+#include "service/service.h"
 
 struct engine;
 

@@ -8,7 +8,7 @@
 #define GALEN_HTTPD_DOCVIEW_H
 
 #include "app.h"
-#include "doc.h"
+#include "content/doc.h"
 
 /* Writes section text: blank lines separate paragraphs, "- " lines make a
  * bullet list, "1. " lines a numbered list, and pipe-table lines are left

@@ -12,6 +12,7 @@
 
 #include "html.h"
 #include "mem.h"
+#include "utf8.h"
 
 enum http_method http_method_parse(const char *s)
 {
@@ -53,7 +54,7 @@ static size_t decode_text(char *s, size_t len)
 {
     size_t n = html_urldec(s, len);
 
-    if (!html_text_ok(s, n))
+    if (!utf8_text_ok(s, n))
         return (size_t)-1;
     s[n] = '\0';
     return n;

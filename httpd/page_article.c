@@ -10,10 +10,10 @@
 
 #include <galen/error.h>
 
+#include "content/store.h"
 #include "docview.h"
 #include "handlers.h"
 #include "page.h"
-#include "store.h"
 #include "str.h"
 
 enum { LIST_PAGE = 30 };

@@ -9,11 +9,11 @@
 
 #include <galen/error.h>
 
+#include "content/store.h"
 #include "handlers.h"
 #include "html.h"
 #include "mem.h"
 #include "page.h"
-#include "store.h"
 #include "str.h"
 
 enum { QUEUE_PAGE = 50 };

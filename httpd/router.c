@@ -11,7 +11,7 @@
 
 #include "handlers.h"
 #include "page.h"
-#include "service.h"
+#include "service/service.h"
 #include "str.h"
 
 enum route_flags {

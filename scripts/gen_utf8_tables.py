@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# gen_utf8_tables.py: writes src/utf8_tables.h, the code point class and
-# folding tables used by src/utf8.c, from Python's unicodedata. Rerun it only
+# gen_utf8_tables.py: writes lib/base/utf8_tables.h, the code point class and
+# folding tables used by lib/base/utf8.c, from Python's unicodedata. Rerun it only
 # to change a folding rule; the output is committed so builds need no Python.
 #
-# Usage: python3 scripts/gen_utf8_tables.py > src/utf8_tables.h
+# Usage: python3 scripts/gen_utf8_tables.py > lib/base/utf8_tables.h
 import re
 import sys
 import unicodedata as ud

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "doc.h"
-#include "import.h"
-#include "mem.h"
-#include "store.h"
+#include "base/mem.h"
+#include "content/doc.h"
+#include "content/store.h"
+#include "import/import.h"
 #include "test_util.h"
 
 enum { COLLECT_MAX = 64 };

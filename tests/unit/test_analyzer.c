@@ -17,10 +17,10 @@
 
 #include <galen/error.h>
 
-#include "analyzer.h"
-#include "mem.h"
+#include "base/mem.h"
+#include "base/utf8.h"
 #include "test_util.h"
-#include "utf8.h"
+#include "text/analyzer.h"
 
 enum { MAX_TERMS = 64 };
 

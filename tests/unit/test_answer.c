@@ -17,12 +17,12 @@
 
 #include <galen/error.h>
 
-#include "analyzer.h"
-#include "answer.h"
-#include "mem.h"
-#include "qanalyze.h"
-#include "redflag.h"
-#include "render.h"
+#include "answer/answer.h"
+#include "answer/qanalyze.h"
+#include "answer/redflag.h"
+#include "answer/render.h"
+#include "base/mem.h"
+#include "text/analyzer.h"
 
 struct sec {
     const char *heading, *text;

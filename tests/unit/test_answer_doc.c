@@ -13,8 +13,8 @@
 
 #include <galen/error.h>
 
-#include "answer_doc.h"
-#include "mem.h"
+#include "answer/answer_doc.h"
+#include "base/mem.h"
 
 static struct str S(const char *s) {
     return (struct str){s, strlen(s)};

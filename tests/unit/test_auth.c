@@ -14,7 +14,7 @@
 
 #include <galen/error.h>
 
-#include "auth.h"
+#include "service/auth.h"
 
 static int setup(void **state)
 {

@@ -13,11 +13,11 @@
 
 #include <galen/error.h>
 
-#include "buf.h"
-#include "mem.h"
-#include "str.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "base/varint.h"
 #include "test_util.h"
-#include "varint.h"
 
 static void test_error_table(void **state)
 {

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "bm25.h"
+#include "search/bm25.h"
 #include "test_util.h"
 
 static void test_bm25_single_field_is_classic_bm25(void **state)

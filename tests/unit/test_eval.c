@@ -18,7 +18,7 @@
 #include <galen/error.h>
 #include <galen/eval.h>
 
-#include "mem.h"
+#include "base/mem.h"
 #include "test_util.h"
 
 #define EPS 1e-12

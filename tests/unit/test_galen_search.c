@@ -20,7 +20,7 @@
 #include <galen/error.h>
 #include <galen/search.h>
 
-#include "common.h"
+#include "base/common.h"
 #include "test_util.h"
 
 #define CORPUS "tests/data/search/corpus.jsonl"

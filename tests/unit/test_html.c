@@ -14,9 +14,9 @@
 
 #include <galen/error.h>
 
-#include "buf.h"
+#include "base/buf.h"
+#include "base/mem.h"
 #include "html.h"
-#include "mem.h"
 
 /* Escapes s and returns the result as a galen_malloc'd C string. */
 static char *esc(const char *s, size_t len)
@@ -145,16 +145,6 @@ static void test_html_urldec(void **state)
     assert_int_equal(s[1], '%');
 }
 
-static void test_html_text_ok(void **state)
-{
-    UNUSED(state);
-    assert_true(html_text_ok("hello\n\tworld \xC3\xA9", 15));
-    assert_false(html_text_ok("nul\0x", 5));
-    assert_false(html_text_ok("esc\x1b", 4));
-    assert_false(html_text_ok("bad\xFF", 4));
-    assert_true(html_text_ok("", 0));
-}
-
 static void test_html_oom(void **state)
 {
     long n;
@@ -183,7 +173,6 @@ int main(void)
         cmocka_unit_test(test_html_fmt_rejects_unknown_conversion),
         cmocka_unit_test(test_html_fmt_respects_cap),
         cmocka_unit_test(test_html_urldec),
-        cmocka_unit_test(test_html_text_ok),
         cmocka_unit_test(test_html_oom),
     };
 

@@ -13,7 +13,7 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
-#include "import_article.h"
+#include "import/article.h"
 #include "import_test.h"
 
 static const cJSON *parse_file(const char *path, struct collected *c)

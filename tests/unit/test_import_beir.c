@@ -13,7 +13,7 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
-#include "import_beir.h"
+#include "import/beir.h"
 #include "import_test.h"
 
 static int line(const char *s, struct doc *d, struct galen_diag *diag)

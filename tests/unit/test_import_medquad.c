@@ -16,7 +16,7 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
-#include "import_medquad.h"
+#include "import/medquad.h"
 #include "import_test.h"
 
 static void parse_file(const char *path, struct collected *c)

@@ -16,7 +16,7 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
-#include "import_pubmed.h"
+#include "import/pubmed.h"
 #include "import_test.h"
 
 static const char types_xml[] = "tests/data/pubmed/types.xml";

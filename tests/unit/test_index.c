@@ -24,13 +24,13 @@
 
 #include <galen/error.h>
 
-#include "analyzer.h"
-#include "index.h"
-#include "manifest.h"
-#include "mem.h"
-#include "postings.h"
-#include "segment.h"
-#include "varint.h"
+#include "base/mem.h"
+#include "base/varint.h"
+#include "index/index.h"
+#include "index/manifest.h"
+#include "index/postings.h"
+#include "index/segment.h"
+#include "text/analyzer.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -14,8 +14,8 @@
 
 #include <galen/error.h>
 
-#include "lexicon.h"
-#include "mem.h"
+#include "answer/layterms.h"
+#include "base/mem.h"
 
 static const char sample[] = "# lay\tmedical\tkind\n"
                              "charley horse\tmuscle cramp\tsynonym\n"

@@ -15,10 +15,10 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
-#include "postings.h"
-#include "segment.h"
-#include "varint.h"
+#include "base/mem.h"
+#include "base/varint.h"
+#include "index/postings.h"
+#include "index/segment.h"
 
 static uint64_t rng_state;
 

@@ -13,10 +13,10 @@
 
 #include <galen/error.h>
 
-#include "lexicon.h"
-#include "mem.h"
-#include "qanalyze.h"
-#include "spell.h"
+#include "answer/layterms.h"
+#include "answer/qanalyze.h"
+#include "answer/spell.h"
+#include "base/mem.h"
 
 static const char lex_text[] = "charley horse\tmuscle cramp\tsynonym\n"
                                "K\tpotassium\tabbrev\n"

@@ -10,8 +10,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "answer_text.h"
-#include "qtype.h"
+#include "answer/qtype.h"
+#include "text/words.h"
 
 static enum qtype classify(const char *q)
 {

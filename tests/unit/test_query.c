@@ -16,8 +16,8 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
-#include "query.h"
+#include "base/mem.h"
+#include "search/query.h"
 
 struct fixture {
     struct analyzer *a;

@@ -15,7 +15,7 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
+#include "base/mem.h"
 #include "ratelimit.h"
 
 static void test_ratelimit_burst_then_refuse(void **state)

@@ -13,8 +13,8 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
-#include "redflag.h"
+#include "answer/redflag.h"
+#include "base/mem.h"
 
 static const char rules[] =
     "# red flags\n"

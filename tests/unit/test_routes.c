@@ -17,8 +17,8 @@
 #include <galen/error.h>
 
 #include "../../httpd/app.h"
-#include "doc.h"
-#include "store.h"
+#include "content/doc.h"
+#include "content/store.h"
 #include "test_util.h"
 
 struct fx {

@@ -19,10 +19,10 @@
 
 #include <galen/error.h>
 
-#include "index.h"
-#include "mem.h"
-#include "query.h"
-#include "search.h"
+#include "base/mem.h"
+#include "index/index.h"
+#include "search/query.h"
+#include "search/search.h"
 #include "test_util.h"
 
 /* ---- fixture: an index in a temporary folder ---------------------------- */

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "sentence.h"
+#include "text/sentence.h"
 
 enum { MAXS = 32 };
 

@@ -15,10 +15,10 @@
 
 #include <galen/error.h>
 
-#include "doc.h"
-#include "mem.h"
-#include "service.h"
-#include "store.h"
+#include "base/mem.h"
+#include "content/doc.h"
+#include "content/store.h"
+#include "service/service.h"
 #include "test_util.h"
 
 struct fixture {

@@ -15,8 +15,8 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
-#include "snippet.h"
+#include "base/mem.h"
+#include "search/snippet.h"
 
 struct fixture {
     struct analyzer *a;

@@ -13,8 +13,8 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
-#include "spell.h"
+#include "answer/spell.h"
+#include "base/mem.h"
 
 static struct spell *make(const char *const *words, const uint64_t *freq,
                           size_t n)

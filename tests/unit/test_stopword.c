@@ -14,8 +14,8 @@
 
 #include <galen/error.h>
 
-#include "common.h"
-#include "stopword.h"
+#include "base/common.h"
+#include "text/stopword.h"
 
 static void test_stopword_every_listed_word(void **state)
 {

@@ -14,8 +14,8 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
+#include "content/store.h"
 #include "import_test.h"
-#include "store.h"
 
 static int setup(void **state)
 {

@@ -14,10 +14,10 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
-#include "buf.h"
+#include "base/buf.h"
+#include "content/store.h"
 #include "import_test.h"
-#include "index.h"
-#include "store.h"
+#include "index/index.h"
 
 struct fixture {
     struct tmp_store t;

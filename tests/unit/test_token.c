@@ -15,8 +15,8 @@
 
 #include <galen/error.h>
 
-#include "common.h"
-#include "token.h"
+#include "base/common.h"
+#include "text/token.h"
 
 struct want {
     const char *span; /* exact input bytes of the token */

@@ -14,9 +14,9 @@
 
 #include <galen/error.h>
 
-#include "mem.h"
+#include "base/mem.h"
+#include "search/topk.h"
 #include "test_util.h"
-#include "topk.h"
 
 static int cmp_ref(const void *pa, const void *pb)
 {

@@ -15,7 +15,7 @@
 
 #include <galen/error.h>
 
-#include "utf8.h"
+#include "base/utf8.h"
 
 struct decode_case {
     const char *in;
@@ -292,9 +292,20 @@ static void test_utf8_fold_cp_every_char(void **state)
     }
 }
 
+static void test_utf8_text_ok(void **state)
+{
+    UNUSED(state);
+    assert_true(utf8_text_ok("hello\n\tworld \xC3\xA9", 15));
+    assert_false(utf8_text_ok("nul\0x", 5));
+    assert_false(utf8_text_ok("esc\x1b", 4));
+    assert_false(utf8_text_ok("bad\xFF", 4));
+    assert_true(utf8_text_ok("", 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_text_ok),
         cmocka_unit_test(test_utf8_decode_valid),
         cmocka_unit_test(test_utf8_decode_invalid),
         cmocka_unit_test(test_utf8_encode_roundtrip),

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* answer.h: the composed answer (struct galen_answer) and the composer that
+ * builds it from an analysed question and retrieved documents. Composition
+ * is extractive: every sentence in an answer is a byte span of a source
+ * document's section, kept with its provenance; galen adds only headings,
+ * citations, notices and the disclaimer. The composer is deterministic: it
+ * depends only on its inputs, and every ordering breaks ties on stable keys
+ * (score, then document rank, then byte offset). */
+#ifndef GALEN_ANSWER_H
+#define GALEN_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <galen/answer.h>
+
+#include "base/common.h"
+#include "content/doc.h"
+#include "qanalyze.h"
+#include "qtype.h"
+
+struct analyzer;
+struct redflag_rule;
+
+enum {
+    ANSWER_DOCS_MAX = 12,       /* candidate documents composed from */
+    ANSWER_LEAD_MAX = 3,        /* sentences in the lead summary */
+    ANSWER_BLOCK_MAX = 12,      /* sentences per block, preferred kind */
+    ANSWER_OTHER_MAX = 6,       /* sentences per block, other kinds */
+    ANSWER_PER_DOC_MAX = 5,     /* sentences quoted from one document */
+    ANSWER_KEYPOINTS_MAX = 6,   /* key points */
+    ANSWER_FOLLOWUPS_MAX = 4,   /* follow-up questions */
+    ANSWER_SIMILAR_MAX = 4,     /* similar questions shown in an answer */
+    ANSWER_REDFLAGS_MAX = 4,    /* red-flag notices */
+    ANSWER_DOC_TEXT_MAX = 24000 /* bytes of a document scanned for sentences */
+};
+
+/* The blocks of an answer, by source kind. */
+enum answer_block_kind {
+    ANSWER_BLOCK_GUIDELINES, /* "From the Guidelines" */
+    ANSWER_BLOCK_RESEARCH,   /* "From the Research" */
+    ANSWER_BLOCK_PATIENTS,   /* "For Patients": consumer, Q&A, FAQ, articles */
+    ANSWER_BLOCK_COUNT
+};
+
+/* One quoted sentence. */
+struct answer_sentence {
+    char *text;        /* the sentence, its own inline "[n]" markers removed */
+    size_t source;     /* index into galen_answer.sources */
+    size_t section;    /* section index in the source document */
+    size_t start, end; /* byte span in that section's text */
+    enum qtype facet;  /* the facet it answers */
+    double score;      /* composer score, 0..1 */
+    bool is_dose;      /* states a dose: "discuss with your clinician" */
+    int refs[4];       /* the document's own references it cites (1-based) */
+    size_t nrefs;
+};
+
+/* One cited document: one entry of the reference list. */
+struct answer_source {
+    struct doc *doc; /* owned */
+    unsigned number; /* the [n] that cites it, from 1 */
+    size_t rank;     /* its retrieval rank, from 0 */
+    double score;    /* its retrieval score */
+    bool cited;      /* some quoted sentence cites it */
+};
+
+struct answer_redflag {
+    char *id, *message, *source, *urgency; /* owned */
+};
+
+struct answer_similar {
+    char *id, *question, *snippet, *specialty, *kind, *asked, *age_band, *sex;
+    double score;
+};
+
+struct galen_answer {
+    char *question; /* as asked (maybe truncated) */
+    char *did_you_mean;
+    char *focus;
+    enum focus_kind focus_kind;
+    bool focus_inherited;
+    enum qtype qtype;
+    unsigned facets; /* facet mask of the question */
+    enum galen_audience audience;
+    bool abstained;
+    char *abstain_reason; /* plain words: why galen abstained */
+    char *suggestion;     /* a rephrasing to try */
+    struct answer_redflag *redflags;
+    size_t nredflags;
+    struct answer_sentence *sentences; /* every quoted sentence */
+    size_t nsentences;
+    size_t *lead; /* indexes into sentences */
+    size_t nlead;
+    size_t *block[ANSWER_BLOCK_COUNT]; /* indexes, grouped by facet order */
+    size_t nblock[ANSWER_BLOCK_COUNT];
+    size_t *keypoints;
+    size_t nkeypoints;
+    struct answer_source *sources; /* cited documents, in citation order */
+    size_t nsources;
+    struct answer_similar *similar;
+    size_t nsimilar;
+    char **followups;
+    size_t nfollowups;
+    char *status;  /* least-reviewed status among cited sources */
+    char *updated; /* latest date among cited sources, or NULL */
+};
+
+/* A retrieved document handed to the composer. */
+struct answer_cand {
+    struct doc *doc; /* the composer takes ownership of cited ones */
+    double score;    /* retrieval score, > 0 */
+};
+
+/* Inverse document frequency of an analysed term, for weighting; NULL
+ * means every term weighs the same. */
+typedef double (*answer_idf_fn)(void *ctx, const char *term, size_t len);
+
+struct answer_compose_in {
+    const struct qanalysis *qa;
+    struct answer_cand *cands; /* retrieval order, best first */
+    size_t ncands;
+    enum galen_audience audience;
+    int min_evidence;          /* enum doc_evidence; DOC_EVIDENCE_NONE: all */
+    unsigned kinds;            /* bit mask of enum doc_kind; 0: all */
+    struct analyzer *analyzer; /* the index's analysis pipeline */
+    answer_idf_fn idf;
+    void *idf_ctx;
+    const struct redflag_rule *const *redflags;
+    size_t nredflags;
+    struct answer_similar *similar; /* moved into the answer */
+    size_t nsimilar;
+};
+
+/* Thresholds of the abstention rule, calibrated in docs/answer.md. */
+#define ANSWER_MIN_SENTENCE_SCORE 0.42
+#define ANSWER_MIN_COVERAGE       0.7
+
+/* Composes an answer. Documents in cands that the answer cites are moved
+ * into it (their cand->doc becomes NULL); the caller frees the rest.
+ * in->similar items are moved too. GALEN_OK or GALEN_ENOMEM. Caller frees
+ * *out with galen_answer_free. */
+GALEN_NODISCARD int answer_compose(struct answer_compose_in *in,
+                                   struct galen_answer **out);
+
+/* Weights of the answer-ranking score (docs/answer.md). */
+#define ANSWER_RANK_W_BM25     0.0
+#define ANSWER_RANK_W_SENTENCE 0.8
+#define ANSWER_RANK_W_COVERAGE 0.2
+
+/* Scores every candidate for ranking (galen eval --answers): a weighted sum
+ * of its retrieval score (normalised to the best), its best sentence's
+ * composer score and its coverage of the question. Writes in->ncands
+ * scores to out. GALEN_OK, GALEN_EINVAL or GALEN_ENOMEM. */
+GALEN_NODISCARD int answer_rank_scores(const struct answer_compose_in *in,
+                                       double *out);
+
+/* The order in which blocks are filled and shown for an audience: the
+ * preferred kinds first (ANSWER_BLOCK_COUNT entries, static). */
+const enum answer_block_kind *answer_block_order(enum galen_audience a);
+
+/* Frees n similar-question items (for callers that did not hand them to
+ * answer_compose). */
+void answer_similar_free(struct answer_similar *v, size_t n);
+
+/* The items of a similar-question list (borrowed from s). */
+void answer_similar_view(const struct galen_similar *s,
+                         const struct answer_similar **v, size_t *n);
+
+/* True if the sentence states a dose ("10 mg/day", "20-40 g/week"). */
+bool answer_is_dose(const char *s, size_t len);
+
+/* The evidence rank used by --min-evidence: enum doc_evidence order, with
+ * "not stated" weakest. */
+int answer_evidence_rank(int evidence);
+
+#endif

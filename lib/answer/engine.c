@@ -1,0 +1,1107 @@
+/* SPDX-License-Identifier: MIT */
+/* answer_engine.c: the public answer API (galen/answer.h). It opens the
+ * index, the lexicon and the red-flag rules; for each question it runs the
+ * analysis, retrieves candidates with BM25F, reads them back from the
+ * document store, names the focus from the corpus's own focus terms, fixes
+ * spelling against the index vocabulary and hands everything to the
+ * composer. The spelling index over the vocabulary is built on first need
+ * only, so a question with no unknown word never pays for it. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <galen/answer.h>
+#include <galen/error.h>
+
+#include "answer.h"
+#include "answer_doc.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+#include "index/index.h"
+#include "layterms.h"
+#include "qanalyze.h"
+#include "qtype.h"
+#include "redflag.h"
+#include "search/query.h"
+#include "search/search.h"
+#include "spell.h"
+#include "text/analyzer.h"
+#include "text/words.h"
+
+enum {
+    RETRIEVE_K = 20,      /* candidates retrieved for an answer */
+    RANK_K = 100,         /* candidates re-ranked for evaluation */
+    SIMILAR_K = 60,       /* candidates for similar questions */
+    QUERY_WORDS_MAX = 56, /* words sent to the search core (a retry
+                             halves it when the parser finds too many) */
+    ERR_MAX = 256,
+    SCRATCH_MAX = 1 << 26,
+    QUESTION_MAX = 16384
+};
+
+struct galen_answerer {
+    struct index *idx;
+    struct analyzer *an;
+    struct search *search;
+    struct query q;
+    struct buf scratch; /* stored fields of one document */
+    struct lexicon *lex;
+    struct redflag_rules *rf;
+    struct spell *spell; /* built from the index vocabulary on first need */
+    int spell_rc;        /* GALEN_OK until a build failed */
+    char *dict_path;     /* known-word list, loaded on first need */
+    struct spell *dict;  /* its words (as a set), or NULL */
+    bool dict_tried;
+    int title_field; /* -1 if the index has no title field */
+    int body_field;
+    char err[ERR_MAX];
+};
+
+static _Thread_local char open_err[ERR_MAX];
+
+static int fail(struct galen_answerer *a, int rc, const char *fmt, ...)
+    GALEN_PRINTF(3, 4);
+
+static int fail(struct galen_answerer *a, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a ? a->err : open_err, ERR_MAX, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *galen_answerer_errmsg(const struct galen_answerer *a)
+{
+    return a ? a->err : open_err;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static int field_named(const struct index_conf *conf, const char *name)
+{
+    unsigned f;
+
+    for (f = 0; f < conf->nfields; f++) {
+        if (strcmp(conf->field[f].name, name) == 0)
+            return (int)f;
+    }
+    return -1;
+}
+
+static int open_files(struct galen_answerer *a,
+                      const struct galen_answerer_opts *o)
+{
+    struct lexicon_diag ld;
+    struct redflag_diag rd;
+    int rc;
+
+    if (o && o->lexicon) {
+        rc = lexicon_load(o->lexicon, &a->lex, &ld);
+        if (rc != GALEN_OK)
+            return fail(NULL, rc, "%s:%ld: %s", o->lexicon, ld.line, ld.msg);
+    }
+    if (o && o->dictionary) {
+        a->dict_path = galen_strdup(o->dictionary);
+        if (!a->dict_path)
+            return fail(NULL, GALEN_ENOMEM, "out of memory");
+    }
+    if (o && o->redflags) {
+        rc = redflag_load(o->redflags, &a->rf, &rd);
+        if (rc != GALEN_OK)
+            return fail(NULL, rc, "%s:%ld: %s", o->redflags, rd.line, rd.msg);
+    }
+    return GALEN_OK;
+}
+
+static int open_index(struct galen_answerer *a, const char *data_dir)
+{
+    char path[4096];
+    const struct index_conf *conf;
+    int rc;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/index", data_dir) >=
+        sizeof path)
+        return fail(NULL, GALEN_EINVAL, "data folder path too long");
+    rc = index_open(path, &a->idx);
+    if (rc != GALEN_OK)
+        return fail(NULL, rc, "%s: %s", path, index_errmsg(NULL));
+    conf = index_get_conf(a->idx);
+    a->title_field = field_named(conf, "title");
+    a->body_field = field_named(conf, "body");
+    if (a->body_field < 0)
+        a->body_field = conf->nfields > 1 ? 1 : 0;
+    rc = analyzer_new(&a->an);
+    if (rc == GALEN_OK)
+        rc = search_new(a->idx, &a->search);
+    if (rc != GALEN_OK)
+        return fail(NULL, rc, "%s", galen_strerror(rc));
+    return GALEN_OK;
+}
+
+int galen_answerer_open(const char *data_dir,
+                        const struct galen_answerer_opts *opts,
+                        struct galen_answerer **out)
+{
+    struct galen_answerer *a = galen_calloc(1, sizeof *a);
+    int rc;
+
+    open_err[0] = '\0';
+    if (!a)
+        return fail(NULL, GALEN_ENOMEM, "out of memory");
+    query_init(&a->q);
+    buf_init(&a->scratch, SCRATCH_MAX);
+    rc = open_index(a, data_dir);
+    if (rc == GALEN_OK)
+        rc = open_files(a, opts);
+    if (rc != GALEN_OK) {
+        galen_answerer_close(a);
+        return rc;
+    }
+    *out = a;
+    return GALEN_OK;
+}
+
+void galen_answerer_close(struct galen_answerer *a)
+{
+    if (!a)
+        return;
+    query_cleanup(&a->q);
+    buf_cleanup(&a->scratch);
+    search_free(a->search);
+    analyzer_free(a->an);
+    index_close(a->idx);
+    lexicon_free(a->lex);
+    redflag_free(a->rf);
+    spell_free(a->spell);
+    spell_free(a->dict);
+    galen_free(a->dict_path);
+    galen_free(a);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+void galen_ask_opts_init(struct galen_ask_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->audience = GALEN_AUDIENCE_PATIENT;
+}
+
+unsigned galen_source_kind_bit(const char *name)
+{
+    enum doc_kind k;
+
+    if (!name || doc_kind_parse(name, &k) != GALEN_OK)
+        return 0;
+    return 1u << k;
+}
+
+bool galen_evidence_level_known(const char *name)
+{
+    enum doc_evidence e;
+
+    return name && doc_evidence_parse(name, &e) == GALEN_OK;
+}
+
+/* ---- spelling against the index vocabulary ------------------------------ */
+
+static bool alpha_term(struct str t)
+{
+    size_t k;
+
+    if (t.len < 3 || t.len > SPELL_WORD_MAX)
+        return false;
+    for (k = 0; k < t.len; k++) {
+        if (t.p[k] < 'a' || t.p[k] > 'z')
+            return false;
+    }
+    return true;
+}
+
+static int build_speller(struct galen_answerer *a)
+{
+    uint32_t s, i;
+    int rc = spell_new(&a->spell);
+
+    for (s = 0; rc == GALEN_OK && s < index_segment_count(a->idx); s++) {
+        const struct segment *seg = index_segment(a->idx, s);
+
+        for (i = 0; rc == GALEN_OK && i < segment_term_count(seg); i++) {
+            struct str t = segment_term_at(seg, i);
+            struct term_info ti;
+
+            if (!alpha_term(t) || segment_lookup(seg, t, &ti) != GALEN_OK)
+                continue;
+            rc = spell_add(a->spell, t.p, t.len, ti.df);
+        }
+    }
+    if (rc == GALEN_OK)
+        rc = spell_build(a->spell);
+    if (rc != GALEN_OK) {
+        spell_free(a->spell);
+        a->spell = NULL;
+        a->spell_rc = rc;
+    }
+    return rc;
+}
+
+/* Loads the known-word list, lower-cased (proper names such as "France"
+ * are known words too); possessives and non-ASCII words are skipped. A list
+ * that cannot be read leaves dict NULL: correction then only trusts the corpus.
+ */
+static void load_dictionary(struct galen_answerer *a)
+{
+    FILE *f;
+    char line[128];
+    int rc;
+
+    a->dict_tried = true;
+    if (!a->dict_path)
+        return;
+    f = fopen(a->dict_path, "r");
+    if (!f)
+        return;
+    rc = spell_new(&a->dict);
+    while (rc == GALEN_OK && fgets(line, sizeof line, f)) {
+        size_t n = strcspn(line, "\r\n"), k;
+        bool ok = n > 0;
+
+        for (k = 0; k < n && ok; k++) {
+            if (line[k] >= 'A' && line[k] <= 'Z')
+                line[k] = (char)(line[k] + 32);
+            ok = line[k] >= 'a' && line[k] <= 'z';
+        }
+        if (ok)
+            rc = spell_add(a->dict, line, n, 1);
+    }
+    fclose(f);
+    if (rc != GALEN_OK) {
+        spell_free(a->dict);
+        a->dict = NULL;
+    }
+}
+
+static bool in_dictionary(struct galen_answerer *a, const char *w, size_t len)
+{
+    if (!a->dict_tried)
+        load_dictionary(a);
+    return a->dict && spell_freq(a->dict, w, len) > 0;
+}
+
+static const struct analyzer_opts stem_opts = {true, false};
+
+/* The corrector qanalyze calls: a word whose stem is in the index is
+ * known; otherwise the closest frequent stem is the correction. */
+static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
+                         size_t cap)
+{
+    struct galen_answerer *a = ctx;
+    char stem[ANALYZER_TERM_MAX];
+    size_t n = analyzer_term(a->an, &stem_opts, w, len, stem, sizeof stem);
+    struct spell_hit h;
+
+    if (n == 0 || index_df(a->idx, (struct str){stem, n}) > 0 ||
+        in_dictionary(a, w, len))
+        return 0;
+    if (!a->spell && (a->spell_rc != GALEN_OK || build_speller(a) != GALEN_OK))
+        return 0;
+    if (!spell_correct(a->spell, stem, n, &h) || h.len >= cap)
+        return 0;
+    memcpy(out, h.word, h.len);
+    return h.len;
+}
+
+/* ---- retrieval ---------------------------------------------------------- */
+
+/* The words of text, case-insensitively distinct, at most
+ * QUERY_WORDS_MAX of them: what the search core gets. */
+static int query_words(const char *text, size_t max, struct buf *out)
+{
+    size_t i = 0, e = 0, n = 0, k;
+    size_t seen_b[QUERY_WORDS_MAX], seen_e[QUERY_WORDS_MAX];
+    int rc = GALEN_OK;
+
+    buf_reset(out);
+    while (n < max && n < QUERY_WORDS_MAX) {
+        bool dup = false;
+
+        i = answer_text_word(text, strlen(text), i, &e);
+        if (i >= strlen(text))
+            break;
+        for (k = 0; k < n && !dup; k++)
+            dup = seen_e[k] - seen_b[k] == e - i &&
+                  strncasecmp(text + seen_b[k], text + i, e - i) == 0;
+        if (!dup && e - i <= 40) {
+            seen_b[n] = i;
+            seen_e[n] = e;
+            n++;
+            if (out->len)
+                buf_put_byte(&rc, out, ' ');
+            buf_put(&rc, out, text + i, e - i);
+        }
+        i = e;
+    }
+    buf_put_nul(&rc, out);
+    return rc;
+}
+
+struct hitlist {
+    struct answer_cand *c;
+    size_t n;
+};
+
+static void hitlist_free(struct hitlist *h)
+{
+    size_t k;
+
+    for (k = 0; k < h->n; k++)
+        doc_free(h->c[k].doc);
+    galen_free(h->c);
+    h->c = NULL;
+    h->n = 0;
+}
+
+static int load_doc(struct galen_answerer *a, const struct topk_entry *e,
+                    struct doc **out)
+{
+    const struct segment *seg = index_segment(a->idx, e->seg);
+    struct str field[INDEX_MAX_FIELDS], meta, title = {"", 0};
+    int rc = segment_doc_load(seg, e->doc, &a->scratch, field, &meta);
+
+    if (rc != GALEN_OK)
+        return fail(a, rc, "cannot read a stored document: %s",
+                    galen_strerror(rc));
+    if (a->title_field >= 0)
+        title = field[a->title_field];
+    rc = answer_doc_load(segment_doc_id(seg, e->doc), title,
+                         field[a->body_field], meta, out);
+    if (rc != GALEN_OK)
+        return fail(a, rc, "stored document %.*s: bad metadata",
+                    (int)segment_doc_id(seg, e->doc).len,
+                    segment_doc_id(seg, e->doc).p);
+    return GALEN_OK;
+}
+
+/* Runs text as a free-text query and loads the top k documents. A query
+ * with no searchable word has no hits. title_boost > 0 multiplies the
+ * title field's weight (similar-question search). */
+static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
+                    double title_boost, struct hitlist *out)
+{
+    const struct index_conf *conf = index_get_conf(a->idx);
+    struct search_params p;
+    const struct topk_entry *e;
+    struct buf words;
+    size_t n = 0, i;
+    int rc;
+
+    out->c = NULL;
+    out->n = 0;
+    buf_init(&words, QUESTION_MAX);
+    rc = query_words(text, QUERY_WORDS_MAX, &words);
+    if (rc == GALEN_OK)
+        rc = query_parse(&a->q, a->an, conf, (const char *)words.data,
+                         words.len, QUERY_PLAIN);
+    if (rc == GALEN_EPARSE || rc == GALEN_ETOOBIG) {
+        rc = query_words(text, QUERY_WORDS_MAX / 2, &words);
+        if (rc == GALEN_OK)
+            rc = query_parse(&a->q, a->an, conf, (const char *)words.data,
+                             words.len, QUERY_PLAIN);
+    }
+    buf_cleanup(&words);
+    if (rc == GALEN_EPARSE || rc == GALEN_ETOOBIG)
+        return GALEN_OK;
+    search_params_default(&p, conf, k);
+    if (title_boost > 0 && a->title_field >= 0)
+        p.weight[a->title_field] *= title_boost;
+    if (rc == GALEN_OK)
+        rc = search_run(a->search, &a->q, &p, &e, &n);
+    if (rc == GALEN_OK && n > 0) {
+        out->c = galen_calloc(n, sizeof *out->c);
+        rc = out->c ? GALEN_OK : GALEN_ENOMEM;
+    }
+    for (i = 0; rc == GALEN_OK && i < n; i++) {
+        rc = load_doc(a, &e[i], &out->c[i].doc);
+        out->c[i].score = e[i].score;
+        if (rc == GALEN_OK)
+            out->n++;
+    }
+    if (rc != GALEN_OK)
+        hitlist_free(out);
+    return rc;
+}
+
+/* ---- the pieces of an answer -------------------------------------------- */
+
+/* BM25's idf of an analysed term. A term no document has gets the idf of
+ * a term in half a document: the question asks about something the
+ * sources never mention, and that must lower every sentence's coverage
+ * (it is how off-topic questions abstain). */
+static double idf_cb(void *ctx, const char *term, size_t len)
+{
+    const struct galen_answerer *a = ctx;
+    double n = (double)index_doc_count(a->idx);
+    double df = (double)index_df(a->idx, (struct str){term, len});
+
+    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
+}
+
+/* Focus candidates from the retrieved documents' own focus terms and
+ * synonyms; the synonyms point at the document's first focus term. */
+static int refine_focus(struct qanalysis *qa, const struct hitlist *h)
+{
+    struct focus_cand *c;
+    size_t n = 0, k, j, cap = 0;
+    int rc;
+
+    for (k = 0; k < h->n; k++)
+        cap += h->c[k].doc->focus.n + h->c[k].doc->synonyms.n;
+    if (cap == 0)
+        return GALEN_OK;
+    c = galen_calloc(cap, sizeof *c);
+    if (!c)
+        return GALEN_ENOMEM;
+    for (k = 0; k < h->n; k++) {
+        const struct doc *d = h->c[k].doc;
+        const char *canon = d->focus.n ? d->focus.v[0] : NULL;
+
+        for (j = 0; j < d->focus.n; j++)
+            c[n++] = (struct focus_cand){d->focus.v[j], NULL, FOCUS_NONE,
+                                         h->c[k].score};
+        for (j = 0; j < d->synonyms.n && canon; j++)
+            c[n++] = (struct focus_cand){d->synonyms.v[j], canon, FOCUS_NONE,
+                                         h->c[k].score};
+    }
+    rc = qanalyze_refine_focus(qa, c, n);
+    galen_free(c);
+    return rc;
+}
+
+enum { FORMS_MAX = 8 };
+
+/* The forms a stem takes in the retrieved text, with their counts. */
+struct surface {
+    const char *stem;
+    const char *text;
+    char form[FORMS_MAX][ANALYZER_TERM_MAX + 1];
+    size_t count[FORMS_MAX];
+    size_t n;
+};
+
+static int on_surface(void *ctx, const struct aterm *t)
+{
+    struct surface *s = ctx;
+    size_t len = t->end - t->start, k;
+    char w[ANALYZER_TERM_MAX + 1];
+
+    if (t->len != strlen(s->stem) || memcmp(t->term, s->stem, t->len) != 0 ||
+        len > ANALYZER_TERM_MAX)
+        return 0;
+    for (k = 0; k < len; k++)
+        w[k] = (char)answer_text_lower((unsigned char)s->text[t->start + k]);
+    w[len] = '\0';
+    for (k = 0; k < s->n; k++) {
+        if (strcmp(s->form[k], w) == 0) {
+            s->count[k]++;
+            return 0;
+        }
+    }
+    if (s->n < FORMS_MAX) {
+        memcpy(s->form[s->n], w, len + 1);
+        s->count[s->n++] = 1;
+    }
+    return 0;
+}
+
+/* The most frequent form; ties go to the bytewise first. */
+static const char *best_form(const struct surface *s)
+{
+    size_t k, best = 0;
+
+    if (s->n == 0)
+        return NULL;
+    for (k = 1; k < s->n; k++) {
+        if (s->count[k] > s->count[best] ||
+            (s->count[k] == s->count[best] &&
+             strcmp(s->form[k], s->form[best]) < 0))
+            best = k;
+    }
+    return s->form[best];
+}
+
+/* Replaces each spelling fix (an index stem) by the word as the retrieved
+ * documents write it ("cramp" -> "cramps"), for "did you mean". */
+static int surface_fixes(struct galen_answerer *a, struct qanalysis *qa,
+                         const struct hitlist *h)
+{
+    size_t i, k, s;
+    int rc = GALEN_OK;
+
+    for (i = 0; i < qa->nfixes && rc == GALEN_OK; i++) {
+        struct surface sf;
+
+        const char *form;
+
+        memset(&sf, 0, sizeof sf);
+        sf.stem = qa->fixes[i].to;
+        for (k = 0; k < h->n && k < 5 && rc == GALEN_OK; k++) {
+            const struct doc *d = h->c[k].doc;
+            for (s = 0; s < d->nsections && rc == GALEN_OK; s++) {
+                sf.text = d->sections[s].text;
+                rc = analyzer_run(a->an, &stem_opts, sf.text, strlen(sf.text),
+                                  on_surface, &sf);
+            }
+        }
+        form = best_form(&sf);
+        if (rc == GALEN_OK && form && strcmp(form, qa->fixes[i].to) != 0)
+            rc = qanalyze_set_fix(qa, i, form);
+    }
+    return rc;
+}
+
+/* The question and its lexicon expansions: what red-flag rules see. */
+static int redflag_text(const struct qanalysis *qa, struct buf *b)
+{
+    size_t k;
+    int rc = GALEN_OK;
+
+    buf_put_str(&rc, b, qa->text);
+    for (k = 0; k < qa->nterms; k++) {
+        buf_put_str(&rc, b, " . ");
+        buf_put_str(&rc, b, qa->terms[k].text);
+    }
+    buf_put_nul(&rc, b);
+    return rc;
+}
+
+/* ---- similar answered questions ----------------------------------------- */
+
+enum { STEMSET_MAX = 64 };
+
+struct stemset {
+    uint32_t h[STEMSET_MAX];
+    size_t n;
+    const char *text;
+};
+
+static int on_stem(void *ctx, const struct aterm *t)
+{
+    struct stemset *s = ctx;
+    uint32_t h = hash_fnv1a32(t->term, t->len);
+    size_t k;
+
+    for (k = 0; k < s->n; k++) {
+        if (s->h[k] == h)
+            return 0;
+    }
+    if (s->n < STEMSET_MAX)
+        s->h[s->n++] = h;
+    return 0;
+}
+
+static const struct analyzer_opts index_opts = {true, true};
+
+static int stem_set(struct galen_answerer *a, const char *text,
+                    struct stemset *s)
+{
+    s->n = 0;
+    s->text = text;
+    return analyzer_run(a->an, &index_opts, text, strlen(text), on_stem, s);
+}
+
+/* Dice overlap of two stem sets. */
+static double dice(const struct stemset *x, const struct stemset *y)
+{
+    size_t i, j, both = 0;
+
+    for (i = 0; i < x->n; i++) {
+        for (j = 0; j < y->n; j++) {
+            if (x->h[i] == y->h[j]) {
+                both++;
+                break;
+            }
+        }
+    }
+    return x->n + y->n ? 2.0 * (double)both / (double)(x->n + y->n) : 0;
+}
+
+/* The question a question document asks: its text when that is the
+ * question itself (a question bank), else its title. */
+static const char *question_text(const struct doc *d)
+{
+    size_t n = d->title ? strlen(d->title) : 0;
+
+    if (n > 0 && d->title[n - 1] == '?')
+        return d->title;
+    if (d->nsections == 1 && strlen(d->sections[0].text) < 600)
+        return d->sections[0].text;
+    return d->title ? d->title : "";
+}
+
+/* A document that is an answered question: a Q&A pair, an FAQ, a
+ * document whose title is a question, or a one-paragraph document (a bank
+ * of questions imported as plain documents, such as RQE's). */
+static bool is_question_doc(const struct doc *d)
+{
+    size_t n = d->title ? strlen(d->title) : 0;
+
+    if (!d->has_answer)
+        return false;
+    if (d->kind == DOC_KIND_QA || d->kind == DOC_KIND_FAQ ||
+        (n > 0 && d->title[n - 1] == '?'))
+        return true;
+    return d->nsections == 1 && strlen(d->sections[0].text) < 600;
+}
+
+static const char *reply_text(const struct doc *d)
+{
+    size_t k;
+
+    for (k = 0; k < d->nsections; k++) {
+        if (strcmp(d->sections[k].heading, "Reply") == 0)
+            return d->sections[k].text;
+    }
+    for (k = 0; k < d->nsections; k++) {
+        if (strcmp(d->sections[k].heading, "Question") != 0)
+            return d->sections[k].text;
+    }
+    return "";
+}
+
+/* Length of a source citation marker ("[1]", "[1, 2]") at t, or 0. */
+static size_t marker_len(const char *t)
+{
+    size_t j = 1;
+
+    if (t[0] != '[')
+        return 0;
+    while ((t[j] >= '0' && t[j] <= '9') || t[j] == ',' || t[j] == ' ' ||
+           t[j] == '-')
+        j++;
+    return t[j] == ']' && j > 1 ? j + 1 : 0;
+}
+
+/* The start of text without the source's citation markers, cut at a word
+ * boundary near max bytes, with an ellipsis when cut. */
+static char *snippet(const char *text, size_t max, int *rc)
+{
+    struct buf b;
+    size_t i = 0, m;
+
+    if (*rc != GALEN_OK)
+        return NULL;
+    buf_init(&b, max + 8);
+    while (text[i] && b.len < max) {
+        m = marker_len(text + i);
+        if (m) {
+            while (b.len > 0 && b.data[b.len - 1] == ' ')
+                b.len--;
+            i += m;
+            continue;
+        }
+        buf_put_byte(rc, &b, (unsigned char)text[i++]);
+    }
+    if (text[i] && *rc == GALEN_OK) {
+        size_t cut = b.len;
+        while (cut > max / 2 && b.data[cut - 1] != ' ')
+            cut--;
+        while (cut > 0 && cut < b.len && (b.data[cut] & 0xc0) == 0x80)
+            cut--;
+        b.len = cut;
+        while (b.len > 0 && b.data[b.len - 1] == ' ')
+            b.len--;
+        buf_put_str(rc, &b, "\xe2\x80\xa6");
+    }
+    buf_put_nul(rc, &b);
+    if (*rc != GALEN_OK) {
+        buf_cleanup(&b);
+        return NULL;
+    }
+    return (char *)buf_take(&b, NULL);
+}
+
+static char *copy(const char *s, int *rc)
+{
+    char *d;
+
+    if (*rc != GALEN_OK)
+        return NULL;
+    d = galen_strdup(s ? s : "");
+    if (!d)
+        *rc = GALEN_ENOMEM;
+    return d;
+}
+
+static int fill_similar(struct answer_similar *it, const struct doc *d,
+                        double score)
+{
+    int rc = GALEN_OK;
+
+    it->id = copy(d->id, &rc);
+    it->question = copy(d->title, &rc);
+    it->snippet = snippet(reply_text(d), 240, &rc);
+    it->specialty = copy(d->specialty, &rc);
+    it->kind = copy(doc_kind_name(d->kind), &rc);
+    it->asked = copy(d->asked, &rc);
+    it->age_band = copy(d->age_band, &rc);
+    it->sex = copy(d->sex, &rc);
+    it->score = score;
+    return rc;
+}
+
+struct scored {
+    size_t i;
+    double score;
+};
+
+static int cmp_scored(const void *x, const void *y)
+{
+    const struct scored *a = x, *b = y;
+
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Weights of the similar-question score: title overlap with the question
+ * and the retrieval score (normalised to the best). */
+#define SIM_W_DICE 0.3
+#define SIM_W_BM25 0.7
+#define SIM_W_TYPE 0.1 /* bonus for the same question type */
+/* The title field's weight in similar-question retrieval, relative to the
+ * index's: a question bank imported as plain documents has a title that
+ * repeats the start of its text, so the title would count twice; a Q&A
+ * pair's title, which is its question, is compared by the Dice term. Tuned
+ * on rqe-train (docs/answer.md). */
+#define SIM_BOOST    0.25
+#define SIM_MIN_DICE 0.2
+
+/* Ranks the question documents of h by similarity to question; writes up
+ * to max of them to *out (caller frees with answer_similar_free). */
+/* True if the document answers the same type of question ("How is X
+ * treated?" for a treatment question): its own question type, else the
+ * type of its question text. */
+static bool same_type(const struct qtype_result *q, const struct doc *d)
+{
+    struct qtype_result r;
+    enum qtype t;
+    const char *text;
+
+    if (q->type == QTYPE_OTHER)
+        return false;
+    if (d->question_type &&
+        qtype_from_name(d->question_type, strlen(d->question_type), &t))
+        return t == q->type;
+    text = question_text(d);
+    qtype_classify(text, strlen(text), &r);
+    return r.type == q->type;
+}
+
+static int rank_similar(struct galen_answerer *a, const char *question,
+                        const struct hitlist *h, size_t max, double min_dice,
+                        struct answer_similar **out, size_t *nout)
+{
+    struct stemset q, t;
+    struct scored *sc;
+    struct qtype_result qt;
+    size_t k, n = 0;
+    int rc = stem_set(a, question, &q);
+
+    qtype_classify(question, strlen(question), &qt);
+
+    *out = NULL;
+    *nout = 0;
+    if (rc != GALEN_OK || h->n == 0)
+        return rc;
+    sc = galen_calloc(h->n, sizeof *sc);
+    if (!sc)
+        return GALEN_ENOMEM;
+    for (k = 0; k < h->n && rc == GALEN_OK; k++) {
+        const struct doc *d = h->c[k].doc;
+        double dc;
+
+        if (!is_question_doc(d))
+            continue;
+        rc = stem_set(a, question_text(d), &t);
+        dc = dice(&q, &t);
+        if (rc != GALEN_OK || dc < min_dice)
+            continue;
+        sc[n].i = k;
+        sc[n++].score = SIM_W_DICE * dc +
+                        SIM_W_BM25 * h->c[k].score / h->c[0].score +
+                        (same_type(&qt, d) ? SIM_W_TYPE : 0.0);
+    }
+    qsort(sc, n, sizeof *sc, cmp_scored);
+    n = MIN(n, max);
+    if (rc == GALEN_OK && n > 0) {
+        *out = galen_calloc(n, sizeof **out);
+        rc = *out ? GALEN_OK : GALEN_ENOMEM;
+    }
+    for (k = 0; rc == GALEN_OK && k < n; k++) {
+        rc = fill_similar(&(*out)[k], h->c[sc[k].i].doc, sc[k].score);
+        *nout = k + 1;
+    }
+    galen_free(sc);
+    return rc;
+}
+
+struct galen_similar {
+    struct answer_similar *v;
+    size_t n;
+    struct galen_similar_item *items;
+};
+
+static int sanitize(const char *in, struct buf *out)
+{
+    int rc = GALEN_OK;
+
+    utf8_sanitize(&rc, out, in, MIN(strlen(in), (size_t)QUESTION_MAX));
+    buf_put_nul(&rc, out);
+    return rc;
+}
+
+int galen_similar_find(struct galen_answerer *a, const char *question,
+                       unsigned k, struct galen_similar **out)
+{
+    struct galen_similar *s;
+    struct hitlist h;
+    struct buf q;
+    size_t i;
+    int rc;
+
+    if (k == 0 || k > 100)
+        return fail(a, GALEN_EINVAL, "k must be 1..100");
+    s = galen_calloc(1, sizeof *s);
+    if (!s)
+        return GALEN_ENOMEM;
+    buf_init(&q, QUESTION_MAX + 8);
+    rc = sanitize(question, &q);
+    if (rc == GALEN_OK)
+        rc = retrieve(a, (const char *)q.data, SIMILAR_K, SIM_BOOST, &h);
+    if (rc == GALEN_OK) {
+        rc = rank_similar(a, (const char *)q.data, &h, k, 0, &s->v, &s->n);
+        hitlist_free(&h);
+    }
+    buf_cleanup(&q);
+    if (rc == GALEN_OK && s->n) {
+        s->items = galen_calloc(s->n, sizeof *s->items);
+        rc = s->items ? GALEN_OK : GALEN_ENOMEM;
+    }
+    for (i = 0; rc == GALEN_OK && i < s->n; i++) {
+        const struct answer_similar *v = &s->v[i];
+        s->items[i] = (struct galen_similar_item){
+            v->id,    v->question, v->snippet, v->specialty, v->kind,
+            v->asked, v->age_band, v->sex,     v->score};
+    }
+    if (rc != GALEN_OK) {
+        galen_similar_free(s);
+        return rc;
+    }
+    *out = s;
+    return GALEN_OK;
+}
+
+void galen_similar_free(struct galen_similar *s)
+{
+    if (!s)
+        return;
+    answer_similar_free(s->v, s->n);
+    galen_free(s->items);
+    galen_free(s);
+}
+
+void answer_similar_view(const struct galen_similar *s,
+                         const struct answer_similar **v, size_t *n)
+{
+    *v = s->v;
+    *n = s->n;
+}
+
+size_t galen_similar_count(const struct galen_similar *s)
+{
+    return s->n;
+}
+
+const struct galen_similar_item *
+galen_similar_get(const struct galen_similar *s, size_t i)
+{
+    return i < s->n ? &s->items[i] : NULL;
+}
+
+/* ---- asking ------------------------------------------------------------- */
+
+_Static_assert((int)GALEN_KIND_GUIDELINE == DOC_KIND_GUIDELINE &&
+                   (int)GALEN_KIND_FAQ == DOC_KIND_FAQ &&
+                   (int)GALEN_KIND_COUNT == DOC_KIND_COUNT,
+               "galen_source_kind mirrors doc_kind");
+
+static int check_opts(struct galen_answerer *a, const struct galen_ask_opts *o,
+                      int *min_evidence)
+{
+    enum doc_evidence e = DOC_EVIDENCE_NONE;
+
+    if (o->audience != GALEN_AUDIENCE_PATIENT &&
+        o->audience != GALEN_AUDIENCE_CLINICIAN)
+        return fail(a, GALEN_EINVAL, "unknown audience");
+    if (o->kinds >> GALEN_KIND_COUNT)
+        return fail(a, GALEN_EINVAL, "unknown source kind");
+    if (o->min_evidence && doc_evidence_parse(o->min_evidence, &e) != GALEN_OK)
+        return fail(a, GALEN_EINVAL, "unknown evidence level '%s'",
+                    o->min_evidence);
+    *min_evidence = (int)e;
+    return GALEN_OK;
+}
+
+/* Everything one question needs, freed by ask_cleanup. */
+struct ask {
+    struct buf question, previous, rftext;
+    struct qanalysis *qa;
+    struct hitlist hits;
+    struct answer_similar *similar;
+    size_t nsimilar;
+    const struct redflag_rule *flags[ANSWER_REDFLAGS_MAX];
+    size_t nflags;
+};
+
+static void ask_cleanup(struct ask *k)
+{
+    buf_cleanup(&k->question);
+    buf_cleanup(&k->previous);
+    buf_cleanup(&k->rftext);
+    qanalysis_free(k->qa);
+    hitlist_free(&k->hits);
+    answer_similar_free(k->similar, k->nsimilar);
+}
+
+/* Analysis and retrieval: what both answering and ranking need. */
+static int prepare(struct galen_answerer *a, struct ask *k,
+                   const char *question, const char *previous, unsigned depth)
+{
+    struct qanalyze_ctx qc = {a->lex, NULL, NULL, correct_cb, a};
+    int rc;
+
+    memset(k, 0, sizeof *k);
+    buf_init(&k->question, QUESTION_MAX + 8);
+    buf_init(&k->previous, QUESTION_MAX + 8);
+    buf_init(&k->rftext, 4 * QUESTION_MAX);
+    rc = sanitize(question, &k->question);
+    if (rc == GALEN_OK && previous) {
+        rc = sanitize(previous, &k->previous);
+        qc.previous = (const char *)k->previous.data;
+    }
+    if (rc == GALEN_OK)
+        rc = qanalyze(&qc, (const char *)k->question.data, k->question.len,
+                      &k->qa);
+    if (rc == GALEN_OK)
+        rc = retrieve(a, k->qa->query, depth, 0, &k->hits);
+    if (rc == GALEN_OK)
+        rc = refine_focus(k->qa, &k->hits);
+    if (rc == GALEN_OK && k->qa->nfixes)
+        rc = surface_fixes(a, k->qa, &k->hits);
+    return rc;
+}
+
+static void compose_in_init(struct galen_answerer *a, struct ask *k,
+                            const struct galen_ask_opts *o, int min_evidence,
+                            struct answer_compose_in *in)
+{
+    memset(in, 0, sizeof *in);
+    in->qa = k->qa;
+    in->cands = k->hits.c;
+    in->ncands = k->hits.n;
+    in->audience = o->audience;
+    in->min_evidence = min_evidence;
+    in->kinds = o->kinds;
+    in->analyzer = a->an;
+    in->idf = idf_cb;
+    in->idf_ctx = a;
+}
+
+int galen_ask(struct galen_answerer *a, const char *question,
+              const struct galen_ask_opts *o, struct galen_answer **out)
+{
+    struct galen_ask_opts defaults;
+    struct answer_compose_in in;
+    struct ask k;
+    int min_evidence = DOC_EVIDENCE_NONE, rc;
+
+    a->err[0] = '\0';
+    if (!o) {
+        galen_ask_opts_init(&defaults);
+        o = &defaults;
+    }
+    rc = check_opts(a, o, &min_evidence);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = prepare(a, &k, question, o->previous, RETRIEVE_K);
+    if (rc == GALEN_OK)
+        rc = redflag_text(k.qa, &k.rftext);
+    if (rc == GALEN_OK && a->rf)
+        k.nflags =
+            MIN(redflag_match(a->rf, (const char *)k.rftext.data, k.rftext.len,
+                              k.flags, ANSWER_REDFLAGS_MAX),
+                (size_t)ANSWER_REDFLAGS_MAX);
+    if (rc == GALEN_OK)
+        rc = rank_similar(a, k.qa->text, &k.hits, ANSWER_SIMILAR_MAX,
+                          SIM_MIN_DICE, &k.similar, &k.nsimilar);
+    if (rc == GALEN_OK) {
+        compose_in_init(a, &k, o, min_evidence, &in);
+        in.redflags = k.flags;
+        in.nredflags = k.nflags;
+        in.similar = k.similar;
+        in.nsimilar = k.nsimilar;
+        rc = answer_compose(&in, out);
+        k.similar = in.similar;
+        k.nsimilar = in.nsimilar;
+    }
+    ask_cleanup(&k);
+    if (rc != GALEN_OK && !a->err[0])
+        fail(a, rc, "%s", galen_strerror(rc));
+    return rc;
+}
+
+int galen_answer_rank(struct galen_answerer *a, const char *question,
+                      unsigned k,
+                      void (*fn)(void *ctx, const char *id, double score),
+                      void *ctx)
+{
+    struct galen_ask_opts o;
+    struct answer_compose_in in;
+    struct scored *sc = NULL;
+    double *score = NULL;
+    struct ask q;
+    size_t i;
+    int rc;
+
+    if (k == 0 || k > 1000)
+        return fail(a, GALEN_EINVAL, "k must be 1..1000");
+    galen_ask_opts_init(&o);
+    rc = prepare(a, &q, question, NULL, MAX(k, (unsigned)RANK_K));
+    if (rc == GALEN_OK && q.hits.n > 0) {
+        score = galen_calloc(q.hits.n, sizeof *score);
+        sc = galen_calloc(q.hits.n, sizeof *sc);
+        rc = score && sc ? GALEN_OK : GALEN_ENOMEM;
+    }
+    if (rc == GALEN_OK && q.hits.n > 0) {
+        compose_in_init(a, &q, &o, DOC_EVIDENCE_NONE, &in);
+        rc = answer_rank_scores(&in, score);
+    }
+    for (i = 0; rc == GALEN_OK && i < q.hits.n; i++) {
+        sc[i].i = i;
+        sc[i].score = score[i];
+    }
+    if (rc == GALEN_OK && q.hits.n > 0)
+        qsort(sc, q.hits.n, sizeof *sc, cmp_scored);
+    for (i = 0; rc == GALEN_OK && i < q.hits.n && i < k; i++)
+        fn(ctx, q.hits.c[sc[i].i].doc->id, sc[i].score);
+    galen_free(score);
+    galen_free(sc);
+    ask_cleanup(&q);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* store.h: libgalen's internal view of the content store: the SQLite
+ * handle, the prepared-statement cache, transactions, and document upsert,
+ * load, delete and review. Modules that add their own tables (users,
+ * sessions, questions, ...) run SQL through store_stmt on store_sqlite. */
+#ifndef GALEN_STORE_INTERNAL_H
+#define GALEN_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include <galen/store.h>
+
+#include "base/common.h"
+#include "doc.h"
+
+/* The schema version galen_store_open migrates to (PRAGMA user_version). */
+enum { STORE_SCHEMA_VERSION = 3 };
+
+/* Opens path and migrates it only up to version (1..STORE_SCHEMA_VERSION);
+ * for tests of migrations. Otherwise as galen_store_open. */
+GALEN_NODISCARD int store_open_version(const char *path, int version,
+                                       struct galen_store **out);
+
+/* The schema version of the open store. */
+int store_schema_version(struct galen_store *st);
+
+/* The underlying connection (WAL, foreign keys on, busy timeout set).
+ * Borrowed; do not close it. */
+sqlite3 *store_sqlite(struct galen_store *st);
+
+/* Returns the cached prepared statement for sql (prepared on first use and
+ * kept until galen_store_close), reset and with its bindings cleared. The
+ * caller binds, steps, and calls sqlite3_reset when done so that no read stays
+ * open. Borrowed; never finalise it. GALEN_EDB if sql does not prepare,
+ * GALEN_ETOOBIG if the cache is full, GALEN_ENOMEM. */
+GALEN_NODISCARD int store_stmt(struct galen_store *st, const char *sql,
+                               sqlite3_stmt **out);
+
+/* Records SQLite's current message as st's error and returns GALEN_EDB. */
+int store_db_error(struct galen_store *st);
+
+/* Transactions. store_begin starts a write transaction (BEGIN IMMEDIATE);
+ * they do not nest. GALEN_OK or GALEN_EDB. store_rollback never fails. */
+GALEN_NODISCARD int store_begin(struct galen_store *st);
+GALEN_NODISCARD int store_commit(struct galen_store *st);
+void store_rollback(struct galen_store *st);
+
+enum store_upsert_result { STORE_INSERTED, STORE_UPDATED, STORE_UNCHANGED };
+
+/* Inserts d, or replaces the stored document with the same id. Unchanged
+ * content (same doc_hash) is a no-op. A change keeps the previous version
+ * as a JSON snapshot in doc_versions, bumps the version, sets the status
+ * to d->status (recording a review event from who if it differs) and
+ * marks the document for re-indexing. Atomic on its own (a savepoint) and
+ * inside a caller's transaction. GALEN_EPARSE if d fails doc_validate,
+ * GALEN_EDB, GALEN_ENOMEM. */
+GALEN_NODISCARD int store_upsert(struct galen_store *st, const struct doc *d,
+                                 const char *who,
+                                 enum store_upsert_result *out);
+
+/* Loads the document id. GALEN_ENOENT if absent. Caller frees *out with
+ * doc_free. */
+GALEN_NODISCARD int store_get(struct galen_store *st, const char *id,
+                              struct doc **out);
+
+/* The current version number and status of id. GALEN_ENOENT if absent. */
+GALEN_NODISCARD int store_doc_version(struct galen_store *st, const char *id,
+                                      int64_t *version,
+                                      enum doc_status *status);
+
+/* The JSON snapshot (doc_to_json) of an earlier version of id. GALEN_ENOENT
+ * if there is none. Caller frees *json with galen_free. */
+GALEN_NODISCARD int store_get_version(struct galen_store *st, const char *id,
+                                      int64_t version, char **json);
+
+/* Deletes id, keeping its last version in doc_versions and queueing its
+ * removal from the index. GALEN_ENOENT if absent. */
+GALEN_NODISCARD int store_delete(struct galen_store *st, const char *id,
+                                 const char *who);
+
+/* Changes the review status of id and appends a review event (who, now,
+ * note; note may be NULL). The workflow module decides which transitions
+ * are legal; this records any. GALEN_ENOENT if absent. */
+GALEN_NODISCARD int store_set_status(struct galen_store *st, const char *id,
+                                     enum doc_status to, const char *who,
+                                     const char *note);
+
+/* One audit-trail entry; strings are borrowed for the callback only. */
+struct store_event {
+    int64_t id;
+    const char *doc_id;
+    int64_t version;
+    const char *from; /* NULL when the document was created */
+    const char *to;
+    const char *who;
+    const char *at; /* ISO 8601 UTC */
+    const char *note;
+};
+
+/* Calls cb for each review event of id, oldest first. A non-zero return
+ * from cb stops the walk and is returned. */
+GALEN_NODISCARD int
+store_history(struct galen_store *st, const char *id,
+              int (*cb)(void *ctx, const struct store_event *ev), void *ctx);
+
+#endif

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/* store_index.c: derives the search index from the store, incrementally.
+ * Only documents whose content_hash differs from their indexed_hash are
+ * read, and only ids queued in index_deletes are removed; everything else
+ * in the index is left alone. The order makes a crash at any point safe:
+ * the index commits first, and only then does the store record what the
+ * index now holds, so an interrupted run is simply redone (adding a
+ * document the index already holds replaces it).
+ *
+ * An indexed document's fields are its title and its body (the sections,
+ * each heading on its own line before its text, sections separated by a
+ * blank line); its stored meta blob is the JSON written by meta_json. */
+#include <stdio.h>
+#include <string.h>
+
+#include <galen/error.h>
+#include <galen/store.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "doc.h"
+#include "index/index.h"
+#include "store.h"
+
+enum { STORE_INDEX_CHUNK = 5000 };
+
+/* One document the run looked at, recorded once the index has it. */
+struct pending {
+    int64_t pk;
+    char hash[DOC_HASH_HEX];
+};
+
+struct run {
+    struct galen_store *st;
+    struct index_writer *w;
+    struct galen_store_index_stats *stats;
+    struct buf body;
+    struct buf meta;
+    struct pending *done;
+    size_t ndone;
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+    uint64_t total;
+};
+
+/* ---- what a document looks like in the index --------------------------- */
+
+static void body_text(int *rc, struct buf *b, const struct doc *d,
+                      size_t *start, size_t *end)
+{
+    size_t i;
+
+    buf_reset(b);
+    for (i = 0; i < d->nsections; i++) {
+        const struct doc_section *s = &d->sections[i];
+
+        if (b->len)
+            buf_put_str(rc, b, "\n\n");
+        start[i] = b->len;
+        if (*s->heading) {
+            buf_put_str(rc, b, s->heading);
+            buf_put_byte(rc, b, '\n');
+        }
+        buf_put_str(rc, b, s->text);
+        end[i] = b->len;
+    }
+}
+
+static void kv(int *rc, struct buf *b, const char *key, const char *v)
+{
+    if (!v)
+        return;
+    buf_put_byte(rc, b, ',');
+    doc_json_str(rc, b, key);
+    buf_put_byte(rc, b, ':');
+    doc_json_str(rc, b, v);
+}
+
+static void meta_sections(int *rc, struct buf *b, const struct doc *d,
+                          const size_t *start, const size_t *end)
+{
+    size_t i;
+
+    buf_put_str(rc, b, ",\"sections\":[");
+    for (i = 0; i < d->nsections; i++) {
+        buf_put_str(rc, b, i ? ",{\"heading\":" : "{\"heading\":");
+        doc_json_str(rc, b, d->sections[i].heading);
+        buf_printf(rc, b, ",\"start\":%zu,\"end\":%zu}", start[i], end[i]);
+    }
+    buf_put_byte(rc, b, ']');
+}
+
+/* The meta blob: the document's metadata (everything but its text), the
+ * byte range of each section in the body, its references, tables and FAQ
+ * items, and its version, status and last update. */
+static void meta_json(int *rc, struct buf *b, const struct doc *d,
+                      int64_t version, const char *updated_at,
+                      const size_t *start, const size_t *end)
+{
+    buf_reset(b);
+    buf_put_str(rc, b, "{\"id\":");
+    doc_json_str(rc, b, d->id);
+    kv(rc, b, "kind", doc_kind_name(d->kind));
+    kv(rc, b, "title", d->title);
+    kv(rc, b, "source", d->source);
+    kv(rc, b, "authors", d->authors);
+    kv(rc, b, "date", d->date);
+    kv(rc, b, "url", d->url);
+    kv(rc, b, "licence", d->licence);
+    kv(rc, b, "audience", doc_audience_name(d->audience));
+    kv(rc, b, "specialty", d->specialty);
+    if (d->evidence != DOC_EVIDENCE_NONE)
+        kv(rc, b, "evidence", doc_evidence_name(d->evidence));
+    kv(rc, b, "status", doc_status_name(d->status));
+    buf_printf(rc, b, ",\"version\":%lld", (long long)version);
+    kv(rc, b, "updated_at", updated_at);
+    kv(rc, b, "question_type", d->question_type);
+    kv(rc, b, "semantic_group", d->semantic_group);
+    kv(rc, b, "pmid", d->pmid);
+    kv(rc, b, "doi", d->doi);
+    kv(rc, b, "age_band", d->age_band);
+    kv(rc, b, "sex", d->sex);
+    kv(rc, b, "asked", d->asked);
+    kv(rc, b, "replied", d->replied);
+    buf_put_str(rc, b, ",\"has_answer\":true,\"focus\":");
+    doc_json_list(rc, b, &d->focus);
+    buf_put_str(rc, b, ",\"synonyms\":");
+    doc_json_list(rc, b, &d->synonyms);
+    buf_put_str(rc, b, ",\"pub_types\":");
+    doc_json_list(rc, b, &d->pub_types);
+    meta_sections(rc, b, d, start, end);
+    doc_json_parts(rc, b, d);
+    buf_put_byte(rc, b, '}');
+}
+
+/* ---- reading the store ------------------------------------------------- */
+
+static int row_info(struct galen_store *st, int64_t pk, char **id,
+                    int64_t *version, char updated_at[32], bool *was_indexed)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(st,
+                        "SELECT id,version,updated_at,indexed_hash IS NOT NULL"
+                        " FROM documents WHERE pk=?1",
+                        &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, pk);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(s, 2);
+
+        *id = galen_strdup((const char *)sqlite3_column_text(s, 0));
+        *version = sqlite3_column_int64(s, 1);
+        *was_indexed = sqlite3_column_int(s, 3) != 0;
+        snprintf(updated_at, 32, "%s", u ? u : "");
+        rc = *id ? GALEN_OK : GALEN_ENOMEM;
+    } else {
+        rc = rc == SQLITE_DONE ? GALEN_ENOENT : store_db_error(st);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int add_doc(struct run *k, const struct doc *d, int64_t version,
+                   const char *updated_at)
+{
+    size_t *off = galen_calloc(2 * (d->nsections + 1), sizeof *off);
+    struct index_doc x;
+    int rc = GALEN_OK;
+
+    if (!off)
+        return GALEN_ENOMEM;
+    body_text(&rc, &k->body, d, off, off + d->nsections + 1);
+    meta_json(&rc, &k->meta, d, version, updated_at, off,
+              off + d->nsections + 1);
+    galen_free(off);
+    if (rc != GALEN_OK)
+        return rc;
+    memset(&x, 0, sizeof x);
+    x.id = str_from(d->id);
+    x.field[0] = str_from(d->title);
+    x.field[1] = (struct str){(const char *)k->body.data, k->body.len};
+    x.meta = (struct str){(const char *)k->meta.data, k->meta.len};
+    return index_writer_add(k->w, &x);
+}
+
+/* Brings one changed document into the index (or out of it). */
+static int one_doc(struct run *k, int64_t pk)
+{
+    struct pending *p = &k->done[k->ndone];
+    char updated_at[32];
+    struct doc *d = NULL;
+    char *id = NULL;
+    bool was_indexed = false;
+    int64_t version = 0;
+    int rc = row_info(k->st, pk, &id, &version, updated_at, &was_indexed);
+
+    if (rc == GALEN_ENOENT)
+        return GALEN_OK; /* deleted meanwhile; index_deletes has it */
+    if (rc == GALEN_OK)
+        rc = store_get(k->st, id, &d);
+    if (rc == GALEN_OK && d->has_answer && d->nsections > 0) {
+        rc = add_doc(k, d, version, updated_at);
+        k->stats->added += rc == GALEN_OK;
+    } else if (rc == GALEN_OK && was_indexed) {
+        /* It lost its answer: a question only is never answer evidence. */
+        rc = index_writer_delete(k->w, str_from(id));
+        k->stats->removed += rc == GALEN_OK;
+    } else if (rc == GALEN_OK) {
+        k->stats->skipped++;
+    }
+    if (rc == GALEN_OK) {
+        p->pk = pk;
+        doc_hash(d, p->hash);
+        k->ndone++;
+    }
+    doc_free(d);
+    galen_free(id);
+    return rc;
+}
+
+/* ---- recording what the index holds ------------------------------------ */
+
+static int mark_done(struct run *k)
+{
+    sqlite3_stmt *s;
+    size_t i;
+    int rc = store_begin(k->st);
+
+    for (i = 0; rc == GALEN_OK && i < k->ndone; i++) {
+        rc = store_stmt(k->st,
+                        "UPDATE documents SET indexed_hash=?2 WHERE pk=?1", &s);
+        if (rc != GALEN_OK)
+            break;
+        sqlite3_bind_int64(s, 1, k->done[i].pk);
+        sqlite3_bind_text(s, 2, k->done[i].hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
+        sqlite3_reset(s);
+    }
+    if (rc == GALEN_OK)
+        return store_commit(k->st);
+    store_rollback(k->st);
+    return rc;
+}
+
+static int flush(struct run *k)
+{
+    int rc = index_writer_commit(k->w);
+
+    if (rc == GALEN_OK)
+        rc = mark_done(k);
+    k->ndone = 0;
+    return rc;
+}
+
+/* The pks of documents the index has not seen in their current form. */
+static int changed_pks(struct galen_store *st, int64_t **out, size_t *n)
+{
+    sqlite3_stmt *s;
+    int64_t *v = NULL;
+    size_t cap = 0, len = 0;
+    int rc = store_stmt(st,
+                        "SELECT pk FROM documents"
+                        " WHERE indexed_hash IS NOT content_hash ORDER BY pk",
+                        &s);
+
+    while (rc == GALEN_OK) {
+        int step = sqlite3_step(s);
+
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = store_db_error(st);
+            break;
+        }
+        if (len == cap) {
+            int64_t *nv = galen_realloc(v, (cap ? cap * 2 : 1024) * sizeof *v);
+
+            if (!nv) {
+                rc = GALEN_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = cap ? cap * 2 : 1024;
+        }
+        v[len++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc != GALEN_OK) {
+        galen_free(v);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return GALEN_OK;
+}
+
+/* Removes the queued deletions from the index, then from the queue. */
+static int apply_deletes(struct run *k)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(k->st, "SELECT doc_id FROM index_deletes", &s);
+
+    while (rc == GALEN_OK) {
+        int step = sqlite3_step(s);
+
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = store_db_error(k->st);
+            break;
+        }
+        rc = index_writer_delete(
+            k->w, str_from((const char *)sqlite3_column_text(s, 0)));
+        k->stats->removed += rc == GALEN_OK;
+    }
+    sqlite3_reset(s);
+    if (rc == GALEN_OK)
+        rc = index_writer_commit(k->w);
+    if (rc != GALEN_OK)
+        return rc;
+    /* Ids deleted after the SELECT above stay queued: only those no
+     * longer in documents and seen by this run could be cleared, and a
+     * second delete of an absent id is harmless, so clear all present. */
+    rc = store_stmt(k->st,
+                    "DELETE FROM index_deletes WHERE doc_id NOT IN"
+                    " (SELECT id FROM documents)",
+                    &s);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int run_changes(struct run *k)
+{
+    int64_t *pks = NULL;
+    size_t n = 0, i;
+    int rc = changed_pks(k->st, &pks, &n);
+
+    if (rc != GALEN_OK)
+        return rc;
+    k->total = n;
+    k->stats->total = n;
+    k->done = galen_calloc(STORE_INDEX_CHUNK, sizeof *k->done);
+    if (!k->done)
+        rc = GALEN_ENOMEM;
+    for (i = 0; rc == GALEN_OK && i < n; i++) {
+        rc = one_doc(k, pks[i]);
+        if (rc == GALEN_OK && k->ndone == STORE_INDEX_CHUNK)
+            rc = flush(k);
+        if (k->progress && ((i + 1) % 256 == 0 || i + 1 == n))
+            k->progress(k->ctx, i + 1, n);
+    }
+    if (rc == GALEN_OK)
+        rc = flush(k);
+    galen_free(pks);
+    return rc;
+}
+
+int galen_store_index_update(struct galen_store *st, const char *index_dir,
+                             void (*progress)(void *ctx, uint64_t done,
+                                              uint64_t total),
+                             void *ctx, struct galen_store_index_stats *stats)
+{
+    struct run k;
+    int rc;
+
+    memset(stats, 0, sizeof *stats);
+    memset(&k, 0, sizeof k);
+    k.st = st;
+    k.stats = stats;
+    k.progress = progress;
+    k.ctx = ctx;
+    buf_init(&k.body, INDEX_DOC_MAX / 2);
+    buf_init(&k.meta, INDEX_DOC_MAX / 2);
+    rc = index_writer_open(index_dir, NULL, &k.w);
+    if (rc != GALEN_OK) {
+        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
+                 "cannot open the index writer");
+        goto out;
+    }
+    rc = apply_deletes(&k);
+    if (rc == GALEN_OK)
+        rc = run_changes(&k);
+    if (rc != GALEN_OK)
+        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
+                 *index_writer_errmsg(k.w) ? index_writer_errmsg(k.w)
+                                           : galen_store_errmsg(st));
+out:
+    index_writer_close(k.w);
+    buf_cleanup(&k.body);
+    buf_cleanup(&k.meta);
+    galen_free(k.done);
+    return rc;
+}

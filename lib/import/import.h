@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* import.h: what the format parsers (import_medquad, import_pubmed,
+ * import_beir, import_article) share with the driver in import.c. A parser
+ * streams its input and hands each document to a sink; it never touches
+ * the store, so the fuzzers and unit tests can run parsers alone. */
+#ifndef GALEN_IMPORT_H
+#define GALEN_IMPORT_H
+
+#include <stdint.h>
+
+#include <galen/store.h>
+
+#include "base/common.h"
+#include "content/doc.h"
+
+/* Where a parser failed: a message and the 1-based input line (0 when
+ * unknown). Parsers fill it whenever they return an error. */
+struct galen_diag {
+    char msg[200];
+    long line;
+};
+
+/* Formats msg into diag (if not NULL) and returns code. */
+int import_diag(struct galen_diag *diag, int code, long line, const char *fmt,
+                ...) GALEN_PRINTF(4, 5);
+
+/* Receives a parser's output. doc is borrowed for the call (the sink may
+ * modify it; the parser resets it afterwards). doc and bad_record return
+ * GALEN_OK to go on; any other code stops the parser, which returns it.
+ * bad_record reports one record that could not be used while the rest of
+ * the input can (a malformed JSONL line, a PubMed article without a PMID);
+ * skip reports a record deliberately left out. progress tells how many
+ * input bytes were consumed (compressed bytes for gzip). Any of the
+ * callbacks except doc may be NULL. */
+struct import_sink {
+    int (*doc)(void *ctx, struct doc *d, long line);
+    int (*bad_record)(void *ctx, long line, const char *msg);
+    void (*skip)(void *ctx, long line, const char *why);
+    void (*progress)(void *ctx, uint64_t bytes);
+    void *ctx;
+};
+
+/* Helpers for parsers: call the sink's optional callbacks if present. */
+int import_sink_bad(const struct import_sink *s, long line, const char *msg);
+void import_sink_skip(const struct import_sink *s, long line, const char *why);
+
+#endif

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* service_review.c: the editorial queue and the review workflow. The legal
+ * transitions are one table (actions[]); each applied action becomes a
+ * review event in the store's audit trail, with who and the note. The read
+ * of the current status and the change happen in one write transaction, so
+ * two reviewers acting at once cannot both move a document from the same
+ * state. */
+#include <stdio.h>
+#include <string.h>
+
+#include <galen/error.h>
+
+#include "content/doc.h"
+#include "content/store.h"
+#include "service.h"
+#include "service_internal.h"
+
+struct review_action {
+    const char *name;
+    unsigned from; /* bit set of enum doc_status allowed before */
+    enum doc_status to;
+    bool needs_note;
+};
+
+#define S(x) (1u << DOC_STATUS_##x)
+
+static const struct review_action actions[] = {
+    {"start", S(SUBMITTED), DOC_STATUS_UNDER_REVIEW, false},
+    {"approve", S(UNDER_REVIEW), DOC_STATUS_APPROVED, false},
+    {"reject", S(UNDER_REVIEW), DOC_STATUS_REJECTED, true},
+    {"resubmit", S(REJECTED) | S(APPROVED), DOC_STATUS_SUBMITTED, false},
+    {"submit", S(REJECTED) | S(APPROVED), DOC_STATUS_SUBMITTED, false},
+};
+
+#undef S
+
+static const struct review_action *find_action(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && i < ARRAY_SIZE(actions); i++) {
+        if (strcmp(actions[i].name, name) == 0)
+            return &actions[i];
+    }
+    return NULL;
+}
+
+int service_docs(struct service *svc, const char *status, const char *kind,
+                 size_t limit, size_t offset,
+                 int (*cb)(void *ctx, const struct service_doc_row *r),
+                 void *ctx)
+{
+    sqlite3_stmt *s;
+    int step = SQLITE_DONE;
+    int rc = service_prep(svc,
+                          "SELECT id,title,kind,status,updated_at,version "
+                          "FROM documents WHERE (?1 IS NULL OR status=?1) "
+                          "AND (?2 IS NULL OR kind=?2) ORDER BY title, id "
+                          "LIMIT ?3 OFFSET ?4",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, status);
+    service_bind(s, 2, kind);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)offset);
+    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct service_doc_row r = {
+            service_col(s, 0), service_col(s, 1), service_col(s, 2),
+            service_col(s, 3), service_col(s, 4), sqlite3_column_int64(s, 5)};
+
+        rc = cb(ctx, &r);
+    }
+    if (rc == GALEN_OK && step != SQLITE_DONE)
+        rc = service_db_error(svc);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int service_doc_info(struct service *svc, const char *doc_id,
+                     struct service_doc_info *out)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc,
+                          "SELECT status,updated_at,version FROM documents "
+                          "WHERE id=?1",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, doc_id);
+    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_OK : GALEN_ENOENT;
+    if (rc == GALEN_OK) {
+        snprintf(out->status, sizeof out->status, "%s", service_col(s, 0));
+        snprintf(out->updated_at, sizeof out->updated_at, "%s",
+                 service_col(s, 1));
+        out->version = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+int service_doc_counts(struct service *svc, long long out[4])
+{
+    sqlite3_stmt *s;
+    int step = SQLITE_DONE;
+    long long n[DOC_STATUS_COUNT] = {0};
+    int rc = service_prep(svc,
+                          "SELECT status,count(*) FROM documents "
+                          "GROUP BY status",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        enum doc_status st;
+
+        if (doc_status_parse(service_col(s, 0), &st) == GALEN_OK)
+            n[st] = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return service_db_error(svc);
+    memcpy(out, n, sizeof n);
+    return GALEN_OK;
+}
+
+/* Checks and applies act inside the caller's transaction. */
+static int apply(struct service *svc, const char *doc_id,
+                 const struct review_action *act,
+                 const struct service_user *who, const char *note)
+{
+    struct galen_store *st = service_store(svc);
+    int64_t version;
+    enum doc_status cur;
+    int rc = store_doc_version(st, doc_id, &version, &cur);
+
+    if (rc == GALEN_ENOENT)
+        return service_fail(svc, rc, "no such document");
+    if (rc != GALEN_OK)
+        return rc;
+    if (!((act->from >> cur) & 1u))
+        return service_fail(svc, GALEN_ESTATE,
+                            "that action is not possible in the document's "
+                            "current status");
+    return store_set_status(st, doc_id, act->to, who->name,
+                            note && *note ? note : NULL);
+}
+
+int service_review(struct service *svc, const char *doc_id, const char *action,
+                   const struct service_user *who, const char *note)
+{
+    const struct review_action *act = find_action(action);
+    struct galen_store *st = service_store(svc);
+    size_t nlen = note ? strlen(note) : 0;
+    int rc;
+
+    if (!act)
+        return service_fail(svc, GALEN_EINVAL, "unknown review action");
+    if (act->needs_note && nlen == 0)
+        return service_fail(svc, GALEN_EINVAL,
+                            "a rejection needs a note for the author");
+    if (nlen > SERVICE_NOTE_MAX)
+        return service_fail(svc, GALEN_EINVAL, "the note is too long");
+    if (!auth_role_can(who->role, AUTH_PERM_REVIEW))
+        return service_fail(svc, GALEN_EPERM, "only editors review");
+    rc = store_begin(st);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = apply(svc, doc_id, act, who, note);
+    if (rc == GALEN_OK)
+        rc = store_commit(st);
+    if (rc != GALEN_OK)
+        store_rollback(st);
+    return rc;
+}
