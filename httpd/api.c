@@ -67,6 +67,19 @@ const char *api_str(const cJSON *obj, const char *key, size_t max, bool *bad)
     return it->valuestring;
 }
 
+bool api_bool(const cJSON *obj, const char *key, bool *bad)
+{
+    const cJSON *it = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+
+    if (!it || cJSON_IsNull(it))
+        return false;
+    if (!cJSON_IsBool(it)) {
+        *bad = true;
+        return false;
+    }
+    return cJSON_IsTrue(it);
+}
+
 const char *api_input(struct ctx *c, const cJSON *body, const char *key,
                       size_t max, bool *bad)
 {

@@ -24,6 +24,10 @@ cJSON *api_body(struct ctx *c);
  * bytes, else *bad is set to true. */
 const char *api_str(const cJSON *obj, const char *key, size_t max, bool *bad);
 
+/* The boolean field key of obj: false if absent or null; *bad is set when
+ * it is present and not a boolean. */
+bool api_bool(const cJSON *obj, const char *key, bool *bad);
+
 /* A request input: the JSON body's field (for POST with JSON) or the
  * query/form parameter of that name. */
 const char *api_input(struct ctx *c, const cJSON *body, const char *key,

@@ -181,9 +181,19 @@ static const char schema_v3[] =
     " END;"
     "PRAGMA user_version = 3;";
 
+/* Version 4: the privacy of patient questions. A question is published
+ * only if its asker agreed (public = 1) and it has been answered; link_hash
+ * is the BLAKE2b hash of the secret link its asker got. Questions asked
+ * before stay unpublished: nobody agreed to their publication. */
+static const char schema_v4[] =
+    "ALTER TABLE patient_questions ADD COLUMN public INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE patient_questions ADD COLUMN link_hash TEXT;"
+    "PRAGMA user_version = 4;";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3};
+    schema_v1, schema_v2, schema_v3, schema_v4};
 
 /* ---- errors and statements --------------------------------------------- */
 

@@ -115,6 +115,8 @@ struct service_question {
     bool answered;
     long long user_id; /* 0 for an anonymous patient */
     char *asker;       /* the registered asker's user name, or "" */
+    bool publish;      /* the asker agreed to publication once answered */
+    char *link_hash;   /* hash of the asker's secret link, or "" */
     struct service_reply *replies;
     size_t nreplies;
 };
@@ -128,6 +130,9 @@ struct service_question_in {
     const char *specialty; /* NULL or one of service_specialties */
     long long user_id;     /* 0 when anonymous */
     long long now;
+    bool publish; /* the asker agrees to publication once answered */
+    char *link;   /* out, optional: AUTH_TOKEN_LEN + 1 bytes receive the
+                     secret that lets the asker read the question */
 };
 
 /* NULL-terminated lists of the accepted values (static). */
@@ -142,16 +147,35 @@ GALEN_NODISCARD int service_question_add(struct service *svc,
                                          const struct service_question_in *in,
                                          long long *id);
 
+/* Who may read a question (docs/api.md, "Privacy"): editors and admins;
+ * specialists when it asks for their specialty or none; its registered
+ * asker; whoever holds its secret link (link may be NULL); and everyone once
+ * it is answered, if its asker agreed to publication. */
+bool service_question_visible(const struct service_question *q,
+                              const struct service_user *u, const char *link);
+
+/* Whether u sees the asker's user name (staff and the asker). */
+bool service_question_shows_asker(const struct service_question *q,
+                                  const struct service_user *u);
+
 /* Loads question id with its replies, oldest first. GALEN_ENOENT. Caller
- * frees with service_question_free. */
+ * frees with service_question_free. Callers check
+ * service_question_visible before showing it. */
 GALEN_NODISCARD int service_question_get(struct service *svc, long long id,
                                          struct service_question **out);
 void service_question_free(struct service_question *q);
 
-/* Calls cb for questions, newest first: answered ones when answered is
- * true, else the unanswered queue. Replies are not loaded. */
+/* Calls cb for questions, newest first: the published answered ones when
+ * answered is true, else the whole unanswered queue (editors). Replies are
+ * not loaded. */
 GALEN_NODISCARD int service_questions(
     struct service *svc, bool answered, size_t limit, size_t offset,
+    int (*cb)(void *ctx, const struct service_question *q), void *ctx);
+
+/* Calls cb for the unanswered questions a specialist in specialty may
+ * reply to (that specialty or none), newest first. */
+GALEN_NODISCARD int service_questions_queue(
+    struct service *svc, const char *specialty, size_t limit, size_t offset,
     int (*cb)(void *ctx, const struct service_question *q), void *ctx);
 
 /* Adds a reply by the specialist u. GALEN_EPERM if the question asked for
@@ -164,9 +188,9 @@ GALEN_NODISCARD int service_reply_add(struct service *svc,
                                       const char *body, long long now,
                                       long long *id);
 
-/* Calls cb with up to k answered questions (replies loaded) most like text
- * by shared words, best first, leaving out exclude_id. Questions sharing
- * no word are not returned. Looks at the 500 most recent answered
+/* Calls cb with up to k published answered questions (replies loaded)
+ * most like text by shared words, best first, leaving out exclude_id. Questions
+ * sharing no word are not returned. Looks at the 500 most recent answered
  * questions: the answer engine's index covers the published archive. */
 GALEN_NODISCARD int service_similar_questions(
     struct service *svc, const char *text, long long exclude_id, size_t k,

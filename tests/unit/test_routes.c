@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,8 +509,9 @@ static void test_routes_each_role_refused_what_it_may_not_do(void **state)
     struct fx *f = *state;
     static const char *const names[] = {NULL, "pat", "neuro", "ed", "admin"};
     struct service *svc = app_service_get(f->app);
-    struct service_question_in in = {
-        "Cramps", "Calf cramps.", NULL, NULL, "Neurology", 0, 1700000000};
+    struct service_question_in in = {"Cramps",   "Calf cramps.", NULL,
+                                     NULL,       "Neurology",    0,
+                                     1700000000, false,          NULL};
     struct service_doc_info info;
     struct browser b;
     unsigned r;
@@ -537,8 +539,9 @@ static void test_routes_specialist_only_in_own_specialty(void **state)
 {
     struct fx *f = *state;
     struct service *svc = app_service_get(f->app);
-    struct service_question_in in = {
-        "Knee", "Knee pain.", NULL, NULL, "Neurology", 0, 1700000000};
+    struct service_question_in in = {"Knee",     "Knee pain.", NULL,
+                                     NULL,       "Neurology",  0,
+                                     1700000000, false,        NULL};
     long long id = 0;
     struct browser b;
     char target[64];
@@ -608,6 +611,48 @@ static void test_routes_question_form_and_comment_flow(void **state)
     call_done(&c);
 }
 
+/* Finding 2 of issue 10: an open question is not readable by anonymous
+ * clients or other specialties, only by its secret link, its specialty and
+ * editors; the page and the API agree. */
+static void test_routes_open_question_privacy(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/questions",
+                     .ctype = "application/json",
+                     .body = "{\"title\":\"HIV\",\"body\":\"I tested "
+                             "positive.\",\"specialty\":\"Neurology\"}"};
+    char api[128];
+    char page[128];
+    char keyed[192];
+    cJSON *out;
+    struct browser b;
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 201);
+    out = cJSON_Parse(c.text);
+    assert_non_null(out);
+    snprintf(api, sizeof api, "/api/questions/%d",
+             cJSON_GetObjectItem(out, "id")->valueint);
+    snprintf(page, sizeof page, "/questions/%d",
+             cJSON_GetObjectItem(out, "id")->valueint);
+    snprintf(keyed, sizeof keyed, "%s",
+             cJSON_GetObjectItem(out, "link")->valuestring);
+    cJSON_Delete(out);
+    call_done(&c);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", keyed, NULL, NULL, NULL), 200);
+    browser_login(f, "ortho", &b);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, b.cookie), 404);
+    browser_login(f, "pat", &b);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 404);
+    browser_login(f, "neuro", &b);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, b.cookie), 200);
+    browser_login(f, "ed", &b);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 200);
+}
+
 static void test_routes_ask_page_without_engine(void **state)
 {
     struct fx *f = *state;
@@ -640,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_routes_specialist_only_in_own_specialty),
         cmocka_unit_test(test_routes_question_form_and_comment_flow),
         cmocka_unit_test(test_routes_ask_page_without_engine),
+        cmocka_unit_test(test_routes_open_question_privacy),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
