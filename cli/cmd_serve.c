@@ -152,10 +152,12 @@ static int run(struct serve_opts *o)
     int sig = 0;
     int rc;
 
-    if (mkdir(o->app.data_dir, 0755) != 0 && errno != EEXIST) {
+    if (mkdir(o->app.data_dir, 0700) != 0 && errno != EEXIST) {
         LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
         return EXIT_IO;
     }
+    if (cli_private_dir(o->app.data_dir) != 0)
+        return EXIT_IO;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);

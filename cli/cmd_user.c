@@ -45,6 +45,8 @@ static int open_service(const char *data, struct service **svc)
 
     if (!cli_path(path, sizeof path, data, "store.db"))
         return GALEN_EINVAL;
+    if (cli_private_dir(data) != 0)
+        return GALEN_EIO;
     rc = service_open(path, svc);
     if (rc != GALEN_OK)
         LOG_ERROR("cannot open %s: %s", path, service_errmsg(NULL));
