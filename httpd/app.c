@@ -236,6 +236,18 @@ static int open_parts(struct app *app, struct app_conf *conf)
         rc = ratelimit_new(conf->question_rate > 0 ? conf->question_rate : 0.05,
                            conf->question_burst >= 1 ? conf->question_burst : 5,
                            4096, &app->rl_question);
+    if (rc == GALEN_OK)
+        rc = backoff_new(conf->backoff_base > 0 ? conf->backoff_base : 1.0,
+                         conf->backoff_cap > 0 ? conf->backoff_cap : 300.0,
+                         4096, &app->login_backoff);
+    if (rc == GALEN_OK) {
+        unsigned n = conf->hash_slots ? conf->hash_slots
+                                      : (conf->threads ? conf->threads : 4) / 2;
+
+        if (sem_init(&app->hash_sem, 0, n ? n : 1) != 0)
+            return GALEN_ENOMEM;
+        app->hash_sem_ok = true;
+    }
     if (rc != GALEN_OK || (!conf->data_dir && !conf->store_path))
         return rc;
     if (conf->store_path)
@@ -267,6 +279,7 @@ int app_open(struct app_conf *conf, struct app **out)
     pthread_cond_init(&app->pool.freed, NULL);
     auth_csrf_key_init(&app->csrf);
     app->secure_cookies = conf->secure_cookies;
+    app->self_review = conf->self_review;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);
     rc = open_parts(app, conf);
@@ -288,6 +301,9 @@ void app_close(struct app *app)
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);
+    backoff_free(app->login_backoff);
+    if (app->hash_sem_ok)
+        sem_destroy(&app->hash_sem);
     for (i = 0; i < app->nfiles; i++)
         galen_free(app->files[i].data);
     pthread_cond_destroy(&app->pool.freed);

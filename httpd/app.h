@@ -9,9 +9,11 @@
 #define GALEN_HTTPD_APP_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backoff.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "service/auth.h"
@@ -45,6 +47,12 @@ struct app_conf {
     double login_burst;
     double question_rate; /* question submissions per second per client */
     double question_burst;
+    double backoff_base;  /* seconds an account waits after a failed login,
+                             doubling per failure; 0 = 1 */
+    double backoff_cap;   /* longest wait; 0 = 300 */
+    unsigned hash_slots;  /* password hashes at once; 0 = threads / 2 */
+    bool self_review;     /* let an editor approve what they submitted or
+                             started reviewing (off: four-eyes review) */
     const char *lexicon;  /* NULL: <data>/lexicon.tsv or data/lexicon.tsv */
     const char *redflags; /* NULL: likewise redflags.txt */
     char errmsg[300];     /* out: why app_open failed */
@@ -66,6 +74,10 @@ struct app {
     struct engine *engine; /* answer engine; NULL when there is no index */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
+    struct backoff *login_backoff; /* per account name */
+    sem_t hash_sem;                /* bounds concurrent Argon2id hashes */
+    bool hash_sem_ok;              /* hash_sem was initialised */
+    bool self_review;
     struct auth_csrf_key csrf;
     struct web_file files[APP_MAX_FILES];
     size_t nfiles;
@@ -106,6 +118,13 @@ typedef void (*route_fn)(struct ctx *c);
  * app has no store. Give it back with app_service_put. */
 struct service *app_service_get(struct app *app);
 void app_service_put(struct app *app, struct service *svc);
+
+/* Takes one of the few password-hashing slots (64 MiB of Argon2id each),
+ * so that logins cannot tie up every worker thread and starve answers.
+ * Returns false, after writing a 503 with Retry-After, when all are busy;
+ * otherwise the caller must call ctx_hash_end. */
+bool ctx_hash_begin(struct ctx *c);
+void ctx_hash_end(struct ctx *c);
 
 /* Writes an error response: JSON for API routes, an HTML page otherwise. */
 void ctx_error(struct ctx *c, int status, const char *code, const char *msg);

@@ -320,6 +320,22 @@ void server_dispatch(struct app *app, const struct http_req *creq,
     http_params_cleanup(&req.form);
 }
 
+bool ctx_hash_begin(struct ctx *c)
+{
+    if (sem_trywait(&c->app->hash_sem) == 0)
+        return true;
+    ctx_error(c, 503, "busy",
+              "the server is checking other passwords; try again in a "
+              "moment");
+    c->resp->retry_after = 1;
+    return false;
+}
+
+void ctx_hash_end(struct ctx *c)
+{
+    sem_post(&c->app->hash_sem);
+}
+
 void ctx_error(struct ctx *c, int status, const char *code, const char *msg)
 {
     if (c->is_api) {

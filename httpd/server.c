@@ -212,21 +212,16 @@ static enum MHD_Result send_error(struct MHD_Connection *conn,
     return ret;
 }
 
+/* The client's rate-limit key: its IPv4 address, or its IPv6 /64 (one
+ * customer network), so that hopping addresses in a /64 gains nothing. */
 static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    unsigned char key[GATE_KEY_LEN];
 
-    snprintf(out, cap, "unknown");
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)cap);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)cap);
+    gate_addr_key(ci ? ci->client_addr : NULL, key);
+    gate_key_text(key, out, cap);
 }
 
 static const char *header(struct MHD_Connection *conn, const char *name)

@@ -392,14 +392,19 @@ static void test_routes_login_rate_limited(void **state)
     struct call c = {.method = "POST",
                      .target = "/api/login",
                      .ctype = "application/json",
-                     .body = "{\"name\":\"nobody\",\"password\":\"whatever1\"}",
                      .client = "192.0.2.7"};
+    char body[96];
     int i;
     int limited = 0;
     double saved = f->now;
 
     for (i = 0; i < 8; i++) {
         f->now = saved; /* no time passes: the burst of 5 is all there is */
+        /* A name per attempt: this is the per-address limit, not the
+         * per-account backoff. */
+        snprintf(body, sizeof body,
+                 "{\"name\":\"nobody%d\",\"password\":\"whatever1\"}", i);
+        c.body = body;
         call_run(f, &c);
         if (c.resp.status == 429) {
             limited++;
@@ -410,6 +415,48 @@ static void test_routes_login_rate_limited(void **state)
         call_done(&c);
     }
     assert_int_equal(limited, 3);
+}
+
+/* Finding 5 of issue 10: guesses spread over many addresses (each within
+ * its per-address limit) still meet the account's backoff, and the right
+ * password does not get in while it lasts. */
+static void test_routes_login_backoff_per_account(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {
+        .method = "POST", .target = "/api/login", .ctype = "application/json"};
+    char client[32];
+    double saved = f->now;
+    int refused = 0;
+    int i;
+
+    for (i = 0; i < 40; i++) {
+        snprintf(client, sizeof client, "198.51.100.%d", i + 1);
+        c.client = client;
+        c.body = "{\"name\":\"Admin\",\"password\":\"wrong-guess\"}";
+        f->now = saved + i; /* 40 guesses in 40 seconds */
+        call_run(f, &c);
+        if (c.resp.status == 429) {
+            refused++;
+            assert_true(c.resp.retry_after > 0);
+        } else {
+            assert_int_equal(c.resp.status, 401);
+        }
+        call_done(&c);
+    }
+    assert_true(refused >= 34); /* 1, 2, 4, 8, 16 s: 6 checked guesses */
+    c.client = "203.0.113.9";
+    c.body = "{\"name\":\"admin\",\"password\":\"password123\"}";
+    f->now = saved + 41;
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 429);
+    call_done(&c);
+    /* Once the wait is over, the owner gets in and the count resets. */
+    f->now = saved + 41 + 301;
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    call_done(&c);
+    f->now = saved + 1000;
 }
 
 static void test_routes_static_files(void **state)
@@ -653,6 +700,37 @@ static void test_routes_open_question_privacy(void **state)
     assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 200);
 }
 
+/* Finding 10: registering a taken name and a free one look the same. */
+static void test_routes_register_does_not_reveal_names(void **state)
+{
+    struct fx *f = *state;
+    struct browser b;
+    char form[256];
+    struct call c = {.method = "POST",
+                     .target = "/register",
+                     .ctype = "application/x-www-form-urlencoded"};
+    char loc[2][HTTP_LOCATION_MAX];
+    int status[2];
+    int i;
+
+    anon_browser(f, &b);
+    for (i = 0; i < 2; i++) {
+        snprintf(form, sizeof form,
+                 "csrf=%s&name=%s&password=password456&password2=password456",
+                 b.csrf, i ? "pat" : "fresh-name");
+        c.body = form;
+        c.cookie = b.cookie;
+        call_run(f, &c);
+        status[i] = c.resp.status;
+        snprintf(loc[i], sizeof loc[i], "%s", c.resp.location);
+        assert_int_equal(c.resp.ncookies, 0);
+        call_done(&c);
+    }
+    assert_int_equal(status[0], 303);
+    assert_int_equal(status[1], status[0]);
+    assert_string_equal(loc[1], loc[0]);
+}
+
 static void test_routes_ask_page_without_engine(void **state)
 {
     struct fx *f = *state;
@@ -680,12 +758,14 @@ int main(void)
         cmocka_unit_test(test_routes_session_cookie_and_logout),
         cmocka_unit_test(test_routes_api_bearer_login),
         cmocka_unit_test(test_routes_login_rate_limited),
+        cmocka_unit_test(test_routes_login_backoff_per_account),
         cmocka_unit_test(test_routes_static_files),
         cmocka_unit_test(test_routes_each_role_refused_what_it_may_not_do),
         cmocka_unit_test(test_routes_specialist_only_in_own_specialty),
         cmocka_unit_test(test_routes_question_form_and_comment_flow),
         cmocka_unit_test(test_routes_ask_page_without_engine),
         cmocka_unit_test(test_routes_open_question_privacy),
+        cmocka_unit_test(test_routes_register_does_not_reveal_names),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
