@@ -14,9 +14,10 @@
  * allocation failed while building it) becomes a 500. */
 void api_send(struct ctx *c, int status, cJSON *root);
 
-/* Parses the request body as a JSON object. Returns it (caller frees with
- * cJSON_Delete), or NULL after writing a 400 (malformed, not an object,
- * invalid text) to the response. An empty body gives an empty object. */
+/* Parses the request body as exactly one JSON object (json_body.h: no
+ * trailing data, duplicate keys or NUL). Returns it (caller frees with
+ * cJSON_Delete), or NULL after writing a 400 saying why to the response.
+ * An empty body gives an empty object. */
 cJSON *api_body(struct ctx *c);
 
 /* The string field key of obj, or NULL if absent or not a string. When

@@ -11,11 +11,11 @@
 #include "handlers.h"
 #include "page.h"
 
+/* The page to return to after logging in: only a safe same-site path
+ * (issue 10: "/\t/evil.example" used to pass as a path). */
 static const char *safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-        return "/";
-    return next;
+    return http_location_ok(next) ? next : "/";
 }
 
 static void login_form(struct ctx *c, const char *error, const char *name)

@@ -700,6 +700,65 @@ static void test_routes_open_question_privacy(void **state)
     assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 200);
 }
 
+/* Findings 6 and 7 of issue 10: a NUL cannot cut a user name short, and
+ * trailing data or a second value for a key is a 400, not a login. */
+static void test_routes_json_bodies_are_strict(void **state)
+{
+    struct fx *f = *state;
+    static const char *const bodies[] = {
+        "{\"name\":\"pat\\u0000x\",\"password\":\"password123\"}",
+        "{\"name\":\"pat\",\"password\":\"password123\"}garbage",
+        "{\"name\":\"pat\",\"password\":\"password123\"}{\"a\":1}",
+        "{\"name\":\"pat\",\"name\":\"ed\",\"password\":\"password123\"}",
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(bodies); i++)
+        assert_int_equal(status_of(f, "POST", "/api/login", "application/json",
+                                   bodies[i], NULL),
+                         400);
+    assert_int_equal(status_of(f, "POST", "/api/login", "application/json",
+                               "{\"name\":\"pat\",\"password\":"
+                               "\"password123\"}\n",
+                               NULL),
+                     200);
+}
+
+/* Finding 8 of issue 10: the page to return to after a login is a safe
+ * same-site path or "/", never a target a browser reads as another site. */
+static void test_routes_login_next_is_same_site(void **state)
+{
+    struct fx *f = *state;
+    static const char *const next[][2] = {
+        {"%2F%09%2Fevil.example%2Fx", "/"},
+        {"%2F%5Cevil.example", "/"},
+        {"%2F%2Fevil.example", "/"},
+        {"https%3A%2F%2Fevil.example", "/"},
+        {"%2F%20%2Fevil.example", "/"},
+        {"%2Freview%2Fcalf-cramps%3Fdone%3D1", "/review/calf-cramps?done=1"},
+    };
+    struct browser b;
+    char form[256];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(next); i++) {
+        struct call c = {.method = "POST",
+                         .target = "/login",
+                         .ctype = "application/x-www-form-urlencoded"};
+
+        anon_browser(f, &b);
+        snprintf(form, sizeof form,
+                 "csrf=%s&name=ed&password=password123&next=%s", b.csrf,
+                 next[i][0]);
+        c.body = form;
+        c.cookie = b.cookie;
+        call_run(f, &c);
+        assert_int_equal(c.resp.status, 303);
+        assert_string_equal(c.resp.location, next[i][1]);
+        call_done(&c);
+    }
+}
+
 /* Finding 10: registering a taken name and a free one look the same. */
 static void test_routes_register_does_not_reveal_names(void **state)
 {
@@ -766,6 +825,8 @@ int main(void)
         cmocka_unit_test(test_routes_ask_page_without_engine),
         cmocka_unit_test(test_routes_open_question_privacy),
         cmocka_unit_test(test_routes_register_does_not_reveal_names),
+        cmocka_unit_test(test_routes_json_bodies_are_strict),
+        cmocka_unit_test(test_routes_login_next_is_same_site),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
