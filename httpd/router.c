@@ -366,6 +366,12 @@ void ctx_fail(struct ctx *c, int err, const char *what)
         ctx_error(c, 413, "too_big", what);
         return;
     default:
+        /* The client learns only that it failed; the log keeps the cause
+         * (a full disk, a locked or corrupt store) for the operator. */
+        fprintf(stderr, "galen: error: %s %s: %s: %s: %s\n",
+                c->req->method == HTTP_POST ? "POST" : "GET",
+                c->route ? c->route->pattern : "-", what, galen_strerror(err),
+                c->svc ? service_errmsg(c->svc) : "");
         ctx_error(c, 500, "internal", galen_strerror(err));
         return;
     }

@@ -325,10 +325,16 @@ int store_commit(struct galen_store *st)
 
 void store_rollback(struct galen_store *st)
 {
-    /* ROLLBACK fails only when no transaction is open, which is the state
-     * wanted anyway. */
+    char kept[ERRMSG_LEN];
+
+    /* A rollback follows an error; keep that error's message. ROLLBACK
+     * fails when SQLite already rolled back by itself (a full disk does
+     * that), which is the state wanted anyway, and its "no transaction is
+     * active" would hide the real cause. */
+    memcpy(kept, st->errmsg, sizeof kept);
     if (exec1(st, "ROLLBACK") != GALEN_OK)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    memcpy(st->errmsg, kept, sizeof kept);
     st->in_tx = false;
 }
 
