@@ -32,6 +32,9 @@ static void usage(FILE *f)
             "      --timeout S       idle connection timeout (default 30)\n"
             "      --web DIR         folder with style.css and app.js\n"
             "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+            "      --self-review     let an editor approve a document they\n"
+            "                        submitted or started reviewing (default:\n"
+            "                        four-eyes review)\n"
             "      --port-file FILE  write the bound port to FILE\n"
             "      --lexicon FILE    lay-term lexicon (default "
             "DIR/lexicon.tsv or\n"
@@ -73,6 +76,9 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
     case 's':
         o->app.secure_cookies = true;
         return 0;
+    case 'S':
+        o->app.self_review = true;
+        return 0;
     case 'p':
         o->port_file = optarg;
         return 0;
@@ -103,6 +109,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"timeout", required_argument, NULL, 'T'},
         {"web", required_argument, NULL, 'w'},
         {"secure-cookies", no_argument, NULL, 's'},
+        {"self-review", no_argument, NULL, 'S'},
         {"port-file", required_argument, NULL, 'p'},
         {"lexicon", required_argument, NULL, 'L'},
         {"redflags", required_argument, NULL, 'R'},

@@ -168,7 +168,8 @@ static void load_web(struct app *app, const char *conf_dir)
     }
 }
 
-static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
+static int pool_open(struct service_pool *p, const char *store_path, unsigned n,
+                     bool self_review)
 {
     int rc;
 
@@ -180,6 +181,7 @@ static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
         rc = service_open(store_path, &p->all[p->n]);
         if (rc != GALEN_OK)
             return rc;
+        service_set_self_review(p->all[p->n], self_review);
         p->idle[p->nidle++] = p->all[p->n];
     }
     return GALEN_OK;
@@ -255,7 +257,8 @@ static int open_parts(struct app *app, struct app_conf *conf)
     else if (snprintf(path, sizeof path, "%s/%s", conf->data_dir,
                       APP_STORE_FILE) >= (int)sizeof path)
         return GALEN_EINVAL;
-    rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
+    rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4,
+                   conf->self_review);
     if (rc != GALEN_OK) {
         snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
                  service_errmsg(NULL));

@@ -272,9 +272,17 @@ GALEN_NODISCARD int service_doc_info(struct service *svc, const char *doc_id,
 /* Counts of documents per status, indexed by enum doc_status. */
 GALEN_NODISCARD int service_doc_counts(struct service *svc, long long out[4]);
 
+/* Four-eyes review, the default: an approval must come from an editor
+ * other than whoever submitted the document for this round of review and
+ * whoever started the review. allow = true lifts that (a one-editor
+ * site; `galen serve --self-review`). */
+void service_set_self_review(struct service *svc, bool allow);
+bool service_self_review(const struct service *svc);
+
 /* Applies a review action to doc_id: "start" (submitted to under_review),
  * "approve" or "reject" (under_review to approved/rejected), "resubmit"
- * (rejected or approved back to submitted). A reject needs a note.
+ * (rejected or approved back to submitted). A reject needs a note. An
+ * approval breaking four-eyes review is GALEN_EPERM.
  * GALEN_ESTATE for an action that is not legal from the current status,
  * GALEN_EINVAL for an unknown action or a missing note, GALEN_ENOENT. */
 GALEN_NODISCARD int service_review(struct service *svc, const char *doc_id,

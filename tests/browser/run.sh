@@ -37,6 +37,7 @@ pw=browser-test-pw
 "$GALEN" index -d "$data" >/dev/null 2>&1 || true
 echo "$pw" | "$GALEN" user add neuro --role specialist --specialty Neurology -d "$data" >/dev/null
 echo "$pw" | "$GALEN" user add ed --role editor -d "$data" >/dev/null
+echo "$pw" | "$GALEN" user add ed2 --role editor -d "$data" >/dev/null
 
 serve_start "$tmp/log" -d "$data" --web "$root/web" -q ||
     { cat "$tmp/log"; echo "0 passed, 1 failed"; exit 1; }

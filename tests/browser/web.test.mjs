@@ -156,7 +156,7 @@ test('submit a patient question, reply as a specialist, see the reply with Simil
 });
 
 test('move an article through review', async () => {
-  const page = await login('ed');
+  let page = await login('ed');
   await page.goto(`${BASE}/review?status=submitted`);
   const link = page.locator('table tbody a').first();
   const title = await link.innerText();
@@ -165,6 +165,10 @@ test('move an article through review', async () => {
   await page.getByLabel(/Note for the audit trail/).fill('Checked the sources.');
   await Promise.all([page.waitForURL(/done=1/), page.getByRole('button', { name: 'Start review' }).click()]);
   assert.match(await page.locator('.review-status li.current').innerText(), /Under Review/);
+  // Four-eyes review: another editor decides.
+  await logout(page);
+  page = await login('ed2');
+  await page.goto(reviewUrl);
   // Rejecting needs a note; the page says so before the round trip.
   await page.getByRole('button', { name: 'Reject' }).click();
   assert.equal(await page.getByLabel(/Note for the audit trail/).getAttribute('aria-invalid'), 'true');

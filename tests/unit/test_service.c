@@ -387,13 +387,15 @@ static void test_service_review_workflow(void **state)
 {
     struct fixture *f = *state;
     struct service_user ed = {0};
+    struct service_user ed2 = {0};
     struct service_user spec = {0};
     struct buf b;
     int rc = GALEN_OK;
     long long counts[4];
 
-    ed.role = AUTH_ROLE_EDITOR;
+    ed.role = ed2.role = AUTH_ROLE_EDITOR;
     snprintf(ed.name, sizeof ed.name, "ed");
+    snprintf(ed2.name, sizeof ed2.name, "ed2");
     spec.role = AUTH_ROLE_SPECIALIST;
     add_doc(f->svc, "art-2", "Text.");
     assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, NULL),
@@ -408,10 +410,18 @@ static void test_service_review_workflow(void **state)
         service_review(f->svc, "art-2", "reject", &ed, "needs refs"), GALEN_OK);
     assert_int_equal(service_review(f->svc, "art-2", "resubmit", &ed, NULL),
                      GALEN_OK);
-    assert_int_equal(service_review(f->svc, "art-2", "start", &ed, NULL),
+    assert_int_equal(service_review(f->svc, "art-2", "start", &ed2, NULL),
                      GALEN_OK);
+    /* Four-eyes review: ed resubmitted and ed2 started this round, so
+     * neither approves it, unless the site allows self-review. */
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, "ok"),
+                     GALEN_EPERM);
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed2, "ok"),
+                     GALEN_EPERM);
+    service_set_self_review(f->svc, true);
     assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, "ok"),
                      GALEN_OK);
+    service_set_self_review(f->svc, false);
     assert_int_equal(service_review(f->svc, "art-2", "dance", &ed, NULL),
                      GALEN_EINVAL);
     assert_int_equal(service_review(f->svc, "nope", "start", &ed, NULL),
@@ -424,7 +434,7 @@ static void test_service_review_workflow(void **state)
         (char *)b.data,
         "->submitted:importer:created;submitted>under_review:ed:looking;"
         "under_review>rejected:ed:needs refs;rejected>submitted:ed:;"
-        "submitted>under_review:ed:;under_review>approved:ed:ok;");
+        "submitted>under_review:ed2:;under_review>approved:ed:ok;");
     buf_cleanup(&b);
     assert_int_equal(service_doc_counts(f->svc, counts), GALEN_OK);
     assert_true(counts[2] >= 1);
