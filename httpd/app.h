@@ -138,6 +138,11 @@ void ctx_fail(struct ctx *c, int galen_err, const char *what);
  * "question", "user") and returns false. */
 bool ctx_need_store(struct ctx *c, const char *what);
 
+/* Whether cookies get "; Secure": always with --secure-cookies, and
+ * whenever the request itself came over TLS. (Trusting a proxy's word that
+ * it did is the trusted-proxy setting's job.) */
+bool ctx_secure_cookies(const struct ctx *c);
+
 /* Ensures the client has an sid cookie (a fresh anonymous token if not) so
  * that a form on this page can carry a CSRF token bound to it, and fills
  * c->csrf. */

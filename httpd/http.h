@@ -49,6 +49,7 @@ struct http_req {
     const char *body; /* borrowed; not NUL-terminated */
     size_t body_len;
     char client[HTTP_CLIENT_MAX]; /* peer address, for rate limiting */
+    bool tls;                     /* the request came over TLS */
     double now;                   /* monotonic seconds, for rate limits */
     long long wall;               /* Unix time of the request */
 };

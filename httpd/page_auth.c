@@ -96,7 +96,7 @@ static int start_session(struct ctx *c, const struct service_user *u,
     if (c->has_session)
         (void)!service_session_end(c->svc, c->sid);
     rc = auth_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
-                     c->app->secure_cookies);
+                     ctx_secure_cookies(c));
     if (rc == GALEN_OK)
         rc = http_resp_cookie(c->resp, set);
     return rc;
@@ -135,7 +135,7 @@ void page_logout(struct ctx *c)
 
     if (c->svc)
         (void)!service_session_end(c->svc, c->sid);
-    if (auth_cookie(set, sizeof set, "sid", "", 0, c->app->secure_cookies) ==
+    if (auth_cookie(set, sizeof set, "sid", "", 0, ctx_secure_cookies(c)) ==
         GALEN_OK)
         (void)!http_resp_cookie(c->resp, set);
     http_resp_redirect(c->resp, "/");

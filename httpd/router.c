@@ -388,6 +388,11 @@ bool ctx_need_store(struct ctx *c, const char *what)
     return false;
 }
 
+bool ctx_secure_cookies(const struct ctx *c)
+{
+    return c->app->secure_cookies || c->req->tls;
+}
+
 void ctx_need_csrf(struct ctx *c)
 {
     char cookie[HTTP_COOKIE_MAX];
@@ -395,8 +400,7 @@ void ctx_need_csrf(struct ctx *c)
     if (!c->sid[0]) {
         auth_token_new(c->sid);
         if (auth_cookie(cookie, sizeof cookie, "sid", c->sid,
-                        c->app->session_ttl,
-                        c->app->secure_cookies) == GALEN_OK)
+                        c->app->session_ttl, ctx_secure_cookies(c)) == GALEN_OK)
             (void)!http_resp_cookie(c->resp, cookie);
     }
     auth_csrf_token(&c->app->csrf, c->sid, c->csrf);

@@ -285,6 +285,9 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
     req.now = mono_now();
     req.wall = (long long)time(NULL);
     client_addr(conn, req.client, sizeof req.client);
+    /* MHD reports a protocol only for TLS connections. */
+    req.tls =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
     server_dispatch(s->app, &req, &resp, &r->pattern);
     if (r->pattern)
         snprintf(r->path, sizeof r->path, "%s", req.path);

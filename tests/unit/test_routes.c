@@ -38,6 +38,7 @@ struct call {
     const char *csrf_header;
     const char *auth;
     const char *client;
+    bool tls;
     struct http_resp resp;
     char *text; /* NUL-terminated copy of the body */
 };
@@ -124,6 +125,7 @@ static void call_run(struct fx *f, struct call *c)
     req.authorization = c->auth;
     snprintf(req.client, sizeof req.client, "%s",
              c->client ? c->client : "127.0.0.1");
+    req.tls = c->tls;
     f->now += 100.0;
     req.now = f->now;
     req.wall = 1700000000 + (long long)f->now;
@@ -759,6 +761,24 @@ static void test_routes_login_next_is_same_site(void **state)
     }
 }
 
+/* Finding 10: the session cookie is Secure whenever the request came over
+ * TLS, without --secure-cookies; plain HTTP keeps it usable. */
+static void test_routes_cookie_secure_over_tls(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "GET", .target = "/login", .tls = true};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.ncookies, 1);
+    assert_non_null(strstr(c.resp.cookie[0], "; Secure"));
+    call_done(&c);
+    c.tls = false;
+    call_run(f, &c);
+    assert_int_equal(c.resp.ncookies, 1);
+    assert_null(strstr(c.resp.cookie[0], "Secure"));
+    call_done(&c);
+}
+
 /* Finding 10: registering a taken name and a free one look the same. */
 static void test_routes_register_does_not_reveal_names(void **state)
 {
@@ -827,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_routes_register_does_not_reveal_names),
         cmocka_unit_test(test_routes_json_bodies_are_strict),
         cmocka_unit_test(test_routes_login_next_is_same_site),
+        cmocka_unit_test(test_routes_cookie_secure_over_tls),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
