@@ -18,33 +18,38 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: galen serve [-d DIR] [--listen HOST:PORT] [options]\n\n"
-            "Serves the web pages and the JSON API (docs/api.md) over the "
-            "store\nand index in DIR.\n\n"
-            "  -d, --data DIR        data folder (default $GALEN_DATA, else "
-            "./%s)\n"
-            "  -l, --listen H:P      address to listen on (default "
-            "127.0.0.1:8080;\n"
-            "                        port 0 picks a free one)\n"
-            "  -t, --threads N       worker threads (default 4)\n"
-            "      --max-conns N     concurrent connections (default 256)\n"
-            "      --timeout S       idle connection timeout (default 30)\n"
-            "      --web DIR         folder with style.css and app.js\n"
-            "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
-            "      --self-review     let an editor approve a document they\n"
-            "                        submitted or started reviewing (default:\n"
-            "                        four-eyes review)\n"
-            "      --port-file FILE  write the bound port to FILE\n"
-            "      --lexicon FILE    lay-term lexicon (default "
-            "DIR/lexicon.tsv or\n"
-            "                        data/lexicon.tsv)\n"
-            "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
-            "or\n"
-            "                        data/redflags.txt)\n"
-            "  -q, --quiet           no access log\n"
-            "  -h, --help            this help\n",
-            CLI_DEFAULT_DATA);
+    fprintf(
+        f,
+        "usage: galen serve [-d DIR] [--listen HOST:PORT] [options]\n\n"
+        "Serves the web pages and the JSON API (docs/api.md) over the "
+        "store\nand index in DIR.\n\n"
+        "  -d, --data DIR        data folder (default $GALEN_DATA, else "
+        "./%s)\n"
+        "  -l, --listen H:P      address to listen on (default "
+        "127.0.0.1:8080;\n"
+        "                        port 0 picks a free one)\n"
+        "  -t, --threads N       worker threads (default 4)\n"
+        "      --max-conns N     concurrent connections (default 256)\n"
+        "      --timeout S       idle connection timeout (default 30)\n"
+        "      --head-timeout S  time a client has to send a whole request\n"
+        "                        head (default 10)\n"
+        "      --per-ip N        connections per client address, IPv6 per\n"
+        "                        /64 (default 16)\n"
+        "      --web DIR         folder with style.css and app.js\n"
+        "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+        "      --self-review     let an editor approve a document they\n"
+        "                        submitted or started reviewing (default:\n"
+        "                        four-eyes review)\n"
+        "      --port-file FILE  write the bound port to FILE\n"
+        "      --lexicon FILE    lay-term lexicon (default "
+        "DIR/lexicon.tsv or\n"
+        "                        data/lexicon.tsv)\n"
+        "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
+        "or\n"
+        "                        data/redflags.txt)\n"
+        "  -q, --quiet           no access log\n"
+        "  -h, --help            this help\n",
+        CLI_DEFAULT_DATA);
 }
 
 struct serve_opts {
@@ -70,6 +75,15 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         return cli_uint(optarg, 1, 100000, &o->srv.max_conns);
     case 'T':
         return cli_uint(optarg, 1, 3600, &o->srv.timeout);
+    case 'H': {
+        unsigned secs;
+        int rc = cli_uint(optarg, 1, 600, &secs);
+
+        o->srv.head_deadline = secs;
+        return rc;
+    }
+    case 'P':
+        return cli_uint(optarg, 1, 100000, &o->srv.per_ip_conns);
     case 'w':
         o->app.web_dir = optarg;
         return 0;
@@ -107,6 +121,8 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"threads", required_argument, NULL, 't'},
         {"max-conns", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'T'},
+        {"head-timeout", required_argument, NULL, 'H'},
+        {"per-ip", required_argument, NULL, 'P'},
         {"web", required_argument, NULL, 'w'},
         {"secure-cookies", no_argument, NULL, 's'},
         {"self-review", no_argument, NULL, 'S'},

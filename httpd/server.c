@@ -45,6 +45,7 @@ struct server {
 
 /* One request in flight. */
 struct req_rec {
+    bool in_use; /* the URI callback filled it; on_done empties it */
     struct buf body;
     bool started;     /* headers seen */
     bool too_big;     /* body exceeded HTTP_MAX_BODY */
@@ -61,7 +62,6 @@ struct req_rec {
 /* One connection: its address bucket and its (one) request. */
 struct conn_rec {
     unsigned char key[GATE_KEY_LEN];
-    bool in_use; /* the URI callback has filled req */
     struct req_rec req;
 };
 
@@ -71,6 +71,30 @@ static double mono_now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One access-log line on stderr. */
+static void log_line(double t0, const char *method, const char *path,
+                     int status, size_t bytes, const char *note)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "galen: access: %s %s %s %d %zu %.1fms%s\n", when, method,
+            path, status, bytes, (mono_now() - t0) * 1000.0, note);
+}
+
+/* The line for a request MHD refused before our handler saw it. */
+static void log_refused(struct MHD_Connection *conn, const struct req_rec *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+
+    log_line(r->t0, "-", "-", ci ? (int)ci->http_status : 0, 0,
+             " refused: malformed request");
 }
 
 static void req_reset(struct req_rec *r)
@@ -103,6 +127,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
     }
     if (!cr)
         return;
+    if (cr->req.in_use && !cr->req.started && s->access_log)
+        log_refused(conn, &cr->req);
     gate_conn_closed(s->gate, cr->key);
     req_reset(&cr->req);
     galen_free(cr);
@@ -122,7 +148,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     r = &cr->req;
     req_reset(r);
-    cr->in_use = true;
+    r->in_use = true;
     buf_init(&r->body, HTTP_MAX_BODY);
     r->t0 = mono_now();
     if (n <= TARGET_MAX)
@@ -335,23 +361,17 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct server *s = cls;
     struct req_rec *r = *con_cls;
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
 
-    UNUSED(conn);
     if (!r)
         return;
-    if (s->access_log && r->started) {
-        gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        /* The path is logged only when it matched a route (ids and slugs);
-         * query strings and bodies are never logged. */
-        fprintf(stderr, "galen: access: %s %s %s %d %zu %.1fms%s\n", when,
-                r->method, r->pattern ? r->path : "-", r->status, r->bytes,
-                (mono_now() - r->t0) * 1000.0,
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-    }
+    /* The path is logged only when it matched a route (ids and slugs);
+     * query strings and bodies are never logged. */
+    if (s->access_log && !r->started)
+        log_refused(conn, r);
+    else if (s->access_log)
+        log_line(r->t0, r->method, r->pattern ? r->path : "-", r->status,
+                 r->bytes,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     /* The record belongs to the connection (freed when it closes). */
     req_reset(r);
     *con_cls = NULL;
