@@ -436,12 +436,12 @@ static void on_data(struct gate *g, struct pending *p, uint32_t events)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return;
     if (n <= 0) {
-        drop(g, p, 0, NULL);
+        drop(g, p, 0, "");
         return;
     }
     v = gate_check_head(g->scratch, (size_t)n, g->conf.head_max, &why);
     if (v == GATE_MORE && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
-        drop(g, p, 0, NULL); /* the client gave up half-way */
+        drop(g, p, 0, ""); /* the client gave up half-way */
         return;
     }
     if (v == GATE_MORE)

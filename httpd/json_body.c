@@ -58,12 +58,13 @@ static bool scan(const char *s, size_t n, const char **why)
         } else if (ch == '\\' && i + 1 < n) {
             i++;
             if (s[i] == 'u' && i + 4 < n) {
-                int v[4] = {hexval(s[i + 1]), hexval(s[i + 2]),
-                            hexval(s[i + 3]), hexval(s[i + 4])};
-                int cp = (v[0] << 12) | (v[1] << 8) | (v[2] << 4) | v[3];
+                int hi = hexval(s[i + 3]);
+                int lo = hexval(s[i + 4]);
+                int cp = hi >= 0 && lo >= 0 ? hi * 16 + lo : 0x7f;
 
-                if (v[0] == 0 && v[1] == 0 && v[2] >= 0 && v[3] >= 0 &&
-                    cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+                /* \u00XX with XX < 0x20, other than tab, LF and CR. */
+                if (s[i + 1] == '0' && s[i + 2] == '0' && cp < 0x20 &&
+                    cp != '\t' && cp != '\n' && cp != '\r') {
                     *why = cp == 0 ? "\\u0000 in a JSON string"
                                    : "control character in a JSON string";
                     return false;
