@@ -5,6 +5,11 @@
 # front-matter block (docs/article-format.md), that ids are unique, that the
 # pack has enough documents of every kind, and that data/lexicon.tsv
 # (docs/lexicon.md) and data/redflags.txt (docs/redflags.md) parse.
+# References: each has a PMID, DOI or URL of a valid shape and a plausible
+# year, every [n] names a reference, and every reference is cited.
+# scripts/pack_overlap is tested on a fixture made here; with PACK_SOURCES
+# set to a reviewer's folder of source texts it also runs on the pack and
+# fails on a shared run of 10+ words (docs/article-format.md).
 # Prints "N passed, N failed" and exits non-zero when any check fails.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +20,7 @@ lexicon="$root/data/lexicon.tsv"
 redflags="$root/data/redflags.txt"
 min_docs=40
 min_qa=6
+this_year=$(date -u +%Y)
 
 # lint_doc FILE: prints "ERR message" lines for each problem, then one
 # "ID id" and one "KIND kind" line for the global checks.
@@ -44,16 +50,21 @@ lint_doc() {
 			if (v == "") err("empty reference value for " k)
 			if (k == "kind" && !inlist(v, "guideline research consumer qa"))
 				err("bad reference kind: " v)
-			if (k == "year" && v !~ /^(19|20)[0-9][0-9]$/) err("bad reference year: " v)
-			if (k == "pmid" && v !~ /^[0-9]+$/) err("bad pmid: " v)
-			if (k == "doi" && v !~ /^10\.[0-9]+\//) err("bad doi: " v)
-			if (k == "url" && v !~ /^https?:\/\//) err("bad url: " v)
+			if (k == "year" && (v !~ /^[0-9][0-9][0-9][0-9]$/ || v + 0 < 1900 || v + 0 > year))
+				err("implausible reference year: " v)
+			if (k == "pmid" && (v !~ /^[1-9][0-9]*$/ || length(v) > 9)) err("bad pmid (1 to 9 digits): " v)
+			if (k == "doi" && v !~ /^10\.[0-9][0-9][0-9][0-9][0-9]*(\.[0-9]+)*\/[^ \t|]+$/)
+				err("bad doi (10.NNNN/suffix): " v)
+			if (k == "url" && v !~ /^https?:\/\/[A-Za-z0-9.-]+\.[A-Za-z]+(:[0-9]+)?(\/[^ \t|]*)?$/)
+				err("bad url: " v)
 		}
 		if (!("kind" in seen) || !("title" in seen) || !("source" in seen) || !("year" in seen))
 			err("reference needs kind, title, source and year")
+		if (!("pmid" in seen) && !("doi" in seen) && !("url" in seen))
+			err("reference " nrefs " has no pmid, doi or url")
 	}
 	BEGIN {
-		allowed = "id kind title audience specialty source authors date url licence evidence topics synonyms question_type status references age_band sex asked replied"
+		allowed = "id kind title audience specialty source authors date url licence evidence topics synonyms question_type status references age_band sex asked replied checked"
 		required = "id kind title status audience specialty source authors date licence evidence topics synonyms references"
 		state = 0; nrefs = 0; maxcite = 0; ncite = 0
 	}
@@ -94,7 +105,11 @@ lint_doc() {
 		while (match(line, /\[[0-9]+(, *[0-9]+)*\]/)) {
 			cit = substr(line, RSTART + 1, RLENGTH - 2)
 			n = split(cit, nums, /, */)
-			for (i = 1; i <= n; i++) { ncite++; if (nums[i] + 0 > maxcite) maxcite = nums[i] + 0 }
+			for (i = 1; i <= n; i++) {
+				ncite++; cited[nums[i] + 0] = 1
+				if (nums[i] + 0 > maxcite) maxcite = nums[i] + 0
+				if (nums[i] + 0 < 1) err("citation [" nums[i] "] does not name a reference")
+			}
 			line = substr(line, RSTART + RLENGTH)
 		}
 	}
@@ -115,6 +130,9 @@ lint_doc() {
 		if (body < 3) err("body is too short")
 		if (ncite < 1) err("body has no [n] citation")
 		if (maxcite > nrefs) err("citation [" maxcite "] but only " nrefs " references")
+		for (i = 1; i <= nrefs; i++) if (!(i in cited)) err("reference " i " is never cited")
+		if ("checked" in fm && fm["checked"] !~ /^[0-9][0-9][0-9][0-9]-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))? +[^ ]/)
+			err("checked must be YYYY-MM[-DD] followed by what was checked")
 		if (tablerows > 0 && tableseps < 1) err("table without a |---| separator row")
 		if (fm["kind"] == "qa") {
 			if (!("age_band" in fm) || fm["age_band"] !~ /^[0-9]+-[0-9]+$/) err("qa needs age_band like 40-49")
@@ -126,7 +144,7 @@ lint_doc() {
 		}
 		if (fm["kind"] == "faq" && faqitems < 3) err("faq needs at least 3 ### question? items under ## FAQ")
 		printf "ID %s\nKIND %s\nTABLE %d\nQUICK %d\nKEYP %d\nFAQ %d\n", fm["id"], fm["kind"], tableseps, hasquick, haskey, faqitems
-	}' "$1"
+	}' year="$this_year" "$1"
 }
 
 # --- the pack -------------------------------------------------------------
