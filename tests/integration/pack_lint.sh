@@ -181,6 +181,93 @@ else
 	bad "no document has Quick Summary and Key Points sections"
 fi
 
+# --- the reference checks, on a document made here ------------------------
+cat >"$tmp/bad.md" <<'DOC'
+---
+id: lint-fixture
+kind: research
+title: T
+audience: both
+specialty: neurology
+source: s
+authors: a
+date: 2026-01-01
+licence: CC-BY-4.0
+evidence: review
+topics: [t]
+synonyms: [s]
+status: submitted
+checked: soon
+references:
+  - kind: research | title: A | source: S | year: 2001
+  - kind: research | title: B | source: S | year: 2099 | doi: 10.12/x
+  - kind: research | title: C | source: S | year: 2001 | pmid: 0123 | url: ftp://x
+  - kind: research | title: D | source: S | year: 2001 | pmid: 1
+---
+Body [1][2]. More [3] and [0] and [5].
+Last line.
+DOC
+lint_doc "$tmp/bad.md" >"$tmp/bad.out" 2>&1
+for want in "reference 1 has no pmid, doi or url" "implausible reference year: 2099" \
+	"bad doi (10.NNNN/suffix): 10.12/x" "bad pmid (1 to 9 digits): 0123" "bad url: ftp://x" \
+	"citation [0] does not name a reference" "citation [5] but only 4 references" \
+	"reference 4 is never cited" "checked must be YYYY-MM[-DD]"; do
+	if grep -qF -- "$want" "$tmp/bad.out"; then ok; else bad "lint fixture: no '$want'"; fi
+done
+
+# --- scripts/pack_overlap, on sources made here -----------------------------
+overlap="$root/scripts/pack_overlap"
+mkdir -p "$tmp/src" "$tmp/fix"
+# A fake source that shares exactly 9 words with the fixture's first
+# sentence, 11 with its second, and 7 with its third.
+printf '%s\n' "Unrelated words come first here. the quick brown fox jumps over the lazy sleeping cat then stops." \
+	"Another line: stretching the calf muscles every night before bed reduces cramps a great deal, they say." \
+	"Seven only: red green blue yellow orange purple black and nothing more." >"$tmp/src/source.txt"
+cat >"$tmp/fix/doc.md" <<'DOC'
+---
+id: overlap-fixture
+---
+# Heading
+Today the quick brown fox jumps over the lazy sleeping dog at noon [1]. Some say stretching the calf muscles every night before bed reduces cramps a lot [2].
+- Colours: red green blue yellow orange purple black, then white [1].
+DOC
+"$overlap" "$tmp/src" "$tmp/fix/doc.md" >"$tmp/ov.out" 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 1 ]; then ok; else bad "pack_overlap: exit $rc on an 11-word run, want 1"; fi
+if grep -q ':5: 9 words shared with source.txt: "the quick brown fox jumps over the lazy sleeping"' "$tmp/ov.out"; then
+	ok
+else
+	bad "pack_overlap: the 9-word run is not reported: $(cat "$tmp/ov.out")"
+fi
+if grep -q ':5: 11 words shared with source.txt: "stretching the calf' "$tmp/ov.out"; then ok; else bad "pack_overlap: the 11-word run is not reported"; fi
+if grep -q "red green" "$tmp/ov.out"; then bad "pack_overlap: a 7-word run is reported"; else ok; fi
+# A quoted run is reported but does not fail; --min lowers what is shown.
+sed -i 's/Some say stretching/Some say "stretching/; s/a lot \[2\]/a lot" [2]/' "$tmp/fix/doc.md"
+"$overlap" --min 7 "$tmp/src" "$tmp/fix/doc.md" >"$tmp/ov.out" 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "11 words shared with source.txt (quoted)" "$tmp/ov.out" &&
+	grep -q ":6: 7 words shared" "$tmp/ov.out"; then
+	ok
+else
+	bad "pack_overlap: quoted run or --min 7 (exit $rc): $(cat "$tmp/ov.out")"
+fi
+mkdir -p "$tmp/empty"
+"$overlap" "$tmp/empty" "$tmp/fix/doc.md" >/dev/null 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "no source texts" "$tmp/ov.err"; then ok; else bad "pack_overlap: a folder without sources gives exit $rc"; fi
+
+# With PACK_SOURCES, the pack itself against the reviewer's sources.
+if [ -n "${PACK_SOURCES:-}" ]; then
+	if "$overlap" "$PACK_SOURCES" "$pack" >"$tmp/ov.out"; then
+		ok
+	else
+		bad "pack shares a run of 10+ words with a source in $PACK_SOURCES:"
+		cat "$tmp/ov.out"
+	fi
+else
+	echo "skip: copy check of data/pack (set PACK_SOURCES to a folder of source texts; docs/article-format.md)"
+fi
+
 # --- lexicon.tsv ------------------------------------------------------------
 if [ -f "$lexicon" ]; then
 	awk -F '\t' '
