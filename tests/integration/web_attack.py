@@ -52,7 +52,7 @@ def raw(req, src="127.0.0.1"):
 
 
 def http(method, path, body=None, headers=None, src="127.0.0.1"):
-    h = {"Host": "127.0.0.1"}
+    h = {"Host": "127.0.0.1", "Connection": "close"}
     h.update(headers or {})
     if body is not None:
         body = body.encode() if isinstance(body, str) else body
@@ -215,7 +215,7 @@ def hashing(n, name):
     print("hashing: %d concurrent logins (%d turned away with 503); search "
           "during them: median %.0f ms, max %.0f ms"
           % (n, busy, lat[len(lat) // 2] * 1000, lat[-1] * 1000))
-    if lat[len(lat) // 2] > 1.0:
+    if lat[len(lat) // 2] > 1.0 or lat[-1] > 2.0:
         fail("searches waited behind password hashes")
 
 

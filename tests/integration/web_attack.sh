@@ -106,7 +106,7 @@ check "slowloris" attack slowloris 150 5 3
 
 # --- 5: per-account backoff and bounded hashing -----------------------------
 check "40 guesses from 40 addresses" attack guesses ed password-edit1 40
-check "logins do not starve searches" attack hashing 12 nobody
+check "logins do not starve searches" attack hashing 24 nobody
 
 # --- 6 and 7: strict JSON bodies --------------------------------------------
 for body in '{"name":"pat\u0000x","password":"password-pat01"}' \
