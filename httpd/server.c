@@ -426,7 +426,11 @@ static struct MHD_Daemon *start(struct server *s, const struct server_conf *c)
 
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)(c->threads ? c->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
+        /* MHD warns about a pool of one; 0 is its single polling thread. */
+        (unsigned)(c->threads == 1 ? 0
+                   : c->threads    ? c->threads
+                                   : 4),
+        MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(c->max_conns ? c->max_conns : 256),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(c->per_ip_conns ? c->per_ip_conns : 16),
