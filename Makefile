@@ -121,7 +121,9 @@ INC_APP  := -Iinclude -Ilib/base -Icli -Ihttpd $(APP_LEGACY_INC)
 INC_TEST := -Iinclude -Ilib -Ilib/base -Icli -Ihttpd
 
 $(BUILD)/lib/%.o: INC := $(INC_LIB)
-$(BUILD)/lib/%.o: CFLAGS += -fPIC -fvisibility=hidden
+# One set of library objects serves the .a and the .so.
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+$(BUILD)/lib/%.o: CFLAGS += $(LIB_CFLAGS)
 $(BUILD)/cli/%.o $(BUILD)/httpd/%.o: INC := $(INC_APP)
 $(BUILD)/tests/%.o $(BUILD)/fuzz/%.o $(BUILD)/bench/%.o: INC := $(INC_TEST)
 
@@ -172,8 +174,10 @@ $(BUILD)/sharedir.stamp: FORCE
 	$(call update_if_changed,'$(SHAREDIR)')
 
 # A change of compiler flags (such as -fvisibility) rebuilds the objects.
+# Expanded here, not in the recipe, where a target's own flags would leak in.
+CFLAGS_ALL := $(CC) $(filter-out -Werror,$(CFLAGS)) $(LIB_CFLAGS) $(INC_LIB) $(INC_APP)
 $(BUILD)/cflags.stamp: FORCE
-	$(call update_if_changed,'$(CC) $(CFLAGS)')
+	$(call update_if_changed,'$(CFLAGS_ALL)')
 $(LIB_OBJ) $(APP_OBJ): $(BUILD)/cflags.stamp
 
 # cli/cli.c compiles in where the installed data files live.
@@ -181,8 +185,9 @@ $(BUILD)/cli/cli.o: $(BUILD)/sharedir.stamp
 $(BUILD)/cli/cli.o: CFLAGS += -DCLI_SHARE_DIR='"$(SHAREDIR)"'
 
 $(BUILD)/galen.pc: FORCE
-	$(call update_if_changed,'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' \
-	  'libdir=$(LIBDIR)' '' 'Name: galen' \
+	$(call update_if_changed,'prefix=$(PREFIX)' \
+	  'includedir=$(INCLUDEDIR:$(PREFIX)/%=$${prefix}/%)' \
+	  'libdir=$(LIBDIR:$(PREFIX)/%=$${prefix}/%)' '' 'Name: galen' \
 	  'Description: offline evidence-grounded medical answer engine' \
 	  'Version: $(VERSION)' 'Requires.private: $(LIB_PKGS)' \
 	  'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lgalen' \
