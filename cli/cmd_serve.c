@@ -5,9 +5,11 @@
  * in flight finish (a few seconds at most), and exits 0. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -18,38 +20,40 @@
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: galen serve [-d DIR] [--listen HOST:PORT] [options]\n\n"
-        "Serves the web pages and the JSON API (docs/api.md) over the "
-        "store\nand index in DIR.\n\n"
-        "  -d, --data DIR        data folder (default $GALEN_DATA, else "
-        "./%s)\n"
-        "  -l, --listen H:P      address to listen on (default "
-        "127.0.0.1:8080;\n"
-        "                        port 0 picks a free one)\n"
-        "  -t, --threads N       worker threads (default 4)\n"
-        "      --max-conns N     concurrent connections (default 256)\n"
-        "      --timeout S       idle connection timeout (default 30)\n"
-        "      --head-timeout S  time a client has to send a whole request\n"
-        "                        head (default 10)\n"
-        "      --per-ip N        connections per client address, IPv6 per\n"
-        "                        /64 (default 16)\n"
-        "      --web DIR         folder with style.css and app.js\n"
-        "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
-        "      --self-review     let an editor approve a document they\n"
-        "                        submitted or started reviewing (default:\n"
-        "                        four-eyes review)\n"
-        "      --port-file FILE  write the bound port to FILE\n"
-        "      --lexicon FILE    lay-term lexicon (default "
-        "DIR/lexicon.tsv or\n"
-        "                        data/lexicon.tsv)\n"
-        "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
-        "or\n"
-        "                        data/redflags.txt)\n"
-        "  -q, --quiet           no access log\n"
-        "  -h, --help            this help\n",
-        CLI_DEFAULT_DATA);
+    fprintf(f,
+            "usage: galen serve [-d DIR] [--listen HOST:PORT] [options]\n\n"
+            "Serves the web pages and the JSON API (docs/api.md) over the "
+            "store\nand index in DIR.\n\n"
+            "  -d, --data DIR        data folder (default $GALEN_DATA, else "
+            "./%s)\n"
+            "  -l, --listen H:P      address to listen on (default "
+            "127.0.0.1:8080;\n"
+            "                        port 0 picks a free one)\n"
+            "  -t, --threads N       worker threads (default 4)\n"
+            "      --max-conns N     concurrent connections (default 256)\n"
+            "      --timeout S       idle connection timeout (default 30)\n"
+            "      --head-timeout S  time a client has to send a whole "
+            "request\n"
+            "                        head (default 10)\n"
+            "      --per-ip N        connections per client address, IPv6 "
+            "per\n"
+            "                        /64 (default 16)\n"
+            "      --web DIR         folder with style.css and app.js\n"
+            "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+            "      --self-review     let an editor approve a document they\n"
+            "                        submitted or started reviewing "
+            "(default:\n"
+            "                        four-eyes review)\n"
+            "      --port-file FILE  write the bound port to FILE\n"
+            "      --lexicon FILE    lay-term lexicon (default "
+            "DIR/lexicon.tsv,\n"
+            "                        $GALEN_SHARE or %s)\n"
+            "      --redflags FILE   red-flag rules (default redflags.txt, "
+            "likewise);\n"
+            "                        galen will not serve without either\n"
+            "  -q, --quiet           no access log\n"
+            "  -h, --help            this help\n",
+            CLI_DEFAULT_DATA, cli_share_dir);
 }
 
 struct serve_opts {
@@ -166,15 +170,44 @@ static void write_port(const char *file, unsigned port)
 
 /* Serves until SIGINT or SIGTERM. The signals are blocked before the
  * server's threads start, so only sigwait here ever sees them. */
+/* Finds the lexicon and red-flag rules, which the server will not start
+ * without, and the web files (pages render unstyled without those). */
+static int find_files(struct serve_opts *o, char *lex, char *rf, char *web,
+                      size_t cap)
+{
+    const char *env = getenv("GALEN_WEB");
+    int rc;
+
+    rc =
+        cli_safety_file(o->app.lexicon, o->app.data_dir, CLI_LEXICON, lex, cap);
+    if (rc == GALEN_OK)
+        rc = cli_safety_file(o->app.redflags, o->app.data_dir, CLI_REDFLAGS, rf,
+                             cap);
+    if (rc != GALEN_OK) {
+        LOG_ERROR("not serving without the lexicon and red-flag rules");
+        return rc;
+    }
+    o->app.lexicon = lex;
+    o->app.redflags = rf;
+    if (!o->app.web_dir && !(env && *env) &&
+        cli_share_file(NULL, "web", web, cap, NULL, 0) == GALEN_OK)
+        o->app.web_dir = web;
+    return GALEN_OK;
+}
+
 static int run(struct serve_opts *o)
 {
     struct app *app = NULL;
     struct server *srv = NULL;
     char err[200] = "";
+    char lex[PATH_MAX], rf[PATH_MAX], web[PATH_MAX];
     sigset_t set;
     int sig = 0;
     int rc;
 
+    rc = find_files(o, lex, rf, web, PATH_MAX);
+    if (rc != GALEN_OK)
+        return cli_exit_for(rc);
     if (mkdir(o->app.data_dir, 0700) != 0 && errno != EEXIST) {
         LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
         return EXIT_IO;
