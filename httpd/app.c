@@ -177,7 +177,7 @@ static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
     if (!p->all || !p->idle)
         return GALEN_ENOMEM;
     for (p->n = 0; p->n < n; p->n++) {
-        rc = service_open(store_path, &p->all[p->n]);
+        rc = galen_service_open(store_path, &p->all[p->n]);
         if (rc != GALEN_OK)
             return rc;
         p->idle[p->nidle++] = p->all[p->n];
@@ -190,17 +190,17 @@ static void pool_close(struct service_pool *p)
     size_t i;
 
     for (i = 0; i < p->n; i++)
-        service_close(p->all[i]);
+        galen_service_close(p->all[i]);
     galen_free(p->all);
     galen_free(p->idle);
     p->all = p->idle = NULL;
     p->n = p->nidle = 0;
 }
 
-struct service *app_service_get(struct app *app)
+struct galen_service *app_service_get(struct app *app)
 {
     struct service_pool *p = &app->pool;
-    struct service *svc;
+    struct galen_service *svc;
 
     if (!app->has_store)
         return NULL;
@@ -212,7 +212,7 @@ struct service *app_service_get(struct app *app)
     return svc;
 }
 
-void app_service_put(struct app *app, struct service *svc)
+void app_service_put(struct app *app, struct galen_service *svc)
 {
     struct service_pool *p = &app->pool;
 
@@ -246,7 +246,7 @@ static int open_parts(struct app *app, struct app_conf *conf)
     rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
     if (rc != GALEN_OK) {
         snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
-                 service_errmsg(NULL));
+                 galen_service_errmsg(NULL));
         return rc;
     }
     app->has_store = true;
@@ -256,7 +256,7 @@ static int open_parts(struct app *app, struct app_conf *conf)
 int app_open(struct app_conf *conf, struct app **out)
 {
     struct app *app;
-    int rc = auth_init();
+    int rc = galen_auth_init();
 
     if (rc != GALEN_OK)
         return rc;
@@ -265,7 +265,7 @@ int app_open(struct app_conf *conf, struct app **out)
         return GALEN_ENOMEM;
     pthread_mutex_init(&app->pool.lock, NULL);
     pthread_cond_init(&app->pool.freed, NULL);
-    auth_csrf_key_init(&app->csrf);
+    galen_csrf_key_init(&app->csrf);
     app->secure_cookies = conf->secure_cookies;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);
