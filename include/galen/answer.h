@@ -118,9 +118,6 @@ int galen_answer_render(const struct galen_answer *ans,
                         enum galen_render_format fmt, unsigned flags,
                         unsigned width, char **out, size_t *len);
 
-/* Frees a string returned by a galen_*_render function. */
-void galen_free_string(char *s);
-
 /* ---- similar answered questions ----------------------------------------- */
 
 struct galen_similar;

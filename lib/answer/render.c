@@ -139,9 +139,8 @@ static int finish(struct buf *b, int rc, char **out, size_t *len)
     return GALEN_OK;
 }
 
-int galen_answer_render(const struct galen_answer *ans,
-                        enum galen_render_format fmt, unsigned flags,
-                        unsigned width, char **out, size_t *len)
+int answer_render(const struct galen_answer *ans, enum galen_render_format fmt,
+                  unsigned flags, unsigned width, char **out, size_t *len)
 {
     struct buf b;
     int rc;
@@ -157,14 +156,9 @@ int galen_answer_render(const struct galen_answer *ans,
     return finish(&b, rc, out, len);
 }
 
-void galen_free_string(char *s)
-{
-    galen_free(s);
-}
-
-int galen_similar_render(const struct galen_similar *s,
-                         enum galen_render_format fmt, unsigned flags,
-                         char **out, size_t *len)
+int answer_sim_render(const struct galen_similar *s,
+                      enum galen_render_format fmt, unsigned flags, char **out,
+                      size_t *len)
 {
     const struct answer_similar *v;
     size_t n;

@@ -361,10 +361,10 @@ static int run_changes(struct run *k)
     return rc;
 }
 
-int galen_store_index_update(struct galen_store *st, const char *index_dir,
-                             void (*progress)(void *ctx, uint64_t done,
-                                              uint64_t total),
-                             void *ctx, struct galen_store_index_stats *stats)
+int store_index_update(struct galen_store *st, const char *index_dir,
+                       void (*progress)(void *ctx, uint64_t done,
+                                        uint64_t total),
+                       void *ctx, struct galen_store_index_stats *stats)
 {
     struct run k;
     int rc;
@@ -389,7 +389,7 @@ int galen_store_index_update(struct galen_store *st, const char *index_dir,
     if (rc != GALEN_OK)
         snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
                  *index_writer_errmsg(k.w) ? index_writer_errmsg(k.w)
-                                           : galen_store_errmsg(st));
+                                           : store_errmsg(st));
 out:
     index_writer_close(k.w);
     buf_cleanup(&k.body);

@@ -13,6 +13,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/mem.h"
 
 enum { BEIR_TITLE_CHARS = 90 };
@@ -128,7 +129,7 @@ int import_beir_line(const char *line, size_t len, const char *source,
     rc = fill(d, id, title, text, source);
     cJSON_Delete(o);
     if (rc != GALEN_OK)
-        return import_diag(diag, rc, 0, "%s", galen_strerror(rc));
+        return import_diag(diag, rc, 0, "%s", error_str(rc));
     return GALEN_OK;
 }
 

@@ -44,4 +44,14 @@ struct import_sink {
 int import_sink_bad(const struct import_sink *s, long line, const char *msg);
 void import_sink_skip(const struct import_sink *s, long line, const char *why);
 
+/* lib/api defines the galen_* function of each of these (its public
+ * header documents it) as a call to this one. */
+GALEN_NODISCARD int import_format_parse(const char *name,
+                                        enum galen_import_format *out);
+GALEN_NODISCARD int import_paths(struct galen_store *st,
+                                 enum galen_import_format fmt,
+                                 const char *const *paths, size_t npaths,
+                                 const struct galen_import_opts *opts,
+                                 struct galen_import_stats *stats);
+
 #endif

@@ -45,7 +45,7 @@ int service_open(const char *store_path, struct galen_service **out)
 
     if (!svc)
         return GALEN_ENOMEM;
-    rc = galen_store_open(store_path, &svc->st);
+    rc = store_open(store_path, &svc->st);
     if (rc != GALEN_OK) {
         galen_free(svc);
         return rc;
@@ -58,7 +58,7 @@ void service_close(struct galen_service *svc)
 {
     if (!svc)
         return;
-    galen_store_close(svc->st);
+    store_close(svc->st);
     galen_free(svc);
 }
 
@@ -69,7 +69,7 @@ struct galen_store *service_store(struct galen_service *svc)
 
 const char *service_errmsg(struct galen_service *svc)
 {
-    return svc ? svc->msg : galen_store_errmsg(NULL);
+    return svc ? svc->msg : store_errmsg(NULL);
 }
 
 void service_iso(long long t, char out[SERVICE_ISO_LEN])
@@ -129,7 +129,7 @@ int service_db_error(struct galen_service *svc)
 {
     int rc = store_db_error(svc->st);
 
-    snprintf(svc->msg, sizeof svc->msg, "%s", galen_store_errmsg(svc->st));
+    snprintf(svc->msg, sizeof svc->msg, "%s", store_errmsg(svc->st));
     return rc;
 }
 
