@@ -390,11 +390,10 @@ static int score_file(const struct eval_opts *o,
 {
     struct galen_run *run = NULL;
     struct eval_pass p;
-    char err[EVAL_ERR_CAP];
-    int rc = galen_run_load(o->score, &run, err, sizeof err);
+    int rc = galen_run_load(o->score, &run);
 
     if (rc != GALEN_OK) {
-        LOG_ERROR("%s", err);
+        LOG_ERROR("%s", galen_eval_errmsg());
         return cli_exit_for(rc);
     }
     memset(&p, 0, sizeof p);
@@ -541,13 +540,12 @@ static int search_and_score(const struct eval_opts *o,
 static int load_inputs(const struct eval_opts *o, struct galen_qrels **qrels,
                        struct galen_queries **qs)
 {
-    char err[EVAL_ERR_CAP] = "";
-    int rc = galen_qrels_load(o->qrels, qrels, err, sizeof err);
+    int rc = galen_qrels_load(o->qrels, qrels);
 
     if (rc == GALEN_OK && !o->score)
-        rc = galen_queries_load(o->queries, qs, err, sizeof err);
+        rc = galen_queries_load(o->queries, qs);
     if (rc != GALEN_OK) {
-        LOG_ERROR("%s", err);
+        LOG_ERROR("%s", galen_eval_errmsg());
         return cli_exit_for(rc);
     }
     if (galen_qrels_count(*qrels) == 0)

@@ -272,7 +272,7 @@ static int index_store(struct galen_store *st, const char *data, bool quiet)
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {
-        LOG_ERROR("index: %s: %s", galen_strerror(rc), stats.errmsg);
+        LOG_ERROR("index: %s: %s", galen_strerror(rc), galen_store_errmsg(st));
         return cli_exit_for(rc);
     }
     if (!quiet)

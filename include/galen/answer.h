@@ -16,6 +16,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
+
 /* ---- the answerer: an opened data folder -------------------------------- */
 
 struct galen_answerer;
@@ -33,9 +37,9 @@ struct galen_answerer_opts {
  * rules file; the message names the line), GALEN_ECORRUPT, GALEN_EIO,
  * GALEN_ENOMEM. Caller closes with galen_answerer_close. The handle is
  * for one thread at a time. */
-int galen_answerer_open(const char *data_dir,
-                        const struct galen_answerer_opts *opts,
-                        struct galen_answerer **out);
+GALEN_NODISCARD int galen_answerer_open(const char *data_dir,
+                                        const struct galen_answerer_opts *opts,
+                                        struct galen_answerer **out);
 
 /* Closes a; NULL is a no-op. */
 void galen_answerer_close(struct galen_answerer *a);
@@ -86,8 +90,9 @@ struct galen_answer;
  * An abstention is a successful answer (galen_answer_abstained). Errors:
  * GALEN_EINVAL (bad options), GALEN_ECORRUPT, GALEN_ENOMEM. Caller frees
  * *out with galen_answer_free. */
-int galen_ask(struct galen_answerer *a, const char *question,
-              const struct galen_ask_opts *o, struct galen_answer **out);
+GALEN_NODISCARD int galen_ask(struct galen_answerer *a, const char *question,
+                              const struct galen_ask_opts *o,
+                              struct galen_answer **out);
 
 /* Frees ans; NULL is a no-op. */
 void galen_answer_free(struct galen_answer *ans);
@@ -114,9 +119,10 @@ enum galen_render_flags {
 /* Renders ans. width is the text wrap column (0: 80). *out is a NUL-
  * terminated string the caller frees with galen_free_string; *len (may be
  * NULL) gets its length. GALEN_OK or GALEN_ENOMEM. */
-int galen_answer_render(const struct galen_answer *ans,
-                        enum galen_render_format fmt, unsigned flags,
-                        unsigned width, char **out, size_t *len);
+GALEN_NODISCARD int galen_answer_render(const struct galen_answer *ans,
+                                        enum galen_render_format fmt,
+                                        unsigned flags, unsigned width,
+                                        char **out, size_t *len);
 
 /* ---- similar answered questions ----------------------------------------- */
 
@@ -137,8 +143,9 @@ struct galen_similar_item {
 
 /* Finds the k (1..100) most similar answered questions to question.
  * Errors as galen_ask. Caller frees *out with galen_similar_free. */
-int galen_similar_find(struct galen_answerer *a, const char *question,
-                       unsigned k, struct galen_similar **out);
+GALEN_NODISCARD int galen_similar_find(struct galen_answerer *a,
+                                       const char *question, unsigned k,
+                                       struct galen_similar **out);
 
 void galen_similar_free(struct galen_similar *s);
 size_t galen_similar_count(const struct galen_similar *s);
@@ -146,9 +153,10 @@ const struct galen_similar_item *
 galen_similar_get(const struct galen_similar *s, size_t i);
 
 /* Renders the list as text or JSON (HTML: an escaped <ol> fragment). */
-int galen_similar_render(const struct galen_similar *s,
-                         enum galen_render_format fmt, unsigned flags,
-                         char **out, size_t *len);
+GALEN_NODISCARD int galen_similar_render(const struct galen_similar *s,
+                                         enum galen_render_format fmt,
+                                         unsigned flags, char **out,
+                                         size_t *len);
 
 /* ---- ranking for evaluation ---------------------------------------------- */
 
@@ -157,9 +165,11 @@ int galen_similar_render(const struct galen_similar *s,
  * evidence over the retrieved candidates) instead of plain BM25F. Calls
  * fn once per document, best first, with its id (borrowed for the call)
  * and score. Used by `galen eval --answers`. Errors as galen_ask. */
-int galen_answer_rank(struct galen_answerer *a, const char *question,
-                      unsigned k,
-                      void (*fn)(void *ctx, const char *id, double score),
-                      void *ctx);
+GALEN_NODISCARD int
+galen_answer_rank(struct galen_answerer *a, const char *question, unsigned k,
+                  void (*fn)(void *ctx, const char *id, double score),
+                  void *ctx);
+
+GALEN_END_DECLS
 
 #endif

@@ -11,13 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef GALEN_NODISCARD
-#ifdef __GNUC__
-#define GALEN_NODISCARD __attribute__((warn_unused_result))
-#else
-#define GALEN_NODISCARD
-#endif
-#endif
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
 
 struct galen_store;
 
@@ -114,17 +110,19 @@ struct galen_store_index_stats {
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
-    char errmsg[200]; /* why the run failed, when it did */
 };
 
 /* Brings the search index in index_dir up to date with st: documents
  * changed or added since the last run are (re)indexed, deleted ones are
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
- * blob). progress may be NULL. GALEN_OK, or the index or store error. */
+ * blob). progress may be NULL. GALEN_OK, or the index or store error with
+ * the message in galen_store_errmsg(st). */
 GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
+
+GALEN_END_DECLS
 
 #endif

@@ -8,6 +8,15 @@
 
 #include "eval/eval.h"
 
+/* Parses and loads fail before a handle exists: their message is kept per
+ * thread. */
+static _Thread_local char msg[512];
+
+const char *galen_eval_errmsg(void)
+{
+    return msg;
+}
+
 int galen_eval_add(struct galen_eval *ev, const struct galen_run *run)
 {
     return eval_add(ev, run);
@@ -65,21 +74,24 @@ bool galen_qrels_is_judged(const struct galen_qrels *q, const char *qid)
     return eval_qrels_is_judged(q, qid);
 }
 
-int galen_qrels_load(const char *path, struct galen_qrels **out, char *err,
-                     size_t err_cap)
+int galen_qrels_load(const char *path, struct galen_qrels **out)
 {
-    int rc = eval_qrels_load(path, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_qrels_load(path, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;
 }
 
 int galen_qrels_parse(const char *text, size_t len, const char *name,
-                      struct galen_qrels **out, char *err, size_t err_cap)
+                      struct galen_qrels **out)
 {
-    int rc = eval_qrels_parse(text, len, name, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_qrels_parse(text, len, name, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;
@@ -90,21 +102,24 @@ void galen_queries_free(struct galen_queries *qs)
     eval_queries_free(qs);
 }
 
-int galen_queries_load(const char *path, struct galen_queries **out, char *err,
-                       size_t err_cap)
+int galen_queries_load(const char *path, struct galen_queries **out)
 {
-    int rc = eval_queries_load(path, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_queries_load(path, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;
 }
 
 int galen_queries_parse(const char *text, size_t len, const char *name,
-                        struct galen_queries **out, char *err, size_t err_cap)
+                        struct galen_queries **out)
 {
-    int rc = eval_queries_parse(text, len, name, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_queries_parse(text, len, name, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;
@@ -131,11 +146,12 @@ size_t galen_run_len(const struct galen_run *run)
     return eval_run_len(run);
 }
 
-int galen_run_load(const char *path, struct galen_run **out, char *err,
-                   size_t err_cap)
+int galen_run_load(const char *path, struct galen_run **out)
 {
-    int rc = eval_run_load(path, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_run_load(path, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;
@@ -151,10 +167,12 @@ int galen_run_new(struct galen_run **out)
 }
 
 int galen_run_parse(const char *text, size_t len, const char *name,
-                    struct galen_run **out, char *err, size_t err_cap)
+                    struct galen_run **out)
 {
-    int rc = eval_run_parse(text, len, name, out, err, err_cap);
+    int rc;
 
+    msg[0] = '\0';
+    rc = eval_run_parse(text, len, name, out, msg, sizeof msg);
     if (rc != GALEN_OK)
         *out = NULL;
     return rc;

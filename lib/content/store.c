@@ -195,6 +195,11 @@ static int set_err(struct galen_store *st, int code, const char *what)
     return code;
 }
 
+void store_set_errmsg(struct galen_store *st, const char *msg)
+{
+    set_err(st, GALEN_OK, msg);
+}
+
 int store_db_error(struct galen_store *st)
 {
     return set_err(st, GALEN_EDB, sqlite3_errmsg(st->db));

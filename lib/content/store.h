@@ -40,6 +40,9 @@ GALEN_NODISCARD int store_stmt(struct galen_store *st, const char *sql,
 /* Records SQLite's current message as st's error and returns GALEN_EDB. */
 int store_db_error(struct galen_store *st);
 
+/* Makes msg the message galen_store_errmsg(st) returns. */
+void store_set_errmsg(struct galen_store *st, const char *msg);
+
 /* Transactions. store_begin starts a write transaction (BEGIN IMMEDIATE);
  * they do not nest. GALEN_OK or GALEN_EDB. store_rollback never fails. */
 GALEN_NODISCARD int store_begin(struct galen_store *st);

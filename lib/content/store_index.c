@@ -379,17 +379,14 @@ int store_index_update(struct galen_store *st, const char *index_dir,
     buf_init(&k.meta, INDEX_DOC_MAX / 2);
     rc = index_writer_open(index_dir, NULL, &k.w);
     if (rc != GALEN_OK) {
-        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
-                 "cannot open the index writer");
+        store_set_errmsg(st, "cannot open the index writer");
         goto out;
     }
     rc = apply_deletes(&k);
     if (rc == GALEN_OK)
         rc = run_changes(&k);
-    if (rc != GALEN_OK)
-        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
-                 *index_writer_errmsg(k.w) ? index_writer_errmsg(k.w)
-                                           : store_errmsg(st));
+    if (rc != GALEN_OK && *index_writer_errmsg(k.w))
+        store_set_errmsg(st, index_writer_errmsg(k.w));
 out:
     index_writer_close(k.w);
     buf_cleanup(&k.body);
