@@ -163,6 +163,7 @@ int galen_index_open(const char *data_dir, struct galen_index **out)
     struct galen_index *gi;
     int rc, n;
 
+    *out = NULL;
     clear_error();
     n = snprintf(path, sizeof path, "%s/index", data_dir);
     if (n < 0 || (size_t)n >= sizeof path)
@@ -488,6 +489,7 @@ int galen_search(struct galen_index *gi, const char *query,
     struct qctx *c;
     int rc;
 
+    *out = NULL;
     clear_error();
     if (!o) {
         galen_search_opts_init(&defaults);
