@@ -68,32 +68,6 @@ size_t render_cite_at(const char *text)
     return n;
 }
 
-void render_json_str(int *rc, struct buf *b, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (!s) {
-        buf_put_str(rc, b, "null");
-        return;
-    }
-    buf_put_byte(rc, b, '"');
-    for (; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_put_byte(rc, b, '\\');
-            buf_put_byte(rc, b, *p);
-        } else if (*p == '\n') {
-            buf_put_str(rc, b, "\\n");
-        } else if (*p == '\t') {
-            buf_put_str(rc, b, "\\t");
-        } else if (*p < 0x20 || *p == 0x7f) {
-            buf_printf(rc, b, "\\u%04x", *p);
-        } else {
-            buf_put_byte(rc, b, *p);
-        }
-    }
-    buf_put_byte(rc, b, '"');
-}
-
 void render_html_escape(int *rc, struct buf *b, const char *s)
 {
     const char *p;

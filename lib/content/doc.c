@@ -635,39 +635,12 @@ void doc_hash(const struct doc *d, char out[DOC_HASH_HEX])
 
 /* ---- JSON snapshot ----------------------------------------------------- */
 
-void doc_json_str(int *rc, struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (!s) {
-        buf_put_str(rc, b, "null");
-        return;
-    }
-    buf_put_byte(rc, b, '"');
-    for (; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_put_byte(rc, b, '\\');
-            buf_put_byte(rc, b, *p);
-        } else if (*p == '\n') {
-            buf_put_str(rc, b, "\\n");
-        } else if (*p < 0x20 || *p == 0x7f) {
-            buf_put_str(rc, b, "\\u00");
-            buf_put_byte(rc, b, (unsigned char)hex[*p >> 4]);
-            buf_put_byte(rc, b, (unsigned char)hex[*p & 15]);
-        } else {
-            buf_put_byte(rc, b, *p);
-        }
-    }
-    buf_put_byte(rc, b, '"');
-}
-
 static void json_key(int *rc, struct buf *b, const char *key, bool *first)
 {
     if (!*first)
         buf_put_byte(rc, b, ',');
     *first = false;
-    doc_json_str(rc, b, key);
+    json_put_str(rc, b, key);
     buf_put_byte(rc, b, ':');
 }
 
@@ -677,7 +650,7 @@ static void json_kv(int *rc, struct buf *b, const char *key, const char *v,
     if (!v)
         return;
     json_key(rc, b, key, first);
-    doc_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void json_list(int *rc, struct buf *b, const char *key,
@@ -690,7 +663,7 @@ static void json_list(int *rc, struct buf *b, const char *key,
     for (i = 0; i < l->n; i++) {
         if (i)
             buf_put_byte(rc, b, ',');
-        doc_json_str(rc, b, l->v[i]);
+        json_put_str(rc, b, l->v[i]);
     }
     buf_put_byte(rc, b, ']');
 }
@@ -703,7 +676,7 @@ static void json_strarr(int *rc, struct buf *b, char *const *v, size_t n)
     for (i = 0; i < n; i++) {
         if (i)
             buf_put_byte(rc, b, ',');
-        doc_json_str(rc, b, v[i]);
+        json_put_str(rc, b, v[i]);
     }
     buf_put_byte(rc, b, ']');
 }

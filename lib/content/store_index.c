@@ -71,9 +71,9 @@ static void kv(int *rc, struct buf *b, const char *key, const char *v)
     if (!v)
         return;
     buf_put_byte(rc, b, ',');
-    doc_json_str(rc, b, key);
+    json_put_str(rc, b, key);
     buf_put_byte(rc, b, ':');
-    doc_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void meta_sections(int *rc, struct buf *b, const struct doc *d,
@@ -84,7 +84,7 @@ static void meta_sections(int *rc, struct buf *b, const struct doc *d,
     buf_put_str(rc, b, ",\"sections\":[");
     for (i = 0; i < d->nsections; i++) {
         buf_put_str(rc, b, i ? ",{\"heading\":" : "{\"heading\":");
-        doc_json_str(rc, b, d->sections[i].heading);
+        json_put_str(rc, b, d->sections[i].heading);
         buf_printf(rc, b, ",\"start\":%zu,\"end\":%zu}", start[i], end[i]);
     }
     buf_put_byte(rc, b, ']');
@@ -99,7 +99,7 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 {
     buf_reset(b);
     buf_put_str(rc, b, "{\"id\":");
-    doc_json_str(rc, b, d->id);
+    json_put_str(rc, b, d->id);
     kv(rc, b, "kind", doc_kind_name(d->kind));
     kv(rc, b, "title", d->title);
     kv(rc, b, "source", d->source);

@@ -14,6 +14,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/varint.h"
@@ -103,6 +104,28 @@ static void test_buf_printf_and_oom(void **state)
     buf_cleanup(&b);
 }
 
+/* The one JSON escaper: what documents, answers and eval --json share. */
+static void test_json_escapes(void **state)
+{
+    static const char in[] = "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9/";
+    struct buf b;
+    int rc = GALEN_OK;
+
+    UNUSED(state);
+    buf_init(&b, 256);
+    json_put_str(&rc, &b, in);
+    buf_put_byte(&rc, &b, ' ');
+    json_put_str(&rc, &b, NULL);
+    buf_put_byte(&rc, &b, ' ');
+    json_put_strn(&rc, &b, "x\0y", 3);
+    buf_put_nul(&rc, &b);
+    assert_int_equal(rc, GALEN_OK);
+    assert_string_equal((char *)b.data,
+                        "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f\xc3\xa9/\" "
+                        "null \"x\\u0000y\"");
+    buf_cleanup(&b);
+}
+
 static void test_str_parse(void **state)
 {
     long v = 7;
@@ -131,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_buf_cap_and_sticky),
         cmocka_unit_test(test_buf_printf_and_oom),
         cmocka_unit_test(test_str_parse),
+        cmocka_unit_test(test_json_escapes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
