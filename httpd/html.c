@@ -12,39 +12,9 @@
 
 #include <galen/error.h>
 
+#include "utf8.h"
+
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Length of the valid UTF-8 sequence at s[0..len), or 0 if invalid.
- * Rejects overlongs, surrogates and code points above U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-    size_t n;
-    size_t i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4;
-    else
-        return 0;
-    if (len < n)
-        return 0;
-    cp = s[0] & (0x7F >> n);
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return n;
-}
 
 static bool is_dropped_control(unsigned char c)
 {
@@ -77,7 +47,7 @@ void html_escn(int *rc, struct buf *b, const char *s, size_t len)
 
     while (i < len && *rc == GALEN_OK) {
         const char *ent = entity_for(p[i]);
-        size_t n = utf8_seq_len(p + i, len - i);
+        size_t n = utf8_seq_len((const char *)p + i, len - i);
 
         if (!ent && n != 0 && !(n == 1 && is_dropped_control(p[i]))) {
             i += n;

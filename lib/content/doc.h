@@ -205,9 +205,6 @@ GALEN_NODISCARD int doc_add_table(struct doc *d, struct doc_table **out);
 GALEN_NODISCARD int doc_validate(const struct doc *d, char *msg,
                                  size_t msg_cap);
 
-/* True if s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-bool doc_utf8_valid(const char *s, size_t len);
-
 /* Content hash over every content field in a fixed order, each length-
  * prefixed. The review status is not content: changing it does not change
  * the hash. Writes DOC_HASH_HEX bytes (lower-case hex plus NUL). */

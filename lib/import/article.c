@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/utf8.h"
 
 struct line {
     const char *p;
@@ -829,7 +830,7 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
         rc = parse_front(&a);
     if (rc == GALEN_OK)
         rc = parse_body(&a);
-    if (rc == GALEN_OK && !doc_utf8_valid(text, len))
+    if (rc == GALEN_OK && !utf8_is_valid(text, len))
         rc = err(&a, 0, "article is not valid UTF-8");
     galen_free(a.heading);
     buf_cleanup(&a.text);
