@@ -12,64 +12,6 @@
 
 #include <galen/error.h>
 
-#include "utf8.h"
-
-static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-static bool is_dropped_control(unsigned char c)
-{
-    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-}
-
-static const char *entity_for(unsigned char c)
-{
-    switch (c) {
-    case '&':
-        return "&amp;";
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '"':
-        return "&quot;";
-    case '\'':
-        return "&#39;";
-    default:
-        return NULL;
-    }
-}
-
-void html_escn(int *rc, struct buf *b, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    size_t run = 0; /* start of the pending run of safe bytes */
-
-    while (i < len && *rc == GALEN_OK) {
-        const char *ent = entity_for(p[i]);
-        size_t n = utf8_seq_len((const char *)p + i, len - i);
-
-        if (!ent && n != 0 && !(n == 1 && is_dropped_control(p[i]))) {
-            i += n;
-            continue;
-        }
-        buf_put(rc, b, p + run, i - run);
-        if (ent)
-            buf_put_str(rc, b, ent);
-        else if (n == 0)
-            buf_put_str(rc, b, REPLACEMENT);
-        i += n ? n : 1;
-        run = i;
-    }
-    buf_put(rc, b, p + run, i - run);
-}
-
-void html_esc(int *rc, struct buf *b, const char *s)
-{
-    if (s)
-        html_escn(rc, b, s, strlen(s));
-}
-
 void html_urlenc(int *rc, struct buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";

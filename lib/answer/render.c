@@ -68,33 +68,6 @@ size_t render_cite_at(const char *text)
     return n;
 }
 
-void render_html_escape(int *rc, struct buf *b, const char *s)
-{
-    const char *p;
-
-    for (p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&':
-            buf_put_str(rc, b, "&amp;");
-            break;
-        case '<':
-            buf_put_str(rc, b, "&lt;");
-            break;
-        case '>':
-            buf_put_str(rc, b, "&gt;");
-            break;
-        case '"':
-            buf_put_str(rc, b, "&quot;");
-            break;
-        case '\'':
-            buf_put_str(rc, b, "&#39;");
-            break;
-        default:
-            buf_put_byte(rc, b, (unsigned char)*p);
-        }
-    }
-}
-
 static int finish(struct buf *b, int rc, char **out, size_t *len)
 {
     size_t n = 0;

@@ -16,6 +16,7 @@
 #include <galen/search.h>
 
 #include "base/buf.h"
+#include "base/escape.h"
 #include "base/mem.h"
 #include "index/index.h"
 #include "search/query.h"
@@ -530,23 +531,12 @@ static void out_text(struct out *o, const char *s, size_t n, bool html)
         out_put(o, s, n);
         return;
     }
-    for (i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '<':
-            out_put(o, "&lt;", 4);
-            break;
-        case '>':
-            out_put(o, "&gt;", 4);
-            break;
-        case '&':
-            out_put(o, "&amp;", 5);
-            break;
-        case '"':
-            out_put(o, "&quot;", 6);
-            break;
-        default:
-            out_put(o, s + i, 1);
-        }
+    for (i = 0; i < n;) {
+        const char *rep;
+        size_t rep_len;
+
+        i += html_esc_step(s + i, n - i, &rep, &rep_len);
+        out_put(o, rep, rep_len);
     }
 }
 
