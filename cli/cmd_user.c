@@ -10,6 +10,7 @@
 
 #include <galen/error.h>
 #include <galen/service.h>
+#include <galen/store.h>
 
 #include "cli.h"
 
@@ -42,7 +43,7 @@ static int open_service(const char *data, struct galen_service **svc)
     char path[1024];
     int rc;
 
-    if (!cli_path(path, sizeof path, data, "store.db"))
+    if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
     rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <galen/error.h>
+#include <galen/store.h>
 
 #include "engine.h"
 #include "mem.h"
@@ -240,8 +241,8 @@ static int open_parts(struct app *app, struct app_conf *conf)
         return rc;
     if (conf->store_path)
         snprintf(path, sizeof path, "%s", conf->store_path);
-    else if (snprintf(path, sizeof path, "%s/%s", conf->data_dir,
-                      APP_STORE_FILE) >= (int)sizeof path)
+    else if (galen_data_store_path(conf->data_dir, path, sizeof path) !=
+             GALEN_OK)
         return GALEN_EINVAL;
     rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
     if (rc != GALEN_OK) {

@@ -30,9 +30,6 @@ struct web_file {
 
 enum { APP_MAX_FILES = 16 };
 
-/* The store's file name inside the data folder. */
-#define APP_STORE_FILE "store.db"
-
 struct app_conf {
     const char *data_dir;   /* store and index folder; NULL = no store */
     const char *store_path; /* overrides data_dir/store.db (":memory:" in

@@ -17,6 +17,15 @@ GALEN_BEGIN_DECLS
 
 struct galen_store;
 
+/* ---- the data folder ------------------------------------------------------
+ * A data folder holds the store (<data>/store.db) and the search index
+ * (<data>/index). These write the path of each into out[0..cap); GALEN_OK,
+ * or GALEN_EINVAL (out empty) when it does not fit. */
+GALEN_NODISCARD int galen_data_store_path(const char *data_dir, char *out,
+                                          size_t cap);
+GALEN_NODISCARD int galen_data_index_path(const char *data_dir, char *out,
+                                          size_t cap);
+
 /* Opens the store at path, creating it if missing and migrating an older
  * schema to the current one. GALEN_EDB if SQLite fails
  * (galen_store_errmsg(NULL) then says why), GALEN_EVERSION if the file was

@@ -23,6 +23,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "content/datadir.h"
 #include "index/index.h"
 #include "layterms.h"
 #include "qanalyze.h"
@@ -127,8 +128,7 @@ static int open_index(struct galen_answerer *a, const char *data_dir)
     const struct index_conf *conf;
     int rc;
 
-    if ((size_t)snprintf(path, sizeof path, "%s/index", data_dir) >=
-        sizeof path)
+    if (datadir_index_path(data_dir, path, sizeof path) != GALEN_OK)
         return fail(NULL, GALEN_EINVAL, "data folder path too long");
     rc = index_open(path, &a->idx);
     if (rc != GALEN_OK)

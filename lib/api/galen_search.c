@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/escape.h"
 #include "base/mem.h"
+#include "content/datadir.h"
 #include "index/index.h"
 #include "search/query.h"
 #include "search/search.h"
@@ -162,12 +163,11 @@ int galen_index_open(const char *data_dir, struct galen_index **out)
 {
     char path[PATH_MAX_LEN];
     struct galen_index *gi;
-    int rc, n;
+    int rc;
 
     *out = NULL;
     clear_error();
-    n = snprintf(path, sizeof path, "%s/index", data_dir);
-    if (n < 0 || (size_t)n >= sizeof path)
+    if (datadir_index_path(data_dir, path, sizeof path) != GALEN_OK)
         return galen_set_error(GALEN_EINVAL, -1, "data path too long");
     gi = galen_calloc(1, sizeof *gi);
     if (!gi)

@@ -4,7 +4,18 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
+#include "content/datadir.h"
 #include "content/store.h"
+
+int galen_data_store_path(const char *data_dir, char *out, size_t cap)
+{
+    return datadir_store_path(data_dir, out, cap);
+}
+
+int galen_data_index_path(const char *data_dir, char *out, size_t cap)
+{
+    return datadir_index_path(data_dir, out, cap);
+}
 
 int galen_store_check(struct galen_store *st)
 {

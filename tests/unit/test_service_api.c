@@ -17,6 +17,7 @@
 #include <galen/doc.h>
 #include <galen/error.h>
 #include <galen/service.h>
+#include <galen/store.h>
 
 #include "base/buf.h"
 #include "content/doc.h"
@@ -195,10 +196,26 @@ static void test_failed_gets_clear_out(void **state)
     assert_null(text);
 }
 
+/* The data folder's layout has one owner (lib/content/datadir.c). */
+static void test_data_paths(void **state)
+{
+    char out[16];
+
+    (void)state;
+    assert_int_equal(galen_data_store_path("/d", out, sizeof out), GALEN_OK);
+    assert_string_equal(out, "/d/store.db");
+    assert_int_equal(galen_data_index_path("/d", out, sizeof out), GALEN_OK);
+    assert_string_equal(out, "/d/index");
+    assert_int_equal(galen_data_store_path("/a-long-folder", out, sizeof out),
+                     GALEN_EINVAL);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_failure_clears_out_and_says_why),
+        cmocka_unit_test(test_data_paths),
         cmocka_unit_test_setup_teardown(test_doc_view_has_every_part, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_doc_history_and_status_names,
