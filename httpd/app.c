@@ -15,6 +15,7 @@
 #include <galen/store.h>
 
 #include "engine.h"
+#include "fileio.h"
 #include "mem.h"
 
 enum { WEB_FILE_MAX = 1 << 20 };
@@ -44,30 +45,13 @@ static const char *mime_for(const char *name)
 static bool load_file(const char *dir, const char *name, struct web_file *f)
 {
     char path[1024];
-    FILE *fp;
-    long n;
     unsigned long h = 5381;
     size_t i;
 
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return false;
-    fp = fopen(path, "rb");
-    if (!fp)
+    if (fileio_read_all(path, WEB_FILE_MAX, &f->data, &f->len) != GALEN_OK)
         return false;
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
-        n > WEB_FILE_MAX || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return false;
-    }
-    f->data = galen_malloc((size_t)n + 1);
-    if (!f->data || fread(f->data, 1, (size_t)n, fp) != (size_t)n) {
-        galen_free(f->data);
-        f->data = NULL;
-        fclose(fp);
-        return false;
-    }
-    fclose(fp);
-    f->len = (size_t)n;
     for (i = 0; i < f->len; i++)
         h = h * 33 + f->data[i];
     snprintf(f->etag, sizeof f->etag, "\"%lx\"", h);

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/common.h"
 #include "base/error.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "base/str.h"
 
@@ -186,34 +187,15 @@ static size_t split_fields(char *line, char **f, size_t max)
 static int read_file(const char *path, char **text, size_t *len, char *err,
                      size_t err_cap)
 {
-    struct buf b;
-    char chunk[65536];
-    int rc = GALEN_OK;
-    FILE *f = fopen(path, "rb");
+    unsigned char *data = NULL;
+    int rc = fileio_read_all(path, EVAL_MAX_FILE, &data, len);
 
-    if (!f) {
+    if (rc == GALEN_ENOENT || rc == GALEN_EIO)
         set_err(err, err_cap, "%s: %s", path, strerror(errno));
-        return errno == ENOENT ? GALEN_ENOENT : GALEN_EIO;
-    }
-    buf_init(&b, EVAL_MAX_FILE);
-    for (;;) {
-        size_t got = fread(chunk, 1, sizeof chunk, f);
-
-        buf_put(&rc, &b, chunk, got);
-        if (got < sizeof chunk)
-            break;
-    }
-    if (rc == GALEN_OK && ferror(f))
-        rc = GALEN_EIO;
-    fclose(f);
-    if (rc != GALEN_OK) {
-        buf_cleanup(&b);
+    else if (rc != GALEN_OK)
         set_err(err, err_cap, "%s: %s", path, error_str(rc));
-        return rc;
-    }
-    *len = b.len;
-    *text = (char *)buf_take(&b, NULL);
-    return GALEN_OK;
+    *text = (char *)data;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- qrels */

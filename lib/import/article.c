@@ -16,6 +16,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/utf8.h"
@@ -879,28 +880,21 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
 
 static int read_file(const char *path, struct buf *b, struct galen_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    char chunk[8192];
-    int rc = GALEN_OK;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = fileio_read_all(path, ARTICLE_MAX_BYTES, &data, &len);
 
-    if (!f)
+    if (rc == GALEN_ENOENT || rc == GALEN_EIO)
         return import_diag(diag, GALEN_EIO, 0, "cannot open: %s",
                            strerror(errno));
-    while (rc == GALEN_OK) {
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-
-        if (n == 0)
-            break;
-        buf_put(&rc, b, chunk, n);
-    }
-    if (rc == GALEN_OK && ferror(f))
-        rc = import_diag(diag, GALEN_EIO, 0, "read error");
-    else if (rc == GALEN_ETOOBIG)
-        rc = import_diag(diag, GALEN_EPARSE, 0, "article larger than %d bytes",
-                         ARTICLE_MAX_BYTES);
-    else if (rc != GALEN_OK)
+    if (rc == GALEN_ETOOBIG)
+        return import_diag(diag, GALEN_EPARSE, 0,
+                           "article larger than %d bytes", ARTICLE_MAX_BYTES);
+    if (rc == GALEN_OK)
+        buf_put(&rc, b, data, len);
+    galen_free(data);
+    if (rc != GALEN_OK)
         rc = import_diag(diag, rc, 0, "out of memory");
-    fclose(f);
     return rc;
 }
 

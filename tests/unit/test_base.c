@@ -14,6 +14,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/fileio.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -104,6 +105,48 @@ static void test_buf_printf_and_oom(void **state)
     buf_cleanup(&b);
 }
 
+/* The one whole-file reader: files, empty files, pipes, limits, absence. */
+static void test_fileio_read_all(void **state)
+{
+    char dir[TMP_DIR_MAX], path[128];
+    unsigned char *data = (unsigned char *)dir; /* not NULL */
+    size_t len = 99;
+    FILE *f;
+
+    UNUSED(state);
+    tmp_dir(dir);
+    snprintf(path, sizeof path, "%s/f", dir);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_ENOENT);
+    assert_null(data);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_OK);
+    assert_int_equal(len, 0);
+    assert_string_equal((char *)data, "");
+    galen_free(data);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("0123456789", f);
+    fclose(f);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_OK);
+    assert_int_equal(len, 10);
+    assert_string_equal((char *)data, "0123456789");
+    galen_free(data);
+    assert_int_equal(fileio_read_all(path, 9, &data, &len), GALEN_ETOOBIG);
+    assert_null(data);
+    /* A pipe has no size to trust. */
+    f = popen("printf 'piped text'", "r");
+    assert_non_null(f);
+    snprintf(path, sizeof path, "/dev/fd/%d", fileno(f));
+    assert_int_equal(fileio_read_all(path, 100, &data, &len), GALEN_OK);
+    assert_int_equal(len, 10);
+    assert_string_equal((char *)data, "piped text");
+    galen_free(data);
+    pclose(f);
+    assert_int_equal(tmp_rm(dir), 0);
+}
+
 /* The one JSON escaper: what documents, answers and eval --json share. */
 static void test_json_escapes(void **state)
 {
@@ -155,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_buf_printf_and_oom),
         cmocka_unit_test(test_str_parse),
         cmocka_unit_test(test_json_escapes),
+        cmocka_unit_test(test_fileio_read_all),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
