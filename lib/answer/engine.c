@@ -100,8 +100,8 @@ static int field_named(const struct index_conf *conf, const char *name)
 static int open_files(struct galen_answerer *a,
                       const struct galen_answerer_opts *o)
 {
-    struct lexicon_diag ld;
-    struct redflag_diag rd;
+    struct diag ld;
+    struct diag rd;
     int rc;
 
     if (o && o->lexicon) {

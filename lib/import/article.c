@@ -31,7 +31,7 @@ struct article {
     const char *p, *end; /* input not yet read */
     long lineno;         /* lines read so far */
     struct doc *d;
-    struct galen_diag *diag;
+    struct diag *diag;
     uint32_t seen;        /* one bit per front-matter key */
     char *heading;        /* current section; NULL for the lead */
     struct buf text;      /* current section's text */
@@ -61,7 +61,7 @@ static int err(struct article *a, long line, const char *fmt, ...)
 
 static int nomem(struct article *a, long line)
 {
-    return import_diag(a->diag, GALEN_ENOMEM, line, "out of memory");
+    return diag_setf(a->diag, GALEN_ENOMEM, line, "out of memory");
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -848,7 +848,7 @@ static int parse_body(struct article *a)
 }
 
 int import_article_parse(const char *text, size_t len, struct doc *d,
-                         struct galen_diag *diag)
+                         struct diag *diag)
 {
     struct article a;
     int rc;
@@ -878,28 +878,28 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
 
 /* ---- files ------------------------------------------------------------- */
 
-static int read_file(const char *path, struct buf *b, struct galen_diag *diag)
+static int read_file(const char *path, struct buf *b, struct diag *diag)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = fileio_read_all(path, ARTICLE_MAX_BYTES, &data, &len);
 
     if (rc == GALEN_ENOENT || rc == GALEN_EIO)
-        return import_diag(diag, GALEN_EIO, 0, "cannot open: %s",
-                           strerror(errno));
+        return diag_setf(diag, GALEN_EIO, 0, "cannot open: %s",
+                         strerror(errno));
     if (rc == GALEN_ETOOBIG)
-        return import_diag(diag, GALEN_EPARSE, 0,
-                           "article larger than %d bytes", ARTICLE_MAX_BYTES);
+        return diag_setf(diag, GALEN_EPARSE, 0, "article larger than %d bytes",
+                         ARTICLE_MAX_BYTES);
     if (rc == GALEN_OK)
         buf_put(&rc, b, data, len);
     galen_free(data);
     if (rc != GALEN_OK)
-        rc = import_diag(diag, rc, 0, "out of memory");
+        rc = diag_setf(diag, rc, 0, "out of memory");
     return rc;
 }
 
 int import_article_file(const char *path, const struct import_sink *sink,
-                        struct galen_diag *diag)
+                        struct diag *diag)
 {
     struct buf b;
     struct doc d;

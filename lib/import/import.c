@@ -186,7 +186,7 @@ struct run {
     size_t batch;        /* documents in the open transaction */
     bool batched;        /* commit every IMPORT_BATCH documents */
     bool stop;           /* strict mode saw a failure */
-    struct galen_diag diag;
+    struct diag diag;
 };
 
 static void report(struct run *k, long line, const char *msg)
@@ -234,20 +234,19 @@ static int sink_doc(void *ctx, struct doc *d, long line)
 
     if (rc == GALEN_EPARSE) {
         if (!k->batched)
-            return import_diag(&k->diag, rc, line, "%s: %s",
-                               d->id ? d->id : "document", store_errmsg(k->st));
+            return diag_setf(&k->diag, rc, line, "%s: %s",
+                             d->id ? d->id : "document", store_errmsg(k->st));
         report(k, line, store_errmsg(k->st));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
     if (rc != GALEN_OK)
-        return import_diag(&k->diag, rc, line, "store: %s",
-                           store_errmsg(k->st));
+        return diag_setf(&k->diag, rc, line, "store: %s", store_errmsg(k->st));
     k->pending[res == STORE_UNCHANGED ? 1 : 0]++;
     if (k->batched && ++k->batch >= IMPORT_BATCH) {
         rc = next_batch(k);
         if (rc != GALEN_OK)
-            return import_diag(&k->diag, rc, line, "store: %s",
-                               store_errmsg(k->st));
+            return diag_setf(&k->diag, rc, line, "store: %s",
+                             store_errmsg(k->st));
     }
     return GALEN_OK;
 }

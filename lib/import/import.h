@@ -11,18 +11,11 @@
 #include <galen/store.h>
 
 #include "base/common.h"
+#include "base/diag.h"
 #include "content/doc.h"
 
-/* Where a parser failed: a message and the 1-based input line (0 when
- * unknown). Parsers fill it whenever they return an error. */
-struct galen_diag {
-    char msg[200];
-    long line;
-};
-
-/* Formats msg into diag (if not NULL) and returns code. */
-int import_diag(struct galen_diag *diag, int code, long line, const char *fmt,
-                ...) GALEN_PRINTF(4, 5);
+/* Parsers fill a struct diag (base/diag.h: the 1-based input line, 0 when
+ * unknown, and a message) whenever they return an error. */
 
 /* Receives a parser's output. doc is borrowed for the call (the sink may
  * modify it; the parser resets it afterwards). doc and bad_record return

@@ -9,6 +9,11 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lib=$(dirname "$GALEN")/libgalen.a
 libs="$(pkg-config --libs sqlite3 libxml-2.0 libcjson libzstd libsodium zlib) -lstemmer -lm -lpthread"
+# Under MODE=asan the library is instrumented: link the program the same way.
+san=""
+if nm "$lib" 2>/dev/null | grep -q __asan_init; then
+    san="-fsanitize=address,undefined"
+fi
 
 for h in "$root"/include/galen/*.h; do
     n=${h##*/}
@@ -49,9 +54,9 @@ int main()
     return 0;
 }
 CC
-# shellcheck disable=SC2086 # $libs is a list of flags
+# shellcheck disable=SC2086 # $san and $libs are lists of flags
 check "a C++ program links and calls the API" \
-    g++ -std=c++17 -Wall -Werror -I"$root/include" -o "$tmp/use" \
+    g++ -std=c++17 -Wall -Werror $san -I"$root/include" -o "$tmp/use" \
     "$tmp/use.cc" "$lib" $libs
 check "the C++ program runs" test "$("$tmp/use")" = ok
 
