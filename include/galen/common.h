@@ -5,6 +5,8 @@
 #ifndef GALEN_PUBLIC_COMMON_H
 #define GALEN_PUBLIC_COMMON_H
 
+#include <galen/export.h>
+
 /* On every public function that can fail: its result must be looked at. */
 #ifndef GALEN_NODISCARD
 #ifdef __GNUC__
@@ -26,7 +28,7 @@ GALEN_BEGIN_DECLS
 
 /* Frees a string that a galen_* function returned for the caller to free
  * (renderings, document JSON and text). NULL is a no-op. */
-void galen_free_string(char *s);
+GALEN_API void galen_free_string(char *s);
 
 GALEN_END_DECLS
 

@@ -24,14 +24,14 @@ enum galen_doc_status {
 };
 
 /* Static name ("under_review"), or "unknown". */
-const char *galen_doc_status_name(enum galen_doc_status s);
+GALEN_API const char *galen_doc_status_name(enum galen_doc_status s);
 
 /* Parses a status name. GALEN_OK, or GALEN_EPARSE (*out untouched). */
-GALEN_NODISCARD int galen_doc_status_parse(const char *s,
-                                           enum galen_doc_status *out);
+GALEN_API GALEN_NODISCARD int
+galen_doc_status_parse(const char *s, enum galen_doc_status *out);
 
 /* True if s names a document kind ("guideline", "article", ...). */
-bool galen_doc_kind_known(const char *s);
+GALEN_API bool galen_doc_kind_known(const char *s);
 
 struct galen_doc_section {
     const char *heading; /* "" for the lead section */
@@ -93,12 +93,13 @@ struct galen_doc {
 };
 
 /* Frees d and everything it points to. NULL is a no-op. */
-void galen_doc_free(const struct galen_doc *d);
+GALEN_API void galen_doc_free(const struct galen_doc *d);
 
 /* Serialises d (every field, sections, references, tables, FAQ) as compact
  * JSON (docs/store.md). GALEN_OK, or GALEN_ENOMEM with *out NULL. Caller
  * frees *out with galen_free_string. */
-GALEN_NODISCARD int galen_doc_to_json(const struct galen_doc *d, char **out);
+GALEN_API GALEN_NODISCARD int galen_doc_to_json(const struct galen_doc *d,
+                                                char **out);
 
 GALEN_END_DECLS
 

@@ -44,10 +44,10 @@ enum galen_err { GALEN_ERRNO_MAP(GALEN_ERR_ENUM) GALEN_ERR_COUNT };
 #undef GALEN_ERR_ENUM
 
 /* Returns a static message for code; unknown codes give "unknown error". */
-const char *galen_strerror(int code);
+GALEN_API const char *galen_strerror(int code);
 
 /* Returns the symbolic name ("ENOMEM") of code; static storage. */
-const char *galen_errname(int code);
+GALEN_API const char *galen_errname(int code);
 
 GALEN_END_DECLS
 

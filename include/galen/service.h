@@ -55,24 +55,25 @@ enum {
 };
 
 /* True if role may exercise perm. Out-of-range values are refused. */
-bool galen_role_can(enum galen_role role, enum galen_perm perm);
+GALEN_API bool galen_role_can(enum galen_role role, enum galen_perm perm);
 
 /* Static lowercase name ("specialist") or "unknown". */
-const char *galen_role_name(enum galen_role role);
+GALEN_API const char *galen_role_name(enum galen_role role);
 
 /* Parses a role name (not "anon"). GALEN_OK or GALEN_EINVAL. */
-GALEN_NODISCARD int galen_role_parse(const char *name, enum galen_role *out);
+GALEN_API GALEN_NODISCARD int galen_role_parse(const char *name,
+                                               enum galen_role *out);
 
 /* Initialises libsodium (password hashing, tokens). Call once before
  * anything below; thread-safe and idempotent. GALEN_OK or GALEN_EINVAL if
  * libsodium cannot start. */
-GALEN_NODISCARD int galen_auth_init(void);
+GALEN_API GALEN_NODISCARD int galen_auth_init(void);
 
 /* Writes a fresh random token (base64url, NUL-terminated) into out. */
-void galen_token_new(char out[GALEN_TOKEN_LEN + 1]);
+GALEN_API void galen_token_new(char out[GALEN_TOKEN_LEN + 1]);
 
 /* True if token has the shape galen_token_new produces. */
-bool galen_token_ok(const char *token);
+GALEN_API bool galen_token_ok(const char *token);
 
 /* A server-wide CSRF key. Tokens are a keyed hash of the session token, so
  * a CSRF token is valid only with the cookie it was issued for. */
@@ -81,27 +82,29 @@ struct galen_csrf_key {
 };
 
 /* Fills key with random bytes. */
-void galen_csrf_key_init(struct galen_csrf_key *key);
+GALEN_API void galen_csrf_key_init(struct galen_csrf_key *key);
 
 /* Writes the CSRF token for session_token into out (base64url). */
-void galen_csrf_token(const struct galen_csrf_key *key,
-                      const char *session_token, char out[GALEN_TOKEN_LEN + 1]);
+GALEN_API void galen_csrf_token(const struct galen_csrf_key *key,
+                                const char *session_token,
+                                char out[GALEN_TOKEN_LEN + 1]);
 
 /* True if given is the CSRF token of session_token. Constant-time. NULL or
  * empty arguments are refused. */
-bool galen_csrf_check(const struct galen_csrf_key *key,
-                      const char *session_token, const char *given);
+GALEN_API bool galen_csrf_check(const struct galen_csrf_key *key,
+                                const char *session_token, const char *given);
 
 /* Writes a Set-Cookie value "name=value; Path=/; HttpOnly;
  * SameSite=Strict; Max-Age=N" (plus "; Secure" if secure) into out.
  * max_age 0 deletes the cookie. GALEN_ETOOBIG if it does not fit. */
-GALEN_NODISCARD int galen_cookie(char *out, size_t cap, const char *name,
-                                 const char *value, long max_age, bool secure);
+GALEN_API GALEN_NODISCARD int galen_cookie(char *out, size_t cap,
+                                           const char *name, const char *value,
+                                           long max_age, bool secure);
 
 /* Finds cookie name in a Cookie header and copies its value into out.
  * GALEN_OK, GALEN_ENOENT if absent, GALEN_ETOOBIG if longer than cap-1. */
-GALEN_NODISCARD int galen_cookie_get(const char *header, const char *name,
-                                     char *out, size_t cap);
+GALEN_API GALEN_NODISCARD int
+galen_cookie_get(const char *header, const char *name, char *out, size_t cap);
 
 /* ---- the service handle ------------------------------------------------- */
 
@@ -117,14 +120,14 @@ enum {
  * galen_store_open does) and wraps it. On failure *out is NULL and
  * galen_service_errmsg(NULL) says why. Caller closes with
  * galen_service_close. */
-GALEN_NODISCARD int galen_service_open(const char *store_path,
-                                       struct galen_service **out);
-void galen_service_close(struct galen_service *svc);
+GALEN_API GALEN_NODISCARD int galen_service_open(const char *store_path,
+                                                 struct galen_service **out);
+GALEN_API void galen_service_close(struct galen_service *svc);
 
 /* The message of the last failed call on svc, or of the last failed
  * galen_service_open on this thread when svc is NULL. Borrowed; "" if
  * none. */
-const char *galen_service_errmsg(const struct galen_service *svc);
+GALEN_API const char *galen_service_errmsg(const struct galen_service *svc);
 
 /* ---- users and sessions ------------------------------------------------ */
 
@@ -137,51 +140,52 @@ struct galen_user {
 };
 
 /* True if name is 2..63 bytes of [A-Za-z0-9._-]. */
-bool galen_user_name_ok(const char *name);
+GALEN_API bool galen_user_name_ok(const char *name);
 
 /* Adds a user with an Argon2id hash of password. A specialist needs a
  * specialty; other roles must not have one. GALEN_EINVAL for a bad name,
  * password, role or specialty, GALEN_EEXIST if the name is taken. *id may
  * be NULL. */
-GALEN_NODISCARD int galen_user_add(struct galen_service *svc, const char *name,
-                                   const char *password, enum galen_role role,
-                                   const char *specialty, long long now,
-                                   long long *id);
+GALEN_API GALEN_NODISCARD int
+galen_user_add(struct galen_service *svc, const char *name,
+               const char *password, enum galen_role role,
+               const char *specialty, long long now, long long *id);
 
 /* Checks name and password. GALEN_OK and *out filled, or GALEN_EPERM for
  * any failure (unknown name, wrong password, disabled account); the time
  * taken does not say which. */
-GALEN_NODISCARD int galen_user_login(struct galen_service *svc,
-                                     const char *name, const char *password,
-                                     struct galen_user *out);
+GALEN_API GALEN_NODISCARD int galen_user_login(struct galen_service *svc,
+                                               const char *name,
+                                               const char *password,
+                                               struct galen_user *out);
 
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
-GALEN_NODISCARD int galen_user_set_disabled(struct galen_service *svc,
-                                            long long id, bool disabled);
+GALEN_API GALEN_NODISCARD int
+galen_user_set_disabled(struct galen_service *svc, long long id, bool disabled);
 
 /* Calls cb for each user, by name. A non-zero return stops the walk and is
  * returned. */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_users(struct galen_service *svc,
             int (*cb)(void *ctx, const struct galen_user *u), void *ctx);
 
 /* Starts a session for user_id lasting ttl seconds and writes its token
  * (the only copy of it; the store keeps its hash) to token. */
-GALEN_NODISCARD int galen_session_new(struct galen_service *svc,
-                                      long long user_id, long long now,
-                                      long ttl,
-                                      char token[GALEN_TOKEN_LEN + 1]);
+GALEN_API GALEN_NODISCARD int
+galen_session_new(struct galen_service *svc, long long user_id, long long now,
+                  long ttl, char token[GALEN_TOKEN_LEN + 1]);
 
 /* Looks a session token up. GALEN_OK with the user, or GALEN_ENOENT if the
  * token is unknown, expired, or its user disabled. */
-GALEN_NODISCARD int galen_session_get(struct galen_service *svc,
-                                      const char *token, long long now,
-                                      struct galen_user *out);
+GALEN_API GALEN_NODISCARD int galen_session_get(struct galen_service *svc,
+                                                const char *token,
+                                                long long now,
+                                                struct galen_user *out);
 
 /* Ends the session with token (no error if there is none). */
-GALEN_NODISCARD int galen_session_end(struct galen_service *svc,
-                                      const char *token);
+GALEN_API GALEN_NODISCARD int galen_session_end(struct galen_service *svc,
+                                                const char *token);
 
 /* ---- patient questions and replies ------------------------------------- */
 
@@ -229,19 +233,20 @@ extern const char *const galen_specialties[];
 /* Validates and stores a question. GALEN_EINVAL with a reason in
  * galen_service_errmsg for an empty or oversized title or body, invalid text or
  * an unknown age band, sex or specialty. */
-GALEN_NODISCARD int galen_question_add(struct galen_service *svc,
-                                       const struct galen_question_in *in,
-                                       long long *id);
+GALEN_API GALEN_NODISCARD int
+galen_question_add(struct galen_service *svc,
+                   const struct galen_question_in *in, long long *id);
 
 /* Loads question id with its replies, oldest first. GALEN_ENOENT. Caller
  * frees with galen_question_free. */
-GALEN_NODISCARD int galen_question_get(struct galen_service *svc, long long id,
-                                       struct galen_question **out);
-void galen_question_free(struct galen_question *q);
+GALEN_API GALEN_NODISCARD int galen_question_get(struct galen_service *svc,
+                                                 long long id,
+                                                 struct galen_question **out);
+GALEN_API void galen_question_free(struct galen_question *q);
 
 /* Calls cb for questions, newest first: answered ones when answered is
  * true, else the unanswered queue. Replies are not loaded. */
-GALEN_NODISCARD int galen_questions(
+GALEN_API GALEN_NODISCARD int galen_questions(
     struct galen_service *svc, bool answered, size_t limit, size_t offset,
     int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
 
@@ -249,23 +254,23 @@ GALEN_NODISCARD int galen_questions(
  * another specialty than u's, GALEN_EINVAL for empty or invalid text,
  * GALEN_ENOENT if there is no such question. The question becomes
  * answered, in u's specialty. */
-GALEN_NODISCARD int galen_reply_add(struct galen_service *svc,
-                                    long long question_id,
-                                    const struct galen_user *u,
-                                    const char *body, long long now,
-                                    long long *id);
+GALEN_API GALEN_NODISCARD int galen_reply_add(struct galen_service *svc,
+                                              long long question_id,
+                                              const struct galen_user *u,
+                                              const char *body, long long now,
+                                              long long *id);
 
 /* Calls cb with up to k answered questions (replies loaded) most like text
  * by shared words, best first, leaving out exclude_id. Questions sharing
  * no word are not returned. Looks at the 500 most recent answered
  * questions: the answer engine's index covers the published archive. */
-GALEN_NODISCARD int galen_similar_questions(
+GALEN_API GALEN_NODISCARD int galen_similar_questions(
     struct galen_service *svc, const char *text, long long exclude_id, size_t k,
     int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
 
 /* Calls cb with FAQ topics (documents' focus terms) and the specialty that
  * tags them, most documents first; specialty NULL for every specialty. */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_topics(struct galen_service *svc, const char *specialty, size_t limit,
              int (*cb)(void *ctx, const char *topic, const char *specialty,
                        long long ndocs),
@@ -291,22 +296,22 @@ struct galen_comment {
 /* Holds a comment on doc_id for moderation. author may be NULL or empty
  * ("Anonymous"). GALEN_EINVAL for empty or invalid text, GALEN_ENOENT if
  * the document does not exist. */
-GALEN_NODISCARD int galen_comment_add(struct galen_service *svc,
-                                      const char *doc_id, const char *author,
-                                      const char *body, long long user_id,
-                                      long long now, long long *id);
+GALEN_API GALEN_NODISCARD int
+galen_comment_add(struct galen_service *svc, const char *doc_id,
+                  const char *author, const char *body, long long user_id,
+                  long long now, long long *id);
 
 /* Calls cb for the comments of doc_id (NULL: of every document) in the
  * given status, oldest first. */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_comments(struct galen_service *svc, const char *doc_id,
                enum galen_comment_status status,
                int (*cb)(void *ctx, const struct galen_comment *c), void *ctx);
 
 /* Approves or rejects a pending comment. GALEN_ENOENT, or GALEN_ESTATE if
  * it was already moderated. */
-GALEN_NODISCARD int galen_comment_moderate(struct galen_service *svc,
-                                           long long id, bool approve);
+GALEN_API GALEN_NODISCARD int
+galen_comment_moderate(struct galen_service *svc, long long id, bool approve);
 
 /* ---- editorial review -------------------------------------------------- */
 
@@ -321,7 +326,7 @@ struct galen_doc_row {
 
 /* Calls cb for documents in status (a doc_status name; NULL for all),
  * optionally of one kind (NULL for any), by title, at most limit. */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_docs(struct galen_service *svc, const char *status, const char *kind,
            size_t limit, size_t offset,
            int (*cb)(void *ctx, const struct galen_doc_row *r), void *ctx);
@@ -334,29 +339,30 @@ struct galen_doc_info {
 };
 
 /* Fills *out for doc_id. GALEN_ENOENT if there is no such document. */
-GALEN_NODISCARD int galen_doc_info(struct galen_service *svc,
-                                   const char *doc_id,
-                                   struct galen_doc_info *out);
+GALEN_API GALEN_NODISCARD int galen_doc_info(struct galen_service *svc,
+                                             const char *doc_id,
+                                             struct galen_doc_info *out);
 
 /* Counts of documents per status, indexed by enum galen_doc_status. */
-GALEN_NODISCARD int galen_doc_counts(struct galen_service *svc,
-                                     long long out[GALEN_DOC_STATUS_COUNT]);
+GALEN_API GALEN_NODISCARD int
+galen_doc_counts(struct galen_service *svc,
+                 long long out[GALEN_DOC_STATUS_COUNT]);
 
 /* Applies a review action to doc_id: "start" (submitted to under_review),
  * "approve" or "reject" (under_review to approved/rejected), "resubmit"
  * (rejected or approved back to submitted). A reject needs a note.
  * GALEN_ESTATE for an action that is not legal from the current status,
  * GALEN_EINVAL for an unknown action or a missing note, GALEN_ENOENT. */
-GALEN_NODISCARD int galen_review(struct galen_service *svc, const char *doc_id,
-                                 const char *action,
-                                 const struct galen_user *who,
-                                 const char *note);
+GALEN_API GALEN_NODISCARD int
+galen_review(struct galen_service *svc, const char *doc_id, const char *action,
+             const struct galen_user *who, const char *note);
 
 /* Reads the current version of doc_id as a read-only view (galen/doc.h).
  * GALEN_ENOENT if there is no such document; *out is NULL on failure.
  * Caller frees *out with galen_doc_free. */
-GALEN_NODISCARD int galen_doc_get(struct galen_service *svc, const char *doc_id,
-                                  const struct galen_doc **out);
+GALEN_API GALEN_NODISCARD int galen_doc_get(struct galen_service *svc,
+                                            const char *doc_id,
+                                            const struct galen_doc **out);
 
 /* One entry of a document's review audit trail; borrowed for the
  * callback. */
@@ -372,7 +378,7 @@ struct galen_doc_event {
 
 /* Calls cb for each review event of doc_id, oldest first. A non-zero
  * return from cb stops the walk and is returned. */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_doc_history(struct galen_service *svc, const char *doc_id,
                   int (*cb)(void *ctx, const struct galen_doc_event *ev),
                   void *ctx);
@@ -381,7 +387,7 @@ galen_doc_history(struct galen_service *svc, const char *doc_id,
 
 /* Calls cb for each earlier version of doc_id kept by the store, oldest
  * first (the current version is not among them). */
-GALEN_NODISCARD int
+GALEN_API GALEN_NODISCARD int
 galen_doc_versions(struct galen_service *svc, const char *doc_id,
                    int (*cb)(void *ctx, long long version, const char *status,
                              const char *created_at),
@@ -391,9 +397,9 @@ galen_doc_versions(struct galen_service *svc, const char *doc_id,
  * then each section as "## heading" and its paragraphs, one per line.
  * version 0 means the current one. GALEN_ENOENT if there is no such
  * version. Caller frees *out with galen_free_string. */
-GALEN_NODISCARD int galen_doc_text(struct galen_service *svc,
-                                   const char *doc_id, long long version,
-                                   char **out);
+GALEN_API GALEN_NODISCARD int galen_doc_text(struct galen_service *svc,
+                                             const char *doc_id,
+                                             long long version, char **out);
 
 /* Line diff of a and b (longest common subsequence). Calls cb with op ' '
  * (in both), '-' (only in a) or '+' (only in b) for each line, in order.
@@ -402,10 +408,10 @@ GALEN_NODISCARD int galen_doc_text(struct galen_service *svc,
  * returned; else GALEN_OK or GALEN_ENOMEM. */
 enum { GALEN_DIFF_MAX_LINES = 2000 };
 
-GALEN_NODISCARD int galen_diff(const char *a, const char *b,
-                               int (*cb)(void *ctx, char op, const char *line,
-                                         size_t len),
-                               void *ctx);
+GALEN_API GALEN_NODISCARD int
+galen_diff(const char *a, const char *b,
+           int (*cb)(void *ctx, char op, const char *line, size_t len),
+           void *ctx);
 
 GALEN_END_DECLS
 

@@ -17,7 +17,7 @@ fi
 
 for h in "$root"/include/galen/*.h; do
     n=${h##*/}
-    printf '#include <galen/%s>\n' "$n" >"$tmp/one.c"
+    printf '#include <galen/%s>\ntypedef int header_alone_ok;\n' "$n" >"$tmp/one.c"
     check "$n compiles alone as C17" \
         gcc -std=c17 -Wall -Wextra -Werror -pedantic -fsyntax-only \
         -I"$root/include" "$tmp/one.c"
