@@ -21,6 +21,7 @@
 #include "../httpd/gate.h"
 #include "../httpd/server.h"
 #include "fuzz.h"
+#include "service/auth.h"
 
 static struct app *app;
 static struct server *srv;

@@ -2,7 +2,7 @@
 /* api_questions.c: patient questions and replies as JSON: list (published
  * answered ones for everyone; the open queue for editors, and for
  * specialists only in their specialty), submit (returning the asker's
- * secret link), get (only for who may read it: service_question_visible)
+ * secret link), get (only for who may read it: galen_question_visible)
  * with replies and similar questions, and reply (specialists, in their
  * specialty). */
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "api.h"
 #include "handlers.h"
 
-static cJSON *reply_json(const struct service_reply *r)
+static cJSON *reply_json(const struct galen_reply *r)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -25,7 +25,7 @@ static cJSON *reply_json(const struct service_reply *r)
     return o;
 }
 
-static cJSON *question_json(const struct service_question *q, bool replies,
+static cJSON *question_json(const struct galen_question *q, bool replies,
                             bool asker)
 {
     cJSON *o = cJSON_CreateObject();
@@ -50,7 +50,7 @@ static cJSON *question_json(const struct service_question *q, bool replies,
     return o;
 }
 
-static int add_to_array(void *ctx, const struct service_question *q)
+static int add_to_array(void *ctx, const struct galen_question *q)
 {
     cJSON_AddItemToArray(ctx, question_json(q, false, false));
     return 0;
@@ -73,20 +73,20 @@ void api_questions_list(struct ctx *c)
         ctx_error(c, 400, "bad_parameter", "status is answered or open");
         return;
     }
-    if (!answered && !auth_role_can(c->user.role, AUTH_PERM_QUESTION_QUEUE)) {
-        ctx_error(c, c->user.role == AUTH_ROLE_ANON ? 401 : 403, "forbidden",
+    if (!answered && !galen_role_can(c->user.role, GALEN_PERM_QUESTION_QUEUE)) {
+        ctx_error(c, c->user.role == GALEN_ROLE_ANON ? 401 : 403, "forbidden",
                   "only specialists and editors see open questions");
         return;
     }
     root = cJSON_CreateObject();
-    if (!answered && c->user.role == AUTH_ROLE_SPECIALIST)
-        rc = service_questions_queue(c->svc, c->user.specialty, (size_t)limit,
-                                     (size_t)offset, add_to_array,
-                                     cJSON_AddArrayToObject(root, "questions"));
+    if (!answered && c->user.role == GALEN_ROLE_SPECIALIST)
+        rc = galen_questions_queue(c->svc, c->user.specialty, (size_t)limit,
+                                   (size_t)offset, add_to_array,
+                                   cJSON_AddArrayToObject(root, "questions"));
     else
-        rc = service_questions(c->svc, answered, (size_t)limit, (size_t)offset,
-                               add_to_array,
-                               cJSON_AddArrayToObject(root, "questions"));
+        rc = galen_questions(c->svc, answered, (size_t)limit, (size_t)offset,
+                             add_to_array,
+                             cJSON_AddArrayToObject(root, "questions"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list questions");
@@ -98,12 +98,12 @@ void api_questions_list(struct ctx *c)
 void api_question_submit(struct ctx *c)
 {
     cJSON *body = api_body(c);
-    struct service_question_in in;
+    struct galen_question_in in;
     bool bad = false;
     long long id = 0;
     cJSON *out;
     char url[64];
-    char link[AUTH_TOKEN_LEN + 1];
+    char link[GALEN_TOKEN_LEN + 1];
     char secret[128];
     int rc;
 
@@ -112,22 +112,22 @@ void api_question_submit(struct ctx *c)
         return;
     }
     memset(&in, 0, sizeof in);
-    in.title = api_str(body, "title", SERVICE_TITLE_MAX, &bad);
-    in.body = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    in.title = api_str(body, "title", GALEN_TITLE_MAX, &bad);
+    in.body = api_str(body, "body", GALEN_TEXT_MAX, &bad);
     in.age_band = api_str(body, "age_band", 16, &bad);
     in.sex = api_str(body, "sex", 16, &bad);
-    in.specialty = api_str(body, "specialty", SERVICE_SPECIALTY_MAX, &bad);
+    in.specialty = api_str(body, "specialty", GALEN_SPECIALTY_MAX, &bad);
     in.publish = api_bool(body, "public", &bad);
     in.link = link;
-    in.user_id = c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id;
+    in.user_id = c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id;
     in.now = c->req->wall;
-    rc = bad ? GALEN_EINVAL : service_question_add(c->svc, &in, &id);
+    rc = bad ? GALEN_EINVAL : galen_question_add(c->svc, &in, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc,
                  bad ? "title, body, age_band, sex and specialty are "
                        "strings, public is true or false"
-                     : service_errmsg(c->svc));
+                     : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();
@@ -143,7 +143,7 @@ void api_question_submit(struct ctx *c)
     api_send(c, 201, out);
 }
 
-static int add_similar(void *ctx, const struct service_question *q)
+static int add_similar(void *ctx, const struct galen_question *q)
 {
     cJSON *o = question_json(q, true, false);
 
@@ -153,30 +153,30 @@ static int add_similar(void *ctx, const struct service_question *q)
 
 void api_question_get(struct ctx *c)
 {
-    struct service_question *q = NULL;
+    struct galen_question *q = NULL;
     cJSON *root;
-    char text[SERVICE_TITLE_MAX + SERVICE_TEXT_MAX + 8];
+    char text[GALEN_TITLE_MAX + GALEN_TEXT_MAX + 8];
     int rc;
 
     if (!ctx_need_store(c, "question"))
         return;
-    rc = service_question_get(c->svc, c->id, &q);
+    rc = galen_question_get(c->svc, c->id, &q);
     /* A question the client may not read does not exist for it: the same
      * 404, so ids do not reveal which questions are open. */
-    if (rc == GALEN_OK && !service_question_visible(
+    if (rc == GALEN_OK && !galen_question_visible(
                               q, &c->user, http_param(&c->req->query, "key"))) {
-        service_question_free(q);
+        galen_question_free(q);
         rc = GALEN_ENOENT;
     }
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
         return;
     }
-    root = question_json(q, true, service_question_shows_asker(q, &c->user));
+    root = question_json(q, true, galen_question_shows_asker(q, &c->user));
     snprintf(text, sizeof text, "%s. %s", q->title, q->body);
-    rc = service_similar_questions(c->svc, text, q->id, 4, add_similar,
-                                   cJSON_AddArrayToObject(root, "similar"));
-    service_question_free(q);
+    rc = galen_similar_questions(c->svc, text, q->id, 4, add_similar,
+                                 cJSON_AddArrayToObject(root, "similar"));
+    galen_question_free(q);
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not find similar questions");
@@ -198,13 +198,14 @@ void api_question_reply(struct ctx *c)
         cJSON_Delete(body);
         return;
     }
-    text = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
-    rc = bad ? GALEN_EINVAL
-             : service_reply_add(c->svc, c->id, &c->user, text, c->req->wall,
-                                 &id);
+    text = api_str(body, "body", GALEN_TEXT_MAX, &bad);
+    rc =
+        bad ? GALEN_EINVAL
+            : galen_reply_add(c->svc, c->id, &c->user, text, c->req->wall, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, bad ? "body is a string" : service_errmsg(c->svc));
+        ctx_fail(c, rc,
+                 bad ? "body is a string" : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();
