@@ -145,10 +145,6 @@ bool ctx_secure_cookies(const struct ctx *c);
  * c->csrf. */
 void ctx_need_csrf(struct ctx *c);
 
-/* True if req's route hashes a password (logins, registration, adding a
- * user): the server runs those apart from its worker threads. */
-bool server_route_hashes(const struct http_req *req);
-
 /* Dispatches one request: routing, session, permission, CSRF and rate
  * limits, then the handler. Never fails: errors become 4xx/5xx responses.
  * *route_pattern receives the matched route's pattern ("/q/{id}") or NULL;

@@ -16,7 +16,6 @@
 enum route_flags {
     ROUTE_LIMIT_LOGIN = 1u << 0,    /* counts against the login limiter */
     ROUTE_LIMIT_QUESTION = 1u << 1, /* counts against question submissions */
-    ROUTE_HASHES = 1u << 2,         /* hashes a password (server.c's lane) */
 };
 
 struct route {
@@ -36,11 +35,10 @@ static const struct route routes[] = {
     {GET, "/ask", page_ask, PERM(READ), 0},
     {GET, "/static/{slug}", static_get, PERM(READ), 0},
     {GET, "/login", page_login_form, PERM(READ), 0},
-    {POST, "/login", page_login, PERM(READ), ROUTE_LIMIT_LOGIN | ROUTE_HASHES},
+    {POST, "/login", page_login, PERM(READ), ROUTE_LIMIT_LOGIN},
     {POST, "/logout", page_logout, PERM(ACCOUNT), 0},
     {GET, "/register", page_register_form, PERM(READ), 0},
-    {POST, "/register", page_register, PERM(READ),
-     ROUTE_LIMIT_LOGIN | ROUTE_HASHES},
+    {POST, "/register", page_register, PERM(READ), ROUTE_LIMIT_LOGIN},
     {GET, "/questions", page_questions, PERM(READ), 0},
     {GET, "/questions/new", page_question_new, PERM(QUESTION_SUBMIT), 0},
     {POST, "/questions", page_question_submit, PERM(QUESTION_SUBMIT),
@@ -58,7 +56,7 @@ static const struct route routes[] = {
     {GET, "/moderation", page_moderation, PERM(MODERATE), 0},
     {POST, "/moderation/{id}", page_moderate, PERM(MODERATE), 0},
     {GET, "/admin/users", page_users, PERM(USERS), 0},
-    {POST, "/admin/users", page_user_add, PERM(USERS), ROUTE_HASHES},
+    {POST, "/admin/users", page_user_add, PERM(USERS), 0},
     {POST, "/admin/users/{id}", page_user_toggle, PERM(USERS), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
@@ -86,8 +84,7 @@ static const struct route routes[] = {
     {GET, "/api/comments/pending", api_comments_pending, PERM(MODERATE), 0},
     {POST, "/api/comments/{id}/moderate", api_comment_moderate, PERM(MODERATE),
      0},
-    {POST, "/api/login", api_login, PERM(READ),
-     ROUTE_LIMIT_LOGIN | ROUTE_HASHES},
+    {POST, "/api/login", api_login, PERM(READ), ROUTE_LIMIT_LOGIN},
     {POST, "/api/logout", api_logout, PERM(ACCOUNT), 0},
     {GET, "/api/me", api_me, PERM(READ), 0},
     {GET, "/api/users", api_users, PERM(USERS), 0},
@@ -282,17 +279,6 @@ static void refuse(struct ctx *c)
     n = snprintf(next, sizeof next, "/login?next=%s", c->req->path);
     http_resp_redirect(c->resp,
                        n > 0 && (size_t)n < sizeof next ? next : "/login");
-}
-
-bool server_route_hashes(const struct http_req *req)
-{
-    struct ctx c;
-    bool known;
-    const struct route *r;
-
-    memset(&c, 0, sizeof c);
-    r = route_find(req, &c, &known);
-    return r && (r->flags & ROUTE_HASHES);
 }
 
 void server_dispatch(struct app *app, const struct http_req *creq,

@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,27 +32,7 @@
 #include "mem.h"
 #include "str.h"
 
-enum {
-    TARGET_MAX = GATE_TARGET_MAX,
-    LANE_THREADS = 2, /* requests that hash a password, at once */
-    LANE_QUEUE = 32   /* waiting for them; more get 503 busy */
-};
-
-struct req_rec;
-
-/* The slow lane: requests that hash a password (64 MiB of Argon2id) run
- * on their own threads while libmicrohttpd holds their connection
- * suspended. A worker thread of MHD serves many connections in turn, so a
- * hash run there would make every other request on it wait. */
-struct lane {
-    pthread_mutex_t lock;
-    pthread_cond_t more;
-    struct req_rec *q[LANE_QUEUE];
-    size_t head, n;
-    bool stop;
-    pthread_t th[LANE_THREADS];
-    size_t nth;
-};
+enum { TARGET_MAX = GATE_TARGET_MAX };
 
 struct server {
     struct MHD_Daemon *d;
@@ -62,17 +41,11 @@ struct server {
     struct app *app;
     bool access_log;
     unsigned port;
-    struct lane lane;
 };
 
 /* One request in flight. */
 struct req_rec {
-    bool in_use;   /* the URI callback filled it; on_done empties it */
-    bool have_req; /* hreq and resp are initialised */
-    bool ready;    /* the slow lane filled resp */
-    struct MHD_Connection *conn;
-    struct http_req hreq;
-    struct http_resp resp;
+    bool in_use; /* the URI callback filled it; on_done empties it */
     struct buf body;
     bool started;     /* headers seen */
     bool too_big;     /* body exceeded HTTP_MAX_BODY */
@@ -126,10 +99,6 @@ static void log_refused(struct MHD_Connection *conn, const struct req_rec *r)
 
 static void req_reset(struct req_rec *r)
 {
-    if (r->have_req) {
-        http_req_cleanup(&r->hreq);
-        http_resp_cleanup(&r->resp);
-    }
     buf_cleanup(&r->body);
     memset(r, 0, offsetof(struct req_rec, target));
     r->target[0] = '\0';
@@ -314,133 +283,44 @@ static bool early_checks(struct MHD_Connection *conn, struct req_rec *r,
     return true;
 }
 
-/* Fills r->hreq from the connection. GALEN_OK, or a target error. */
-static int prepare(struct MHD_Connection *conn, struct req_rec *r,
-                   const char *method)
-{
-    struct http_req *req = &r->hreq;
-
-    http_req_init(req);
-    http_resp_init(&r->resp);
-    r->have_req = true;
-    r->conn = conn;
-    req->method = http_method_parse(method);
-    req->content_type = header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
-    req->cookie = header(conn, MHD_HTTP_HEADER_COOKIE);
-    req->csrf_header = header(conn, "X-CSRF-Token");
-    req->authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
-    req->if_none_match = header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    req->body = (const char *)r->body.data;
-    req->body_len = r->body.len;
-    req->now = mono_now();
-    req->wall = (long long)time(NULL);
-    client_addr(conn, req->client, sizeof req->client);
-    /* MHD reports a protocol only for TLS connections. */
-    req->tls =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
-    return http_parse_target(req, r->target);
-}
-
-static void run(struct server *s, struct req_rec *r)
-{
-    server_dispatch(s->app, &r->hreq, &r->resp, &r->pattern);
-    if (r->pattern)
-        snprintf(r->path, sizeof r->path, "%s", r->hreq.path);
-}
-
-static void *lane_main(void *arg)
-{
-    struct server *s = arg;
-    struct lane *l = &s->lane;
-    struct req_rec *r;
-
-    for (;;) {
-        pthread_mutex_lock(&l->lock);
-        while (!l->n && !l->stop)
-            pthread_cond_wait(&l->more, &l->lock);
-        if (!l->n) { /* stopping, and nothing left to finish */
-            pthread_mutex_unlock(&l->lock);
-            return NULL;
-        }
-        r = l->q[l->head];
-        l->head = (l->head + 1) % LANE_QUEUE;
-        l->n--;
-        pthread_mutex_unlock(&l->lock);
-        run(s, r);
-        r->ready = true;
-        MHD_resume_connection(r->conn);
-    }
-}
-
-/* Queues r for the slow lane; false when the queue is full. */
-static bool lane_push(struct lane *l, struct req_rec *r)
-{
-    bool ok;
-
-    pthread_mutex_lock(&l->lock);
-    ok = l->n < LANE_QUEUE && l->nth > 0 && !l->stop;
-    if (ok) {
-        l->q[(l->head + l->n) % LANE_QUEUE] = r;
-        l->n++;
-        pthread_cond_signal(&l->more);
-    }
-    pthread_mutex_unlock(&l->lock);
-    return ok;
-}
-
-/* Starts the lane's threads; the lock is set up even when that fails, so
- * lane_stop always applies. */
-static int lane_start(struct server *s)
-{
-    struct lane *l = &s->lane;
-
-    pthread_mutex_init(&l->lock, NULL);
-    pthread_cond_init(&l->more, NULL);
-    for (l->nth = 0; l->nth < LANE_THREADS; l->nth++) {
-        if (pthread_create(&l->th[l->nth], NULL, lane_main, s) != 0)
-            return GALEN_EIO;
-    }
-    return GALEN_OK;
-}
-
-/* Finishes what is queued (resuming those connections), then stops. */
-static void lane_stop(struct lane *l)
-{
-    size_t i;
-
-    pthread_mutex_lock(&l->lock);
-    l->stop = true;
-    pthread_cond_broadcast(&l->more);
-    pthread_mutex_unlock(&l->lock);
-    for (i = 0; i < l->nth; i++)
-        pthread_join(l->th[i], NULL);
-    pthread_cond_destroy(&l->more);
-    pthread_mutex_destroy(&l->lock);
-}
-
 static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
                                 struct req_rec *r, const char *method)
 {
-    int rc = prepare(conn, r, method);
+    struct http_req req;
+    struct http_resp resp;
+    enum MHD_Result ret;
+    int rc;
 
-    if (rc != GALEN_OK)
+    http_req_init(&req);
+    http_resp_init(&resp);
+    req.method = http_method_parse(method);
+    rc = http_parse_target(&req, r->target);
+    if (rc != GALEN_OK) {
+        http_req_cleanup(&req);
+        http_resp_cleanup(&resp);
         return send_error(conn, r, rc == GALEN_ETOOBIG ? 414 : 400,
                           "bad_target", "the request target is malformed");
-    if (server_route_hashes(&r->hreq)) {
-        /* Suspend first: the lane may resume before lane_push returns. */
-        MHD_suspend_connection(conn);
-        if (lane_push(&s->lane, r))
-            return MHD_YES;
-        http_resp_json_error(&r->resp, 503, "busy",
-                             "the server is checking other passwords; try "
-                             "again in a moment");
-        r->resp.retry_after = 1;
-        r->ready = true;
-        MHD_resume_connection(conn);
-        return MHD_YES;
     }
-    run(s, r);
-    return send_resp(conn, r, &r->resp);
+    req.content_type = header(conn, MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.cookie = header(conn, MHD_HTTP_HEADER_COOKIE);
+    req.csrf_header = header(conn, "X-CSRF-Token");
+    req.authorization = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+    req.if_none_match = header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req.body = (const char *)r->body.data;
+    req.body_len = r->body.len;
+    req.now = mono_now();
+    req.wall = (long long)time(NULL);
+    client_addr(conn, req.client, sizeof req.client);
+    /* MHD reports a protocol only for TLS connections. */
+    req.tls =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
+    server_dispatch(s->app, &req, &resp, &r->pattern);
+    if (r->pattern)
+        snprintf(r->path, sizeof r->path, "%s", req.path);
+    ret = send_resp(conn, r, &resp);
+    http_req_cleanup(&req);
+    http_resp_cleanup(&resp);
+    return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -470,8 +350,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *upload_size = 0;
         return MHD_YES;
     }
-    if (r->ready) /* back from the slow lane */
-        return send_resp(conn, r, &r->resp);
     if (r->too_big)
         return send_error(conn, r, 413, "too_big",
                           "the request body is too large");
@@ -544,8 +422,7 @@ static void set_err(char *err, size_t cap, const char *msg)
 static struct MHD_Daemon *start(struct server *s, const struct server_conf *c)
 {
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
 
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
@@ -613,7 +490,6 @@ int server_open(struct app *app, const struct server_conf *conf,
     struct sockaddr_in6 v6;
     struct server *s;
     struct gate_conf gc;
-    int rc;
 
     if (server_parse_listen(conf->listen ? conf->listen : "127.0.0.1:8080",
                             host, sizeof host, &port, &ipv6) != GALEN_OK) {
@@ -652,15 +528,10 @@ int server_open(struct app *app, const struct server_conf *conf,
     gc.head_max = conf->head_max;
     gc.access_log = conf->access_log;
     s->d = start(s, conf);
-    rc = s->d ? lane_start(s) : GALEN_EIO;
-    if (rc == GALEN_OK)
-        rc = gate_open(s->lfd, &gc, pass, s, &s->gate);
-    if (rc != GALEN_OK) {
+    if (!s->d || gate_open(s->lfd, &gc, pass, s, &s->gate) != GALEN_OK) {
         set_err(err, cap, "cannot start the HTTP threads");
-        if (s->d) {
-            lane_stop(&s->lane);
+        if (s->d)
             MHD_stop_daemon(s->d);
-        }
         close(s->lfd);
         galen_free(s);
         return GALEN_EIO;
@@ -692,8 +563,6 @@ void server_close(struct server *s, unsigned drain)
         usleep(100 * 1000);
         waited++;
     }
-    /* Suspended connections must be resumed before MHD stops. */
-    lane_stop(&s->lane);
     MHD_stop_daemon(s->d);
     gate_close(s->gate);
     galen_free(s);
