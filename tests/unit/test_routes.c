@@ -781,6 +781,33 @@ static void test_routes_cookie_secure_over_tls(void **state)
     call_done(&c);
 }
 
+/* Finding 5 of issue 10: when every password-hashing slot is taken, a
+ * login is turned away at once (503 busy) instead of tying up a worker. */
+static void test_routes_password_hashes_are_bounded(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/login",
+                     .ctype = "application/json",
+                     .body = "{\"name\":\"nobody-h\",\"password\":"
+                             "\"whatever1\"}",
+                     .client = "192.0.2.99"};
+    int taken = 0;
+
+    while (sem_trywait(&f->app->hash_sem) == 0)
+        taken++;
+    assert_true(taken >= 1);
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 503);
+    assert_int_equal(c.resp.retry_after, 1);
+    call_done(&c);
+    while (taken-- > 0)
+        sem_post(&f->app->hash_sem);
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 401);
+    call_done(&c);
+}
+
 /* Finding 10: registering a taken name and a free one look the same. */
 static void test_routes_register_does_not_reveal_names(void **state)
 {
@@ -850,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_routes_json_bodies_are_strict),
         cmocka_unit_test(test_routes_login_next_is_same_site),
         cmocka_unit_test(test_routes_cookie_secure_over_tls),
+        cmocka_unit_test(test_routes_password_hashes_are_bounded),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
