@@ -273,7 +273,8 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
-build/fuzz/fuzz_http: fuzz/fuzz_http.c $(LIB_SRC) $(HTTPD_SRC)
+build/fuzz/fuzz_http build/fuzz/fuzz_json_body: build/fuzz/fuzz_%: fuzz/fuzz_%.c \
+        $(LIB_SRC) $(HTTPD_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(HTTPD_SRC) $(PKG_LIBS)
 

@@ -4,6 +4,7 @@
  * FIELD=VALUE), leveled logging and a rate-limited TTY progress bar. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,6 +41,59 @@ int cli_exit_for(int galen_err)
     default:
         return EXIT_INTERNAL;
     }
+}
+
+/* Clears the group and other bits of path and, for a folder, of what it
+ * holds (depth-limited; symbolic links are left alone). Counts changes in
+ * *fixed; returns -1 after logging an error. */
+static int private_walk(const char *path, int depth, unsigned long *fixed)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char sub[4096];
+    int rc = 0;
+
+    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+        return 0;
+    if ((st.st_mode & 077) != 0) {
+        if (chmod(path, st.st_mode & 07700) != 0) {
+            LOG_ERROR("cannot make %s private: %s", path, strerror(errno));
+            return -1;
+        }
+        (*fixed)++;
+    }
+    if (!S_ISDIR(st.st_mode) || depth > 8)
+        return 0;
+    d = opendir(path);
+    if (!d) {
+        LOG_ERROR("cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) <
+            (int)sizeof sub)
+            rc = private_walk(sub, depth + 1, fixed);
+    }
+    closedir(d);
+    return rc;
+}
+
+int cli_private_dir(const char *dir)
+{
+    unsigned long fixed = 0;
+
+    if (access(dir, F_OK) != 0)
+        return 0;
+    if (private_walk(dir, 0, &fixed) != 0)
+        return -1;
+    if (fixed)
+        LOG_WARN("%s: %lu file(s) were readable by other users; they are "
+                 "now private to their owner",
+                 dir, fixed);
+    return 0;
 }
 
 const char *cli_data_dir(const char *opt)

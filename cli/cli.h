@@ -30,6 +30,14 @@ int cli_exit_for(int galen_err);
  * Borrowed string. */
 const char *cli_data_dir(const char *opt);
 
+/* Keeps the data folder private (it holds patient questions and password
+ * hashes): clears the group and other permission bits of dir and of
+ * everything under it, warning when it had to. A folder that does not
+ * exist yet is fine (the umask of 077 set in main creates it private).
+ * Returns 0, or -1 after logging an error when a permission cannot be
+ * changed. */
+int cli_private_dir(const char *dir);
+
 /* Writes "<data>/<name>" into out; returns false if it does not fit. */
 bool cli_path(char *out, size_t cap, const char *data, const char *name);
 

@@ -92,7 +92,7 @@ static int make_dirs(const char *dir)
         if (path[i] != '/' && path[i] != '\0')
             continue;
         path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
             return -1;
         path[i] = i == n ? '\0' : '/';
     }
@@ -130,6 +130,8 @@ static int open_store(const char *data, bool create, struct galen_store **st)
         LOG_ERROR("cannot create data folder %s: %s", data, strerror(errno));
         return GALEN_EIO;
     }
+    if (cli_private_dir(data) != 0)
+        return GALEN_EIO;
     if (!create && access(path, F_OK) != 0) {
         LOG_ERROR("no store at %s: run 'galen import' first", path);
         return GALEN_ENOENT;

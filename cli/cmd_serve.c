@@ -32,8 +32,18 @@ static void usage(FILE *f)
             "  -t, --threads N       worker threads (default 4)\n"
             "      --max-conns N     concurrent connections (default 256)\n"
             "      --timeout S       idle connection timeout (default 30)\n"
+            "      --head-timeout S  time a client has to send a whole "
+            "request\n"
+            "                        head (default 10)\n"
+            "      --per-ip N        connections per client address, IPv6 "
+            "per\n"
+            "                        /64 (default 16)\n"
             "      --web DIR         folder with style.css and app.js\n"
             "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+            "      --self-review     let an editor approve a document they\n"
+            "                        submitted or started reviewing "
+            "(default:\n"
+            "                        four-eyes review)\n"
             "      --port-file FILE  write the bound port to FILE\n"
             "      --lexicon FILE    lay-term lexicon (default "
             "DIR/lexicon.tsv,\n"
@@ -69,11 +79,23 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         return cli_uint(optarg, 1, 100000, &o->srv.max_conns);
     case 'T':
         return cli_uint(optarg, 1, 3600, &o->srv.timeout);
+    case 'H': {
+        unsigned secs;
+        int rc = cli_uint(optarg, 1, 600, &secs);
+
+        o->srv.head_deadline = secs;
+        return rc;
+    }
+    case 'P':
+        return cli_uint(optarg, 1, 100000, &o->srv.per_ip_conns);
     case 'w':
         o->app.web_dir = optarg;
         return 0;
     case 's':
         o->app.secure_cookies = true;
+        return 0;
+    case 'S':
+        o->app.self_review = true;
         return 0;
     case 'p':
         o->port_file = optarg;
@@ -103,8 +125,11 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"threads", required_argument, NULL, 't'},
         {"max-conns", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'T'},
+        {"head-timeout", required_argument, NULL, 'H'},
+        {"per-ip", required_argument, NULL, 'P'},
         {"web", required_argument, NULL, 'w'},
         {"secure-cookies", no_argument, NULL, 's'},
+        {"self-review", no_argument, NULL, 'S'},
         {"port-file", required_argument, NULL, 'p'},
         {"lexicon", required_argument, NULL, 'L'},
         {"redflags", required_argument, NULL, 'R'},
@@ -183,10 +208,12 @@ static int run(struct serve_opts *o)
     rc = find_files(o, lex, rf, web, PATH_MAX);
     if (rc != GALEN_OK)
         return cli_exit_for(rc);
-    if (mkdir(o->app.data_dir, 0755) != 0 && errno != EEXIST) {
+    if (mkdir(o->app.data_dir, 0700) != 0 && errno != EEXIST) {
         LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
         return EXIT_IO;
     }
+    if (cli_private_dir(o->app.data_dir) != 0)
+        return EXIT_IO;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);

@@ -45,6 +45,8 @@ static int open_service(const char *data, struct galen_service **svc)
 
     if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
+    if (cli_private_dir(data) != 0)
+        return GALEN_EIO;
     rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)
         LOG_ERROR("cannot open %s: %s", path, galen_service_errmsg(NULL));

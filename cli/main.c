@@ -4,6 +4,7 @@
  * from enum cli_exit. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
 {
     size_t i;
 
+    /* Everything galen creates (store, WAL, index, folders) holds or
+     * indexes patient data: private to the user running it. */
+    umask(077);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include <galen/error.h>
 
 #include "html.h"
+#include "json_body.h"
 #include "page.h"
 #include "str.h"
 #include "utf8.h"
@@ -31,6 +32,7 @@ void api_send(struct ctx *c, int status, cJSON *root)
 
 cJSON *api_body(struct ctx *c)
 {
+    const char *why;
     cJSON *root;
 
     if (c->req->body_len == 0)
@@ -39,12 +41,9 @@ cJSON *api_body(struct ctx *c)
         ctx_error(c, 415, "unsupported_media_type", "send application/json");
         return NULL;
     }
-    root = cJSON_ParseWithLength(c->req->body, c->req->body_len);
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        ctx_error(c, 400, "bad_json", "the body is not a JSON object");
-        return NULL;
-    }
+    root = json_body_parse(c->req->body, c->req->body_len, &why);
+    if (!root)
+        ctx_error(c, 400, "bad_json", why);
     return root;
 }
 
@@ -65,6 +64,19 @@ const char *api_str(const cJSON *obj, const char *key, size_t max, bool *bad)
         return NULL;
     }
     return it->valuestring;
+}
+
+bool api_bool(const cJSON *obj, const char *key, bool *bad)
+{
+    const cJSON *it = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+
+    if (!it || cJSON_IsNull(it))
+        return false;
+    if (!cJSON_IsBool(it)) {
+        *bad = true;
+        return false;
+    }
+    return cJSON_IsTrue(it);
 }
 
 const char *api_input(struct ctx *c, const cJSON *body, const char *key,

@@ -14,15 +14,20 @@
  * allocation failed while building it) becomes a 500. */
 void api_send(struct ctx *c, int status, cJSON *root);
 
-/* Parses the request body as a JSON object. Returns it (caller frees with
- * cJSON_Delete), or NULL after writing a 400 (malformed, not an object,
- * invalid text) to the response. An empty body gives an empty object. */
+/* Parses the request body as exactly one JSON object (json_body.h: no
+ * trailing data, duplicate keys or NUL). Returns it (caller frees with
+ * cJSON_Delete), or NULL after writing a 400 saying why to the response.
+ * An empty body gives an empty object. */
 cJSON *api_body(struct ctx *c);
 
 /* The string field key of obj, or NULL if absent or not a string. When
  * present it must be clean text (UTF-8, no control bytes) of at most max
  * bytes, else *bad is set to true. */
 const char *api_str(const cJSON *obj, const char *key, size_t max, bool *bad);
+
+/* The boolean field key of obj: false if absent or null; *bad is set when
+ * it is present and not a boolean. */
+bool api_bool(const cJSON *obj, const char *key, bool *bad);
 
 /* A request input: the JSON body's field (for POST with JSON) or the
  * query/form parameter of that name. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* api_questions.c: patient questions and replies as JSON: list (answered
- * for everyone, open for specialists and editors), submit, get with
- * replies and similar questions, and reply (specialists, in their
+/* api_questions.c: patient questions and replies as JSON: list (published
+ * answered ones for everyone; the open queue for editors, and for
+ * specialists only in their specialty), submit (returning the asker's
+ * secret link), get (only for who may read it: galen_question_visible)
+ * with replies and similar questions, and reply (specialists, in their
  * specialty). */
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +25,16 @@ static cJSON *reply_json(const struct galen_reply *r)
     return o;
 }
 
-static cJSON *question_json(const struct galen_question *q, bool replies)
+static cJSON *question_json(const struct galen_question *q, bool replies,
+                            bool asker)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *arr;
     size_t i;
 
     cJSON_AddNumberToObject(o, "id", (double)q->id);
+    if (asker)
+        api_add_str(o, "asker", q->asker[0] ? q->asker : NULL);
     cJSON_AddStringToObject(o, "title", q->title);
     cJSON_AddStringToObject(o, "body", q->body);
     api_add_str(o, "age_band", q->age_band[0] ? q->age_band : NULL);
@@ -47,7 +52,7 @@ static cJSON *question_json(const struct galen_question *q, bool replies)
 
 static int add_to_array(void *ctx, const struct galen_question *q)
 {
-    cJSON_AddItemToArray(ctx, question_json(q, false));
+    cJSON_AddItemToArray(ctx, question_json(q, false, false));
     return 0;
 }
 
@@ -74,9 +79,14 @@ void api_questions_list(struct ctx *c)
         return;
     }
     root = cJSON_CreateObject();
-    rc = galen_questions(c->svc, answered, (size_t)limit, (size_t)offset,
-                         add_to_array,
-                         cJSON_AddArrayToObject(root, "questions"));
+    if (!answered && c->user.role == GALEN_ROLE_SPECIALIST)
+        rc = galen_questions_queue(c->svc, c->user.specialty, (size_t)limit,
+                                   (size_t)offset, add_to_array,
+                                   cJSON_AddArrayToObject(root, "questions"));
+    else
+        rc = galen_questions(c->svc, answered, (size_t)limit, (size_t)offset,
+                             add_to_array,
+                             cJSON_AddArrayToObject(root, "questions"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list questions");
@@ -93,6 +103,8 @@ void api_question_submit(struct ctx *c)
     long long id = 0;
     cJSON *out;
     char url[64];
+    char link[GALEN_TOKEN_LEN + 1];
+    char secret[128];
     int rc;
 
     if (!body || !ctx_need_store(c, "question")) {
@@ -105,27 +117,35 @@ void api_question_submit(struct ctx *c)
     in.age_band = api_str(body, "age_band", 16, &bad);
     in.sex = api_str(body, "sex", 16, &bad);
     in.specialty = api_str(body, "specialty", GALEN_SPECIALTY_MAX, &bad);
+    in.publish = api_bool(body, "public", &bad);
+    in.link = link;
     in.user_id = c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id;
     in.now = c->req->wall;
     rc = bad ? GALEN_EINVAL : galen_question_add(c->svc, &in, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc,
-                 bad ? "title, body, age_band, sex and specialty are strings"
+                 bad ? "title, body, age_band, sex and specialty are "
+                       "strings, public is true or false"
                      : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();
     snprintf(url, sizeof url, "/questions/%lld", id);
+    snprintf(secret, sizeof secret, "/questions/%lld?key=%s", id, link);
     cJSON_AddNumberToObject(out, "id", (double)id);
     cJSON_AddStringToObject(out, "url", url);
+    /* The only copy of the secret: the store keeps its hash. */
+    cJSON_AddStringToObject(out, "link", secret);
+    cJSON_AddStringToObject(out, "key", link);
+    cJSON_AddBoolToObject(out, "public", in.publish);
     cJSON_AddStringToObject(out, "status", "open");
     api_send(c, 201, out);
 }
 
 static int add_similar(void *ctx, const struct galen_question *q)
 {
-    cJSON *o = question_json(q, true);
+    cJSON *o = question_json(q, true, false);
 
     cJSON_AddItemToArray(ctx, o);
     return 0;
@@ -141,11 +161,18 @@ void api_question_get(struct ctx *c)
     if (!ctx_need_store(c, "question"))
         return;
     rc = galen_question_get(c->svc, c->id, &q);
+    /* A question the client may not read does not exist for it: the same
+     * 404, so ids do not reveal which questions are open. */
+    if (rc == GALEN_OK && !galen_question_visible(
+                              q, &c->user, http_param(&c->req->query, "key"))) {
+        galen_question_free(q);
+        rc = GALEN_ENOENT;
+    }
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
         return;
     }
-    root = question_json(q, true);
+    root = question_json(q, true, galen_question_shows_asker(q, &c->user));
     snprintf(text, sizeof text, "%s. %s", q->title, q->body);
     rc = galen_similar_questions(c->svc, text, q->id, 4, add_similar,
                                  cJSON_AddArrayToObject(root, "similar"));

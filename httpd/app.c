@@ -176,7 +176,8 @@ static void load_web(struct app *app, const char *conf_dir)
     }
 }
 
-static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
+static int pool_open(struct service_pool *p, const char *store_path, unsigned n,
+                     bool self_review)
 {
     int rc;
 
@@ -188,6 +189,7 @@ static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
         rc = galen_service_open(store_path, &p->all[p->n]);
         if (rc != GALEN_OK)
             return rc;
+        galen_service_set_self_review(p->all[p->n], self_review);
         p->idle[p->nidle++] = p->all[p->n];
     }
     return GALEN_OK;
@@ -244,6 +246,18 @@ static int open_parts(struct app *app, struct app_conf *conf)
         rc = ratelimit_new(conf->question_rate > 0 ? conf->question_rate : 0.05,
                            conf->question_burst >= 1 ? conf->question_burst : 5,
                            4096, &app->rl_question);
+    if (rc == GALEN_OK)
+        rc = backoff_new(conf->backoff_base > 0 ? conf->backoff_base : 1.0,
+                         conf->backoff_cap > 0 ? conf->backoff_cap : 300.0,
+                         4096, &app->login_backoff);
+    if (rc == GALEN_OK) {
+        unsigned n = conf->hash_slots ? conf->hash_slots
+                                      : (conf->threads ? conf->threads : 4) / 2;
+
+        if (sem_init(&app->hash_sem, 0, n ? n : 1) != 0)
+            return GALEN_ENOMEM;
+        app->hash_sem_ok = true;
+    }
     if (rc != GALEN_OK || (!conf->data_dir && !conf->store_path))
         return rc;
     if (conf->store_path)
@@ -251,7 +265,8 @@ static int open_parts(struct app *app, struct app_conf *conf)
     else if (galen_data_store_path(conf->data_dir, path, sizeof path) !=
              GALEN_OK)
         return GALEN_EINVAL;
-    rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
+    rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4,
+                   conf->self_review);
     if (rc != GALEN_OK) {
         snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
                  galen_service_errmsg(NULL));
@@ -275,6 +290,7 @@ int app_open(struct app_conf *conf, struct app **out)
     pthread_cond_init(&app->pool.freed, NULL);
     galen_csrf_key_init(&app->csrf);
     app->secure_cookies = conf->secure_cookies;
+    app->self_review = conf->self_review;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);
     rc = open_parts(app, conf);
@@ -296,6 +312,9 @@ void app_close(struct app *app)
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);
+    backoff_free(app->login_backoff);
+    if (app->hash_sem_ok)
+        sem_destroy(&app->hash_sem);
     for (i = 0; i < app->nfiles; i++)
         galen_free(app->files[i].data);
     pthread_cond_destroy(&app->pool.freed);

@@ -9,11 +9,13 @@
 #define GALEN_HTTPD_APP_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <galen/service.h>
 
+#include "backoff.h"
 #include "http.h"
 #include "ratelimit.h"
 
@@ -42,6 +44,12 @@ struct app_conf {
     double login_burst;
     double question_rate; /* question submissions per second per client */
     double question_burst;
+    double backoff_base;  /* seconds an account waits after a failed login,
+                             doubling per failure; 0 = 1 */
+    double backoff_cap;   /* longest wait; 0 = 300 */
+    unsigned hash_slots;  /* password hashes at once; 0 = threads / 2 */
+    bool self_review;     /* let an editor approve what they submitted or
+                             started reviewing (off: four-eyes review) */
     const char *lexicon;  /* NULL: <data>/lexicon.tsv or data/lexicon.tsv */
     const char *redflags; /* NULL: likewise redflags.txt */
     char errmsg[300];     /* out: why app_open failed */
@@ -63,6 +71,10 @@ struct app {
     struct engine *engine; /* answer engine; NULL when there is no index */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
+    struct backoff *login_backoff; /* per account name */
+    sem_t hash_sem;                /* bounds concurrent Argon2id hashes */
+    bool hash_sem_ok;              /* hash_sem was initialised */
+    bool self_review;
     struct galen_csrf_key csrf;
     struct web_file files[APP_MAX_FILES];
     size_t nfiles;
@@ -104,6 +116,13 @@ typedef void (*route_fn)(struct ctx *c);
 struct galen_service *app_service_get(struct app *app);
 void app_service_put(struct app *app, struct galen_service *svc);
 
+/* Takes one of the few password-hashing slots (64 MiB of Argon2id each),
+ * so that logins cannot tie up every worker thread and starve answers.
+ * Returns false, after writing a 503 with Retry-After, when all are busy;
+ * otherwise the caller must call ctx_hash_end. */
+bool ctx_hash_begin(struct ctx *c);
+void ctx_hash_end(struct ctx *c);
+
 /* Writes an error response: JSON for API routes, an HTML page otherwise. */
 void ctx_error(struct ctx *c, int status, const char *code, const char *msg);
 
@@ -115,6 +134,11 @@ void ctx_fail(struct ctx *c, int galen_err, const char *what);
  * "no_store" error saying the server has no `what` store ("document",
  * "question", "user") and returns false. */
 bool ctx_need_store(struct ctx *c, const char *what);
+
+/* Whether cookies get "; Secure": always with --secure-cookies, and
+ * whenever the request itself came over TLS. (Trusting a proxy's word that
+ * it did is the trusted-proxy setting's job.) */
+bool ctx_secure_cookies(const struct ctx *c);
 
 /* Ensures the client has an sid cookie (a fresh anonymous token if not) so
  * that a form on this page can carry a CSRF token bound to it, and fills

@@ -205,12 +205,30 @@ int http_resp_cookie(struct http_resp *resp, const char *v)
     return GALEN_OK;
 }
 
+bool http_location_ok(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    size_t i;
+
+    if (n == 0 || n >= HTTP_LOCATION_MAX || path[0] != '/' || path[1] == '/')
+        return false;
+    /* Browsers skip tabs and newlines and read '\\' as '/' in a URL, so
+     * "/\t/evil.example" would be "//evil.example": only unreserved
+     * characters and the URL delimiters galen itself writes pass. */
+    for (i = 0; i < n; i++) {
+        char ch = path[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || strchr("-._~/?=&%+#:,", ch)))
+            return false;
+    }
+    return true;
+}
+
 void http_resp_redirect(struct http_resp *resp, const char *path)
 {
     size_t n = path ? strlen(path) : 0;
-    bool ok = n > 0 && n < HTTP_LOCATION_MAX && path[0] == '/' &&
-              path[1] != '/' && path[1] != '\\' && !memchr(path, '\r', n) &&
-              !memchr(path, '\n', n);
+    bool ok = http_location_ok(path);
 
     resp->status = 303;
     if (ok)

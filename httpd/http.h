@@ -49,6 +49,7 @@ struct http_req {
     const char *body; /* borrowed; not NUL-terminated */
     size_t body_len;
     char client[HTTP_CLIENT_MAX]; /* peer address, for rate limiting */
+    bool tls;                     /* the request came over TLS */
     double now;                   /* monotonic seconds, for rate limits */
     long long wall;               /* Unix time of the request */
 };
@@ -111,8 +112,13 @@ void http_resp_reset(struct http_resp *resp);
 /* Adds a Set-Cookie value. GALEN_ETOOBIG when full. */
 GALEN_NODISCARD int http_resp_cookie(struct http_resp *resp, const char *v);
 
-/* Sets a 303 redirect to a same-site path (must start with '/' and not
- * "//"; anything else redirects to "/"). */
+/* True if path is a safe same-site redirect target: path-absolute (one
+ * leading '/'), made only of letters, digits and -._~/?=&%+#:, (no
+ * backslash, blank or control byte a browser could reinterpret). */
+bool http_location_ok(const char *path);
+
+/* Sets a 303 redirect to a same-site path (http_location_ok; anything else
+ * redirects to "/"). */
 void http_resp_redirect(struct http_resp *resp, const char *path);
 
 /* Replaces the response with a JSON error: {"error":{"status":N,

@@ -97,10 +97,14 @@ void page_user_add(struct ctx *c)
     if (!ctx_need_store(c, "user"))
         return;
     rc = galen_role_parse(http_req_param(c->req, "role"), &role);
-    if (rc == GALEN_OK)
+    if (rc == GALEN_OK && !ctx_hash_begin(c))
+        return;
+    if (rc == GALEN_OK) {
         rc = galen_user_add(c->svc, http_req_param(c->req, "name"),
                             http_req_param(c->req, "password"), role,
                             spec && *spec ? spec : NULL, c->req->wall, NULL);
+        ctx_hash_end(c);
+    }
     if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
         c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
         users_page(c, galen_service_errmsg(c->svc), NULL);

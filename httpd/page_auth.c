@@ -11,11 +11,11 @@
 #include "handlers.h"
 #include "page.h"
 
+/* The page to return to after logging in: only a safe same-site path
+ * (issue 10: "/\t/evil.example" used to pass as a path). */
 static const char *safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-        return "/";
-    return next;
+    return http_location_ok(next) ? next : "/";
 }
 
 static void login_form(struct ctx *c, const char *error, const char *name)
@@ -24,6 +24,11 @@ static void login_form(struct ctx *c, const char *error, const char *name)
 
     page_begin(c, "Log in");
     page_out(c, "<h1>Log in</h1>\n");
+    if (!error && http_param(&c->req->query, "registered"))
+        page_out(c, "<p class=\"notice\" role=\"status\">If that user "
+                    "name was free, your account is ready: log in. If you "
+                    "cannot, the name was taken; register with "
+                    "another.</p>\n");
     if (error)
         page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
     page_out(c, "<form method=\"post\" action=\"/login\" class=\"stack\">");
@@ -49,6 +54,34 @@ void page_login_form(struct ctx *c)
     login_form(c, NULL, NULL);
 }
 
+/* Checks a login under the account's backoff and the bound on concurrent
+ * hashes. GALEN_OK with *u, GALEN_EPERM for a wrong name or password,
+ * GALEN_EABORT when a refusal (429 or 503) has been written, or another
+ * error. */
+static int checked_login(struct ctx *c, const char *name, const char *pw,
+                         struct galen_user *u)
+{
+    double retry = 0;
+    int rc;
+
+    if (!backoff_allowed(c->app->login_backoff, name, c->req->now, &retry)) {
+        ctx_error(c, 429, "account_locked",
+                  "too many failed logins for this account; wait and try "
+                  "again");
+        c->resp->retry_after = (long)retry + 1;
+        return GALEN_EABORT;
+    }
+    if (!ctx_hash_begin(c))
+        return GALEN_EABORT;
+    rc = galen_user_login(c->svc, name, pw, u);
+    ctx_hash_end(c);
+    if (rc == GALEN_EPERM)
+        backoff_failed(c->app->login_backoff, name, c->req->now);
+    else if (rc == GALEN_OK)
+        backoff_succeeded(c->app->login_backoff, name);
+    return rc;
+}
+
 /* Starts a session for u and sets the cookie. */
 static int start_session(struct ctx *c, const struct galen_user *u, bool cookie,
                          char token[GALEN_TOKEN_LEN + 1])
@@ -63,7 +96,7 @@ static int start_session(struct ctx *c, const struct galen_user *u, bool cookie,
     if (c->has_session)
         (void)!galen_session_end(c->svc, c->sid);
     rc = galen_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
-                      c->app->secure_cookies);
+                      ctx_secure_cookies(c));
     if (rc == GALEN_OK)
         rc = http_resp_cookie(c->resp, set);
     return rc;
@@ -79,7 +112,9 @@ void page_login(struct ctx *c)
 
     if (!ctx_need_store(c, "user"))
         return;
-    rc = galen_user_login(c->svc, name, pw, &u);
+    rc = checked_login(c, name ? name : "", pw, &u);
+    if (rc == GALEN_EABORT)
+        return;
     if (rc == GALEN_EPERM) {
         c->resp->status = 401;
         login_form(c, "Wrong user name or password.", name);
@@ -100,7 +135,7 @@ void page_logout(struct ctx *c)
 
     if (c->svc)
         (void)!galen_session_end(c->svc, c->sid);
-    if (galen_cookie(set, sizeof set, "sid", "", 0, c->app->secure_cookies) ==
+    if (galen_cookie(set, sizeof set, "sid", "", 0, ctx_secure_cookies(c)) ==
         GALEN_OK)
         (void)!http_resp_cookie(c->resp, set);
     http_resp_redirect(c->resp, "/");
@@ -140,13 +175,14 @@ void page_register_form(struct ctx *c)
     register_form(c, NULL, NULL);
 }
 
+/* Registering answers the same way whether or not the name was free: a
+ * redirect to the login page, after one password hash either way, so that
+ * the form cannot be used to find out which user names exist. */
 void page_register(struct ctx *c)
 {
     const char *name = http_req_param(c->req, "name");
     const char *pw = http_req_param(c->req, "password");
     const char *pw2 = http_req_param(c->req, "password2");
-    struct galen_user u;
-    char token[GALEN_TOKEN_LEN + 1];
     int rc;
 
     if (!ctx_need_store(c, "user"))
@@ -156,22 +192,21 @@ void page_register(struct ctx *c)
         register_form(c, "The two passwords differ.", name);
         return;
     }
+    if (!ctx_hash_begin(c))
+        return;
     rc = galen_user_add(c->svc, name, pw, GALEN_ROLE_PATIENT, NULL,
                         c->req->wall, NULL);
-    if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
-        c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
+    ctx_hash_end(c);
+    if (rc == GALEN_EINVAL) {
+        c->resp->status = 400;
         register_form(c, galen_service_errmsg(c->svc), name);
         return;
     }
-    if (rc == GALEN_OK)
-        rc = galen_user_login(c->svc, name, pw, &u);
-    if (rc == GALEN_OK)
-        rc = start_session(c, &u, true, token);
-    if (rc != GALEN_OK) {
+    if (rc != GALEN_OK && rc != GALEN_EEXIST) {
         ctx_fail(c, rc, "could not register");
         return;
     }
-    http_resp_redirect(c->resp, "/");
+    http_resp_redirect(c->resp, "/login?registered=1");
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -209,8 +244,10 @@ void api_login(struct ctx *c)
                   "send {\"name\": ..., \"password\": ...}");
         return;
     }
-    rc = galen_user_login(c->svc, name, pw, &u);
+    rc = checked_login(c, name, pw, &u);
     cJSON_Delete(body);
+    if (rc == GALEN_EABORT)
+        return;
     if (rc == GALEN_OK)
         rc = start_session(c, &u, false, token);
     if (rc == GALEN_EPERM) {

@@ -38,8 +38,10 @@ static void question_form(struct ctx *c, const char *error)
 
     page_begin(c, "Ask a specialist");
     page_out(c, "<h1>Ask a specialist</h1>\n<p>A specialist replies in "
-                "their specialty. Your question and the reply are published "
-                "without your name, to help others with the same "
+                "their specialty. Until then only you, the specialists and "
+                "the editors can read your question. If you agree below, "
+                "your question and the reply are then published without "
+                "your name, to help others with the same "
                 "question.</p>\n<p class=\"notice\"><strong>In an "
                 "emergency</strong>, or if symptoms are sudden or severe, "
                 "do not wait for a reply: call your local emergency number "
@@ -68,7 +70,10 @@ static void question_form(struct ctx *c, const char *error)
     page_out(c, "</div><div>");
     select_opts(c, "specialty", "Specialty", "Not sure", galen_specialties,
                 http_req_param(c->req, "specialty"));
-    page_out(c, "</div></div><button type=\"submit\">Send the question"
+    page_out(c, "</div></div><label><input type=\"checkbox\" "
+                "name=\"publish\" value=\"yes\"> Publish my question and "
+                "the reply, without my name, once a specialist has "
+                "replied</label><button type=\"submit\">Send the question"
                 "</button></form>\n");
     page_end(c);
 }
@@ -81,8 +86,10 @@ void page_question_new(struct ctx *c)
 void page_question_submit(struct ctx *c)
 {
     struct galen_question_in in;
+    const char *publish = http_req_param(c->req, "publish");
+    char link[GALEN_TOKEN_LEN + 1];
     long long id = 0;
-    char loc[64];
+    char loc[128];
     int rc;
 
     if (!ctx_need_store(c, "question"))
@@ -95,6 +102,8 @@ void page_question_submit(struct ctx *c)
     in.specialty = http_req_param(c->req, "specialty");
     in.user_id = c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id;
     in.now = c->req->wall;
+    in.publish = publish && strcmp(publish, "yes") == 0;
+    in.link = link;
     rc = galen_question_add(c->svc, &in, &id);
     if (rc == GALEN_EINVAL) {
         c->resp->status = 400;
@@ -105,14 +114,17 @@ void page_question_submit(struct ctx *c)
         ctx_fail(c, rc, "could not save the question");
         return;
     }
-    snprintf(loc, sizeof loc, "/questions/%lld", id);
+    /* The secret link is how an anonymous asker comes back. */
+    snprintf(loc, sizeof loc, "/questions/%lld?key=%s", id, link);
     http_resp_redirect(c->resp, loc);
 }
 
 /* Writes "Anonymous, 40-49 year old female. Ask Date: 2016/06/23". */
 static void asker_line(struct ctx *c, const struct galen_question *q)
 {
-    page_out(c, "<p class=\"meta\">%s", q->asker[0] ? q->asker : "Anonymous");
+    bool named = q->asker[0] && galen_question_shows_asker(q, &c->user);
+
+    page_out(c, "<p class=\"meta\">%s", named ? q->asker : "Anonymous");
     if (q->age_band[0])
         page_out(c, ", %s year old", q->age_band);
     if (q->sex[0])
@@ -346,6 +358,10 @@ static void question_page(struct ctx *c, const struct galen_question *q)
     if (!q->answered)
         page_out(c, "<p class=\"notice\" role=\"status\">Awaiting a "
                     "specialist's reply.</p>\n");
+    if (http_param(&c->req->query, "key"))
+        page_out(c, "<p class=\"notice\">This page's address is your "
+                    "private link to the question: keep it to come back "
+                    "for the reply, and do not share it.</p>\n");
     if (can_reply(c, q))
         reply_form(c, q);
     more_info(c, text);
@@ -364,6 +380,12 @@ void page_question(struct ctx *c)
     if (!ctx_need_store(c, "question"))
         return;
     rc = galen_question_get(c->svc, c->id, &q);
+    /* Unreadable questions get the same 404 as missing ones. */
+    if (rc == GALEN_OK && !galen_question_visible(
+                              q, &c->user, http_param(&c->req->query, "key"))) {
+        galen_question_free(q);
+        rc = GALEN_ENOENT;
+    }
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
         return;
@@ -416,8 +438,12 @@ static void question_list(struct ctx *c, bool answered, const char *base)
         page = 1;
     page_out(c, "<ul class=\"qa-list\">");
     before = c->resp->body.len;
-    if (galen_questions(c->svc, answered, PAGE_SIZE,
-                        (size_t)(page - 1) * PAGE_SIZE, list_cb, c) != GALEN_OK)
+    if ((!answered && c->user.role == GALEN_ROLE_SPECIALIST
+             ? galen_questions_queue(c->svc, c->user.specialty, PAGE_SIZE,
+                                     (size_t)(page - 1) * PAGE_SIZE, list_cb, c)
+             : galen_questions(c->svc, answered, PAGE_SIZE,
+                               (size_t)(page - 1) * PAGE_SIZE, list_cb, c)) !=
+        GALEN_OK)
         c->rc = GALEN_EDB;
     if (c->resp->body.len == before)
         page_out(c, "<li>No questions here yet.</li>");

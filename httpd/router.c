@@ -319,6 +319,22 @@ void server_dispatch(struct app *app, const struct http_req *creq,
     http_params_cleanup(&req.form);
 }
 
+bool ctx_hash_begin(struct ctx *c)
+{
+    if (sem_trywait(&c->app->hash_sem) == 0)
+        return true;
+    ctx_error(c, 503, "busy",
+              "the server is checking other passwords; try again in a "
+              "moment");
+    c->resp->retry_after = 1;
+    return false;
+}
+
+void ctx_hash_end(struct ctx *c)
+{
+    sem_post(&c->app->hash_sem);
+}
+
 void ctx_error(struct ctx *c, int status, const char *code, const char *msg)
 {
     if (c->is_api) {
@@ -349,6 +365,12 @@ void ctx_fail(struct ctx *c, int err, const char *what)
         ctx_error(c, 413, "too_big", what);
         return;
     default:
+        /* The client learns only that it failed; the log keeps the cause
+         * (a full disk, a locked or corrupt store) for the operator. */
+        fprintf(stderr, "galen: error: %s %s: %s: %s: %s\n",
+                c->req->method == HTTP_POST ? "POST" : "GET",
+                c->route ? c->route->pattern : "-", what, galen_strerror(err),
+                c->svc ? galen_service_errmsg(c->svc) : "");
         ctx_error(c, 500, "internal", galen_strerror(err));
         return;
     }
@@ -365,6 +387,11 @@ bool ctx_need_store(struct ctx *c, const char *what)
     return false;
 }
 
+bool ctx_secure_cookies(const struct ctx *c)
+{
+    return c->app->secure_cookies || c->req->tls;
+}
+
 void ctx_need_csrf(struct ctx *c)
 {
     char cookie[HTTP_COOKIE_MAX];
@@ -373,7 +400,7 @@ void ctx_need_csrf(struct ctx *c)
         galen_token_new(c->sid);
         if (galen_cookie(cookie, sizeof cookie, "sid", c->sid,
                          c->app->session_ttl,
-                         c->app->secure_cookies) == GALEN_OK)
+                         ctx_secure_cookies(c)) == GALEN_OK)
             (void)!http_resp_cookie(c->resp, cookie);
     }
     galen_csrf_token(&c->app->csrf, c->sid, c->csrf);

@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* server.c: the libmicrohttpd glue. MHD parses HTTP; everything after that
- * (routing, sessions, handlers) is server_dispatch in router.c, which knows
- * nothing of MHD. Per request: the URI-log callback allocates a request
- * record holding the raw target (MHD would otherwise hand us the path
- * already decoded and the query split up), the access handler collects the
- * body up to HTTP_MAX_BODY and then dispatches, and the completion callback
- * writes the access-log line and frees the record. */
+/* server.c: the libmicrohttpd glue. The gate (gate.c) owns the listening
+ * socket and passes on connections whose request head is complete and well
+ * formed; MHD parses HTTP; everything after that (routing, sessions,
+ * handlers) is server_dispatch in router.c, which knows nothing of MHD.
+ * Memory follows the connection, not the request: the connection-notify
+ * callback allocates one record per connection and frees it when MHD closes
+ * the connection. MHD calls the completion callback only for requests that
+ * reached the access handler, so anything allocated per request in the URI
+ * callback would leak whenever MHD rejects a request early. The URI callback
+ * copies the raw target into the record (MHD would otherwise hand us the
+ * path already decoded and the query split up), the access handler collects
+ * the body up to HTTP_MAX_BODY and dispatches, and the completion callback
+ * writes the access-log line. Every response says "Connection: close", so
+ * each request passes through the gate. */
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -19,13 +28,16 @@
 
 #include <galen/error.h>
 
+#include "gate.h"
 #include "mem.h"
 #include "str.h"
 
-enum { TARGET_MAX = 8192 };
+enum { TARGET_MAX = GATE_TARGET_MAX };
 
 struct server {
     struct MHD_Daemon *d;
+    struct gate *gate;
+    int lfd;
     struct app *app;
     bool access_log;
     unsigned port;
@@ -33,16 +45,24 @@ struct server {
 
 /* One request in flight. */
 struct req_rec {
-    char *target; /* raw request target; NULL if it was too long */
+    bool in_use; /* the URI callback filled it; on_done empties it */
     struct buf body;
-    bool started; /* headers seen */
-    bool too_big; /* body exceeded HTTP_MAX_BODY */
-    double t0;    /* monotonic start */
+    bool started;     /* headers seen */
+    bool too_big;     /* body exceeded HTTP_MAX_BODY */
+    bool long_target; /* the target did not fit */
+    double t0;        /* monotonic start */
     int status;
     size_t bytes;
     const char *pattern; /* matched route, or NULL */
     char method[8];
-    char path[128]; /* logged path: only when a route matched */
+    char path[128];              /* logged path: only when a route matched */
+    char target[TARGET_MAX + 1]; /* raw request target */
+};
+
+/* One connection: its address bucket and its (one) request. */
+struct conn_rec {
+    unsigned char key[GATE_KEY_LEN];
+    struct req_rec req;
 };
 
 static double mono_now(void)
@@ -53,19 +73,88 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* One access-log line on stderr. */
+static void log_line(double t0, const char *method, const char *path,
+                     int status, size_t bytes, const char *note)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "galen: access: %s %s %s %d %zu %.1fms%s\n", when, method,
+            path, status, bytes, (mono_now() - t0) * 1000.0, note);
+}
+
+/* The line for a request MHD refused before our handler saw it. */
+static void log_refused(struct MHD_Connection *conn, const struct req_rec *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+
+    log_line(r->t0, "-", "-", ci ? (int)ci->http_status : 0, 0,
+             " refused: malformed request");
+}
+
+static void req_reset(struct req_rec *r)
+{
+    buf_cleanup(&r->body);
+    memset(r, 0, offsetof(struct req_rec, target));
+    r->target[0] = '\0';
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct server *s = cls;
+    struct conn_rec *cr = *socket_context;
+    const union MHD_ConnectionInfo *ci;
+    unsigned char key[GATE_KEY_LEN];
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        gate_addr_key(ci ? ci->client_addr : NULL, key);
+        gate_conn_opened(s->gate, key);
+        cr = galen_calloc(1, sizeof *cr);
+        if (cr)
+            memcpy(cr->key, key, GATE_KEY_LEN);
+        else /* counted anyway; CLOSED finds no record to uncount */
+            gate_conn_closed(s->gate, key);
+        *socket_context = cr;
+        return;
+    }
+    if (!cr)
+        return;
+    if (cr->req.in_use && !cr->req.started && s->access_log)
+        log_refused(conn, &cr->req);
+    gate_conn_closed(s->gate, cr->key);
+    req_reset(&cr->req);
+    galen_free(cr);
+    *socket_context = NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    struct req_rec *r = galen_calloc(1, sizeof *r);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_rec *cr = ci ? ci->socket_context : NULL;
+    struct req_rec *r;
     size_t n = strlen(uri);
 
     UNUSED(cls);
-    UNUSED(conn);
-    if (!r)
+    if (!cr)
         return NULL;
+    r = &cr->req;
+    req_reset(r);
+    r->in_use = true;
     buf_init(&r->body, HTTP_MAX_BODY);
     r->t0 = mono_now();
     if (n <= TARGET_MAX)
-        r->target = galen_strndup(uri, n);
+        memcpy(r->target, uri, n + 1);
+    else
+        r->long_target = true;
     return r;
 }
 
@@ -104,6 +193,7 @@ static struct MHD_Response *build_response(struct http_resp *resp)
         return NULL;
     MHD_add_response_header(mr, "Content-Type", resp->content_type);
     MHD_add_response_header(mr, "Cache-Control", resp->cache);
+    MHD_add_response_header(mr, "Connection", "close");
     add_security_headers(mr);
     for (i = 0; i < resp->ncookies; i++)
         MHD_add_response_header(mr, "Set-Cookie", resp->cookie[i]);
@@ -148,21 +238,16 @@ static enum MHD_Result send_error(struct MHD_Connection *conn,
     return ret;
 }
 
+/* The client's rate-limit key: its IPv4 address, or its IPv6 /64 (one
+ * customer network), so that hopping addresses in a /64 gains nothing. */
 static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    unsigned char key[GATE_KEY_LEN];
 
-    snprintf(out, cap, "unknown");
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)cap);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)cap);
+    gate_addr_key(ci ? ci->client_addr : NULL, key);
+    gate_key_text(key, out, cap);
 }
 
 static const char *header(struct MHD_Connection *conn, const char *name)
@@ -180,7 +265,7 @@ static bool early_checks(struct MHD_Connection *conn, struct req_rec *r,
 
     snprintf(r->method, sizeof r->method, "%s",
              http_method_parse(method) == HTTP_OTHER ? "OTHER" : method);
-    if (!r->target) {
+    if (r->long_target) {
         *ret = send_error(conn, r, 414, "uri_too_long",
                           "the request target is too long");
         return false;
@@ -226,6 +311,9 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
     req.now = mono_now();
     req.wall = (long long)time(NULL);
     client_addr(conn, req.client, sizeof req.client);
+    /* MHD reports a protocol only for TLS connections. */
+    req.tls =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
     server_dispatch(s->app, &req, &resp, &r->pattern);
     if (r->pattern)
         snprintf(r->path, sizeof r->path, "%s", req.path);
@@ -273,26 +361,19 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct server *s = cls;
     struct req_rec *r = *con_cls;
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
 
-    UNUSED(conn);
     if (!r)
         return;
-    if (s->access_log && r->started) {
-        gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        /* The path is logged only when it matched a route (ids and slugs);
-         * query strings and bodies are never logged. */
-        fprintf(stderr, "galen: access: %s %s %s %d %zu %.1fms%s\n", when,
-                r->method, r->pattern ? r->path : "-", r->status, r->bytes,
-                (mono_now() - r->t0) * 1000.0,
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-    }
-    buf_cleanup(&r->body);
-    galen_free(r->target);
-    galen_free(r);
+    /* The path is logged only when it matched a route (ids and slugs);
+     * query strings and bodies are never logged. */
+    if (s->access_log && !r->started)
+        log_refused(conn, r);
+    else if (s->access_log)
+        log_line(r->t0, r->method, r->pattern ? r->path : "-", r->status,
+                 r->bytes,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    /* The record belongs to the connection (freed when it closes). */
+    req_reset(r);
     *con_cls = NULL;
 }
 
@@ -336,26 +417,67 @@ static void set_err(char *err, size_t cap, const char *msg)
         snprintf(err, cap, "%s", msg);
 }
 
-/* Binds and starts MHD with the limits from conf. */
-static struct MHD_Daemon *start(struct server *s, const struct server_conf *c,
-                                const struct sockaddr *sa, bool ipv6)
+/* Starts MHD with the limits from c, without a listening socket: the gate
+ * hands it connections. */
+static struct MHD_Daemon *start(struct server *s, const struct server_conf *c)
 {
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     (ipv6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
 
     return MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads ? c->threads : 4),
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
+        /* MHD warns about a pool of one; 0 is its single polling thread. */
+        (unsigned)(c->threads == 1 ? 0
+                   : c->threads    ? c->threads
+                                   : 4),
         MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(c->max_conns ? c->max_conns : 256),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)(c->per_ip_conns ? c->per_ip_conns : 128),
+        (unsigned)(c->per_ip_conns ? c->per_ip_conns : 16),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(c->timeout ? c->timeout : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(c->header_limit ? c->header_limit : 32 * 1024),
+        (size_t)(c->header_limit ? c->header_limit : 64 * 1024),
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)s,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, (void *)s, MHD_OPTION_END);
+}
+
+/* The gate's hand-over: MHD takes fd (and closes it if it cannot). */
+static void pass(void *cls, int fd, const struct sockaddr *sa, socklen_t len)
+{
+    struct server *s = cls;
+
+    (void)MHD_add_connection(s->d, fd, sa, len);
+}
+
+static int listen_on(const struct sockaddr *sa, socklen_t len, bool ipv6)
+{
+    int one = 1;
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET,
+                    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (ipv6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, sa, len) != 0 || listen(fd, 128) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static unsigned bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 int server_open(struct app *app, const struct server_conf *conf,
@@ -367,7 +489,7 @@ int server_open(struct app *app, const struct server_conf *conf,
     struct sockaddr_in v4;
     struct sockaddr_in6 v6;
     struct server *s;
-    const union MHD_DaemonInfo *info;
+    struct gate_conf gc;
 
     if (server_parse_listen(conf->listen ? conf->listen : "127.0.0.1:8080",
                             host, sizeof host, &port, &ipv6) != GALEN_OK) {
@@ -388,17 +510,32 @@ int server_open(struct app *app, const struct server_conf *conf,
         return GALEN_ENOMEM;
     s->app = app;
     s->access_log = conf->access_log;
-    s->d = start(s, conf,
-                 ipv6 ? (const struct sockaddr *)(const void *)&v6
-                      : (const struct sockaddr *)(const void *)&v4,
-                 ipv6);
-    if (!s->d) {
+    s->lfd = ipv6 ? listen_on((const struct sockaddr *)(const void *)&v6,
+                              sizeof v6, true)
+                  : listen_on((const struct sockaddr *)(const void *)&v4,
+                              sizeof v4, false);
+    if (s->lfd < 0) {
         set_err(err, cap, "cannot listen on that address (in use?)");
         galen_free(s);
         return GALEN_EIO;
     }
-    info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : port;
+    s->port = bound_port(s->lfd);
+    memset(&gc, 0, sizeof gc);
+    gc.max_pending = conf->max_conns ? conf->max_conns : 256;
+    gc.per_addr = conf->per_ip_conns ? conf->per_ip_conns : 16;
+    gc.table = 4 * gc.max_pending;
+    gc.head_deadline = conf->head_deadline;
+    gc.head_max = conf->head_max;
+    gc.access_log = conf->access_log;
+    s->d = start(s, conf);
+    if (!s->d || gate_open(s->lfd, &gc, pass, s, &s->gate) != GALEN_OK) {
+        set_err(err, cap, "cannot start the HTTP threads");
+        if (s->d)
+            MHD_stop_daemon(s->d);
+        close(s->lfd);
+        galen_free(s);
+        return GALEN_EIO;
+    }
     *out = s;
     return GALEN_OK;
 }
@@ -410,16 +547,15 @@ unsigned server_port(const struct server *s)
 
 void server_close(struct server *s, unsigned drain)
 {
-    MHD_socket fd;
     unsigned waited = 0;
     const union MHD_DaemonInfo *info;
 
     if (!s)
         return;
-    fd = MHD_quiesce_daemon(s->d);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
-    /* Let requests in flight finish, polling ten times a second. */
+    /* Stop accepting first; then let requests in flight finish, polling
+     * ten times a second. */
+    gate_stop(s->gate);
+    close(s->lfd);
     while (waited < drain * 10) {
         info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0)
@@ -428,5 +564,6 @@ void server_close(struct server *s, unsigned drain)
         waited++;
     }
     MHD_stop_daemon(s->d);
+    gate_close(s->gate);
     galen_free(s);
 }

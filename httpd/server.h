@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* server.h: galen's HTTP server on libmicrohttpd: a thread pool behind one
- * listening socket, request limits, an access log that never records query
- * strings or bodies (questions are health data), and a graceful stop. */
+ * listening socket and its gate (gate.h), request limits, an access log that
+ * never records query strings or bodies (questions are health data), and a
+ * graceful stop. */
 #ifndef GALEN_HTTPD_SERVER_H
 #define GALEN_HTTPD_SERVER_H
 
@@ -14,9 +15,11 @@ struct server_conf {
     const char *listen;    /* "HOST:PORT"; NULL = 127.0.0.1:8080 */
     unsigned threads;      /* worker threads; 0 = 4 */
     unsigned max_conns;    /* concurrent connections; 0 = 256 */
-    unsigned per_ip_conns; /* per client address; 0 = 128 */
+    unsigned per_ip_conns; /* per client address (IPv6: per /64); 0 = 16 */
     unsigned timeout;      /* idle seconds before a connection is closed */
-    size_t header_limit;   /* bytes of connection memory (headers) */
+    double head_deadline;  /* seconds to send the whole head; 0 = 10 */
+    size_t head_max;       /* bytes of request head; 0 = 16 KiB */
+    size_t header_limit;   /* bytes of MHD connection memory; 0 = 64 KiB */
     bool access_log;       /* one line per request on stderr */
 };
 

@@ -210,6 +210,8 @@ struct galen_question {
     bool answered;
     long long user_id; /* 0 for an anonymous patient */
     char *asker;       /* the registered asker's user name, or "" */
+    bool publish;      /* the asker agreed to publication once answered */
+    char *link_hash;   /* hash of the asker's secret link, or "" */
     struct galen_reply *replies;
     size_t nreplies;
 };
@@ -223,6 +225,9 @@ struct galen_question_in {
     const char *specialty; /* NULL or one of galen_specialties */
     long long user_id;     /* 0 when anonymous */
     long long now;
+    bool publish; /* the asker agrees to publication once answered */
+    char *link;   /* out, optional: GALEN_TOKEN_LEN + 1 bytes receive the
+                     secret that lets the asker read the question */
 };
 
 /* NULL-terminated lists of the accepted values (static). */
@@ -237,18 +242,40 @@ GALEN_API GALEN_NODISCARD int
 galen_question_add(struct galen_service *svc,
                    const struct galen_question_in *in, long long *id);
 
+/* Who may read a question (docs/api.md, "Privacy"): editors and admins;
+ * specialists when it asks for their specialty or none; its registered
+ * asker; whoever holds its secret link (link may be NULL); and everyone
+ * once it is answered, if its asker agreed to publication. */
+GALEN_API bool galen_question_visible(const struct galen_question *q,
+                                      const struct galen_user *u,
+                                      const char *link);
+
+/* Whether u sees the asker's user name (staff and the asker). */
+GALEN_API bool galen_question_shows_asker(const struct galen_question *q,
+                                          const struct galen_user *u);
+
 /* Loads question id with its replies, oldest first. GALEN_ENOENT. Caller
- * frees with galen_question_free. */
+ * frees with galen_question_free. Callers check galen_question_visible
+ * before showing it. */
 GALEN_API GALEN_NODISCARD int galen_question_get(struct galen_service *svc,
                                                  long long id,
                                                  struct galen_question **out);
 GALEN_API void galen_question_free(struct galen_question *q);
 
-/* Calls cb for questions, newest first: answered ones when answered is
- * true, else the unanswered queue. Replies are not loaded. */
+/* Calls cb for questions, newest first: the published answered ones when
+ * answered is true, else the whole unanswered queue (editors). Replies are
+ * not loaded. */
 GALEN_API GALEN_NODISCARD int galen_questions(
     struct galen_service *svc, bool answered, size_t limit, size_t offset,
     int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
+
+/* Calls cb for the unanswered questions a specialist in specialty may
+ * reply to (that specialty or none), newest first. */
+GALEN_API GALEN_NODISCARD int
+galen_questions_queue(struct galen_service *svc, const char *specialty,
+                      size_t limit, size_t offset,
+                      int (*cb)(void *ctx, const struct galen_question *q),
+                      void *ctx);
 
 /* Adds a reply by the specialist u. GALEN_EPERM if the question asked for
  * another specialty than u's, GALEN_EINVAL for empty or invalid text,
@@ -260,7 +287,8 @@ GALEN_API GALEN_NODISCARD int galen_reply_add(struct galen_service *svc,
                                               const char *body, long long now,
                                               long long *id);
 
-/* Calls cb with up to k answered questions (replies loaded) most like text
+/* Calls cb with up to k published answered questions (replies loaded) most
+ * like text
  * by shared words, best first, leaving out exclude_id. Questions sharing
  * no word are not returned. Looks at the 500 most recent answered
  * questions: the answer engine's index covers the published archive. */
@@ -348,11 +376,19 @@ GALEN_API GALEN_NODISCARD int
 galen_doc_counts(struct galen_service *svc,
                  long long out[GALEN_DOC_STATUS_COUNT]);
 
+/* Four-eyes review, the default: an approval must come from an editor
+ * other than whoever submitted the document for this round of review and
+ * whoever started the review. allow = true lifts that (a one-editor site;
+ * `galen serve --self-review`). */
+GALEN_API void galen_service_set_self_review(struct galen_service *svc,
+                                             bool allow);
+
 /* Applies a review action to doc_id: "start" (submitted to under_review),
  * "approve" or "reject" (under_review to approved/rejected), "resubmit"
- * (rejected or approved back to submitted). A reject needs a note.
- * GALEN_ESTATE for an action that is not legal from the current status,
- * GALEN_EINVAL for an unknown action or a missing note, GALEN_ENOENT. */
+ * (rejected or approved back to submitted). A reject needs a note. An
+ * approval breaking four-eyes review is GALEN_EPERM. GALEN_ESTATE for an action
+ * that is not legal from the current status, GALEN_EINVAL for an unknown action
+ * or a missing note, GALEN_ENOENT. */
 GALEN_API GALEN_NODISCARD int
 galen_review(struct galen_service *svc, const char *doc_id, const char *action,
              const struct galen_user *who, const char *note);

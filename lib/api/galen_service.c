@@ -367,6 +367,26 @@ int galen_questions(struct galen_service *svc, bool answered, size_t limit,
     return service_questions(svc, answered, limit, offset, cb, ctx);
 }
 
+int galen_questions_queue(struct galen_service *svc, const char *specialty,
+                          size_t limit, size_t offset,
+                          int (*cb)(void *ctx, const struct galen_question *q),
+                          void *ctx)
+{
+    return service_questions_queue(svc, specialty, limit, offset, cb, ctx);
+}
+
+bool galen_question_visible(const struct galen_question *q,
+                            const struct galen_user *u, const char *link)
+{
+    return service_question_visible(q, u, link);
+}
+
+bool galen_question_shows_asker(const struct galen_question *q,
+                                const struct galen_user *u)
+{
+    return service_question_shows_asker(q, u);
+}
+
 int galen_reply_add(struct galen_service *svc, long long question_id,
                     const struct galen_user *u, const char *body, long long now,
                     long long *id)
@@ -427,6 +447,11 @@ int galen_doc_counts(struct galen_service *svc,
                      long long out[GALEN_DOC_STATUS_COUNT])
 {
     return service_doc_counts(svc, out);
+}
+
+void galen_service_set_self_review(struct galen_service *svc, bool allow)
+{
+    service_set_self_review(svc, allow);
 }
 
 int galen_review(struct galen_service *svc, const char *doc_id,

@@ -181,9 +181,19 @@ static const char schema_v3[] =
     " END;"
     "PRAGMA user_version = 3;";
 
+/* Version 4: the privacy of patient questions. A question is published
+ * only if its asker agreed (public = 1) and it has been answered; link_hash
+ * is the BLAKE2b hash of the secret link its asker got. Questions asked
+ * before stay unpublished: nobody agreed to their publication. */
+static const char schema_v4[] =
+    "ALTER TABLE patient_questions ADD COLUMN public INTEGER NOT NULL"
+    " DEFAULT 0;"
+    "ALTER TABLE patient_questions ADD COLUMN link_hash TEXT;"
+    "PRAGMA user_version = 4;";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3};
+    schema_v1, schema_v2, schema_v3, schema_v4};
 
 /* ---- errors and statements --------------------------------------------- */
 
@@ -320,10 +330,16 @@ int store_commit(struct galen_store *st)
 
 void store_rollback(struct galen_store *st)
 {
-    /* ROLLBACK fails only when no transaction is open, which is the state
-     * wanted anyway. */
+    char kept[ERRMSG_LEN];
+
+    /* A rollback follows an error; keep that error's message. ROLLBACK
+     * fails when SQLite already rolled back by itself (a full disk does
+     * that), which is the state wanted anyway, and its "no transaction is
+     * active" would hide the real cause. */
+    memcpy(kept, st->errmsg, sizeof kept);
     if (exec1(st, "ROLLBACK") != GALEN_OK)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    memcpy(st->errmsg, kept, sizeof kept);
     st->in_tx = false;
 }
 

@@ -60,6 +60,8 @@ int service_question_add(struct galen_service *svc,
     const char *sex;
     const char *spec;
     char iso[SERVICE_ISO_LEN];
+    char link[GALEN_TOKEN_LEN + 1];
+    char link_hash[AUTH_TOKEN_HASH_LEN + 1];
     sqlite3_stmt *s;
     int rc = check_text(svc, in->title, GALEN_TITLE_MAX, "title");
 
@@ -74,11 +76,15 @@ int service_question_add(struct galen_service *svc,
                             "unknown age band, sex or specialty");
     rc = service_prep(svc,
                       "INSERT INTO patient_questions(user_id,title,body,"
-                      "age_band,sex,asked_at,status,specialty) "
-                      "VALUES (?1,?2,?3,?4,?5,?6,'open',?7)",
+                      "age_band,sex,asked_at,status,specialty,public,"
+                      "link_hash) VALUES (?1,?2,?3,?4,?5,?6,'open',?7,?8,?9)",
                       &s);
     if (rc != GALEN_OK)
         return rc;
+    auth_token_new(link);
+    auth_token_hash(link, link_hash);
+    sqlite3_bind_int(s, 8, in->publish ? 1 : 0);
+    service_bind(s, 9, link_hash);
     service_iso(in->now, iso);
     if (in->user_id > 0)
         sqlite3_bind_int64(s, 1, in->user_id);
@@ -91,7 +97,38 @@ int service_question_add(struct galen_service *svc,
     rc = service_done(svc, s);
     if (rc == GALEN_OK && id)
         *id = service_last_id(svc);
+    if (rc == GALEN_OK && in->link)
+        memcpy(in->link, link, sizeof link);
     return rc;
+}
+
+bool service_question_visible(const struct galen_question *q,
+                              const struct galen_user *u, const char *link)
+{
+    char h[AUTH_TOKEN_HASH_LEN + 1];
+
+    if (q->answered && q->publish)
+        return true;
+    if (u->role == GALEN_ROLE_EDITOR || u->role == GALEN_ROLE_ADMIN)
+        return true;
+    if (u->role == GALEN_ROLE_SPECIALIST &&
+        (!q->specialty[0] || strcmp(q->specialty, u->specialty) == 0))
+        return true;
+    if (u->role != GALEN_ROLE_ANON && q->user_id > 0 && q->user_id == u->id)
+        return true;
+    if (!link || !auth_token_ok(link) || !q->link_hash[0])
+        return false;
+    auth_token_hash(link, h);
+    return auth_ct_equal(h, q->link_hash);
+}
+
+bool service_question_shows_asker(const struct galen_question *q,
+                                  const struct galen_user *u)
+{
+    return u->role == GALEN_ROLE_EDITOR || u->role == GALEN_ROLE_ADMIN ||
+           u->role == GALEN_ROLE_SPECIALIST ||
+           (u->role != GALEN_ROLE_ANON && q->user_id > 0 &&
+            q->user_id == u->id);
 }
 
 void service_question_free(struct galen_question *q)
@@ -114,6 +151,7 @@ void service_question_free(struct galen_question *q)
     galen_free(q->specialty);
     galen_free(q->asked_at);
     galen_free(q->asker);
+    galen_free(q->link_hash);
     galen_free(q);
 }
 
@@ -124,8 +162,12 @@ static bool dup_col(sqlite3_stmt *s, int i, char **out)
     return *out != NULL;
 }
 
-#define QUESTION_COLS \
-    "id,user_id,title,body,age_band,sex,asked_at,status,specialty"
+/* The asker's name comes from users: the column read_question reads as
+ * number 9 must be selected here. */
+#define QUESTION_COLS                                               \
+    "id,user_id,title,body,age_band,sex,asked_at,status,specialty," \
+    "COALESCE((SELECT name FROM users WHERE users.id=user_id),'')," \
+    "public,link_hash"
 
 /* Fills q from a row of QUESTION_COLS. GALEN_OK or GALEN_ENOMEM. */
 static int read_question(sqlite3_stmt *s, struct galen_question *q)
@@ -136,8 +178,9 @@ static int read_question(sqlite3_stmt *s, struct galen_question *q)
     if (!dup_col(s, 2, &q->title) || !dup_col(s, 3, &q->body) ||
         !dup_col(s, 4, &q->age_band) || !dup_col(s, 5, &q->sex) ||
         !dup_col(s, 6, &q->asked_at) || !dup_col(s, 8, &q->specialty) ||
-        !dup_col(s, 9, &q->asker))
+        !dup_col(s, 9, &q->asker) || !dup_col(s, 11, &q->link_hash))
         return GALEN_ENOMEM;
+    q->publish = sqlite3_column_int(s, 10) != 0;
     return GALEN_OK;
 }
 
@@ -218,29 +261,19 @@ static void question_clear(struct galen_question *q)
     galen_free(q->asked_at);
     galen_free(q->specialty);
     galen_free(q->asker);
+    galen_free(q->link_hash);
     memset(q, 0, sizeof *q);
 }
 
-int service_questions(struct galen_service *svc, bool answered, size_t limit,
-                      size_t offset,
-                      int (*cb)(void *ctx, const struct galen_question *q),
-                      void *ctx)
+/* Runs a question query whose ?1.. are bound by bind, calling cb per row. */
+static int question_rows(struct galen_service *svc, sqlite3_stmt *s,
+                         int (*cb)(void *ctx, const struct galen_question *q),
+                         void *ctx)
 {
-    sqlite3_stmt *s;
     struct galen_question q;
     int step = SQLITE_DONE;
-    int rc = service_prep(svc,
-                          "SELECT " QUESTION_COLS
-                          " FROM patient_questions WHERE status=?1"
-                          " ORDER BY asked_at DESC, id DESC LIMIT ?2"
-                          " OFFSET ?3",
-                          &s);
+    int rc = GALEN_OK;
 
-    if (rc != GALEN_OK)
-        return rc;
-    service_bind(s, 1, answered ? "answered" : "open");
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
     memset(&q, 0, sizeof q);
     while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         rc = read_question(s, &q);
@@ -252,6 +285,51 @@ int service_questions(struct galen_service *svc, bool answered, size_t limit,
         rc = service_db_error(svc);
     sqlite3_reset(s);
     return rc;
+}
+
+int service_questions(struct galen_service *svc, bool answered, size_t limit,
+                      size_t offset,
+                      int (*cb)(void *ctx, const struct galen_question *q),
+                      void *ctx)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc,
+                          "SELECT " QUESTION_COLS
+                          " FROM patient_questions WHERE status=?1"
+                          " AND (?1='open' OR public=1)"
+                          " ORDER BY asked_at DESC, id DESC LIMIT ?2"
+                          " OFFSET ?3",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, answered ? "answered" : "open");
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+    return question_rows(svc, s, cb, ctx);
+}
+
+int service_questions_queue(struct galen_service *svc, const char *specialty,
+                            size_t limit, size_t offset,
+                            int (*cb)(void *ctx,
+                                      const struct galen_question *q),
+                            void *ctx)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc,
+                          "SELECT " QUESTION_COLS
+                          " FROM patient_questions WHERE status='open'"
+                          " AND (COALESCE(specialty,'')='' OR specialty=?1)"
+                          " ORDER BY asked_at DESC, id DESC LIMIT ?2"
+                          " OFFSET ?3",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, specialty ? specialty : "");
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+    return question_rows(svc, s, cb, ctx);
 }
 
 /* Reads the requested specialty of question id into spec. */
@@ -546,7 +624,7 @@ static int score_pool(struct galen_service *svc, const struct words *want,
     int rc = service_prep(svc,
                           "SELECT id,title,substr(body,1,1000) FROM "
                           "patient_questions WHERE status='answered' AND "
-                          "id<>?1 ORDER BY id DESC LIMIT ?2",
+                          "public=1 AND id<>?1 ORDER BY id DESC LIMIT ?2",
                           &s);
 
     if (rc != GALEN_OK)

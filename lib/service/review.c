@@ -125,6 +125,32 @@ int service_doc_counts(struct galen_service *svc, long long out[4])
     return GALEN_OK;
 }
 
+/* True if name submitted doc_id for the current round of review or
+ * started it: the submitted/under_review events since the last decision. */
+static int took_part(struct galen_service *svc, const char *doc_id,
+                     const char *name, bool *out)
+{
+    sqlite3_stmt *s;
+    int step;
+    int rc = service_prep(
+        svc,
+        "SELECT 1 FROM review_events WHERE doc_id=?1 AND who=?2"
+        " AND to_status IN ('submitted','under_review') AND id >"
+        " COALESCE((SELECT max(id) FROM review_events WHERE doc_id=?1"
+        " AND to_status IN ('approved','rejected')),0) LIMIT 1",
+        &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, doc_id);
+    service_bind(s, 2, name);
+    step = sqlite3_step(s);
+    *out = step == SQLITE_ROW;
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? GALEN_OK
+                                                     : service_db_error(svc);
+}
+
 /* Checks and applies act inside the caller's transaction. */
 static int apply(struct galen_service *svc, const char *doc_id,
                  const struct review_action *act, const struct galen_user *who,
@@ -143,6 +169,18 @@ static int apply(struct galen_service *svc, const char *doc_id,
         return service_fail(svc, GALEN_ESTATE,
                             "that action is not possible in the document's "
                             "current status");
+    if (act->to == DOC_STATUS_APPROVED && !service_self_review(svc)) {
+        bool mine = false;
+
+        rc = took_part(svc, doc_id, who->name, &mine);
+        if (rc != GALEN_OK)
+            return rc;
+        if (mine)
+            return service_fail(svc, GALEN_EPERM,
+                                "four-eyes review: another editor must "
+                                "approve what you submitted or started "
+                                "reviewing");
+    }
     return store_set_status(st, doc_id, act->to, who->name,
                             note && *note ? note : NULL);
 }

@@ -19,8 +19,19 @@
 
 struct galen_service {
     struct galen_store *st;
-    char msg[256]; /* last error message */
+    char msg[256];    /* last error message */
+    bool self_review; /* an editor may approve their own review */
 };
+
+void service_set_self_review(struct galen_service *svc, bool allow)
+{
+    svc->self_review = allow;
+}
+
+bool service_self_review(const struct galen_service *svc)
+{
+    return svc->self_review;
+}
 
 const char *const galen_age_bands[] = {"0-9",   "10-19", "20-29", "30-39",
                                        "40-49", "50-59", "60-69", "70-79",

@@ -92,18 +92,39 @@ GALEN_NODISCARD int service_question_add(struct galen_service *svc,
                                          const struct galen_question_in *in,
                                          long long *id);
 
+/* Who may read a question (docs/api.md, "Privacy"): editors and admins;
+ * specialists when it asks for their specialty or none; its registered
+ * asker; whoever holds its secret link (link may be NULL); and everyone once
+ * it is answered, if its asker agreed to publication. */
+bool service_question_visible(const struct galen_question *q,
+                              const struct galen_user *u, const char *link);
+
+/* Whether u sees the asker's user name (staff and the asker). */
+bool service_question_shows_asker(const struct galen_question *q,
+                                  const struct galen_user *u);
+
 /* Loads question id with its replies, oldest first. GALEN_ENOENT. Caller
- * frees with service_question_free. */
+ * frees with service_question_free. Callers check
+ * service_question_visible before showing it. */
 GALEN_NODISCARD int service_question_get(struct galen_service *svc,
                                          long long id,
                                          struct galen_question **out);
 void service_question_free(struct galen_question *q);
 
-/* Calls cb for questions, newest first: answered ones when answered is
- * true, else the unanswered queue. Replies are not loaded. */
+/* Calls cb for questions, newest first: the published answered ones when
+ * answered is true, else the whole unanswered queue (editors). Replies are
+ * not loaded. */
 GALEN_NODISCARD int service_questions(
     struct galen_service *svc, bool answered, size_t limit, size_t offset,
     int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
+
+/* Calls cb for the unanswered questions a specialist in specialty may
+ * reply to (that specialty or none), newest first. */
+GALEN_NODISCARD int
+service_questions_queue(struct galen_service *svc, const char *specialty,
+                        size_t limit, size_t offset,
+                        int (*cb)(void *ctx, const struct galen_question *q),
+                        void *ctx);
 
 /* Adds a reply by the specialist u. GALEN_EPERM if the question asked for
  * another specialty than u's, GALEN_EINVAL for empty or invalid text,
@@ -115,9 +136,9 @@ GALEN_NODISCARD int service_reply_add(struct galen_service *svc,
                                       const char *body, long long now,
                                       long long *id);
 
-/* Calls cb with up to k answered questions (replies loaded) most like text
- * by shared words, best first, leaving out exclude_id. Questions sharing
- * no word are not returned. Looks at the 500 most recent answered
+/* Calls cb with up to k published answered questions (replies loaded)
+ * most like text by shared words, best first, leaving out exclude_id. Questions
+ * sharing no word are not returned. Looks at the 500 most recent answered
  * questions: the answer engine's index covers the published archive. */
 GALEN_NODISCARD int service_similar_questions(
     struct galen_service *svc, const char *text, long long exclude_id, size_t k,
@@ -172,9 +193,17 @@ GALEN_NODISCARD int service_doc_info(struct galen_service *svc,
 GALEN_NODISCARD int service_doc_counts(struct galen_service *svc,
                                        long long out[GALEN_DOC_STATUS_COUNT]);
 
+/* Four-eyes review, the default: an approval must come from an editor
+ * other than whoever submitted the document for this round of review and
+ * whoever started the review. allow = true lifts that (a one-editor
+ * site; `galen serve --self-review`). */
+void service_set_self_review(struct galen_service *svc, bool allow);
+bool service_self_review(const struct galen_service *svc);
+
 /* Applies a review action to doc_id: "start" (submitted to under_review),
  * "approve" or "reject" (under_review to approved/rejected), "resubmit"
- * (rejected or approved back to submitted). A reject needs a note.
+ * (rejected or approved back to submitted). A reject needs a note. An
+ * approval breaking four-eyes review is GALEN_EPERM.
  * GALEN_ESTATE for an action that is not legal from the current status,
  * GALEN_EINVAL for an unknown action or a missing note, GALEN_ENOENT. */
 GALEN_NODISCARD int service_review(struct galen_service *svc,

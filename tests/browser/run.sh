@@ -37,6 +37,7 @@ pw=browser-test-pw
 "$GALEN" index -d "$data" >/dev/null 2>&1 || true
 echo "$pw" | "$GALEN" user add neuro --role specialist --specialty Neurology -d "$data" >/dev/null
 echo "$pw" | "$GALEN" user add ed --role editor -d "$data" >/dev/null
+echo "$pw" | "$GALEN" user add ed2 --role editor -d "$data" >/dev/null
 
 serve_start "$tmp/log" -d "$data" --web "$root/web" -q ||
     { cat "$tmp/log"; echo "0 passed, 1 failed"; exit 1; }
@@ -44,7 +45,7 @@ serve_start "$tmp/log" -d "$data" --web "$root/web" -q ||
 # One answered question already in the archive, so Similar Q&A has
 # something to find among the service's own questions too.
 qid=$(curl -s -m 10 -X POST "$base/api/questions" -H 'Content-Type: application/json' \
-    -d '{"title":"Night leg cramps","body":"My calf cramps at night and wakes me up.","specialty":"Neurology"}' |
+    -d '{"title":"Night leg cramps","body":"My calf cramps at night and wakes me up.","specialty":"Neurology","public":true}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 tok=$(curl -s -m 10 -X POST "$base/api/login" -H 'Content-Type: application/json' \
     -d "{\"name\":\"neuro\",\"password\":\"$pw\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')

@@ -124,18 +124,20 @@ test('submit a patient question, reply as a specialist, see the reply with Simil
   await page.getByLabel('Sex').selectOption('female');
   await page.getByLabel('Specialty').selectOption('Neurology');
   await shot(page, 'qa-form');
-  await Promise.all([page.waitForURL(/\/questions\/\d+$/), page.getByRole('button', { name: 'Send the question' }).click()]);
+  await Promise.all([page.waitForURL(/\/questions\/\d+\?key=/), page.getByRole('button', { name: 'Send the question' }).click()]);
+  // The asker's private link; specialists open the plain address.
   const url = page.url();
+  const plain = url.replace(/\?.*$/, '');
   await page.getByText("Awaiting a specialist's reply").waitFor();
   assert.match(await page.locator('.qa-question').innerText(), /40-49 year old female/);
   await page.close();
 
   const spec = await login('neuro');
   await spec.goto(`${BASE}/specialist`);
-  await Promise.all([spec.waitForURL(url), spec.getByRole('link', { name: title }).click()]);
+  await Promise.all([spec.waitForURL(plain), spec.getByRole('link', { name: title }).click()]);
   const reply = `Night cramps in one calf with curling toes can come from the L5 nerve root ${stamp}.`;
   await spec.getByLabel('Your reply').fill(reply);
-  await Promise.all([spec.waitForURL(url), spec.getByRole('button', { name: 'Publish the reply' }).click()]);
+  await Promise.all([spec.waitForURL(plain), spec.getByRole('button', { name: 'Publish the reply' }).click()]);
   await logout(spec);
 
   const view = await context.newPage();
@@ -154,7 +156,7 @@ test('submit a patient question, reply as a specialist, see the reply with Simil
 });
 
 test('move an article through review', async () => {
-  const page = await login('ed');
+  let page = await login('ed');
   await page.goto(`${BASE}/review?status=submitted`);
   const link = page.locator('table tbody a').first();
   const title = await link.innerText();
@@ -163,6 +165,10 @@ test('move an article through review', async () => {
   await page.getByLabel(/Note for the audit trail/).fill('Checked the sources.');
   await Promise.all([page.waitForURL(/done=1/), page.getByRole('button', { name: 'Start review' }).click()]);
   assert.match(await page.locator('.review-status li.current').innerText(), /Under Review/);
+  // Four-eyes review: another editor decides.
+  await logout(page);
+  page = await login('ed2');
+  await page.goto(reviewUrl);
   // Rejecting needs a note; the page says so before the round trip.
   await page.getByRole('button', { name: 'Reject' }).click();
   assert.equal(await page.getByLabel(/Note for the audit trail/).getAttribute('aria-invalid'), 'true');

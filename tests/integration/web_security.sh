@@ -82,7 +82,9 @@ mkjson() { # mkjson key=value...: a JSON object of strings
 }
 q=$(mkjson "title=Calf $XSS1" "body=Warm calf at night $XSS2 $XSS3" \
     age_band=40-49 sex=female specialty=Neurology)
-qid=$("${C[@]}" -X POST "$B/api/questions" -H 'Content-Type: application/json' -d "$q" | json_field '["id"]')
+qjson=$("${C[@]}" -X POST "$B/api/questions" -H 'Content-Type: application/json' -d "$q")
+qid=$(printf '%s' "$qjson" | json_field '["id"]')
+qlink=$(printf '%s' "$qjson" | json_field '["link"]')
 check "question created" test -n "$qid"
 tok_spec=$(login neuro password-spec1)
 tok_ed=$(login ed password-edit1)
@@ -95,7 +97,7 @@ cid=$("${C[@]}" -X POST "$B/api/articles/xss-article/comments" -H 'Content-Type:
 check "comment held" test -n "$cid"
 check "comment approved" test "$(status -X POST "$B/api/comments/$cid/moderate" -H "Authorization: Bearer $tok_ed" -H 'Content-Type: application/json' -d '{"action":"approve"}')" = 200
 
-"${C[@]}" "$B/questions/$qid" >"$tmp/q.html"
+"${C[@]}" "$B$qlink" >"$tmp/q.html"
 "${C[@]}" "$B/articles/xss-article" >"$tmp/a.html"
 "${C[@]}" -H "Authorization: Bearer $tok_ed" "$B/review/xss-article" >"$tmp/r.html"
 "${C[@]}" "$B/articles" >"$tmp/list.html"

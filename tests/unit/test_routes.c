@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct call {
     const char *csrf_header;
     const char *auth;
     const char *client;
+    bool tls;
     struct http_resp resp;
     char *text; /* NUL-terminated copy of the body */
 };
@@ -125,6 +127,7 @@ static void call_run(struct fx *f, struct call *c)
     req.authorization = c->auth;
     snprintf(req.client, sizeof req.client, "%s",
              c->client ? c->client : "127.0.0.1");
+    req.tls = c->tls;
     f->now += 100.0;
     req.now = f->now;
     req.wall = 1700000000 + (long long)f->now;
@@ -393,14 +396,19 @@ static void test_routes_login_rate_limited(void **state)
     struct call c = {.method = "POST",
                      .target = "/api/login",
                      .ctype = "application/json",
-                     .body = "{\"name\":\"nobody\",\"password\":\"whatever1\"}",
                      .client = "192.0.2.7"};
+    char body[96];
     int i;
     int limited = 0;
     double saved = f->now;
 
     for (i = 0; i < 8; i++) {
         f->now = saved; /* no time passes: the burst of 5 is all there is */
+        /* A name per attempt: this is the per-address limit, not the
+         * per-account backoff. */
+        snprintf(body, sizeof body,
+                 "{\"name\":\"nobody%d\",\"password\":\"whatever1\"}", i);
+        c.body = body;
         call_run(f, &c);
         if (c.resp.status == 429) {
             limited++;
@@ -411,6 +419,48 @@ static void test_routes_login_rate_limited(void **state)
         call_done(&c);
     }
     assert_int_equal(limited, 3);
+}
+
+/* Finding 5 of issue 10: guesses spread over many addresses (each within
+ * its per-address limit) still meet the account's backoff, and the right
+ * password does not get in while it lasts. */
+static void test_routes_login_backoff_per_account(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {
+        .method = "POST", .target = "/api/login", .ctype = "application/json"};
+    char client[32];
+    double saved = f->now;
+    int refused = 0;
+    int i;
+
+    for (i = 0; i < 40; i++) {
+        snprintf(client, sizeof client, "198.51.100.%d", i + 1);
+        c.client = client;
+        c.body = "{\"name\":\"Admin\",\"password\":\"wrong-guess\"}";
+        f->now = saved + i; /* 40 guesses in 40 seconds */
+        call_run(f, &c);
+        if (c.resp.status == 429) {
+            refused++;
+            assert_true(c.resp.retry_after > 0);
+        } else {
+            assert_int_equal(c.resp.status, 401);
+        }
+        call_done(&c);
+    }
+    assert_true(refused >= 34); /* 1, 2, 4, 8, 16 s: 6 checked guesses */
+    c.client = "203.0.113.9";
+    c.body = "{\"name\":\"admin\",\"password\":\"password123\"}";
+    f->now = saved + 41;
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 429);
+    call_done(&c);
+    /* Once the wait is over, the owner gets in and the count resets. */
+    f->now = saved + 41 + 301;
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    call_done(&c);
+    f->now = saved + 1000;
 }
 
 static void test_routes_static_files(void **state)
@@ -510,8 +560,9 @@ static void test_routes_each_role_refused_what_it_may_not_do(void **state)
     struct fx *f = *state;
     static const char *const names[] = {NULL, "pat", "neuro", "ed", "admin"};
     struct galen_service *svc = app_service_get(f->app);
-    struct galen_question_in in = {
-        "Cramps", "Calf cramps.", NULL, NULL, "Neurology", 0, 1700000000};
+    struct galen_question_in in = {"Cramps",   "Calf cramps.", NULL,
+                                   NULL,       "Neurology",    0,
+                                   1700000000, false,          NULL};
     struct galen_doc_info info;
     struct browser b;
     unsigned r;
@@ -539,8 +590,9 @@ static void test_routes_specialist_only_in_own_specialty(void **state)
 {
     struct fx *f = *state;
     struct galen_service *svc = app_service_get(f->app);
-    struct galen_question_in in = {
-        "Knee", "Knee pain.", NULL, NULL, "Neurology", 0, 1700000000};
+    struct galen_question_in in = {"Knee",     "Knee pain.", NULL,
+                                   NULL,       "Neurology",  0,
+                                   1700000000, false,        NULL};
     long long id = 0;
     struct browser b;
     char target[64];
@@ -610,6 +662,183 @@ static void test_routes_question_form_and_comment_flow(void **state)
     call_done(&c);
 }
 
+/* Finding 2 of issue 10: an open question is not readable by anonymous
+ * clients or other specialties, only by its secret link, its specialty and
+ * editors; the page and the API agree. */
+static void test_routes_open_question_privacy(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/questions",
+                     .ctype = "application/json",
+                     .body = "{\"title\":\"HIV\",\"body\":\"I tested "
+                             "positive.\",\"specialty\":\"Neurology\"}"};
+    char api[128];
+    char page[128];
+    char keyed[192];
+    cJSON *out;
+    struct browser b;
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 201);
+    out = cJSON_Parse(c.text);
+    assert_non_null(out);
+    snprintf(api, sizeof api, "/api/questions/%d",
+             cJSON_GetObjectItem(out, "id")->valueint);
+    snprintf(page, sizeof page, "/questions/%d",
+             cJSON_GetObjectItem(out, "id")->valueint);
+    snprintf(keyed, sizeof keyed, "%s",
+             cJSON_GetObjectItem(out, "link")->valuestring);
+    cJSON_Delete(out);
+    call_done(&c);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", keyed, NULL, NULL, NULL), 200);
+    browser_login(f, "ortho", &b);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, b.cookie), 404);
+    browser_login(f, "pat", &b);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 404);
+    browser_login(f, "neuro", &b);
+    assert_int_equal(status_of(f, "GET", api, NULL, NULL, b.cookie), 200);
+    browser_login(f, "ed", &b);
+    assert_int_equal(status_of(f, "GET", page, NULL, NULL, b.cookie), 200);
+}
+
+/* Findings 6 and 7 of issue 10: a NUL cannot cut a user name short, and
+ * trailing data or a second value for a key is a 400, not a login. */
+static void test_routes_json_bodies_are_strict(void **state)
+{
+    struct fx *f = *state;
+    static const char *const bodies[] = {
+        "{\"name\":\"pat\\u0000x\",\"password\":\"password123\"}",
+        "{\"name\":\"pat\",\"password\":\"password123\"}garbage",
+        "{\"name\":\"pat\",\"password\":\"password123\"}{\"a\":1}",
+        "{\"name\":\"pat\",\"name\":\"ed\",\"password\":\"password123\"}",
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(bodies); i++)
+        assert_int_equal(status_of(f, "POST", "/api/login", "application/json",
+                                   bodies[i], NULL),
+                         400);
+    assert_int_equal(status_of(f, "POST", "/api/login", "application/json",
+                               "{\"name\":\"pat\",\"password\":"
+                               "\"password123\"}\n",
+                               NULL),
+                     200);
+}
+
+/* Finding 8 of issue 10: the page to return to after a login is a safe
+ * same-site path or "/", never a target a browser reads as another site. */
+static void test_routes_login_next_is_same_site(void **state)
+{
+    struct fx *f = *state;
+    static const char *const next[][2] = {
+        {"%2F%09%2Fevil.example%2Fx", "/"},
+        {"%2F%5Cevil.example", "/"},
+        {"%2F%2Fevil.example", "/"},
+        {"https%3A%2F%2Fevil.example", "/"},
+        {"%2F%20%2Fevil.example", "/"},
+        {"%2Freview%2Fcalf-cramps%3Fdone%3D1", "/review/calf-cramps?done=1"},
+    };
+    struct browser b;
+    char form[256];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(next); i++) {
+        struct call c = {.method = "POST",
+                         .target = "/login",
+                         .ctype = "application/x-www-form-urlencoded"};
+
+        anon_browser(f, &b);
+        snprintf(form, sizeof form,
+                 "csrf=%s&name=ed&password=password123&next=%s", b.csrf,
+                 next[i][0]);
+        c.body = form;
+        c.cookie = b.cookie;
+        call_run(f, &c);
+        assert_int_equal(c.resp.status, 303);
+        assert_string_equal(c.resp.location, next[i][1]);
+        call_done(&c);
+    }
+}
+
+/* Finding 10: the session cookie is Secure whenever the request came over
+ * TLS, without --secure-cookies; plain HTTP keeps it usable. */
+static void test_routes_cookie_secure_over_tls(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "GET", .target = "/login", .tls = true};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.ncookies, 1);
+    assert_non_null(strstr(c.resp.cookie[0], "; Secure"));
+    call_done(&c);
+    c.tls = false;
+    call_run(f, &c);
+    assert_int_equal(c.resp.ncookies, 1);
+    assert_null(strstr(c.resp.cookie[0], "Secure"));
+    call_done(&c);
+}
+
+/* Finding 5 of issue 10: when every password-hashing slot is taken, a
+ * login is turned away at once (503 busy) instead of tying up a worker. */
+static void test_routes_password_hashes_are_bounded(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/api/login",
+                     .ctype = "application/json",
+                     .body = "{\"name\":\"nobody-h\",\"password\":"
+                             "\"whatever1\"}",
+                     .client = "192.0.2.99"};
+    int taken = 0;
+
+    while (sem_trywait(&f->app->hash_sem) == 0)
+        taken++;
+    assert_true(taken >= 1);
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 503);
+    assert_int_equal(c.resp.retry_after, 1);
+    call_done(&c);
+    while (taken-- > 0)
+        sem_post(&f->app->hash_sem);
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 401);
+    call_done(&c);
+}
+
+/* Finding 10: registering a taken name and a free one look the same. */
+static void test_routes_register_does_not_reveal_names(void **state)
+{
+    struct fx *f = *state;
+    struct browser b;
+    char form[256];
+    struct call c = {.method = "POST",
+                     .target = "/register",
+                     .ctype = "application/x-www-form-urlencoded"};
+    char loc[2][HTTP_LOCATION_MAX];
+    int status[2];
+    int i;
+
+    anon_browser(f, &b);
+    for (i = 0; i < 2; i++) {
+        snprintf(form, sizeof form,
+                 "csrf=%s&name=%s&password=password456&password2=password456",
+                 b.csrf, i ? "pat" : "fresh-name");
+        c.body = form;
+        c.cookie = b.cookie;
+        call_run(f, &c);
+        status[i] = c.resp.status;
+        snprintf(loc[i], sizeof loc[i], "%s", c.resp.location);
+        assert_int_equal(c.resp.ncookies, 0);
+        call_done(&c);
+    }
+    assert_int_equal(status[0], 303);
+    assert_int_equal(status[1], status[0]);
+    assert_string_equal(loc[1], loc[0]);
+}
+
 static void test_routes_ask_page_without_engine(void **state)
 {
     struct fx *f = *state;
@@ -637,11 +866,18 @@ int main(void)
         cmocka_unit_test(test_routes_session_cookie_and_logout),
         cmocka_unit_test(test_routes_api_bearer_login),
         cmocka_unit_test(test_routes_login_rate_limited),
+        cmocka_unit_test(test_routes_login_backoff_per_account),
         cmocka_unit_test(test_routes_static_files),
         cmocka_unit_test(test_routes_each_role_refused_what_it_may_not_do),
         cmocka_unit_test(test_routes_specialist_only_in_own_specialty),
         cmocka_unit_test(test_routes_question_form_and_comment_flow),
         cmocka_unit_test(test_routes_ask_page_without_engine),
+        cmocka_unit_test(test_routes_open_question_privacy),
+        cmocka_unit_test(test_routes_register_does_not_reveal_names),
+        cmocka_unit_test(test_routes_json_bodies_are_strict),
+        cmocka_unit_test(test_routes_login_next_is_same_site),
+        cmocka_unit_test(test_routes_cookie_secure_over_tls),
+        cmocka_unit_test(test_routes_password_hashes_are_bounded),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

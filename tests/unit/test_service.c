@@ -151,7 +151,9 @@ static void test_service_questions_and_replies(void **state)
                                    "Female",
                                    NULL,
                                    0,
-                                   T0};
+                                   T0,
+                                   false,
+                                   NULL};
     struct galen_user neuro = specialist("Neurology");
     struct galen_user ortho = specialist("Orthopedics");
     struct galen_question *q = NULL;
@@ -203,7 +205,8 @@ static int count_cb(void *ctx, const struct galen_question *q)
 static void test_service_question_lists(void **state)
 {
     struct fixture *f = *state;
-    struct galen_question_in in = {"Q", "Body", NULL, NULL, NULL, 0, T0};
+    struct galen_question_in in = {"Q", "Body", NULL, NULL, NULL,
+                                   0,   T0,     true, NULL};
     struct galen_user spec = {0};
     int before = 0;
     int open = 0;
@@ -226,6 +229,109 @@ static void test_service_question_lists(void **state)
     assert_int_equal(
         service_questions(f->svc, true, 100, 0, count_cb, &answered), GALEN_OK);
     assert_int_equal(answered, before + 1);
+}
+
+/* The privacy model of docs/api.md: who reads an open or answered
+ * question, the asker's secret link, lists that show only what their
+ * reader may see, and the asker's name read back (it used to come from a
+ * column the query did not select, so every asker was "Anonymous"). */
+static void test_service_question_privacy(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_question_in in = {
+        "HIV", "I tested positive.", "30-39", NULL, "Cardiology", 0, T0, false,
+        NULL};
+    struct galen_user anon = {0};
+    struct galen_user asker = {0};
+    struct galen_user other = {0};
+    struct galen_user id_spec = specialist("Cardiology");
+    struct galen_user neuro = specialist("Neurology");
+    struct galen_user ed = {0};
+    struct galen_question *q = NULL;
+    char link[GALEN_TOKEN_LEN + 1] = "";
+    char other_link[GALEN_TOKEN_LEN + 1] = "";
+    long long id = 0;
+    long long id2 = 0;
+    int n0 = 0;
+    int neuro0 = 0;
+    int pub0 = 0;
+    int n = 0;
+
+    anon.role = GALEN_ROLE_ANON;
+    assert_int_equal(
+        service_questions_queue(f->svc, "Neurology", 100, 0, count_cb, &neuro0),
+        GALEN_OK);
+    assert_int_equal(
+        service_questions_queue(f->svc, "Cardiology", 100, 0, count_cb, &n0),
+        GALEN_OK);
+    assert_int_equal(service_questions(f->svc, true, 100, 0, count_cb, &pub0),
+                     GALEN_OK);
+    assert_int_equal(service_user_add(f->svc, "pat7", "password-77",
+                                      GALEN_ROLE_PATIENT, NULL, T0, &asker.id),
+                     GALEN_OK);
+    asker.role = other.role = GALEN_ROLE_PATIENT;
+    other.id = asker.id + 1000;
+    ed.role = GALEN_ROLE_EDITOR;
+    in.user_id = asker.id;
+    in.link = link;
+    assert_int_equal(service_question_add(f->svc, &in, &id), GALEN_OK);
+    assert_true(auth_token_ok(link));
+    in.link = other_link;
+    in.user_id = 0;
+    assert_int_equal(service_question_add(f->svc, &in, &id2), GALEN_OK);
+    assert_int_equal(service_question_get(f->svc, id, &q), GALEN_OK);
+    assert_string_equal(q->asker, "pat7");
+    assert_false(service_question_visible(q, &anon, NULL));
+    assert_false(service_question_visible(q, &other, NULL));
+    assert_false(service_question_visible(q, &neuro, NULL));
+    assert_false(service_question_visible(q, &anon, other_link));
+    assert_false(service_question_visible(q, &anon, "not-a-token"));
+    assert_true(service_question_visible(q, &anon, link));
+    assert_true(service_question_visible(q, &asker, NULL));
+    assert_true(service_question_visible(q, &id_spec, NULL));
+    assert_true(service_question_visible(q, &ed, NULL));
+    assert_false(service_question_shows_asker(q, &anon));
+    assert_true(service_question_shows_asker(q, &asker));
+    service_question_free(q);
+    /* The neurologist's queue does not hold it; the specialist's does. */
+    assert_int_equal(
+        service_questions_queue(f->svc, "Neurology", 100, 0, count_cb, &n),
+        GALEN_OK);
+    assert_int_equal(n, neuro0);
+    n = 0;
+    assert_int_equal(
+        service_questions_queue(f->svc, "Cardiology", 100, 0, count_cb, &n),
+        GALEN_OK);
+    assert_int_equal(n, n0 + 2);
+    /* Answered without consent: still private, and not in the archive. */
+    assert_int_equal(
+        service_reply_add(f->svc, id, &id_spec, "Treatable.", T0, NULL),
+        GALEN_OK);
+    assert_int_equal(service_question_get(f->svc, id, &q), GALEN_OK);
+    assert_true(q->answered);
+    assert_false(service_question_visible(q, &anon, NULL));
+    service_question_free(q);
+    n = 0;
+    assert_int_equal(service_questions(f->svc, true, 100, 0, count_cb, &n),
+                     GALEN_OK);
+    assert_int_equal(n, pub0);
+    /* With consent it becomes public once answered, not before. */
+    in.publish = true;
+    in.link = NULL;
+    assert_int_equal(service_question_add(f->svc, &in, &id), GALEN_OK);
+    assert_int_equal(service_question_get(f->svc, id, &q), GALEN_OK);
+    assert_false(service_question_visible(q, &anon, NULL));
+    service_question_free(q);
+    assert_int_equal(
+        service_reply_add(f->svc, id, &id_spec, "Treatable.", T0, NULL),
+        GALEN_OK);
+    assert_int_equal(service_question_get(f->svc, id, &q), GALEN_OK);
+    assert_true(service_question_visible(q, &anon, NULL));
+    service_question_free(q);
+    n = 0;
+    assert_int_equal(service_questions(f->svc, true, 100, 0, count_cb, &n),
+                     GALEN_OK);
+    assert_int_equal(n, pub0 + 1);
 }
 
 static int comment_cb(void *ctx, const struct galen_comment *c)
@@ -281,13 +387,15 @@ static void test_service_review_workflow(void **state)
 {
     struct fixture *f = *state;
     struct galen_user ed = {0};
+    struct galen_user ed2 = {0};
     struct galen_user spec = {0};
     struct buf b;
     int rc = GALEN_OK;
     long long counts[4];
 
-    ed.role = GALEN_ROLE_EDITOR;
+    ed.role = ed2.role = GALEN_ROLE_EDITOR;
     snprintf(ed.name, sizeof ed.name, "ed");
+    snprintf(ed2.name, sizeof ed2.name, "ed2");
     spec.role = GALEN_ROLE_SPECIALIST;
     add_doc(f->svc, "art-2", "Text.");
     assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, NULL),
@@ -302,10 +410,18 @@ static void test_service_review_workflow(void **state)
         service_review(f->svc, "art-2", "reject", &ed, "needs refs"), GALEN_OK);
     assert_int_equal(service_review(f->svc, "art-2", "resubmit", &ed, NULL),
                      GALEN_OK);
-    assert_int_equal(service_review(f->svc, "art-2", "start", &ed, NULL),
+    assert_int_equal(service_review(f->svc, "art-2", "start", &ed2, NULL),
                      GALEN_OK);
+    /* Four-eyes review: ed resubmitted and ed2 started this round, so
+     * neither approves it, unless the site allows self-review. */
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, "ok"),
+                     GALEN_EPERM);
+    assert_int_equal(service_review(f->svc, "art-2", "approve", &ed2, "ok"),
+                     GALEN_EPERM);
+    service_set_self_review(f->svc, true);
     assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, "ok"),
                      GALEN_OK);
+    service_set_self_review(f->svc, false);
     assert_int_equal(service_review(f->svc, "art-2", "dance", &ed, NULL),
                      GALEN_EINVAL);
     assert_int_equal(service_review(f->svc, "nope", "start", &ed, NULL),
@@ -318,7 +434,7 @@ static void test_service_review_workflow(void **state)
         (char *)b.data,
         "->submitted:importer:created;submitted>under_review:ed:looking;"
         "under_review>rejected:ed:needs refs;rejected>submitted:ed:;"
-        "submitted>under_review:ed:;under_review>approved:ed:ok;");
+        "submitted>under_review:ed2:;under_review>approved:ed:ok;");
     buf_cleanup(&b);
     assert_int_equal(service_doc_counts(f->svc, counts), GALEN_OK);
     assert_true(counts[2] >= 1);
@@ -372,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_service_logins_and_sessions),
         cmocka_unit_test(test_service_questions_and_replies),
         cmocka_unit_test(test_service_question_lists),
+        cmocka_unit_test(test_service_question_privacy),
         cmocka_unit_test(test_service_comments_moderation),
         cmocka_unit_test(test_service_review_workflow),
         cmocka_unit_test(test_service_diff),

@@ -362,6 +362,17 @@ static void test_store_transactions(void **state)
     assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
     assert_int_equal(n.docs, 1);
     doc_cleanup(&d);
+    /* After a failure SQLite may have rolled back already (a full disk
+     * does); the rollback that follows keeps the failure's message rather
+     * than "cannot rollback - no transaction is active" (issue 10). */
+    assert_int_equal(store_begin(f->st), GALEN_OK);
+    assert_int_equal(store_stmt(f->st, "SELEKT nonsense", &(sqlite3_stmt *){0}),
+                     GALEN_EDB);
+    assert_int_equal(
+        sqlite3_exec(store_sqlite(f->st), "ROLLBACK", NULL, NULL, NULL),
+        SQLITE_OK);
+    store_rollback(f->st);
+    assert_non_null(strstr(galen_store_errmsg(f->st), "syntax error"));
 }
 
 static void test_store_rejects_invalid_documents(void **state)
