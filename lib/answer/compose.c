@@ -30,7 +30,8 @@ enum {
     STEMS_MAX = 96,     /* distinct terms kept per sentence */
     QTERMS_MAX = 128,   /* query terms */
     FOCUS_SETS_MAX = 8, /* the focus and its expansions */
-    CANDS_MAX = 2048    /* candidate sentences */
+    CANDS_MAX = 2048,   /* candidate sentences */
+    TITLE_TF = 200      /* a title mention: the document's topic */
 };
 
 /* Sentence score weights (they sum to 1); see docs/answer.md. */
@@ -66,7 +67,8 @@ enum {
 struct qterm_h {
     uint32_t h;
     double w;
-    bool own; /* from the question itself, not an expansion */
+    double cw; /* weight in evidence: cover_idf-weighted */
+    bool own;  /* from the question itself, not an expansion */
 };
 
 struct focus_set {
@@ -80,8 +82,9 @@ struct focus_set {
 struct qmodel {
     struct qterm_h t[QTERMS_MAX];
     size_t nt;
-    double total; /* sum of the weights of the question's own terms */
-    size_t nown;  /* how many terms are the question's own */
+    double total;  /* sum of the weights of the question's own terms */
+    double ctotal; /* the same for the evidence weights */
+    size_t nown;   /* how many terms are the question's own */
     struct focus_set focus[FOCUS_SETS_MAX];
     size_t nfocus;
     enum qtype primary;
@@ -113,13 +116,15 @@ struct compose {
     size_t ns, cap;
     uint32_t *pool; /* stems of all sentences */
     size_t npool, pool_cap;
-    size_t nscan;        /* candidates scanned: the first nscan */
-    double *doc_cov;     /* per candidate: best sentence coverage */
-    size_t *per_doc;     /* per candidate: sentences chosen */
-    double *doc_best;    /* per candidate: best sentence score */
-    uint64_t (*seen)[2]; /* per candidate: own question terms in its text */
-    double best_focus;   /* highest focus coverage of any sentence */
-    double *docw;        /* per candidate: doc_weight, once computed */
+    size_t nscan;              /* candidates scanned: the first nscan */
+    double *doc_cov;           /* per candidate: best sentence coverage */
+    size_t *per_doc;           /* per candidate: sentences chosen */
+    double *doc_best;          /* per candidate: best sentence score */
+    uint8_t (*tf)[QTERMS_MAX]; /* per candidate: own terms' counts, capped */
+    double *doc_topic;         /* per candidate: topical coverage */
+    size_t *doc_len;           /* per candidate: tokens scanned */
+    double best_focus;         /* highest focus coverage of any sentence */
+    double *docw;              /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
     double *mass;  /* per sentence: sum of its terms' weights */
@@ -151,7 +156,8 @@ struct qcollect {
 /* Adds a term or raises its weight. Only the question's own terms make
  * up the total that coverage is measured against: expansions are
  * alternatives that can only help. */
-static void add_qterm(struct qmodel *q, uint32_t h, double w, bool own)
+static void add_qterm(struct qmodel *q, uint32_t h, double w, double cw,
+                      bool own)
 {
     struct qterm_h *t = NULL;
     size_t k;
@@ -166,16 +172,22 @@ static void add_qterm(struct qmodel *q, uint32_t h, double w, bool own)
         t = &q->t[q->nt++];
         t->h = h;
         t->w = 0;
+        t->cw = 0;
         t->own = false;
     }
-    if (t->own)
+    if (t->own) {
         q->total -= t->w;
+        q->ctotal -= t->cw;
+    }
     t->w = MAX(t->w, w);
+    t->cw = MAX(t->cw, cw);
     if (own && !t->own)
         q->nown++;
     t->own = t->own || own;
-    if (t->own)
+    if (t->own) {
         q->total += t->w;
+        q->ctotal += t->cw;
+    }
 }
 
 /* True if the word was corrected: its correction stands in for it. */
@@ -194,7 +206,7 @@ static int on_qterm(void *ctx, const struct aterm *t)
 {
     struct qcollect *c = ctx;
     uint32_t h = hash_fnv1a32(t->term, t->len);
-    double idf = 1.0;
+    double idf = 1.0, cidf;
 
     if (qanalyze_is_frame_word(c->text + t->start, t->end - t->start) ||
         was_fixed(c->in->qa, c->text + t->start, t->end - t->start))
@@ -209,7 +221,9 @@ static int on_qterm(void *ctx, const struct aterm *t)
     }
     if (c->in->idf)
         idf = c->in->idf(c->in->idf_ctx, t->term, t->len);
-    add_qterm(c->q, h, c->weight * idf, c->own);
+    cidf = c->in->cover_idf ? c->in->cover_idf(c->in->idf_ctx, t->term, t->len)
+                            : idf;
+    add_qterm(c->q, h, c->weight * idf, c->weight * cidf, c->own);
     return 0;
 }
 
@@ -828,15 +842,17 @@ static double heading_focus(struct compose *c, const char *heading)
     return best_n ? (double)hit / (double)best_n : 0;
 }
 
-/* Notes which of the question's own terms occur among n token hashes. */
-static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n)
+/* Counts the question's own terms among n token hashes, each hit adding
+ * `add` (a title hit counts as TOPIC_TF: a title names the topic). */
+static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n,
+                      unsigned add)
 {
     size_t i, k;
 
     for (i = 0; i < n; i++) {
-        for (k = 0; k < c->q.nt && k < 128; k++) {
+        for (k = 0; k < c->q.nt; k++) {
             if (c->q.t[k].own && c->q.t[k].h == h[i])
-                c->seen[ci][k / 64] |= 1ull << (k % 64);
+                c->tf[ci][k] = (uint8_t)MIN(255u, c->tf[ci][k] + add);
         }
     }
 }
@@ -863,6 +879,9 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     hf = heading_focus(c, sec->heading);
     rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
                       &st);
+    if (rc == GALEN_OK)
+        note_seen(c, ci, st.h, st.n, 1);
+    c->doc_len[ci] += st.n;
     while (rc == GALEN_OK && sentence_next(sec->text, len, &pos, &sen)) {
         size_t n = 0;
 
@@ -878,6 +897,18 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     return rc;
 }
 
+/* Mentions of own term k per 100 words of document ci (a title mention
+ * makes it the topic outright): a term a document keeps returning to is
+ * what the document is about, one passing mention is not. */
+#define TOPIC_DENSITY 1.0
+
+static double density(const struct compose *c, size_t ci, size_t k)
+{
+    if (c->tf[ci][k] >= TITLE_TF)
+        return TOPIC_DENSITY;
+    return 100.0 * c->tf[ci][k] / (double)(c->doc_len[ci] + 100);
+}
+
 /* A document's coverage of the question (the share of the question's own
  * terms its title and text have, each term counted once) and its best
  * sentence score. */
@@ -887,15 +918,21 @@ static int doc_summary(struct compose *c, size_t ci, size_t first)
     struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
     int rc = analyzer_run(c->in->analyzer, &index_opts, title, strlen(title),
                           on_sec_term, &st);
-    size_t k, hit = 0;
+    size_t k;
+    double got = 0, topic = 0;
 
     if (rc == GALEN_OK)
-        note_seen(c, ci, st.h, st.n);
+        note_seen(c, ci, st.h, st.n, TITLE_TF);
     galen_free(st.h);
     galen_free(st.at);
-    for (k = 0; k < c->q.nt && k < 128; k++)
-        hit += (c->seen[ci][k / 64] >> (k % 64)) & 1;
-    c->doc_cov[ci] = c->q.nown ? (double)hit / (double)c->q.nown : 0;
+    for (k = 0; k < c->q.nt; k++) {
+        if (!c->q.t[k].own || !c->tf[ci][k])
+            continue;
+        got += c->q.t[k].cw;
+        topic += c->q.t[k].cw * MIN(1.0, density(c, ci, k) / TOPIC_DENSITY);
+    }
+    c->doc_cov[ci] = c->q.ctotal > 0 ? MIN(1.0, got / c->q.ctotal) : 0;
+    c->doc_topic[ci] = c->q.ctotal > 0 ? MIN(1.0, topic / c->q.ctotal) : 0;
     for (k = first; k < c->ns; k++) {
         c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
         c->best_focus = MAX(c->best_focus, c->s[k].focus);
@@ -1838,9 +1875,12 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);
     c->doc_best = galen_calloc(n, sizeof *c->doc_best);
     c->per_doc = galen_calloc(n, sizeof *c->per_doc);
-    c->seen = galen_calloc(n, sizeof *c->seen);
+    c->tf = galen_calloc(n, sizeof *c->tf);
+    c->doc_topic = galen_calloc(n, sizeof *c->doc_topic);
+    c->doc_len = galen_calloc(n, sizeof *c->doc_len);
     c->docw = galen_calloc(n, sizeof *c->docw);
-    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->seen || !c->docw)
+    if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->tf || !c->doc_topic ||
+        !c->doc_len || !c->docw)
         return GALEN_ENOMEM;
     return in->ncands > 0 ? build_qmodel(in, &c->q) : GALEN_OK;
 }
@@ -1854,7 +1894,9 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->per_doc);
     galen_free(c->weight);
     galen_free(c->mass);
-    galen_free(c->seen);
+    galen_free(c->tf);
+    galen_free(c->doc_topic);
+    galen_free(c->doc_len);
     galen_free(c->docw);
 }
 
@@ -1887,6 +1929,24 @@ static double best_coverage(const struct compose *c)
  * warm calf after a flight") must not lose its cited context. Words the
  * sources never use count against coverage: that is what makes "How do I
  * train my dog to sit?" abstain. */
+static double best_topic(const struct compose *c)
+{
+    double best = 0;
+    size_t k;
+
+    for (k = 0; k < c->nscan; k++)
+        best = MAX(best, c->doc_topic[k]);
+    return best;
+}
+
+/* How well the best documents cover the question: the share of its own
+ * words (idf-weighted) that some document has, and the share that some
+ * document is about (returns to, or names in its title), averaged. */
+static double evidence(const struct compose *c)
+{
+    return 0.5 * best_coverage(c) + 0.5 * best_topic(c);
+}
+
 static bool relevant_enough(const struct compose *c)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
@@ -1894,7 +1954,11 @@ static bool relevant_enough(const struct compose *c)
                          fk == FOCUS_DRUG || fk == FOCUS_BODY_PART ||
                          c->in->nredflags > 0;
 
-    if (c->ns == 0 || best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
+    if (c->ns == 0)
+        return false;
+    if (evidence(c) >= ANSWER_MIN_EVIDENCE)
+        return true;
+    if (best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
         return false;
     return best_coverage(c) >= ANSWER_MIN_COVERAGE ||
            (medical_focus && c->best_focus >= 0.99);
@@ -1905,7 +1969,7 @@ static int answer_body(struct compose *c, struct galen_answer *ans)
     struct chosen ch;
     struct builder b = {c, ans, {0}};
     double best = best_score(c);
-    double floor = MAX(ANSWER_MIN_SENTENCE_SCORE, FLOOR_RATIO * best);
+    double floor = MAX(ANSWER_MIN_FLOOR, FLOOR_RATIO * best);
     int rc;
 
     memset(&ch, 0, sizeof ch);

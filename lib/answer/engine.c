@@ -443,13 +443,32 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
  * a term in half a document: the question asks about something the
  * sources never mention, and that must lower every sentence's coverage
  * (it is how off-topic questions abstain). */
+static double answer_bm25_idf(double n, double df)
+{
+    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
+}
+
 static double idf_cb(void *ctx, const char *term, size_t len)
 {
     const struct galen_answerer *a = ctx;
-    double n = (double)index_doc_count(a->idx);
-    double df = (double)index_df(a->idx, (struct str){term, len});
 
-    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
+    return answer_bm25_idf((double)index_doc_count(a->idx),
+                           (double)index_df(a->idx, (struct str){term, len}));
+}
+
+/* The idf that evidence (abstention) weighs a question's words by. A small
+ * collection is a specialised one: every word it has is rare against the
+ * background, so it counts as at least IDF_MIN_DOCS documents. Without
+ * this a ten-document corpus weighs its own words near zero against the
+ * words it lacks, and every question looks off-topic. */
+enum { IDF_MIN_DOCS = 1000 };
+
+static double cover_idf_cb(void *ctx, const char *term, size_t len)
+{
+    const struct galen_answerer *a = ctx;
+
+    return answer_bm25_idf(MAX((double)index_doc_count(a->idx), IDF_MIN_DOCS),
+                           (double)index_df(a->idx, (struct str){term, len}));
 }
 
 /* Focus candidates from the retrieved documents' own focus terms and
@@ -1020,6 +1039,7 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->kinds = o->kinds;
     in->analyzer = a->an;
     in->idf = idf_cb;
+    in->cover_idf = cover_idf_cb;
     in->idf_ctx = a;
 }
 
