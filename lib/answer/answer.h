@@ -139,6 +139,7 @@ struct answer_compose_in {
 #define ANSWER_MIN_COVERAGE       0.7
 #define ANSWER_MIN_EVIDENCE       0.52
 #define ANSWER_MIN_FLOOR          0.42
+#define ANSWER_MIN_FLOOR_LOW      0.2
 
 /* Composes an answer. Documents in cands that the answer cites are moved
  * into it (their cand->doc becomes NULL); the caller frees the rest.

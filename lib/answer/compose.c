@@ -8,6 +8,7 @@
  * order of every choice are documented in docs/answer.md. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "answer.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "evidence_model.h"
 #include "redflag.h"
 #include "text/analyzer.h"
 #include "text/sentence.h"
@@ -63,6 +65,15 @@ enum {
 #ifndef FLOOR_RATIO
 #define FLOOR_RATIO 0.55
 #endif
+#define FLOOR_RATIO_LOW 0.35
+
+/* The default body's length in words (DESIGN.md: about the seeds'). */
+enum {
+    BODY_WORDS_MIN = 150,
+    BODY_WORDS_MAX = 600,
+    BLOCK_WORDS_FIRST = 300,
+    BLOCK_WORDS_OTHER = 150
+};
 
 struct qterm_h {
     uint32_t h;
@@ -104,6 +115,7 @@ struct csent {
     double fscore; /* score with the cue of its own facet, not the asked */
     enum qtype facet;
     enum answer_block_kind block;
+    size_t words;
     bool is_dose;
     bool keypoint_section;
     bool used;
@@ -124,6 +136,7 @@ struct compose {
     double *doc_topic;         /* per candidate: topical coverage */
     size_t *doc_len;           /* per candidate: tokens scanned */
     double best_focus;         /* highest focus coverage of any sentence */
+    double best_share;         /* highest cover_share of any sentence */
     double *docw;              /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
@@ -389,6 +402,22 @@ static int build_qmodel(struct answer_compose_in *in, struct qmodel *q)
 static unsigned primary_bit(const struct qmodel *q)
 {
     return q->primary == QTYPE_OTHER ? 0 : 1u << q->primary;
+}
+
+/* The share of the question's own words (by evidence weight) that a
+ * sentence has: evidence that one passage speaks to the whole question. */
+static double cover_share(const struct qmodel *q, const uint32_t *st, size_t n)
+{
+    double got = 0;
+    size_t k;
+
+    if (q->ctotal <= 0)
+        return 0;
+    for (k = 0; k < q->nt; k++) {
+        if (q->t[k].own && has_hash(st, n, q->t[k].h))
+            got += q->t[k].cw;
+    }
+    return MIN(1.0, got / q->ctotal);
 }
 
 static double coverage(const struct qmodel *q, const uint32_t *st, size_t n)
@@ -778,6 +807,8 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.nstems = nstems;
     cs.focus = focus_cov(&c->q, c->pool + c->npool, nstems);
     cs.rel = coverage(&c->q, c->pool + c->npool, nstems);
+    c->best_share =
+        MAX(c->best_share, cover_share(&c->q, c->pool + c->npool, nstems));
     if (cs.focus <= 0 && cs.rel < 0.34)
         return GALEN_OK;
     cs.facet = choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
@@ -818,6 +849,7 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.end = sen->end;
     cs.block = block_of(d);
     cs.is_dose = answer_is_dose(s, len);
+    cs.words = answer_text_word_count(s, len);
     cs.keypoint_section = is_keypoint_heading(d->sections[si].heading);
     c->npool += nstems;
     return push_sent(c, &cs);
@@ -901,12 +933,15 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
  * makes it the topic outright): a term a document keeps returning to is
  * what the document is about, one passing mention is not. */
 #define TOPIC_DENSITY 1.0
+#ifndef TOPIC_BODY
+#define TOPIC_BODY 1.0
+#endif
 
 static double density(const struct compose *c, size_t ci, size_t k)
 {
     if (c->tf[ci][k] >= TITLE_TF)
         return TOPIC_DENSITY;
-    return 100.0 * c->tf[ci][k] / (double)(c->doc_len[ci] + 100);
+    return TOPIC_BODY * 100.0 * c->tf[ci][k] / (double)(c->doc_len[ci] + 100);
 }
 
 /* A document's coverage of the question (the share of the question's own
@@ -985,6 +1020,8 @@ struct chosen {
         nblock[ANSWER_BLOCK_COUNT];
     size_t key[ANSWER_KEYPOINTS_MAX], nkey;
     size_t all[CHOSEN_MAX], nall;
+    size_t words; /* words of all chosen sentences */
+    size_t bwords[ANSWER_BLOCK_COUNT];
 };
 
 /* Overlap of candidate b with chosen sentence a, each term weighted by
@@ -1179,7 +1216,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
     size_t k, best = NONE;
     double best_v = 0;
 
-    if (ch->nall >= CHOSEN_MAX)
+    if (ch->nall >= CHOSEN_MAX || ch->words >= BODY_WORDS_MAX)
         return NONE;
     for (k = 0; k < c->ns; k++) {
         const struct csent *s = &c->s[k];
@@ -1209,6 +1246,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
         c->s[best].used = true;
         c->per_doc[c->s[best].cand]++;
         ch->all[ch->nall++] = best;
+        ch->words += c->s[best].words;
         cover(c, &c->s[best]);
     }
     return best;
@@ -1337,14 +1375,27 @@ static size_t related_facets(enum qtype t, enum galen_audience a,
     return n;
 }
 
+/* A block's share of the body's words: the preferred block of the
+ * audience most, the others a little each, so that every kind of source
+ * speaks within the budget. */
+static size_t block_words(const struct compose *c, enum answer_block_kind b)
+{
+    return b == answer_block_order(c->in->audience)[0] ? BLOCK_WORDS_FIRST
+                                                       : BLOCK_WORDS_OTHER;
+}
+
 static bool block_add(struct compose *c, struct chosen *ch,
                       enum answer_block_kind b, const struct pick *p)
 {
-    size_t got = mmr_pick(c, ch, p);
+    size_t got;
 
+    if (ch->bwords[b] >= block_words(c, b))
+        return false;
+    got = mmr_pick(c, ch, p);
     if (got == NONE)
         return false;
     ch->block[b][ch->nblock[b]++] = got;
+    ch->bwords[b] += c->s[got].words;
     return true;
 }
 
@@ -1398,6 +1449,25 @@ static void fill_blocks(struct compose *c, struct chosen *ch, double floor)
         fill_block(c, ch, b, preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX,
                    floor);
     }
+}
+
+/* An answer shorter than BODY_WORDS_MIN takes the best of the rest of the
+ * preferred block above a lower floor: on plain passages without headings
+ * or cue words the scores are flatter, and two sentences do not answer. */
+static void fill_short(struct compose *c, struct chosen *ch, double best)
+{
+    enum answer_block_kind b = answer_block_order(c->in->audience)[0];
+    struct pick p = {(int)b,
+                     0,
+                     c->in->audience == GALEN_AUDIENCE_PATIENT,
+                     false,
+                     MAX(ANSWER_MIN_FLOOR_LOW, FLOOR_RATIO_LOW * best),
+                     false,
+                     false};
+
+    while (ch->words < BODY_WORDS_MIN && ch->nblock[b] < ANSWER_BLOCK_MAX &&
+           block_add(c, ch, b, &p))
+        ;
 }
 
 static void fill_keypoints(struct compose *c, struct chosen *ch, double floor)
@@ -1929,6 +1999,30 @@ static double best_coverage(const struct compose *c)
  * warm calf after a flight") must not lose its cited context. Words the
  * sources never use count against coverage: that is what makes "How do I
  * train my dog to sit?" abstain. */
+/* How much the best document is about the focus: the focus words' mean
+ * density (as for doc_topic) in the document that has them most. */
+static double focus_topic(const struct compose *c)
+{
+    const struct focus_set *fs = c->q.nfocus ? &c->q.focus[0] : NULL;
+    double best = 0;
+    size_t ci, f, k;
+
+    for (ci = 0; fs && fs->n && ci < c->nscan; ci++) {
+        double v = 0;
+
+        for (f = 0; f < fs->n; f++) {
+            for (k = 0; k < c->q.nt; k++) {
+                if (c->q.t[k].own && c->q.t[k].h == fs->h[f]) {
+                    v += MIN(1.0, density(c, ci, k) / TOPIC_DENSITY);
+                    break;
+                }
+            }
+        }
+        best = MAX(best, v / (double)fs->n);
+    }
+    return best;
+}
+
 static double best_topic(const struct compose *c)
 {
     double best = 0;
@@ -1939,29 +2033,53 @@ static double best_topic(const struct compose *c)
     return best;
 }
 
-/* How well the best documents cover the question: the share of its own
- * words (idf-weighted) that some document has, and the share that some
- * document is about (returns to, or names in its title), averaged. */
-static double evidence(const struct compose *c)
-{
-    return 0.5 * best_coverage(c) + 0.5 * best_topic(c);
-}
-
-static bool relevant_enough(const struct compose *c)
+/* The evidence features (docs/answer.md): how well the best document
+ * covers the question's own words (idf-weighted) and how much it is about
+ * them, the best single sentence's share of them and of the focus, the
+ * question's medical words, a medical focus, a red flag, the best
+ * sentence score, and how much the best document is about the focus. */
+static void evidence_features(const struct compose *c, double *f)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
-    bool medical_focus = fk == FOCUS_SYMPTOM || fk == FOCUS_CONDITION ||
-                         fk == FOCUS_DRUG || fk == FOCUS_BODY_PART ||
-                         c->in->nredflags > 0;
 
-    if (c->ns == 0)
-        return false;
-    if (evidence(c) >= ANSWER_MIN_EVIDENCE)
-        return true;
-    if (best_score(c) < ANSWER_MIN_SENTENCE_SCORE)
-        return false;
-    return best_coverage(c) >= ANSWER_MIN_COVERAGE ||
-           (medical_focus && c->best_focus >= 0.99);
+    f[0] = best_coverage(c);
+    f[1] = best_topic(c);
+    f[2] = c->best_share;
+    f[3] = MIN(1.0, c->best_focus);
+    f[4] = qanalyze_medical_share(c->in->qa);
+    f[5] = fk == FOCUS_SYMPTOM || fk == FOCUS_CONDITION || fk == FOCUS_DRUG ||
+           fk == FOCUS_BODY_PART;
+    f[6] = c->in->nredflags > 0;
+    f[7] = MIN(1.0, best_score(c));
+    f[8] = focus_topic(c);
+}
+
+/* The probability that the retrieved documents answer the question, from
+ * the logistic evidence model (lib/answer/evidence_model.h, trained by
+ * scripts/train_answer.py). GALEN_EVIDENCE_FEATURES=1 prints the features
+ * on stderr for that script. */
+static double evidence(const struct compose *c)
+{
+    double f[EVIDENCE_NFEATURES], z = evidence_bias;
+    size_t k;
+
+    evidence_features(c, f);
+    for (k = 0; k < EVIDENCE_NFEATURES; k++)
+        z += evidence_weights[k] * f[k];
+    if (getenv("GALEN_EVIDENCE_FEATURES")) {
+        fputs("evidence-features", stderr);
+        for (k = 0; k < EVIDENCE_NFEATURES; k++)
+            fprintf(stderr, "\t%.4f", f[k]);
+        fputc('\n', stderr);
+    }
+    return 1.0 / (1.0 + exp(-z));
+}
+
+/* The abstention rule: no eligible sentence, or the evidence model's
+ * probability below one half. */
+static bool relevant_enough(const struct compose *c)
+{
+    return c->ns > 0 && evidence(c) >= 0.5;
 }
 
 static int answer_body(struct compose *c, struct galen_answer *ans)
@@ -1978,6 +2096,7 @@ static int answer_body(struct compose *c, struct galen_answer *ans)
     else
         lead_patient(c, &ch, floor);
     fill_blocks(c, &ch, floor);
+    fill_short(c, &ch, best);
     fill_keypoints(c, &ch, floor);
     rc = build_body(&b, &ch);
     if (rc == GALEN_OK)

@@ -502,6 +502,25 @@ static int refine_focus(struct qanalysis *qa, const struct hitlist *h)
     return rc;
 }
 
+enum { CFOCUS_DOCS = 5 };
+
+/* The sections of the top documents, as texts for the corpus focus. */
+static int corpus_focus(struct qanalysis *qa, const struct hitlist *h)
+{
+    const char *texts[64];
+    size_t n = 0, k, s;
+
+    for (k = 0; k < h->n && k < CFOCUS_DOCS; k++) {
+        const struct doc *d = h->c[k].doc;
+
+        if (d->title && *d->title && n < ARRAY_SIZE(texts))
+            texts[n++] = d->title;
+        for (s = 0; s < d->nsections && n < ARRAY_SIZE(texts); s++)
+            texts[n++] = d->sections[s].text;
+    }
+    return qanalyze_corpus_focus(qa, texts, n);
+}
+
 enum { FORMS_MAX = 8 };
 
 /* The forms a stem takes in the retrieved text, with their counts. */
@@ -1019,6 +1038,8 @@ static int prepare(struct galen_answerer *a, struct ask *k,
                       &k->qa);
     if (rc == GALEN_OK)
         rc = retrieve(a, k->qa->query, depth, 0, &k->hits);
+    if (rc == GALEN_OK)
+        rc = corpus_focus(k->qa, &k->hits);
     if (rc == GALEN_OK)
         rc = refine_focus(k->qa, &k->hits);
     if (rc == GALEN_OK && k->qa->nfixes)
