@@ -97,6 +97,9 @@ enum {
 
 #endif
 #define FLOOR_RATIO_LOW 0.35
+#ifndef ELIGIBLE_REL
+#define ELIGIBLE_REL 0.15
+#endif
 
 /* The default body's length in words (DESIGN.md: about the seeds'). */
 enum {

@@ -171,7 +171,7 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.rel = compose_coverage(&c->q, c->pool + c->npool, nstems);
     c->best_share = MAX(c->best_share,
                         compose_cover_share(&c->q, c->pool + c->npool, nstems));
-    if (cs.focus <= 0 && cs.rel < 0.34)
+    if (cs.focus <= 0 && cs.rel < ELIGIBLE_REL)
         return GALEN_OK;
     cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
     if (compose_is_definitional(&c->q, s, len) &&
