@@ -73,6 +73,55 @@ set_eval() { # NAME FLAG
     echo
 }
 
+# mas-dev (issue 8): galen's answer against LEAD, BM25 sentence selection
+# and the oracle, ROUGE-2 F1 against the expert extractive summary, for the
+# consumer's own words and the short question; the bar is 1.1x the better
+# of LEAD and BM25 with at most 2 abstentions of 50.
+mas_dev() {
+    local q="$shared/data/eval/mas-dev/questions.jsonl" py=/usr/bin/python3
+    [ -f "$q" ] || return 0
+    echo "### mas-dev ($(wc -l < "$q") consumer questions, each over its own answer passages)"
+    echo
+    echo "ROUGE-2 F1 (extractive reference), \`../shared/bench/ans_rouge.py\`."
+    echo
+    echo "| question | galen abstained | galen | LEAD | BM25 | oracle | galen / max(LEAD, BM25) |"
+    echo "|---|---|---|---|---|---|---|"
+    for f in "" --short; do
+        "$py" "$shared/bench/ans_rouge.py" "$GALEN" "$q" $f | "$py" -c '
+import json, sys
+r = json.load(sys.stdin)
+g, l, b, o = (r[k]["ext_r2"] for k in ("galen", "lead", "bm25", "oracle"))
+print("| %s | %d of %d | %.4f | %.4f | %.4f | %.4f | %.2f |" % (
+    "short question" if r["field"] == "short_question" else "the consumer words",
+    r["galen_abstained"], r["questions"], g, l, b, o, g / max(l, b)))'
+    done
+    echo
+}
+
+# Abstention on the held-out off-topic list, over the pack and MedQuAD.
+offtopic() {
+    local list="$root/tests/data/offtopic.txt" name dir n a
+    echo "### Off-topic abstention (tests/data/offtopic.txt, held out from training)"
+    echo
+    echo "| store | abstained |"
+    echo "|---|---|"
+    "$GALEN" import -q -d "$tmp/pack" article "$root/data/pack" >/dev/null 2>&1
+    [ -d "$shared/data/medquad" ] &&
+        "$GALEN" import -q -d "$tmp/medquad" medquad "$shared/data/medquad" >/dev/null 2>&1
+    for name in pack medquad; do
+        dir="$tmp/$name"
+        [ -d "$dir" ] || continue
+        n=0 a=0
+        while IFS= read -r q; do
+            case "$q" in \#* | "") continue ;; esac
+            n=$((n + 1))
+            "$GALEN" ask -d "$dir" --json "$q" 2>/dev/null | grep -q '"abstained":true' && a=$((a + 1))
+        done <"$list"
+        echo "| $name | $a of $n |"
+    done
+    echo
+}
+
 {
     echo "# Answer-engine ranking vs BM25F and the baselines (bench/answers.sh)"
     echo
@@ -80,5 +129,7 @@ set_eval() { # NAME FLAG
     echo
     set_eval mediqa-alexa --answers
     set_eval rqe-train --similar
+    mas_dev
+    offtopic
 } > "$out"
 cat "$out"

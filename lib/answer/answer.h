@@ -125,6 +125,8 @@ struct answer_compose_in {
     unsigned kinds;            /* bit mask of enum doc_kind; 0: all */
     struct analyzer *analyzer; /* the index's analysis pipeline */
     answer_idf_fn idf;
+    answer_idf_fn cover_idf; /* idf for evidence: small corpora count as
+                                 specialised ones (optional) */
     void *idf_ctx;
     const struct redflag_rule *const *redflags;
     size_t nredflags;
@@ -135,6 +137,9 @@ struct answer_compose_in {
 /* Thresholds of the abstention rule, calibrated in docs/answer.md. */
 #define ANSWER_MIN_SENTENCE_SCORE 0.42
 #define ANSWER_MIN_COVERAGE       0.7
+#define ANSWER_MIN_EVIDENCE       0.52
+#define ANSWER_MIN_FLOOR          0.42
+#define ANSWER_MIN_FLOOR_LOW      0.2
 
 /* Composes an answer. Documents in cands that the answer cites are moved
  * into it (their cand->doc becomes NULL); the caller frees the rest.

@@ -442,13 +442,32 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
  * a term in half a document: the question asks about something the
  * sources never mention, and that must lower every sentence's coverage
  * (it is how off-topic questions abstain). */
+static double answer_bm25_idf(double n, double df)
+{
+    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
+}
+
 static double idf_cb(void *ctx, const char *term, size_t len)
 {
     const struct galen_answerer *a = ctx;
-    double n = (double)index_doc_count(a->idx);
-    double df = (double)index_df(a->idx, (struct str){term, len});
 
-    return log(1.0 + (n - MAX(df, 0.5) + 0.5) / (MAX(df, 0.5) + 0.5));
+    return answer_bm25_idf((double)index_doc_count(a->idx),
+                           (double)index_df(a->idx, (struct str){term, len}));
+}
+
+/* The idf that evidence (abstention) weighs a question's words by. A small
+ * collection is a specialised one: every word it has is rare against the
+ * background, so it counts as at least IDF_MIN_DOCS documents. Without
+ * this a ten-document corpus weighs its own words near zero against the
+ * words it lacks, and every question looks off-topic. */
+enum { IDF_MIN_DOCS = 1000 };
+
+static double cover_idf_cb(void *ctx, const char *term, size_t len)
+{
+    const struct galen_answerer *a = ctx;
+
+    return answer_bm25_idf(MAX((double)index_doc_count(a->idx), IDF_MIN_DOCS),
+                           (double)index_df(a->idx, (struct str){term, len}));
 }
 
 /* Focus candidates from the retrieved documents' own focus terms and
@@ -480,6 +499,25 @@ static int refine_focus(struct qanalysis *qa, const struct hitlist *h)
     rc = qanalyze_refine_focus(qa, c, n);
     galen_free(c);
     return rc;
+}
+
+enum { CFOCUS_DOCS = 5 };
+
+/* The sections of the top documents, as texts for the corpus focus. */
+static int corpus_focus(struct qanalysis *qa, const struct hitlist *h)
+{
+    const char *texts[64];
+    size_t n = 0, k, s;
+
+    for (k = 0; k < h->n && k < CFOCUS_DOCS; k++) {
+        const struct doc *d = h->c[k].doc;
+
+        if (d->title && *d->title && n < ARRAY_SIZE(texts))
+            texts[n++] = d->title;
+        for (s = 0; s < d->nsections && n < ARRAY_SIZE(texts); s++)
+            texts[n++] = d->sections[s].text;
+    }
+    return qanalyze_corpus_focus(qa, texts, n);
 }
 
 enum { FORMS_MAX = 8 };
@@ -1000,6 +1038,8 @@ static int prepare(struct galen_answerer *a, struct ask *k,
     if (rc == GALEN_OK)
         rc = retrieve(a, k->qa->query, depth, 0, &k->hits);
     if (rc == GALEN_OK)
+        rc = corpus_focus(k->qa, &k->hits);
+    if (rc == GALEN_OK)
         rc = refine_focus(k->qa, &k->hits);
     if (rc == GALEN_OK && k->qa->nfixes)
         rc = surface_fixes(a, k->qa, &k->hits);
@@ -1019,6 +1059,7 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->kinds = o->kinds;
     in->analyzer = a->an;
     in->idf = idf_cb;
+    in->cover_idf = cover_idf_cb;
     in->idf_ctx = a;
 }
 

@@ -1115,3 +1115,95 @@ int qanalyze_refine_focus(struct qanalysis *qa, const struct focus_cand *c,
         return add_term(qa, name, strlen(name), QTERM_SYNONYM, 0.8);
     return GALEN_OK;
 }
+
+/* ---- focus from the retrieved text -------------------------------------- */
+
+enum { CFOCUS_WORDS = 3, CFOCUS_CANDS = 64 };
+
+/* How many of the texts hold the phrase (whole words, case and plural
+ * folded). */
+static size_t texts_with(const char *const *texts, size_t n, const char *p)
+{
+    size_t k, hits = 0;
+
+    for (k = 0; k < n; k++)
+        hits += phrase_in(texts[k], strlen(texts[k]), p);
+    return hits;
+}
+
+int qanalyze_corpus_focus(struct qanalysis *qa, const char *const *texts,
+                          size_t ntexts)
+{
+    const char *t = qa->text;
+    size_t len = strlen(t), i = 0, we = 0, nw = 0, k, j;
+    size_t wb[CFOCUS_CANDS], wend[CFOCUS_CANDS];
+    size_t best_b = 0, best_e = 0;
+    double best = 0;
+    char phrase[256];
+    char *f;
+
+    if (qa->focus_inherited || ntexts == 0)
+        return GALEN_OK;
+    if (qa->focus && texts_with(texts, ntexts, qa->focus) > 0)
+        return GALEN_OK;
+    /* The question's content words, in order, with where runs break. */
+    for (;;) {
+        i = answer_text_word(t, len, i, &we);
+        if (i >= len || nw >= CFOCUS_CANDS)
+            break;
+        if (we - i >= 3 && !qanalyze_is_frame_word(t + i, we - i)) {
+            wb[nw] = i;
+            wend[nw++] = we;
+        }
+        i = we;
+    }
+    for (k = 0; k < nw; k++) {
+        for (j = k; j < nw && j < k + CFOCUS_WORDS; j++) {
+            size_t n = wend[j] - wb[k], hits;
+            double v;
+
+            if (j > k && breaks_run(t, wend[j - 1], wb[j]))
+                break;
+            if (n + 1 > sizeof phrase)
+                break;
+            memcpy(phrase, t + wb[k], n);
+            phrase[n] = '\0';
+            hits = texts_with(texts, ntexts, phrase);
+            /* Held by more of the documents, and longer (more specific),
+             * is better; ties go to the earlier phrase. */
+            v = (double)hits * (1.0 + 0.5 * (double)(j - k));
+            if (hits > 0 && v > best) {
+                best = v;
+                best_b = wb[k];
+                best_e = wend[j];
+            }
+        }
+    }
+    if (best <= 0)
+        return GALEN_OK;
+    f = galen_strndup(t + best_b, best_e - best_b);
+    if (!f)
+        return GALEN_ENOMEM;
+    galen_free(qa->focus);
+    qa->focus = f;
+    qa->focus_kind = qanalyze_focus_kind(f, strlen(f));
+    return add_term(qa, f, strlen(f), QTERM_FOCUS, 1.0);
+}
+
+double qanalyze_medical_share(const struct qanalysis *qa)
+{
+    const char *t = qa->text;
+    size_t len = strlen(t), i = 0, e = 0, words = 0, med = 0;
+
+    for (;;) {
+        i = answer_text_word(t, len, i, &e);
+        if (i >= len)
+            break;
+        if (e - i >= 3 && !qanalyze_is_frame_word(t + i, e - i)) {
+            words++;
+            med += is_medical_word(t + i, e - i);
+        }
+        i = e;
+    }
+    return words ? (double)med / (double)words : 0.0;
+}

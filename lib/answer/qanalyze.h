@@ -133,6 +133,18 @@ struct focus_cand {
 GALEN_NODISCARD int qanalyze_refine_focus(struct qanalysis *qa,
                                           const struct focus_cand *c, size_t n);
 
+/* When the rule focus occurs in none of texts (the retrieved documents'
+ * text) or there is none, the question's run of up to three content words
+ * that most of the texts hold becomes the focus: "Dear Sir" gives way to
+ * "achondroplasia". Content without any metadata gets a focus this way. */
+int qanalyze_corpus_focus(struct qanalysis *qa, const char *const *texts,
+                          size_t ntexts);
+
+/* The share of the question's content words that galen's own word lists
+ * call medical (symptoms, conditions and their endings, medicines, body
+ * parts): a feature of the evidence model, not of any corpus. */
+double qanalyze_medical_share(const struct qanalysis *qa);
+
 /* Guesses a focus kind from the words of phrase (symptom and condition
  * words, drug-name endings, body parts). */
 enum focus_kind qanalyze_focus_kind(const char *phrase, size_t len);

@@ -81,5 +81,24 @@ check "bad -k" '[ $? -eq 1 ]'
 "$GALEN" ask -d "$tmp/none" "What is a cramp?" >/dev/null 2>&1
 check "missing index" '[ $? -ne 0 ]'
 
+# A bare corpus (untitled BEIR passages, no metadata) still answers what
+# its passages cover: evidence counts the words of every section, not only
+# titles, and a small corpus does not make its own words look common. An
+# off-topic question over it still abstains.
+cat >"$tmp/bare.jsonl" <<'EOF'
+{"_id": "p1", "title": "", "text": "A single dose of worm medicine usually kills tapeworms in the intestines. If tapeworm cysts have formed in the organs, surgery may be needed to remove them. Antiparasitic drugs can kill living cysts, and corticosteroids are often given with them to reduce swelling."}
+{"_id": "p2", "title": "", "text": "Tapeworm infection is caught by eating undercooked meat or food and water that carry tapeworm eggs. Most people with a tapeworm in the intestine have no symptoms. Some have belly pain, nausea or weight loss. Doctors find the infection by testing a stool sample for eggs or worm segments."}
+EOF
+"$GALEN" index -q -d "$tmp/bare" --format beir "$tmp/bare.jsonl" >/dev/null 2>&1 ||
+	bad "index of a bare BEIR corpus"
+"$GALEN" ask -d "$tmp/bare" --json "Can a tapeworm come back after treatment?" >"$tmp/b.json" 2>/dev/null
+check "bare corpus answered" '[ "$(json "$tmp/b.json" "a[\"abstained\"]")" = "False" ]'
+# Plain passages score flatter than the pack's headed sections: the answer
+# still fills towards the default length instead of stopping at one line.
+"$GALEN" ask -d "$tmp/bare" --json "How is a tapeworm infection treated?" >"$tmp/b3.json" 2>/dev/null
+check "bare corpus answer has several sentences" '[ "$(json "$tmp/b3.json" "len(a[\"lead\"]) + sum(len(g[\"sentences\"]) for s in a[\"sections\"] for g in s[\"groups\"])")" -ge 3 ]'
+"$GALEN" ask -d "$tmp/bare" --json "How do I train my dog to sit?" >"$tmp/b2.json" 2>/dev/null
+check "bare corpus off-topic abstains" '[ "$(json "$tmp/b2.json" "a[\"abstained\"]")" = "True" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -259,6 +259,29 @@ static void test_qanalyze_refine_focus(void **state)
     qanalysis_free(qa);
 }
 
+/* A rule focus the retrieved text never uses ("Dear Sir") gives way to
+ * the question's phrase that most texts hold; one they use stays. */
+static void test_qanalyze_corpus_focus(void **state)
+{
+    static const char *const texts[] = {
+        "Achondroplasia is a form of short-limbed dwarfism.",
+        "People with achondroplasia have short stature.",
+        "Growth hormone does not treat achondroplasia well."};
+    struct qanalysis *qa =
+        run(state, "Dear Sir, can achondroplasia be treated?", NULL);
+
+    assert_int_equal(qanalyze_corpus_focus(qa, texts, 3), GALEN_OK);
+    assert_string_equal(qa->focus, "achondroplasia");
+    qanalysis_free(qa);
+    qa = run(state, "What is a muscle cramp?", NULL);
+    assert_int_equal(qanalyze_corpus_focus(qa, texts, 3), GALEN_OK);
+    assert_string_equal(qa->focus, "muscle cramp");
+    qanalysis_free(qa);
+    assert_true(qanalyze_medical_share(qa = run(state, "knee pain", NULL)) >
+                0.99);
+    qanalysis_free(qa);
+}
+
 static void test_qanalyze_words_and_kinds(void **state)
 {
     UNUSED(state);
@@ -320,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_long_message),
         cmocka_unit_test(test_qanalyze_message_questions),
         cmocka_unit_test(test_qanalyze_refine_focus),
+        cmocka_unit_test(test_qanalyze_corpus_focus),
         cmocka_unit_test(test_qanalyze_words_and_kinds),
         cmocka_unit_test(test_qanalyze_empty_and_junk),
         cmocka_unit_test(test_qanalyze_oom_sweep),

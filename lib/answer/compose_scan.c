@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/* compose_scan.c: scanning the top documents into scored candidate sentences
+ * and per-document evidence. */
+#include "compose_int.h"
+
+/* ---- scanning documents into candidate sentences ------------------------ */
+
+struct sec_terms {
+    struct compose *c;
+    uint32_t *h; /* term hash per token */
+    size_t *at;  /* its start offset */
+    size_t n, cap;
+    int rc;
+};
+
+static int on_sec_term(void *ctx, const struct aterm *t)
+{
+    struct sec_terms *st = ctx;
+
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 256;
+        uint32_t *h = galen_realloc(st->h, ncap * sizeof *h);
+        size_t *at;
+
+        if (!h)
+            return GALEN_ENOMEM;
+        st->h = h;
+        at = galen_realloc(st->at, ncap * sizeof *at);
+        if (!at)
+            return GALEN_ENOMEM;
+        st->at = at;
+        st->cap = ncap;
+    }
+    st->h[st->n] = hash_fnv1a32(t->term, t->len);
+    st->at[st->n] = t->start;
+    st->n++;
+    return 0;
+}
+
+static int pool_reserve(struct compose *c, size_t n)
+{
+    uint32_t *p;
+    size_t ncap;
+
+    if (c->npool + n <= c->pool_cap)
+        return GALEN_OK;
+    ncap = c->pool_cap ? c->pool_cap : 4096;
+    while (ncap < c->npool + n)
+        ncap *= 2;
+    p = galen_realloc(c->pool, ncap * sizeof *p);
+    if (!p)
+        return GALEN_ENOMEM;
+    c->pool = p;
+    c->pool_cap = ncap;
+    return GALEN_OK;
+}
+
+/* Copies the sorted distinct hashes of tokens in [b, e) to the end of the
+ * pool without claiming them (consider() claims them if it keeps the
+ * sentence) and sets *n to their count. */
+static int sentence_stems(struct compose *c, const struct sec_terms *st,
+                          size_t *tok, size_t b, size_t e, size_t *n)
+{
+    uint32_t tmp[STEMS_MAX] = {0};
+    size_t m = 0, k, u = 0;
+    int rc;
+
+    while (*tok < st->n && st->at[*tok] < b)
+        (*tok)++;
+    for (k = *tok; k < st->n && st->at[k] < e && m < STEMS_MAX; k++)
+        tmp[m++] = st->h[k];
+    qsort(tmp, m, sizeof *tmp, cmp_u32);
+    for (k = 0; k < m; k++) {
+        if (u == 0 || tmp[k] != tmp[u - 1])
+            tmp[u++] = tmp[k];
+    }
+    rc = pool_reserve(c, u);
+    if (rc != GALEN_OK)
+        return rc;
+    memcpy(c->pool + c->npool, tmp, u * sizeof *tmp);
+    *n = u;
+    return GALEN_OK;
+}
+
+static int push_sent(struct compose *c, const struct csent *s)
+{
+    if (c->ns >= CANDS_MAX)
+        return GALEN_OK;
+    if (c->ns == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 128;
+        struct csent *p = galen_realloc(c->s, ncap * sizeof *p);
+        if (!p)
+            return GALEN_ENOMEM;
+        c->s = p;
+        c->cap = ncap;
+    }
+    c->s[c->ns++] = *s;
+    return GALEN_OK;
+}
+
+static bool is_keypoint_heading(const char *h)
+{
+    return h && (answer_text_ieq(h, strlen(h), "key points") ||
+                 answer_text_ieq(h, strlen(h), "quick summary") ||
+                 answer_text_ieq(h, strlen(h), "summary"));
+}
+
+/* True if the document as a whole answers the question's type: its own
+ * question type (MedQuAD, the pack's front matter) or its title says so. */
+static bool doc_answers_type(const struct doc *d, enum qtype t)
+{
+    struct qtype_result r;
+    enum qtype dt;
+
+    if (t == QTYPE_OTHER)
+        return false;
+    if (d->question_type &&
+        qtype_from_name(d->question_type, strlen(d->question_type), &dt) &&
+        dt == t)
+        return true;
+    qtype_classify(d->title, strlen(d->title), &r);
+    return r.type == t;
+}
+
+/* A document's weight in its sentences' scores: its retrieval score
+ * relative to the best (softened by a square root, since one rare title
+ * word can put the first document far ahead) and whether the document
+ * answers the question's type. */
+static double doc_weight(const struct compose *c, size_t ci)
+{
+    double rel = c->in->cands[ci].score / c->in->cands[0].score;
+    bool typed = doc_answers_type(c->in->cands[ci].doc, c->q.primary);
+
+    return DOC_W_SCORE * sqrt(rel) + (typed ? 1.0 - DOC_W_SCORE : 0.0);
+}
+
+/* True if the sentence has one of the question's own terms other than
+ * the focus: for a follow-up, its qualifiers. */
+static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
+{
+    size_t k, f;
+
+    for (k = 0; k < c->q.nt; k++) {
+        bool in_focus = false;
+
+        if (!c->q.t[k].own)
+            continue;
+        for (f = 0; c->q.nfocus && f < c->q.focus[0].n; f++)
+            in_focus = in_focus || c->q.focus[0].h[f] == c->q.t[k].h;
+        if (!in_focus && has_hash(st, n, c->q.t[k].h))
+            return true;
+    }
+    return false;
+}
+
+/* Scores one sentence and keeps it if it is eligible and relevant. */
+static int consider(struct compose *c, size_t ci, size_t si,
+                    const struct qtype_result *hr, double heading_focus,
+                    const char *text, const struct sentence *sen, size_t nstems)
+{
+    const struct doc *d = c->in->cands[ci].doc;
+    const char *s = text + sen->start;
+    size_t len = sen->end - sen->start;
+    struct csent cs;
+    double heading, fheading, docw, fcue = 0;
+
+    memset(&cs, 0, sizeof cs);
+    cs.stem_off = c->npool;
+    cs.nstems = nstems;
+    cs.focus = compose_focus_cov(&c->q, c->pool + c->npool, nstems);
+    cs.rel = compose_coverage(&c->q, c->pool + c->npool, nstems);
+    c->best_share = MAX(c->best_share,
+                        compose_cover_share(&c->q, c->pool + c->npool, nstems));
+    if (cs.focus <= 0 && cs.rel < ELIGIBLE_REL)
+        return GALEN_OK;
+    cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
+    if (compose_is_definitional(&c->q, s, len) &&
+        (c->q.primary == QTYPE_DEFINITION || c->q.primary == QTYPE_OTHER)) {
+        cs.facet = QTYPE_DEFINITION;
+        cs.cue = fcue = 1.0;
+    }
+    /* A heading on what was asked (or on the sentence's own facet, for
+     * fscore) and a heading naming the focus both help. */
+    heading = (hr->mask & (compose_primary_bit(&c->q) | c->q.mask)) ? 1.0 : 0.0;
+    heading = MIN(1.0, heading + 0.5 * heading_focus);
+    fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
+    fheading = MIN(1.0, fheading + 0.5 * heading_focus);
+    docw = c->docw[ci];
+    cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
+               W_HEADING * heading + W_DOC * docw;
+    cs.fscore =
+        cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
+     * without it answers the previous question, not this one. */
+    if (c->in->qa->is_follow_up &&
+        !has_qualifier(c, c->pool + c->npool, nstems)) {
+        cs.score *= 0.7;
+        cs.fscore *= 0.7;
+    }
+    if (compose_is_anaphoric(s, len)) {
+        cs.score *= 0.85;
+        cs.fscore *= 0.85;
+    }
+    if (len > 300) {
+        cs.score *= 0.9;
+        cs.fscore *= 0.9;
+    }
+    cs.cand = ci;
+    cs.section = si;
+    cs.start = sen->start;
+    cs.end = sen->end;
+    cs.block = compose_block_of(d);
+    cs.is_dose = answer_is_dose(s, len);
+    cs.words = answer_text_word_count(s, len);
+    cs.keypoint_section = is_keypoint_heading(d->sections[si].heading);
+    c->npool += nstems;
+    return push_sent(c, &cs);
+}
+
+static double heading_focus(struct compose *c, const char *heading)
+{
+    struct focus_set tmp;
+    size_t k, hit = 0, best_n = 0;
+    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in, false};
+
+    if (!heading || !*heading || c->q.nfocus == 0)
+        return 0;
+    memset(&tmp, 0, sizeof tmp);
+    if (analyzer_run(c->in->analyzer, &index_opts, heading, strlen(heading),
+                     compose_on_qterm, &qc) != GALEN_OK)
+        return 0;
+    qsort(tmp.h, tmp.n, sizeof *tmp.h, cmp_u32);
+    best_n = c->q.focus[0].n;
+    for (k = 0; k < best_n; k++)
+        hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
+    return best_n ? (double)hit / (double)best_n : 0;
+}
+
+/* Counts the question's own terms among n token hashes, each hit adding
+ * `add` (a title hit counts as TOPIC_TF: a title names the topic). */
+static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n,
+                      unsigned add)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < c->q.nt; k++) {
+            if (c->q.t[k].own && c->q.t[k].h == h[i])
+                c->tf[ci][k] = (uint8_t)MIN(255u, c->tf[ci][k] + add);
+        }
+    }
+}
+
+static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
+{
+    const struct doc_section *sec = &c->in->cands[ci].doc->sections[si];
+    size_t len = MIN(strlen(sec->text), *budget), pos = 0, tok = 0;
+    struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
+    struct qtype_result hr;
+    struct sentence sen;
+    double hf;
+    int rc, t;
+
+    *budget -= len;
+    qtype_classify(sec->heading, strlen(sec->heading), &hr);
+    /* Only a heading that clearly names a facet ("Causes", not "Medicines")
+     * decides a sentence's facet. */
+    hr.mask = 0;
+    for (t = 0; t < QTYPE_COUNT; t++) {
+        if (hr.score[t] >= QTYPE_FACET_MIN)
+            hr.mask |= 1u << t;
+    }
+    hf = heading_focus(c, sec->heading);
+    rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
+                      &st);
+    if (rc == GALEN_OK)
+        note_seen(c, ci, st.h, st.n, 1);
+    c->doc_len[ci] += st.n;
+    while (rc == GALEN_OK && sentence_next(sec->text, len, &pos, &sen)) {
+        size_t n = 0;
+
+        if (!compose_eligible_text(sec->text + sen.start, sen.end - sen.start,
+                                   sen.flags))
+            continue;
+        rc = sentence_stems(c, &st, &tok, sen.start, sen.end, &n);
+        if (rc == GALEN_OK)
+            rc = consider(c, ci, si, &hr, hf, sec->text, &sen, n);
+    }
+    galen_free(st.h);
+    galen_free(st.at);
+    return rc;
+}
+
+/* Mentions of own term k per 100 words of document ci (a title mention
+ * makes it the topic outright): a term a document keeps returning to is
+ * what the document is about, one passing mention is not. */
+
+double compose_density(const struct compose *c, size_t ci, size_t k)
+{
+    if (c->tf[ci][k] >= TITLE_TF)
+        return TOPIC_DENSITY;
+    return TOPIC_BODY * 100.0 * c->tf[ci][k] / (double)(c->doc_len[ci] + 100);
+}
+
+/* A document's coverage of the question (the share of the question's own
+ * terms its title and text have, each term counted once) and its best
+ * sentence score. */
+static int doc_summary(struct compose *c, size_t ci, size_t first)
+{
+    const char *title = c->in->cands[ci].doc->title;
+    struct sec_terms st = {c, NULL, NULL, 0, 0, GALEN_OK};
+    int rc = analyzer_run(c->in->analyzer, &index_opts, title, strlen(title),
+                          on_sec_term, &st);
+    size_t k;
+    double got = 0, topic = 0;
+
+    if (rc == GALEN_OK)
+        note_seen(c, ci, st.h, st.n, TITLE_TF);
+    galen_free(st.h);
+    galen_free(st.at);
+    for (k = 0; k < c->q.nt; k++) {
+        if (!c->q.t[k].own || !c->tf[ci][k])
+            continue;
+        got += c->q.t[k].cw;
+        topic +=
+            c->q.t[k].cw * MIN(1.0, compose_density(c, ci, k) / TOPIC_DENSITY);
+    }
+    c->doc_cov[ci] = c->q.ctotal > 0 ? MIN(1.0, got / c->q.ctotal) : 0;
+    c->doc_topic[ci] = c->q.ctotal > 0 ? MIN(1.0, topic / c->q.ctotal) : 0;
+    for (k = first; k < c->ns; k++) {
+        c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
+        c->best_focus = MAX(c->best_focus, c->s[k].focus);
+    }
+    return rc;
+}
+
+int compose_scan_docs(struct compose *c)
+{
+    size_t ci, si;
+    int rc = GALEN_OK;
+
+    for (ci = 0; ci < c->nscan; ci++) {
+        const struct doc *d = c->in->cands[ci].doc;
+        size_t budget = ANSWER_DOC_TEXT_MAX, first = c->ns;
+
+        if (!compose_doc_allowed(c->in, d))
+            continue;
+        c->docw[ci] = doc_weight(c, ci);
+        for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
+            if (!compose_skip_section(d->sections[si].heading))
+                rc = scan_section(c, ci, si, &budget);
+        }
+        if (rc != GALEN_OK)
+            return rc;
+        rc = doc_summary(c, ci, first);
+        if (rc != GALEN_OK)
+            return rc;
+    }
+    return GALEN_OK;
+}
