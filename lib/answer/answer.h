@@ -67,6 +67,7 @@ struct answer_source {
 
 struct answer_redflag {
     char *id, *message, *source, *urgency; /* owned */
+    char *action, *action_source;          /* owned */
 };
 
 struct answer_similar {

@@ -1622,6 +1622,8 @@ static int copy_redflags(struct galen_answer *ans,
         f->message = dup_or_null(r->message, &rc);
         f->source = dup_or_null(r->source, &rc);
         f->urgency = dup_or_null(redflag_urgency_name(r->urgency), &rc);
+        f->action = dup_or_null(r->action, &rc);
+        f->action_source = dup_or_null(r->action_source, &rc);
         ans->nredflags++;
     }
     return rc;
@@ -2017,6 +2019,8 @@ void galen_answer_free(struct galen_answer *ans)
         galen_free(ans->redflags[k].message);
         galen_free(ans->redflags[k].source);
         galen_free(ans->redflags[k].urgency);
+        galen_free(ans->redflags[k].action);
+        galen_free(ans->redflags[k].action_source);
     }
     for (k = 0; k < ans->nsentences; k++)
         galen_free(ans->sentences[k].text);

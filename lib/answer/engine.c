@@ -565,13 +565,15 @@ static int surface_fixes(struct galen_answerer *a, struct qanalysis *qa,
     return rc;
 }
 
-/* The question and its lexicon expansions: what red-flag rules see. */
+/* The question and, after a '\x1e', its lexicon expansions: what red-flag
+ * rules see (expansions match at any position of a rule's window). */
 static int redflag_text(const struct qanalysis *qa, struct buf *b)
 {
     size_t k;
     int rc = GALEN_OK;
 
     buf_put_str(&rc, b, qa->text);
+    buf_put_str(&rc, b, " \x1e");
     for (k = 0; k < qa->nterms; k++) {
         buf_put_str(&rc, b, " . ");
         buf_put_str(&rc, b, qa->terms[k].text);

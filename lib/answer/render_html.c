@@ -111,6 +111,10 @@ static void redflags(struct html *h, const struct galen_answer *ans)
         esc(h, f->message);
         put(h, " <span class=\"galen-source\">Source: ");
         esc(h, f->source);
+        put(h, "</span> <strong class=\"galen-action\">");
+        esc(h, f->action);
+        put(h, "</strong> <span class=\"galen-source\">Action: ");
+        esc(h, f->action_source);
         put(h, "</span></aside>\n");
     }
 }

@@ -267,6 +267,8 @@ static void redflags(int *rc, struct buf *b, const struct galen_answer *ans)
         kv_str(rc, b, "urgency", f->urgency, &first);
         kv_str(rc, b, "message", f->message, &first);
         kv_str(rc, b, "source", f->source, &first);
+        kv_str(rc, b, "action", f->action, &first);
+        kv_str(rc, b, "action_source", f->action_source, &first);
         buf_put_byte(rc, b, '}');
     }
     buf_put_byte(rc, b, ']');

@@ -219,8 +219,9 @@ static void redflags(struct out *o, const struct galen_answer *ans,
         const struct answer_redflag *f = &ans->redflags[k];
 
         buf_reset(tmp);
-        buf_printf(&rc, tmp, "%s: %s (Source: %s)", f->urgency, f->message,
-                   f->source);
+        buf_printf(&rc, tmp, "%s: %s (Source: %s) %s (Action: %s)",
+                   f->urgency, f->message, f->source, f->action,
+                   f->action_source);
         buf_put_nul(&rc, tmp);
         if (rc != GALEN_OK)
             break;
