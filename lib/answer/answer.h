@@ -89,6 +89,8 @@ struct galen_answer {
     char *suggestion;     /* a rephrasing to try */
     struct answer_redflag *redflags;
     size_t nredflags;
+    char **notes; /* safety notes galen adds (safety.c), after red flags */
+    size_t nnotes;
     struct answer_sentence *sentences; /* every quoted sentence */
     size_t nsentences;
     size_t *lead; /* indexes into sentences */

@@ -2022,6 +2022,9 @@ void galen_answer_free(struct galen_answer *ans)
         galen_free(ans->redflags[k].action);
         galen_free(ans->redflags[k].action_source);
     }
+    for (k = 0; k < ans->nnotes; k++)
+        galen_free(ans->notes[k]);
+    galen_free(ans->notes);
     for (k = 0; k < ans->nsentences; k++)
         galen_free(ans->sentences[k].text);
     for (k = 0; k < ans->nsources; k++)

@@ -25,13 +25,13 @@ enum {
     FILE_MAX = 1u << 22,
     VALUE_MAX = 4096,
     TERM_MAX = 128,
-    WORD_MAX = 24,    /* bytes of a word kept (longer words are cut) */
-    PHRASE_MAX = 8,   /* words in one term */
+    WORD_MAX = 24,     /* bytes of a word kept (longer words are cut) */
+    PHRASE_MAX = 8,    /* words in one term */
     TOKENS_MAX = 4096, /* tokens of a question analysed */
-    EVENTS_MAX = 512, /* term matches considered per rule */
-    GROUPS_MAX = 16,  /* concept groups per rule */
-    NEG_SCOPE = 4,    /* words after a negation that it covers */
-    GAP_MAX = 3,      /* words allowed between the parts of "a~b" */
+    EVENTS_MAX = 512,  /* term matches considered per rule */
+    GROUPS_MAX = 16,   /* concept groups per rule */
+    NEG_SCOPE = 4,     /* words after a negation that it covers */
+    GAP_MAX = 3,       /* words allowed between the parts of "a~b" */
     FREE_POS = 0x7fffffff
 };
 
@@ -112,7 +112,8 @@ static void rule_cleanup(struct rule *r)
     memset(r, 0, sizeof *r);
 }
 
-/* ---- words ---------------------------------------------------------------- */
+/* ---- words ----------------------------------------------------------------
+ */
 
 /* Lower-cases word t[0..n) into w (cut to WORD_MAX - 1) and stems it into
  * st; words with digits or non-ASCII bytes are their own stem. */
@@ -202,7 +203,8 @@ static bool word_matches(const struct rword *rw, const struct tok *t)
     return slip(t->w, t->wl, rw->w, rw->wl);
 }
 
-/* ---- parsing -------------------------------------------------------------- */
+/* ---- parsing --------------------------------------------------------------
+ */
 
 /* Appends the canonical form of one term t[0..n) (words joined by single
  * spaces, lower case, a trailing '*' kept). Returns false if it is empty. */
@@ -444,8 +446,8 @@ static int close_rule(struct redflag_rules *rs, struct rule *r, long lineno,
 
     if (!r->id && !r->has_all && !r->message && !r->has_urgency)
         return GALEN_OK;
-    if (!r->id || !r->has_all || !r->message || !r->has_urgency ||
-        !r->source || !r->action || !r->action_source)
+    if (!r->id || !r->has_all || !r->message || !r->has_urgency || !r->source ||
+        !r->action || !r->action_source)
         return diag_set(diag, lineno,
                         "rule needs id, all, urgency, message, action, "
                         "action-source and source",
@@ -566,7 +568,8 @@ const struct redflag_rule *redflag_rule_at(const struct redflag_rules *rs,
     return i < rs->n ? &rs->rules[i].pub : NULL;
 }
 
-/* ---- analysing a text ----------------------------------------------------- */
+/* ---- analysing a text -----------------------------------------------------
+ */
 
 static bool tok_is(const struct tok *t, const char *w)
 {
@@ -585,9 +588,9 @@ static bool in_list(const struct tok *t, const char *const *v, size_t n)
 }
 
 static const char *const cue_words[] = {
-    "no",    "not",   "without", "never", "none",    "nor",    "neither",
-    "denies", "deny", "dont",    "doesnt", "didnt",  "isnt",   "arent",
-    "wasnt", "werent", "havent", "hasnt", "hadnt",   "nothing"};
+    "no",     "not",    "without", "never",  "none",  "nor",    "neither",
+    "denies", "deny",   "dont",    "doesnt", "didnt", "isnt",   "arent",
+    "wasnt",  "werent", "havent",  "hasnt",  "hadnt", "nothing"};
 static const char *const aux_words[] = {"don",  "doesn", "didn",  "isn",
                                         "aren", "wasn",  "weren", "haven",
                                         "hasn", "hadn"};
@@ -694,7 +697,8 @@ static bool term_at(const struct redflag_rules *rs, const struct term *t,
     return !rs->tok[i].neg && words_from(rs, t, 0, i, i);
 }
 
-static bool list_anywhere(const struct redflag_rules *rs, const struct tlist *tl)
+static bool list_anywhere(const struct redflag_rules *rs,
+                          const struct tlist *tl)
 {
     size_t k, i;
 
@@ -707,15 +711,16 @@ static bool list_anywhere(const struct redflag_rules *rs, const struct tlist *tl
     return false;
 }
 
-/* ---- age ------------------------------------------------------------------ */
+/* ---- age ------------------------------------------------------------------
+ */
 
-static const char *const baby_words[] = {"baby", "babies", "infant",
-                                         "newborn", "neonate"};
+static const char *const baby_words[] = {"baby", "babies", "infant", "newborn",
+                                         "neonate"};
 static const char *const child_words[] = {
-    "baby",   "babies", "infant",  "toddler", "child",    "children",
-    "kid",    "kids",   "newborn", "son",     "daughter", "boy",
-    "girl",   "grandson", "granddaughter", "preschooler", "schoolboy",
-    "schoolgirl"};
+    "baby",        "babies",    "infant",    "toddler",  "child",
+    "children",    "kid",       "kids",      "newborn",  "son",
+    "daughter",    "boy",       "girl",      "grandson", "granddaughter",
+    "preschooler", "schoolboy", "schoolgirl"};
 
 static bool is_number(const struct tok *t, long *v)
 {
@@ -772,7 +777,8 @@ static bool age_matches(const struct redflag_rules *rs, const struct rule *r)
     return r->age_op == '<' && (r->age > 2 ? r->age <= 18 && child : baby);
 }
 
-/* ---- matching ------------------------------------------------------------- */
+/* ---- matching -------------------------------------------------------------
+ */
 
 struct event {
     int pos;
@@ -788,8 +794,7 @@ static int cmp_event(const void *a, const void *b)
 /* Collects every non-negated match of the terms of tl, groups offset by
  * base, into ev. */
 static size_t collect(const struct redflag_rules *rs, const struct tlist *tl,
-                      unsigned base, bool one_group, struct event *ev,
-                      size_t n)
+                      unsigned base, bool one_group, struct event *ev, size_t n)
 {
     size_t k, i;
 
@@ -862,8 +867,8 @@ static bool rule_fires(const struct redflag_rules *rs, const struct rule *r)
     return r->age_op == 0 || age_matches(rs, r);
 }
 
-size_t redflag_match(struct redflag_rules *rs, const char *text,
-                     size_t len, const struct redflag_rule **hits, size_t cap)
+size_t redflag_match(struct redflag_rules *rs, const char *text, size_t len,
+                     const struct redflag_rule **hits, size_t cap)
 {
     size_t i, n = 0;
     int u;

@@ -27,10 +27,10 @@ enum redflag_urgency {
 };
 
 struct redflag_rule {
-    const char *id;      /* NUL-terminated, owned by the rule set */
-    const char *message; /* the notice shown to the reader */
-    const char *source;  /* where the rule comes from (guideline, ...) */
-    const char *action;  /* what to do now, one sentence */
+    const char *id;            /* NUL-terminated, owned by the rule set */
+    const char *message;       /* the notice shown to the reader */
+    const char *source;        /* where the rule comes from (guideline, ...) */
+    const char *action;        /* what to do now, one sentence */
     const char *action_source; /* whose wording the action follows */
     enum redflag_urgency urgency;
 };

@@ -274,6 +274,20 @@ static void redflags(int *rc, struct buf *b, const struct galen_answer *ans)
     buf_put_byte(rc, b, ']');
 }
 
+/* The safety pass's notes (safety.c): plain strings. */
+static void notes(int *rc, struct buf *b, const struct galen_answer *ans)
+{
+    size_t k;
+
+    buf_put_byte(rc, b, '[');
+    for (k = 0; k < ans->nnotes; k++) {
+        if (k)
+            buf_put_byte(rc, b, ',');
+        render_json_str(rc, b, ans->notes[k]);
+    }
+    buf_put_byte(rc, b, ']');
+}
+
 static void head(int *rc, struct buf *b, const struct galen_answer *ans,
                  bool *first)
 {
@@ -348,6 +362,8 @@ int render_json(const struct galen_answer *ans, struct buf *out)
     status(&rc, out, ans, &first);
     key(&rc, out, "red_flags", &first);
     redflags(&rc, out, ans);
+    key(&rc, out, "safety_notes", &first);
+    notes(&rc, out, ans);
     key(&rc, out, "lead", &first);
     sentence_list(&rc, out, ans, ans->lead, ans->nlead);
     key(&rc, out, "sections", &first);
