@@ -363,17 +363,22 @@ struct conflict_ctx {
     const struct safety_in *in;
 };
 
-static bool conflicts(void *ctx, const struct answer_sentence *s)
+static bool conflicts_text(const struct safety_in *in, const char *s,
+                           size_t len)
 {
-    const struct safety_in *in = ((struct conflict_ctx *)ctx)->in;
     size_t k;
 
-    for (k = 0; k < in->nflags; k++) {
-        if (redflag_conflicts(in->rules, in->flags[k], s->text,
-                              strlen(s->text)))
+    for (k = 0; in && in->rules && k < in->nflags; k++) {
+        if (redflag_conflicts(in->rules, in->flags[k], s, len))
             return true;
     }
     return false;
+}
+
+static bool conflicts(void *ctx, const struct answer_sentence *s)
+{
+    return conflicts_text(((struct conflict_ctx *)ctx)->in, s->text,
+                          strlen(s->text));
 }
 
 static bool is_dose(void *ctx, const struct answer_sentence *s)
@@ -472,8 +477,10 @@ struct found {
     struct answer_cand *cand; /* the candidate holding doc, if not a source */
 };
 
-static bool find_in_doc(const struct companion *c, struct doc *d,
-                        struct found *f)
+/* Finds c's warning in d; never one that offers self-care a fired red
+ * flag conflicts with (in may be NULL). */
+static bool find_in_doc(const struct safety_in *in, const struct companion *c,
+                        struct doc *d, struct found *f)
 {
     size_t s;
 
@@ -484,7 +491,8 @@ static bool find_in_doc(const struct companion *c, struct doc *d,
 
         while (sentence_next(t, len, &pos, &se)) {
             if ((se.flags & SENTENCE_HEADING) ||
-                !is_warning(c, t + se.start, se.end - se.start))
+                !is_warning(c, t + se.start, se.end - se.start) ||
+                conflicts_text(in, t + se.start, se.end - se.start))
                 continue;
             f->doc = d;
             f->section = s;
@@ -496,13 +504,13 @@ static bool find_in_doc(const struct companion *c, struct doc *d,
     return false;
 }
 
-static bool find_in_cands(const struct companion *c, struct answer_cand *v,
-                          size_t n, struct found *f)
+static bool find_in_cands(const struct safety_in *in, const struct companion *c,
+                          struct answer_cand *v, size_t n, struct found *f)
 {
     size_t k;
 
     for (k = 0; k < n; k++) {
-        if (v[k].doc && find_in_doc(c, v[k].doc, f)) {
+        if (v[k].doc && find_in_doc(in, c, v[k].doc, f)) {
             f->source = SIZE_MAX;
             f->cand = &v[k];
             return true;
@@ -584,14 +592,14 @@ static bool find_warning(struct ctx *x, size_t ci, struct found *f)
 
     memset(f, 0, sizeof *f);
     for (k = 0; k < ans->nsources; k++) {
-        if (find_in_doc(c, ans->sources[k].doc, f)) {
+        if (find_in_doc(x->in, c, ans->sources[k].doc, f)) {
             f->source = k;
             return true;
         }
     }
-    if (find_in_cands(c, x->in->cands, x->in->ncands, f))
+    if (find_in_cands(x->in, c, x->in->cands, x->in->ncands, f))
         return true;
-    if (find_in_cands(c, x->more, x->nmore, f))
+    if (find_in_cands(x->in, c, x->more, x->nmore, f))
         return true;
     return false;
 }
@@ -633,10 +641,12 @@ static int search_more(struct ctx *x, size_t ci)
     return GALEN_OK;
 }
 
+static int companions_in(struct ctx *x, const struct lists *l, size_t i);
+
 /* Makes list i carry companion ci's warning right before position p (the
  * first sentence there about the medicine). */
 static int place_warning(struct ctx *x, size_t **v, size_t *n, size_t p,
-                         size_t ci)
+                         size_t ci, bool grouped)
 {
     const struct companion *c = &x->sf->c[ci];
     struct galen_answer *ans = x->ans;
@@ -649,7 +659,7 @@ static int place_warning(struct ctx *x, size_t **v, size_t *n, size_t p,
     for (k = 0; k < *n; k++) {
         const char *t = ans->sentences[(*v)[k]].text;
         if (k != p && is_warning(c, t, strlen(t)) &&
-            ans->sentences[(*v)[k]].facet == facet) {
+            (!grouped || ans->sentences[(*v)[k]].facet == facet)) {
             idx = (*v)[k];
             list_remove(*v, n, k);
             if (k < p)
@@ -674,26 +684,46 @@ static int place_warning(struct ctx *x, size_t **v, size_t *n, size_t p,
     return rc == GALEN_OK ? list_insert(v, n, p, idx) : rc;
 }
 
+/* A warning can name another watched medicine ("water tablets can lower
+ * magnesium"), so each list is passed over until nothing is added. */
 static int add_companions(struct ctx *x)
 {
-    struct galen_answer *ans = x->ans;
     struct lists l;
-    size_t i, p, ci;
+    size_t i, pass, before;
     int rc = GALEN_OK;
 
-    lists_of(ans, &l);
+    lists_of(x->ans, &l);
     for (i = 0; i < l.count && rc == GALEN_OK; i++) {
-        for (ci = 0; ci < x->sf->n && rc == GALEN_OK; ci++) {
-            const struct companion *c = &x->sf->c[ci];
-            for (p = 0; p < *l.n[i]; p++) {
-                const char *t = ans->sentences[(*l.v[i])[p]].text;
-                size_t len = strlen(t);
-                if (!mentions(c->drugs, t, len))
-                    continue;
-                if (!is_warning(c, t, len))
-                    rc = place_warning(x, l.v[i], l.n[i], p, ci);
-                break; /* one warning per medicine and list */
-            }
+        before = SIZE_MAX;
+        for (pass = 0; pass <= x->sf->n && before != *l.n[i] && rc == GALEN_OK;
+             pass++) {
+            before = *l.n[i];
+            rc = companions_in(x, &l, i);
+        }
+    }
+    return rc;
+}
+
+/* One pass over list i: the first sentence about each watched medicine
+ * gets its warning unless it is one. */
+static int companions_in(struct ctx *x, const struct lists *l, size_t i)
+{
+    const struct galen_answer *ans = x->ans;
+    size_t p, ci;
+    int rc = GALEN_OK;
+
+    for (ci = 0; ci < x->sf->n && rc == GALEN_OK; ci++) {
+        const struct companion *c = &x->sf->c[ci];
+        for (p = 0; p < *l->n[i]; p++) {
+            const char *t = ans->sentences[(*l->v[i])[p]].text;
+            size_t len = strlen(t);
+            if (!mentions(c->drugs, t, len))
+                continue;
+            /* blocks show their sentences grouped by facet */
+            if (!is_warning(c, t, len))
+                rc = place_warning(x, l->v[i], l->n[i], p, ci,
+                                   i > 0 && i + 1 < l->count);
+            break; /* one warning per medicine and list */
         }
     }
     return rc;
