@@ -1064,18 +1064,14 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
 
 /* Hands a composed answer to the safety pass (safety.h). */
 static int safety_hook(struct galen_answerer *a, struct ask *k,
-                       const struct galen_ask_opts *o, struct galen_answer *ans)
+                       const struct galen_ask_opts *o, int min_evidence,
+                       struct galen_answer *ans)
 {
-    struct safety_in in = {k->qa->text,
-                           o->audience,
-                           k->qa->qtype.type == QTYPE_DOSAGE,
-                           a->rf,
-                           k->flags,
-                           k->nflags,
-                           k->hits.c,
-                           k->hits.n,
-                           safety_search,
-                           a};
+    struct safety_in in = {
+        k->qa->text, o->audience,   k->qa->qtype.type == QTYPE_DOSAGE,
+        a->rf,       k->flags,      k->nflags,
+        o->kinds,    min_evidence,  k->hits.c,
+        k->hits.n,   safety_search, a};
 
     return safety_apply(a->safety, &in, ans);
 }
@@ -1115,7 +1111,7 @@ int galen_ask(struct galen_answerer *a, const char *question,
         in.nsimilar = k.nsimilar;
         rc = answer_compose(&in, out);
         if (rc == GALEN_OK) {
-            rc = safety_hook(a, &k, o, *out);
+            rc = safety_hook(a, &k, o, min_evidence, *out);
             if (rc != GALEN_OK) {
                 galen_answer_free(*out);
                 *out = NULL;

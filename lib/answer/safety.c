@@ -504,13 +504,26 @@ static bool find_in_doc(const struct safety_in *in, const struct companion *c,
     return false;
 }
 
+/* The composer's rule for a quotable document, with the ask's filters. */
+static bool doc_ok(const struct safety_in *in, const struct doc *d)
+{
+    if (!d || !d->has_answer || d->status == DOC_STATUS_REJECTED ||
+        (d->kind == DOC_KIND_QA && (d->replied || d->age_band)))
+        return false;
+    if (in->kinds && !(in->kinds & (1u << d->kind)))
+        return false;
+    return in->min_evidence == DOC_EVIDENCE_NONE ||
+           answer_evidence_rank((int)d->evidence) <=
+               answer_evidence_rank(in->min_evidence);
+}
+
 static bool find_in_cands(const struct safety_in *in, const struct companion *c,
                           struct answer_cand *v, size_t n, struct found *f)
 {
     size_t k;
 
     for (k = 0; k < n; k++) {
-        if (v[k].doc && find_in_doc(in, c, v[k].doc, f)) {
+        if (doc_ok(in, v[k].doc) && find_in_doc(in, c, v[k].doc, f)) {
             f->source = SIZE_MAX;
             f->cand = &v[k];
             return true;

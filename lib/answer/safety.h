@@ -52,6 +52,8 @@ struct safety_in {
     struct redflag_rules *rules; /* may be NULL */
     const struct redflag_rule *const *flags;
     size_t nflags;
+    unsigned kinds;            /* the ask's filters: warnings come only from */
+    int min_evidence;          /* documents the answer could have quoted */
     struct answer_cand *cands; /* retrieved documents not cited (may move) */
     size_t ncands;
     safety_search_fn search; /* may be NULL */

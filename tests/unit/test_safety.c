@@ -204,6 +204,19 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     assert_int_equal(ans->sources[1].number, 2);
     galen_answer_free(ans);
 
+    /* the ask's filters hold: a consumer page is no guideline */
+    ans = make_answer(s, 1, NULL);
+    cand.doc = make_doc("cand", "Do not take magnesium with kidney disease.");
+    cand.doc->kind = DOC_KIND_CONSUMER;
+    in.kinds = 1u << DOC_KIND_GUIDELINE;
+    assert_int_equal(safety_apply(sf, &in, ans), GALEN_OK);
+    assert_int_equal(ans->nlead, 1);
+    assert_int_equal(ans->nnotes, 1);
+    assert_non_null(cand.doc);
+    doc_free(cand.doc);
+    galen_answer_free(ans);
+    in.kinds = 0;
+
     ans = make_answer(s, 1, NULL);
     in.ncands = 0;
     in.search = search_cb;
