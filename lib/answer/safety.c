@@ -399,7 +399,9 @@ static const char jargon[] =
     "confidence interval|odds ratio|relative risk|hazard ratio|"
     "meta analys*|randomi*|placebo controlled|crossover|cross over trial|"
     "statistically significant|p value|ci|95 ci|nnt|number needed to treat|"
-    "heterogeneity|cohort|in vitro|plasmodium|immune mediated|rems";
+    "heterogeneity|cohort|in vitro|plasmodium|immune mediated|rems|"
+    "placebo|hypersensitivity|adverse event*|thrombocytopeni*|haemolytic|"
+    "hemolytic|uremic|uraemic|sequelae|contraindicat*";
 
 static bool is_jargon(void *ctx, const struct answer_sentence *s)
 {
@@ -478,9 +480,9 @@ struct found {
 };
 
 /* Finds c's warning in d; never one that offers self-care a fired red
- * flag conflicts with (in may be NULL). */
-static bool find_in_doc(const struct safety_in *in, const struct companion *c,
-                        struct doc *d, struct found *f)
+ * flag conflicts with (in may be NULL); with plain, none with jargon. */
+static bool find_pass(const struct safety_in *in, const struct companion *c,
+                      struct doc *d, struct found *f, bool plain)
 {
     size_t s;
 
@@ -492,7 +494,8 @@ static bool find_in_doc(const struct safety_in *in, const struct companion *c,
         while (sentence_next(t, len, &pos, &se)) {
             if ((se.flags & SENTENCE_HEADING) ||
                 !is_warning(c, t + se.start, se.end - se.start) ||
-                conflicts_text(in, t + se.start, se.end - se.start))
+                conflicts_text(in, t + se.start, se.end - se.start) ||
+                (plain && mentions(jargon, t + se.start, se.end - se.start)))
                 continue;
             f->doc = d;
             f->section = s;
@@ -500,6 +503,20 @@ static bool find_in_doc(const struct safety_in *in, const struct companion *c,
             f->end = se.end;
             return true;
         }
+    }
+    return false;
+}
+
+static bool find_in_doc(const struct safety_in *in, const struct companion *c,
+                        struct doc *d, struct found *f)
+{
+    size_t pass;
+
+    /* a patient gets the plainest warning: one without jargon, if any */
+    for (pass = in && in->audience == GALEN_AUDIENCE_PATIENT ? 0 : 1; pass < 2;
+         pass++) {
+        if (find_pass(in, c, d, f, pass == 0))
+            return true;
     }
     return false;
 }

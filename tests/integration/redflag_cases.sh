@@ -20,7 +20,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/integration/lib.sh"
 GALEN=${GALEN:-$root/build/release/galen}
 cases="$root/tests/data/redflag-cases.tsv"
-medquad="$root/../shared/data/medquad"
+medquad=${GALEN_MEDQUAD:-$root/../shared/data/medquad}
 
 cat >"$tmp/drugs.tsv" <<'EOF'
 none	Is quinine safe for leg cramps?

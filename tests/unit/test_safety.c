@@ -162,6 +162,34 @@ static void test_safety_warning_from_source(void **state)
     safety_free(sf);
 }
 
+/* A patient gets the plain warning, a clinician the first one. */
+static void test_safety_plain_warning(void **state)
+{
+    static const char *const s[] = {"Quinine reduces cramps a little."};
+    static const char src[] = "Quinine reduces cramps a little. Quinine "
+                              "causes thrombocytopenia and bleeding. Quinine "
+                              "can cause serious bleeding.";
+    struct safety *sf = load();
+    struct safety_in in;
+    struct galen_answer *ans;
+    int a;
+
+    UNUSED(state);
+    for (a = 0; a < 2; a++) {
+        ans = make_answer(s, 1, NULL);
+        doc_free(ans->sources[0].doc);
+        ans->sources[0].doc = make_doc("src", src);
+        in_init(&in, "quinine for cramps");
+        in.audience = a ? GALEN_AUDIENCE_CLINICIAN : GALEN_AUDIENCE_PATIENT;
+        assert_int_equal(safety_apply(sf, &in, ans), GALEN_OK);
+        assert_string_equal(lead_text(ans, 0),
+                            a ? "Quinine causes thrombocytopenia and bleeding."
+                              : "Quinine can cause serious bleeding.");
+        galen_answer_free(ans);
+    }
+    safety_free(sf);
+}
+
 static int search_cb(void *ctx, const char *q, struct answer_cand **out,
                      size_t *n)
 {
@@ -376,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_safety_parse_errors),
         cmocka_unit_test(test_safety_warning_from_source),
         cmocka_unit_test(test_safety_warning_from_cands_search_or_note),
+        cmocka_unit_test(test_safety_plain_warning),
         cmocka_unit_test(test_safety_conflicts),
         cmocka_unit_test(test_safety_doses_and_jargon),
         cmocka_unit_test(test_safety_rx_request),
