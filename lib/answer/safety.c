@@ -656,6 +656,8 @@ static int search_more(struct ctx *x, size_t ci)
         galen_free(got);
         return rc;
     }
+    for (k = SEARCH_DOCS_MAX; k < n; k++)
+        doc_free(got[k].doc);
     n = MIN(n, (size_t)SEARCH_DOCS_MAX);
     nv = galen_realloc(x->more, (x->nmore + n) * sizeof *nv);
     if (!nv) {
