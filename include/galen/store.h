@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <galen/export.h>
+
 #ifndef GALEN_NODISCARD
 #ifdef __GNUC__
 #define GALEN_NODISCARD __attribute__((warn_unused_result))
@@ -25,15 +27,15 @@ struct galen_store;
  * schema to the current one. GALEN_EDB if SQLite fails
  * (galen_store_errmsg(NULL) then says why), GALEN_EVERSION if the file was
  * written by a newer galen. Caller closes with galen_store_close. */
-GALEN_NODISCARD int galen_store_open(const char *path,
-                                     struct galen_store **out);
+GALEN_API GALEN_NODISCARD int galen_store_open(const char *path,
+                                               struct galen_store **out);
 
 /* Closes st and finalises its statements. NULL is a no-op. */
-void galen_store_close(struct galen_store *st);
+GALEN_API void galen_store_close(struct galen_store *st);
 
 /* Last error message for st, or for the last failed galen_store_open when st is
  * NULL (thread-local). Borrowed; valid until the next call on st. */
-const char *galen_store_errmsg(const struct galen_store *st);
+GALEN_API const char *galen_store_errmsg(const struct galen_store *st);
 
 struct galen_store_counts {
     uint64_t docs;          /* documents */
@@ -45,12 +47,12 @@ struct galen_store_counts {
 };
 
 /* Fills *out. GALEN_OK or GALEN_EDB. */
-GALEN_NODISCARD int galen_store_counts(struct galen_store *st,
-                                       struct galen_store_counts *out);
+GALEN_API GALEN_NODISCARD int
+galen_store_counts(struct galen_store *st, struct galen_store_counts *out);
 
 /* Runs SQLite's integrity and foreign-key checks. GALEN_OK, or
  * GALEN_ECORRUPT with the first problem in galen_store_errmsg(st). */
-GALEN_NODISCARD int galen_store_check(struct galen_store *st);
+GALEN_API GALEN_NODISCARD int galen_store_check(struct galen_store *st);
 
 /* ---- importing --------------------------------------------------------- */
 
@@ -65,8 +67,8 @@ enum galen_import_format {
 
 /* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
  * GALEN_EINVAL. */
-GALEN_NODISCARD int galen_import_format_parse(const char *name,
-                                              enum galen_import_format *out);
+GALEN_API GALEN_NODISCARD int
+galen_import_format_parse(const char *name, enum galen_import_format *out);
 
 /* Running totals of an import. Documents are counted once each: imported
  * (new or changed), unchanged (same content already stored), skipped
@@ -101,11 +103,11 @@ struct galen_import_opts {
  * failed, GALEN_EABORT when strict stopped early, or an error such as
  * GALEN_EDB / GALEN_EIO / GALEN_ENOMEM that stopped the whole run. *stats
  * is always filled. */
-GALEN_NODISCARD int galen_import_paths(struct galen_store *st,
-                                       enum galen_import_format fmt,
-                                       const char *const *paths, size_t npaths,
-                                       const struct galen_import_opts *opts,
-                                       struct galen_import_stats *stats);
+GALEN_API GALEN_NODISCARD int
+galen_import_paths(struct galen_store *st, enum galen_import_format fmt,
+                   const char *const *paths, size_t npaths,
+                   const struct galen_import_opts *opts,
+                   struct galen_import_stats *stats);
 
 /* ---- deriving the search index ----------------------------------------- */
 
@@ -122,7 +124,7 @@ struct galen_store_index_stats {
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
  * blob). progress may be NULL. GALEN_OK, or the index or store error. */
-GALEN_NODISCARD int galen_store_index_update(
+GALEN_API GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
