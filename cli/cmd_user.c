@@ -9,10 +9,10 @@
 #include <time.h>
 
 #include <galen/error.h>
+#include <galen/service.h>
+#include <galen/store.h>
 
 #include "cli.h"
-#include "service/auth.h"
-#include "service/service.h"
 
 static void usage(FILE *f)
 {
@@ -22,8 +22,8 @@ static void usage(FILE *f)
             "add reads the password (8 to 128 bytes) from the first line of\n"
             "standard input. ROLE is patient, specialist, editor (or\n"
             "reviewer) or admin; a specialist needs --specialty, one of:\n");
-    for (size_t i = 0; service_specialties[i]; i++)
-        fprintf(f, "  %s\n", service_specialties[i]);
+    for (size_t i = 0; galen_specialties[i]; i++)
+        fprintf(f, "  %s\n", galen_specialties[i]);
 }
 
 static int read_password(char *pw, size_t cap)
@@ -38,29 +38,29 @@ static int read_password(char *pw, size_t cap)
     return 0;
 }
 
-static int open_service(const char *data, struct service **svc)
+static int open_service(const char *data, struct galen_service **svc)
 {
     char path[1024];
     int rc;
 
-    if (!cli_path(path, sizeof path, data, "store.db"))
+    if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
-    rc = service_open(path, svc);
+    rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open %s: %s", path, service_errmsg(NULL));
+        LOG_ERROR("cannot open %s: %s", path, galen_service_errmsg(NULL));
     return rc;
 }
 
 static int user_add(const char *data, const char *name, const char *role_name,
                     const char *specialty)
 {
-    struct service *svc = NULL;
-    enum auth_role role;
-    char pw[AUTH_PASSWORD_MAX + 4];
+    struct galen_service *svc = NULL;
+    enum galen_role role;
+    char pw[GALEN_PASSWORD_MAX + 4];
     int rc;
 
-    if (auth_init() != GALEN_OK ||
-        auth_role_parse(role_name, &role) != GALEN_OK) {
+    if (galen_auth_init() != GALEN_OK ||
+        galen_role_parse(role_name, &role) != GALEN_OK) {
         LOG_ERROR("unknown role '%s'", role_name ? role_name : "");
         return EXIT_USAGE;
     }
@@ -70,33 +70,33 @@ static int user_add(const char *data, const char *name, const char *role_name,
     }
     rc = open_service(data, &svc);
     if (rc == GALEN_OK)
-        rc = service_user_add(svc, name, pw, role, specialty,
-                              (long long)time(NULL), NULL);
+        rc = galen_user_add(svc, name, pw, role, specialty,
+                            (long long)time(NULL), NULL);
     if (rc != GALEN_OK && svc)
-        LOG_ERROR("cannot add %s: %s", name, service_errmsg(svc));
+        LOG_ERROR("cannot add %s: %s", name, galen_service_errmsg(svc));
     else if (rc == GALEN_OK)
-        printf("added %s (%s)\n", name, auth_role_name(role));
+        printf("added %s (%s)\n", name, galen_role_name(role));
     memset(pw, 0, sizeof pw);
-    service_close(svc);
+    galen_service_close(svc);
     return rc == GALEN_EEXIST ? EXIT_DATA : cli_exit_for(rc);
 }
 
-static int print_user(void *ctx, const struct service_user *u)
+static int print_user(void *ctx, const struct galen_user *u)
 {
     UNUSED(ctx);
-    printf("%-20s %-10s %-18s%s\n", u->name, auth_role_name(u->role),
+    printf("%-20s %-10s %-18s%s\n", u->name, galen_role_name(u->role),
            u->specialty, u->disabled ? " (disabled)" : "");
     return 0;
 }
 
 static int user_list(const char *data)
 {
-    struct service *svc = NULL;
+    struct galen_service *svc = NULL;
     int rc = open_service(data, &svc);
 
     if (rc == GALEN_OK)
-        rc = service_users(svc, print_user, NULL);
-    service_close(svc);
+        rc = galen_users(svc, print_user, NULL);
+    galen_service_close(svc);
     return cli_exit_for(rc);
 }
 

@@ -11,17 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <galen/export.h>
+#include <galen/common.h>
 
-#ifndef GALEN_NODISCARD
-#ifdef __GNUC__
-#define GALEN_NODISCARD __attribute__((warn_unused_result))
-#else
-#define GALEN_NODISCARD
-#endif
-#endif
+GALEN_BEGIN_DECLS
 
 struct galen_store;
+
+/* ---- the data folder ------------------------------------------------------
+ * A data folder holds the store (<data>/store.db) and the search index
+ * (<data>/index). These write the path of each into out[0..cap); GALEN_OK,
+ * or GALEN_EINVAL (out empty) when it does not fit. */
+GALEN_API GALEN_NODISCARD int galen_data_store_path(const char *data_dir,
+                                                    char *out, size_t cap);
+GALEN_API GALEN_NODISCARD int galen_data_index_path(const char *data_dir,
+                                                    char *out, size_t cap);
 
 /* Opens the store at path, creating it if missing and migrating an older
  * schema to the current one. GALEN_EDB if SQLite fails
@@ -116,17 +119,19 @@ struct galen_store_index_stats {
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
-    char errmsg[200]; /* why the run failed, when it did */
 };
 
 /* Brings the search index in index_dir up to date with st: documents
  * changed or added since the last run are (re)indexed, deleted ones are
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
- * blob). progress may be NULL. GALEN_OK, or the index or store error. */
+ * blob). progress may be NULL. GALEN_OK, or the index or store error with
+ * the message in galen_store_errmsg(st). */
 GALEN_API GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
+
+GALEN_END_DECLS
 
 #endif

@@ -89,15 +89,6 @@ const char *redflag_urgency_name(enum redflag_urgency u)
                                                          : "soon";
 }
 
-static int diag_set(struct redflag_diag *d, long line, const char *msg, int rc)
-{
-    if (d) {
-        d->line = line;
-        snprintf(d->msg, sizeof d->msg, "%s", msg);
-    }
-    return rc;
-}
-
 static void rule_cleanup(struct rule *r)
 {
     galen_free(r->id);
@@ -407,7 +398,7 @@ static int set_urgency(struct rule *r, const char *v, size_t vlen)
 }
 
 static int parse_kv(struct redflag_rules *rs, struct rule *r, const char *line,
-                    size_t len, long lineno, struct redflag_diag *diag)
+                    size_t len, long lineno, struct diag *diag)
 {
     const char *colon = memchr(line, ':', len);
     size_t klen, vb;
@@ -440,7 +431,7 @@ static int parse_kv(struct redflag_rules *rs, struct rule *r, const char *line,
 }
 
 static int close_rule(struct redflag_rules *rs, struct rule *r, long lineno,
-                      struct redflag_diag *diag)
+                      struct diag *diag)
 {
     struct rule *nr;
 
@@ -487,7 +478,7 @@ void redflag_free(struct redflag_rules *rs)
 }
 
 static int parse_lines(struct redflag_rules *rs, const char *text, size_t len,
-                       struct redflag_diag *diag)
+                       struct diag *diag)
 {
     struct rule cur;
     size_t i = 0;
@@ -517,7 +508,7 @@ static int parse_lines(struct redflag_rules *rs, const char *text, size_t len,
 }
 
 int redflag_parse(const char *text, size_t len, struct redflag_rules **out,
-                  struct redflag_diag *diag)
+                  struct diag *diag)
 {
     struct redflag_rules *rs = galen_calloc(1, sizeof *rs);
     int rc;
@@ -542,7 +533,7 @@ int redflag_parse(const char *text, size_t len, struct redflag_rules **out,
 }
 
 int redflag_load(const char *path, struct redflag_rules **out,
-                 struct redflag_diag *diag)
+                 struct diag *diag)
 {
     unsigned char *data = NULL;
     size_t len = 0;

@@ -117,15 +117,6 @@ static bool mentions(const char *alts, const char *s, size_t len)
 /* ---- the companions file --------------------------------------------------
  */
 
-static int diag_set(struct safety_diag *d, long line, const char *msg, int rc)
-{
-    if (d) {
-        d->line = line;
-        snprintf(d->msg, sizeof d->msg, "%s", msg);
-    }
-    return rc;
-}
-
 void safety_free(struct safety *sf)
 {
     size_t k;
@@ -162,7 +153,7 @@ static bool id_ok(const char *s, size_t n)
 
 /* Parses one line: id, name, drugs, rx|otc, warning cues, reference. */
 static int parse_line(struct safety *sf, const char *l, size_t len, long line,
-                      struct safety_diag *diag)
+                      struct diag *diag)
 {
     const char *col[COLS];
     size_t clen[COLS], n = 0, i = 0, k;
@@ -226,7 +217,7 @@ static int parse_line(struct safety *sf, const char *l, size_t len, long line,
 }
 
 int safety_parse(const char *text, size_t len, struct safety **out,
-                 struct safety_diag *diag)
+                 struct diag *diag)
 {
     struct safety *sf = galen_calloc(1, sizeof *sf);
     size_t i = 0;
@@ -257,7 +248,7 @@ int safety_parse(const char *text, size_t len, struct safety **out,
     return GALEN_OK;
 }
 
-int safety_load(const char *path, struct safety **out, struct safety_diag *diag)
+int safety_load(const char *path, struct safety **out, struct diag *diag)
 {
     unsigned char *data = NULL;
     size_t len = 0;

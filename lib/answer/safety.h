@@ -21,22 +21,18 @@
 
 #include "answer.h"
 #include "base/common.h"
+#include "base/diag.h"
 
 struct redflag_rules;
 struct redflag_rule;
 struct safety;
 
-struct safety_diag {
-    long line; /* 1-based; 0 when not about a line */
-    char msg[160];
-};
-
 /* Reads data/companions.tsv. GALEN_OK, GALEN_ENOENT / GALEN_EIO (cannot
  * read), GALEN_EPARSE (diag names the line) or GALEN_ENOMEM. */
 GALEN_NODISCARD int safety_load(const char *path, struct safety **out,
-                                struct safety_diag *diag);
+                                struct diag *diag);
 GALEN_NODISCARD int safety_parse(const char *text, size_t len,
-                                 struct safety **out, struct safety_diag *diag);
+                                 struct safety **out, struct diag *diag);
 void safety_free(struct safety *sf);
 size_t safety_count(const struct safety *sf);
 

@@ -71,9 +71,9 @@ static void kv(int *rc, struct buf *b, const char *key, const char *v)
     if (!v)
         return;
     buf_put_byte(rc, b, ',');
-    doc_json_str(rc, b, key);
+    json_put_str(rc, b, key);
     buf_put_byte(rc, b, ':');
-    doc_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void meta_sections(int *rc, struct buf *b, const struct doc *d,
@@ -84,7 +84,7 @@ static void meta_sections(int *rc, struct buf *b, const struct doc *d,
     buf_put_str(rc, b, ",\"sections\":[");
     for (i = 0; i < d->nsections; i++) {
         buf_put_str(rc, b, i ? ",{\"heading\":" : "{\"heading\":");
-        doc_json_str(rc, b, d->sections[i].heading);
+        json_put_str(rc, b, d->sections[i].heading);
         buf_printf(rc, b, ",\"start\":%zu,\"end\":%zu}", start[i], end[i]);
     }
     buf_put_byte(rc, b, ']');
@@ -99,7 +99,7 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 {
     buf_reset(b);
     buf_put_str(rc, b, "{\"id\":");
-    doc_json_str(rc, b, d->id);
+    json_put_str(rc, b, d->id);
     kv(rc, b, "kind", doc_kind_name(d->kind));
     kv(rc, b, "title", d->title);
     kv(rc, b, "source", d->source);
@@ -361,10 +361,10 @@ static int run_changes(struct run *k)
     return rc;
 }
 
-int galen_store_index_update(struct galen_store *st, const char *index_dir,
-                             void (*progress)(void *ctx, uint64_t done,
-                                              uint64_t total),
-                             void *ctx, struct galen_store_index_stats *stats)
+int store_index_update(struct galen_store *st, const char *index_dir,
+                       void (*progress)(void *ctx, uint64_t done,
+                                        uint64_t total),
+                       void *ctx, struct galen_store_index_stats *stats)
 {
     struct run k;
     int rc;
@@ -379,17 +379,14 @@ int galen_store_index_update(struct galen_store *st, const char *index_dir,
     buf_init(&k.meta, INDEX_DOC_MAX / 2);
     rc = index_writer_open(index_dir, NULL, &k.w);
     if (rc != GALEN_OK) {
-        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
-                 "cannot open the index writer");
+        store_set_errmsg(st, "cannot open the index writer");
         goto out;
     }
     rc = apply_deletes(&k);
     if (rc == GALEN_OK)
         rc = run_changes(&k);
-    if (rc != GALEN_OK)
-        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
-                 *index_writer_errmsg(k.w) ? index_writer_errmsg(k.w)
-                                           : galen_store_errmsg(st));
+    if (rc != GALEN_OK && *index_writer_errmsg(k.w))
+        store_set_errmsg(st, index_writer_errmsg(k.w));
 out:
     index_writer_close(k.w);
     buf_cleanup(&k.body);

@@ -76,7 +76,7 @@ static const char engine_rules[] =
 static struct redflag_rules *load(void)
 {
     struct redflag_rules *rs = NULL;
-    struct redflag_diag d;
+    struct diag d;
 
     assert_int_equal(redflag_parse(rules, strlen(rules), &rs, &d), GALEN_OK);
     return rs;
@@ -180,7 +180,7 @@ static void test_redflag_errors(void **state)
         "id: x\nall: a\nage: <200\n",
     };
     struct redflag_rules *rs = NULL;
-    struct redflag_diag d;
+    struct diag d;
     size_t i;
 
     UNUSED(state);
@@ -217,7 +217,7 @@ static void test_redflag_oom_sweep(void **state)
 static struct redflag_rules *load_engine(void)
 {
     struct redflag_rules *rs = NULL;
-    struct redflag_diag d;
+    struct diag d;
 
     if (redflag_parse(engine_rules, strlen(engine_rules), &rs, &d) != GALEN_OK)
         fail_msg("line %ld: %s", d.line, d.msg);

@@ -37,7 +37,7 @@ static const char rules[] =
 static struct safety *load(void)
 {
     struct safety *sf = NULL;
-    struct safety_diag d;
+    struct diag d;
 
     if (safety_parse(companions, strlen(companions), &sf, &d) != GALEN_OK)
         fail_msg("line %ld: %s", d.line, d.msg);
@@ -113,7 +113,7 @@ static void test_safety_parse_errors(void **state)
         "# nothing\n",                                       /* none */
     };
     struct safety *sf = NULL;
-    struct safety_diag d;
+    struct diag d;
     size_t i;
 
     UNUSED(state);
@@ -158,7 +158,7 @@ static void test_safety_warning_from_source(void **state)
     /* idempotent: a second pass adds nothing */
     assert_int_equal(safety_apply(sf, &in, ans), GALEN_OK);
     assert_int_equal(ans->nlead, 3);
-    galen_answer_free(ans);
+    answer_free(ans);
     safety_free(sf);
 }
 
@@ -185,7 +185,7 @@ static void test_safety_plain_warning(void **state)
         assert_string_equal(lead_text(ans, 0),
                             a ? "Quinine causes thrombocytopenia and bleeding."
                               : "Quinine can cause serious bleeding.");
-        galen_answer_free(ans);
+        answer_free(ans);
     }
     safety_free(sf);
 }
@@ -233,7 +233,7 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     assert_int_equal(ans->nsources, 2);
     assert_null(cand.doc); /* moved into the answer */
     assert_int_equal(ans->sources[1].number, 2);
-    galen_answer_free(ans);
+    answer_free(ans);
 
     /* the ask's filters hold: a consumer page is no guideline */
     ans = make_answer(s, 1, NULL);
@@ -245,7 +245,7 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     assert_int_equal(ans->nnotes, 1);
     assert_non_null(cand.doc);
     doc_free(cand.doc);
-    galen_answer_free(ans);
+    answer_free(ans);
     in.kinds = 0;
 
     ans = make_answer(s, 1, NULL);
@@ -256,7 +256,7 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     assert_int_equal(calls, 1);
     assert_string_equal(lead_text(ans, 0),
                         "Magnesium builds up when the kidneys fail.");
-    galen_answer_free(ans);
+    answer_free(ans);
 
     ans = make_answer(s, 1, NULL);
     in.search = NULL;
@@ -264,7 +264,7 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     assert_int_equal(ans->nlead, 1);
     assert_int_equal(ans->nnotes, 1);
     assert_non_null(strstr(ans->notes[0], "no warning about magnesium"));
-    galen_answer_free(ans);
+    answer_free(ans);
     safety_free(sf);
 }
 
@@ -293,7 +293,7 @@ static void test_safety_conflicts(void **state)
     assert_int_equal(safety_apply(NULL, &in, ans), GALEN_OK);
     assert_int_equal(ans->nlead, 2);
     assert_string_equal(lead_text(ans, 0), s[1]);
-    galen_answer_free(ans);
+    answer_free(ans);
 
     /* a medicine warning that offers conflicting self-care is not quoted */
     sf = load();
@@ -305,7 +305,7 @@ static void test_safety_conflicts(void **state)
     assert_int_equal(ans->nlead, 2);
     assert_int_equal(ans->nnotes, 1);
     assert_non_null(strstr(ans->notes[0], "no warning about quinine"));
-    galen_answer_free(ans);
+    answer_free(ans);
     safety_free(sf);
     redflag_free(rs);
 }
@@ -326,7 +326,7 @@ static void test_safety_doses_and_jargon(void **state)
     assert_int_equal(safety_apply(NULL, &in, ans), GALEN_OK);
     assert_int_equal(ans->nlead, 1);
     assert_string_equal(lead_text(ans, 0), s[2]);
-    galen_answer_free(ans);
+    answer_free(ans);
 
     /* asked about the dose: kept; a clinician keeps the jargon */
     ans = make_answer(s, 3, dose);
@@ -334,14 +334,14 @@ static void test_safety_doses_and_jargon(void **state)
     in.audience = GALEN_AUDIENCE_CLINICIAN;
     assert_int_equal(safety_apply(NULL, &in, ans), GALEN_OK);
     assert_int_equal(ans->nlead, 3);
-    galen_answer_free(ans);
+    answer_free(ans);
 
     /* jargon stays when nothing plain would be left */
     ans = make_answer(s + 1, 1, NULL);
     in_init(&in, "why do I get cramps");
     assert_int_equal(safety_apply(NULL, &in, ans), GALEN_OK);
     assert_int_equal(ans->nlead, 1);
-    galen_answer_free(ans);
+    answer_free(ans);
 }
 
 /* A prescription medicine without a prescription: no dose, whoever asks,
@@ -365,7 +365,7 @@ static void test_safety_rx_request(void **state)
     assert_string_equal(lead_text(ans, 0), s[1]);
     assert_int_equal(ans->nnotes, 1);
     assert_non_null(strstr(ans->notes[0], "prescription"));
-    galen_answer_free(ans);
+    answer_free(ans);
     safety_free(sf);
 }
 
@@ -392,7 +392,7 @@ static void test_safety_oom_sweep(void **state)
         rc = safety_apply(sf, &in, ans);
         mem_fail_after(-1);
         doc_free(cand.doc);
-        galen_answer_free(ans);
+        answer_free(ans);
         safety_free(sf);
         if (rc == GALEN_OK)
             return;
