@@ -93,6 +93,11 @@ static int red_flags(struct ctx *c, const cJSON *root)
         if (json_str(f, "source"))
             page_out(c, " <span class=\"meta\">Source: %s</span>",
                      json_str(f, "source"));
+        if (json_str(f, "action"))
+            page_out(c, " <strong>%s</strong>", json_str(f, "action"));
+        if (json_str(f, "action_source"))
+            page_out(c, " <span class=\"meta\">Action: %s</span>",
+                     json_str(f, "action_source"));
         page_out(c, "</aside>\n");
         n++;
     }

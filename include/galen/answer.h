@@ -26,7 +26,9 @@ struct galen_answerer;
 
 struct galen_answerer_opts {
     const char *lexicon;  /* lay-term lexicon (data/lexicon.tsv); NULL: none */
-    const char *redflags; /* red-flag rules (data/redflags.txt); NULL: none */
+    const char *redflags; /* red-flag rules (data/redflags.txt), and with
+                             them the medicine warnings in companions.tsv
+                             in the same folder (required); NULL: none */
     const char *dictionary; /* known words, one per line (such as
                                /usr/share/dict/words): never "corrected"
                                even when the corpus lacks them; NULL: none */

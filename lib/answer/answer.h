@@ -67,6 +67,7 @@ struct answer_source {
 
 struct answer_redflag {
     char *id, *message, *source, *urgency; /* owned */
+    char *action, *action_source;          /* owned */
 };
 
 struct answer_similar {
@@ -88,6 +89,8 @@ struct galen_answer {
     char *suggestion;     /* a rephrasing to try */
     struct answer_redflag *redflags;
     size_t nredflags;
+    char **notes; /* safety notes galen adds (safety.c), after red flags */
+    size_t nnotes;
     struct answer_sentence *sentences; /* every quoted sentence */
     size_t nsentences;
     size_t *lead; /* indexes into sentences */

@@ -316,7 +316,12 @@ void answer_free(struct galen_answer *ans)
         galen_free(ans->redflags[k].message);
         galen_free(ans->redflags[k].source);
         galen_free(ans->redflags[k].urgency);
+        galen_free(ans->redflags[k].action);
+        galen_free(ans->redflags[k].action_source);
     }
+    for (k = 0; k < ans->nnotes; k++)
+        galen_free(ans->notes[k]);
+    galen_free(ans->notes);
     for (k = 0; k < ans->nsentences; k++)
         galen_free(ans->sentences[k].text);
     for (k = 0; k < ans->nsources; k++)

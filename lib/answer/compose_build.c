@@ -200,6 +200,8 @@ int compose_copy_redflags(struct galen_answer *ans,
         f->message = compose_dup_or_null(r->message, &rc);
         f->source = compose_dup_or_null(r->source, &rc);
         f->urgency = compose_dup_or_null(redflag_urgency_name(r->urgency), &rc);
+        f->action = compose_dup_or_null(r->action, &rc);
+        f->action_source = compose_dup_or_null(r->action_source, &rc);
         ans->nredflags++;
     }
     return rc;

@@ -29,6 +29,7 @@
 #include "qanalyze.h"
 #include "qtype.h"
 #include "redflag.h"
+#include "safety.h"
 #include "search/query.h"
 #include "search/search.h"
 #include "spell.h"
@@ -37,6 +38,7 @@
 
 enum {
     RETRIEVE_K = 20,      /* candidates retrieved for an answer */
+    SAFETY_SEARCH_K = 20, /* documents searched for a medicine warning */
     RANK_K = 100,         /* candidates re-ranked for evaluation */
     SIMILAR_K = 60,       /* candidates for similar questions */
     QUERY_WORDS_MAX = 56, /* words sent to the search core (a retry
@@ -54,10 +56,11 @@ struct galen_answerer {
     struct buf scratch; /* stored fields of one document */
     struct lexicon *lex;
     struct redflag_rules *rf;
-    struct spell *spell; /* built from the index vocabulary on first need */
-    int spell_rc;        /* GALEN_OK until a build failed */
-    char *dict_path;     /* known-word list, loaded on first need */
-    struct spell *dict;  /* its words (as a set), or NULL */
+    struct safety *safety; /* medicine warnings; set whenever rf is */
+    struct spell *spell;   /* built from the index vocabulary on first need */
+    int spell_rc;          /* GALEN_OK until a build failed */
+    char *dict_path;       /* known-word list, loaded on first need */
+    struct spell *dict;    /* its words (as a set), or NULL */
     bool dict_tried;
     int title_field; /* -1 if the index has no title field */
     int body_field;
@@ -97,6 +100,25 @@ static int field_named(const struct index_conf *conf, const char *name)
     return -1;
 }
 
+/* The medicine warnings, companions.tsv beside the red-flag rules: the
+ * two safety files travel together, and neither is ever skipped. */
+static int open_companions(struct galen_answerer *a, const char *redflags)
+{
+    struct diag sd;
+    char path[4096];
+    const char *slash = strrchr(redflags, '/');
+    int rc;
+
+    if ((size_t)snprintf(path, sizeof path, "%.*scompanions.tsv",
+                         slash ? (int)(slash - redflags + 1) : 0,
+                         redflags) >= sizeof path)
+        return fail(NULL, GALEN_EINVAL, "companions path too long");
+    rc = safety_load(path, &a->safety, &sd);
+    if (rc != GALEN_OK)
+        return fail(NULL, rc, "%s:%ld: %s", path, sd.line, sd.msg);
+    return GALEN_OK;
+}
+
 static int open_files(struct galen_answerer *a,
                       const struct galen_answerer_opts *o)
 {
@@ -119,6 +141,8 @@ static int open_files(struct galen_answerer *a,
         if (rc != GALEN_OK)
             return fail(NULL, rc, "%s:%ld: %s", o->redflags, rd.line, rd.msg);
     }
+    if (o && o->redflags)
+        return open_companions(a, o->redflags);
     return GALEN_OK;
 }
 
@@ -179,6 +203,7 @@ void answerer_close(struct galen_answerer *a)
     index_close(a->idx);
     lexicon_free(a->lex);
     redflag_free(a->rf);
+    safety_free(a->safety);
     spell_free(a->spell);
     spell_free(a->dict);
     galen_free(a->dict_path);
@@ -602,18 +627,32 @@ static int surface_fixes(struct galen_answerer *a, struct qanalysis *qa,
     return rc;
 }
 
-/* The question and its lexicon expansions: what red-flag rules see. */
+/* The question and, after a '\x1e', its lexicon expansions: what red-flag
+ * rules see (expansions match at any position of a rule's window). */
 static int redflag_text(const struct qanalysis *qa, struct buf *b)
 {
     size_t k;
     int rc = GALEN_OK;
 
     buf_put_str(&rc, b, qa->text);
+    buf_put_str(&rc, b, " \x1e");
     for (k = 0; k < qa->nterms; k++) {
         buf_put_str(&rc, b, " . ");
         buf_put_str(&rc, b, qa->terms[k].text);
     }
     buf_put_nul(&rc, b);
+    return rc;
+}
+
+/* The safety pass's search hook: more documents for a medicine warning. */
+static int safety_search(void *ctx, const char *query, struct answer_cand **out,
+                         size_t *n)
+{
+    struct hitlist h;
+    int rc = retrieve(ctx, query, SAFETY_SEARCH_K, 0, &h);
+
+    *out = h.c;
+    *n = rc == GALEN_OK ? h.n : 0;
     return rc;
 }
 
@@ -1063,6 +1102,20 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf_ctx = a;
 }
 
+/* Hands a composed answer to the safety pass (safety.h). */
+static int safety_hook(struct galen_answerer *a, struct ask *k,
+                       const struct galen_ask_opts *o, int min_evidence,
+                       struct galen_answer *ans)
+{
+    struct safety_in in = {
+        k->qa->text, o->audience,   k->qa->qtype.type == QTYPE_DOSAGE,
+        a->rf,       k->flags,      k->nflags,
+        o->kinds,    min_evidence,  k->hits.c,
+        k->hits.n,   safety_search, a};
+
+    return safety_apply(a->safety, &in, ans);
+}
+
 int answer_ask(struct galen_answerer *a, const char *question,
                const struct galen_ask_opts *o, struct galen_answer **out)
 {
@@ -1097,6 +1150,13 @@ int answer_ask(struct galen_answerer *a, const char *question,
         in.similar = k.similar;
         in.nsimilar = k.nsimilar;
         rc = answer_compose(&in, out);
+        if (rc == GALEN_OK) {
+            rc = safety_hook(a, &k, o, min_evidence, *out);
+            if (rc != GALEN_OK) {
+                answer_free(*out);
+                *out = NULL;
+            }
+        }
         k.similar = in.similar;
         k.nsimilar = in.nsimilar;
     }

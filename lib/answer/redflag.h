@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* redflag.h: red-flag rules (data/redflags.txt, format in docs/redflags.md)
  * matched against a question, so that urgent patterns ("one calf swollen,
- * warm and red") put a notice before everything else in the answer. A rule
- * is a block of "key: value" lines (id, all, any, urgency, message,
- * source). "all" is a comma-separated list of groups, every one of which
- * must occur; "|" separates alternatives inside a group. "any", if given,
- * needs at least one of its terms. A term is a phrase matched on whole
- * words, case-folded, with a trailing '*' for a prefix; a term right after
- * a negation ("no", "not", "without", ...) does not count. */
+ * warm and red") put a notice and its action before everything else in the
+ * answer. A rule is a block of "key: value" lines. "all" is a comma-
+ * separated list of concept groups, every one of which must occur; "|"
+ * separates alternatives inside a group; "any", if given, needs one of its
+ * terms; "within" asks the groups to fall within that many words; "unless"
+ * terms stop the rule; "age" limits it to a stated age; "conflicts" names
+ * self-care that must not be offered when it fires. Terms match on words
+ * with the same Snowball stem, the same spelling or one typing slip away
+ * (words of 5+ letters); a trailing '*' is a prefix; a term covered by a
+ * negation ("no swelling", "isn't swollen", "... ruled out") does not
+ * count. */
 #ifndef GALEN_REDFLAG_H
 #define GALEN_REDFLAG_H
 
@@ -24,9 +28,11 @@ enum redflag_urgency {
 };
 
 struct redflag_rule {
-    const char *id;      /* NUL-terminated, owned by the rule set */
-    const char *message; /* the notice shown to the reader */
-    const char *source;  /* where the rule comes from (guideline, ...) */
+    const char *id;            /* NUL-terminated, owned by the rule set */
+    const char *message;       /* the notice shown to the reader */
+    const char *source;        /* where the rule comes from (guideline, ...) */
+    const char *action;        /* what to do now, one sentence */
+    const char *action_source; /* whose wording the action follows */
     enum redflag_urgency urgency;
 };
 
@@ -49,12 +55,20 @@ size_t redflag_count(const struct redflag_rules *rs);
 const struct redflag_rule *redflag_rule_at(const struct redflag_rules *rs,
                                            size_t i);
 
-/* Matches every rule against text[0..len). Writes up to cap matching rules
- * to hits, most urgent first and in file order within an urgency, and
- * returns how many rules matched (which may exceed cap). The pointers are
- * borrowed from rs. */
-size_t redflag_match(const struct redflag_rules *rs, const char *text,
-                     size_t len, const struct redflag_rule **hits, size_t cap);
+/* Matches every rule against text[0..len). Text after a '\x1e' byte (the
+ * lexicon's expansions of the question) matches at any position. Writes
+ * up to cap matching rules to hits, most urgent first and in file order
+ * within an urgency, and returns how many rules matched (which may exceed
+ * cap). The pointers are borrowed from rs; rs keeps scratch space, so one
+ * thread at a time. */
+size_t redflag_match(struct redflag_rules *rs, const char *text, size_t len,
+                     const struct redflag_rule **hits, size_t cap);
+
+/* True if sentence s[0..len) offers self-care that rule (one of rs's)
+ * lists under "conflicts" (not negated: "do not rub it" is no conflict). */
+bool redflag_conflicts(struct redflag_rules *rs,
+                       const struct redflag_rule *rule, const char *s,
+                       size_t len);
 
 /* "emergency", "urgent" or "soon"; static storage. */
 const char *redflag_urgency_name(enum redflag_urgency u);

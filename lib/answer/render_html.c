@@ -111,7 +111,22 @@ static void redflags(struct html *h, const struct galen_answer *ans)
         esc(h, f->message);
         put(h, " <span class=\"galen-source\">Source: ");
         esc(h, f->source);
+        put(h, "</span> <strong class=\"galen-action\">");
+        esc(h, f->action);
+        put(h, "</strong> <span class=\"galen-source\">Action: ");
+        esc(h, f->action_source);
         put(h, "</span></aside>\n");
+    }
+}
+
+static void notes(struct html *h, const struct galen_answer *ans)
+{
+    size_t k;
+
+    for (k = 0; k < ans->nnotes; k++) {
+        put(h, "<aside class=\"galen-safety-note\" role=\"note\">");
+        esc(h, ans->notes[k]);
+        put(h, "</aside>\n");
     }
 }
 
@@ -289,6 +304,7 @@ int render_html(const struct galen_answer *ans, struct buf *out)
     put(&h, "\">\n");
     header(&h, ans);
     redflags(&h, ans);
+    notes(&h, ans);
     if (ans->abstained) {
         put(&h, "<section class=\"galen-abstain\"><h2>No answer</h2><p>");
         esc(&h, ans->abstain_reason);

@@ -267,7 +267,23 @@ static void redflags(int *rc, struct buf *b, const struct galen_answer *ans)
         kv_str(rc, b, "urgency", f->urgency, &first);
         kv_str(rc, b, "message", f->message, &first);
         kv_str(rc, b, "source", f->source, &first);
+        kv_str(rc, b, "action", f->action, &first);
+        kv_str(rc, b, "action_source", f->action_source, &first);
         buf_put_byte(rc, b, '}');
+    }
+    buf_put_byte(rc, b, ']');
+}
+
+/* The safety pass's notes (safety.c): plain strings. */
+static void notes(int *rc, struct buf *b, const struct galen_answer *ans)
+{
+    size_t k;
+
+    buf_put_byte(rc, b, '[');
+    for (k = 0; k < ans->nnotes; k++) {
+        if (k)
+            buf_put_byte(rc, b, ',');
+        json_put_str(rc, b, ans->notes[k]);
     }
     buf_put_byte(rc, b, ']');
 }
@@ -346,6 +362,8 @@ int render_json(const struct galen_answer *ans, struct buf *out)
     status(&rc, out, ans, &first);
     key(&rc, out, "red_flags", &first);
     redflags(&rc, out, ans);
+    key(&rc, out, "safety_notes", &first);
+    notes(&rc, out, ans);
     key(&rc, out, "lead", &first);
     sentence_list(&rc, out, ans, ans->lead, ans->nlead);
     key(&rc, out, "sections", &first);

@@ -219,8 +219,8 @@ static void redflags(struct out *o, const struct galen_answer *ans,
         const struct answer_redflag *f = &ans->redflags[k];
 
         buf_reset(tmp);
-        buf_printf(&rc, tmp, "%s: %s (Source: %s)", f->urgency, f->message,
-                   f->source);
+        buf_printf(&rc, tmp, "%s: %s (Source: %s) %s (Action: %s)", f->urgency,
+                   f->message, f->source, f->action, f->action_source);
         buf_put_nul(&rc, tmp);
         if (rc != GALEN_OK)
             break;
@@ -233,6 +233,18 @@ static void redflags(struct out *o, const struct galen_answer *ans,
         put(o, "\n");
     if (rc != GALEN_OK && o->rc == GALEN_OK)
         o->rc = rc;
+}
+
+static void notes(struct out *o, const struct galen_answer *ans)
+{
+    size_t k;
+
+    for (k = 0; k < ans->nnotes; k++) {
+        put(o, "!  ");
+        wrap(o, ans->notes[k], 3, 3);
+    }
+    if (ans->nnotes)
+        put(o, "\n");
 }
 
 static const char *const ref_groups[] = {"Guideline", "Research", "Consumer",
@@ -428,6 +440,7 @@ int render_text(const struct galen_answer *ans, bool color, unsigned width,
     buf_init(&tmp, 1 << 20);
     header(&o, ans, &tmp);
     redflags(&o, ans, &tmp);
+    notes(&o, ans);
     if (ans->abstained) {
         abstained(&o, ans);
     } else {

@@ -303,6 +303,8 @@ if [ -f "$redflags" ]; then
 		if (!("urgency" in b)) err("rule " b["id"] " without urgency:")
 		if (!("message" in b)) err("rule " b["id"] " without message:")
 		if (!("source" in b)) err("rule " b["id"] " without source:")
+		if (!("action" in b)) err("rule " b["id"] " without action:")
+		if (!("action-source" in b)) err("rule " b["id"] " without action-source:")
 		split("", b); open = 0
 	}
 	/^#/ { next }
@@ -311,7 +313,7 @@ if [ -f "$redflags" ]; then
 		c = index($0, ":")
 		if (c == 0) { err("line is not key: value"); next }
 		k = substr($0, 1, c - 1); v = substr($0, c + 1); sub(/^ +/, "", v)
-		if (k !~ /^(id|all|any|urgency|message|source)$/) { err("unknown key " k); next }
+		if (k !~ /^(id|all|any|within|unless|age|urgency|message|action|action-source|source|conflicts)$/) { err("unknown key " k); next }
 		if (k in b) err("duplicate key " k)
 		if (v == "") err("empty " k)
 		b[k] = v; open = 1
@@ -321,7 +323,9 @@ if [ -f "$redflags" ]; then
 			ids[v] = 1; n++
 		}
 		if (k == "urgency" && v !~ /^(emergency|urgent|soon)$/) err("bad urgency " v)
-		if ((k == "all" || k == "any") && (v ~ /,,|\|\||(^|[,|]) *([,|]|$)/)) err("empty term in " k)
+		if (k == "within" && v !~ /^[0-9]+$/) err("bad within " v)
+		if (k == "age" && v !~ /^(<|>=)[0-9]+$/) err("bad age " v)
+		if ((k == "all" || k == "any" || k == "unless" || k == "conflicts") && (v ~ /,,|\|\||(^|[,|]) *([,|]|$)/)) err("empty term in " k)
 	}
 	END { close_block(); if (n < 20) printf "ERR: only %d rules\n", n }' "$redflags" >"$tmp/rf"
 	if [ -s "$tmp/rf" ]; then

@@ -48,9 +48,15 @@ contains "--redflags file named" "$err" "$tmp/nope.txt"
 expect "serve --redflags missing" 3 timeout 10 "$g" serve -q -d "$tmp/data" --lexicon "$root/data/lexicon.tsv" --redflags "$tmp/nope.txt" --listen 127.0.0.1:0
 contains "serve names the file" "$err" "$tmp/nope.txt"
 
-# With $GALEN_SHARE, the copy raises the red flag and serves.
+# The medicine warnings travel with the red-flag rules: without
+# companions.tsv beside them, galen will not answer.
 rm -f "$tmp/share/redflags.txt"
 cp "$root/data/redflags.txt" "$tmp/share/"
+expect "ask without companions.tsv" 4 env GALEN_SHARE="$tmp/share" "$g" ask -d "$tmp/data" "$calf"
+contains "ask names companions.tsv" "$err" "$tmp/share/companions.tsv"
+
+# With $GALEN_SHARE, the copy raises the red flag and serves.
+cp "$root/data/companions.tsv" "$tmp/share/"
 expect "ask with GALEN_SHARE" 0 env GALEN_SHARE="$tmp/share" "$g" ask -d "$tmp/data" --json "$calf"
 check "red flag raised" python3 -c \
 	'import json,sys; a=json.loads(sys.argv[1]); sys.exit(0 if a["red_flags"] else 1)' "$out"

@@ -98,6 +98,8 @@ static int setup(void **state)
 {
     static const char rules[] = "id: dvt\nall: calf, warm*|swell*\n"
                                 "urgency: urgent\nmessage: Seek care today.\n"
+                                "action: Get care today.\n"
+                                "action-source: own words\n"
                                 "source: NICE NG158\n";
     struct fixture *f = galen_calloc(1, sizeof *f);
 
