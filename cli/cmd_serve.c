@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <galen/error.h>
 
@@ -50,6 +49,17 @@ struct serve_opts {
     const char *port_file;
 };
 
+/* Parses optarg as a whole number in 1..max into *out; -1 after saying
+ * what was wrong. */
+static int number_opt(const char *name, unsigned max, unsigned *out)
+{
+    if (cli_uint(optarg, 1, max, out) == 0)
+        return 0;
+    cli_usage_error("serve", "bad %s '%s' (want a whole number from 1 to %u)",
+                    name, optarg, max);
+    return -1;
+}
+
 /* Applies one option; returns 0, -1 for a bad value or option, -2 for
  * --help. */
 static int apply_opt(int c, struct serve_opts *o, const char **data)
@@ -62,11 +72,11 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         o->srv.listen = optarg;
         return 0;
     case 't':
-        return cli_uint(optarg, 1, 256, &o->srv.threads);
+        return number_opt("--threads", 256, &o->srv.threads);
     case 'm':
-        return cli_uint(optarg, 1, 100000, &o->srv.max_conns);
+        return number_opt("--max-conns", 100000, &o->srv.max_conns);
     case 'T':
-        return cli_uint(optarg, 1, 3600, &o->srv.timeout);
+        return number_opt("--timeout", 3600, &o->srv.timeout);
     case 'w':
         o->app.web_dir = optarg;
         return 0;
@@ -89,7 +99,7 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         usage(stdout);
         return -2;
     default:
-        return -1;
+        return -1; /* cli_getopt said why */
     }
 }
 
@@ -114,13 +124,16 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
     int rc;
 
     o->srv.access_log = true;
-    while ((c = getopt_long(argc, argv, "d:l:t:qh", longopts, NULL)) != -1) {
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "d:l:t:qh", longopts)) != -1) {
         rc = apply_opt(c, o, &data);
         if (rc != 0)
             return rc;
     }
-    if (optind != argc)
+    if (optind != argc) {
+        cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
         return -1;
+    }
     o->app.data_dir = cli_data_dir(data);
     o->app.threads = o->srv.threads ? o->srv.threads : 4;
     return 0;
@@ -152,10 +165,9 @@ static int run(struct serve_opts *o)
     int sig = 0;
     int rc;
 
-    if (mkdir(o->app.data_dir, 0755) != 0 && errno != EEXIST) {
-        LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
-        return EXIT_IO;
-    }
+    rc = cli_need_data(o->app.data_dir);
+    if (rc != EXIT_OK)
+        return rc;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
@@ -194,9 +206,7 @@ int cmd_serve(int argc, char **argv)
     rc = parse_opts(argc, argv, &o);
     if (rc == -2)
         return EXIT_OK;
-    if (rc != 0) {
-        usage(stderr);
+    if (rc != 0)
         return EXIT_USAGE;
-    }
     return run(&o);
 }

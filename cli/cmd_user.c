@@ -3,6 +3,8 @@
  * first admin, who then manages the others in the web UI. The password is
  * read from standard input (first line) so it never appears in argv or the
  * shell history. */
+#include <cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: galen user add NAME --role ROLE [--specialty S] [-d DIR]\n"
-            "       galen user list [-d DIR]\n\n"
+            "       galen user list [-d DIR] [--json]\n\n"
             "add reads the password (8 to 128 bytes) from the first line of\n"
             "standard input. ROLE is patient, specialist, editor (or\n"
             "reviewer) or admin; a specialist needs --specialty, one of:\n");
@@ -61,8 +63,10 @@ static int user_add(const char *data, const char *name, const char *role_name,
 
     if (auth_init() != GALEN_OK ||
         auth_role_parse(role_name, &role) != GALEN_OK) {
-        LOG_ERROR("unknown role '%s'", role_name ? role_name : "");
-        return EXIT_USAGE;
+        return cli_usage_error("user",
+                               "unknown role '%s' (want patient, "
+                               "specialist, editor or admin)",
+                               role_name);
     }
     if (read_password(pw, sizeof pw) != 0) {
         LOG_ERROR("no password on standard input");
@@ -83,37 +87,58 @@ static int user_add(const char *data, const char *name, const char *role_name,
 
 static int print_user(void *ctx, const struct service_user *u)
 {
-    UNUSED(ctx);
-    printf("%-20s %-10s %-18s%s\n", u->name, auth_role_name(u->role),
-           u->specialty, u->disabled ? " (disabled)" : "");
+    cJSON *arr = ctx;
+    cJSON *o;
+
+    if (!arr) {
+        printf("%-20s %-10s %-18s%s\n", u->name, auth_role_name(u->role),
+               u->specialty, u->disabled ? " (disabled)" : "");
+        return 0;
+    }
+    o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return GALEN_ENOMEM;
+    cJSON_AddStringToObject(o, "name", u->name);
+    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    cJSON_AddStringToObject(o, "specialty", u->specialty);
+    cJSON_AddBoolToObject(o, "disabled", u->disabled);
     return 0;
 }
 
-static int user_list(const char *data)
+static int user_list(const char *data, bool json)
 {
     struct service *svc = NULL;
-    int rc = open_service(data, &svc);
+    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    int rc = json && !arr ? GALEN_ENOMEM : open_service(data, &svc);
 
     if (rc == GALEN_OK)
-        rc = service_users(svc, print_user, NULL);
+        rc = service_users(svc, print_user, arr);
     service_close(svc);
+    if (rc == GALEN_OK && json)
+        return cli_print_json(arr);
+    cJSON_Delete(arr);
     return cli_exit_for(rc);
 }
 
 int cmd_user(int argc, char **argv)
 {
+    enum { OPT_JSON = 256 };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"role", required_argument, NULL, 'r'},
         {"specialty", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     const char *role = NULL;
     const char *specialty = NULL;
-    int c;
+    const char *verb;
+    bool json = false;
+    int c, code;
 
-    while ((c = getopt_long(argc, argv, "d:r:s:h", longopts, NULL)) != -1) {
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "d:r:s:h", longopts)) != -1) {
         switch (c) {
         case 'd':
             data = optarg;
@@ -124,18 +149,38 @@ int cmd_user(int argc, char **argv)
         case 's':
             specialty = optarg;
             break;
+        case OPT_JSON:
+            json = true;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_OK;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            return EXIT_USAGE; /* cli_getopt said why */
         }
     }
-    if (optind + 2 == argc && strcmp(argv[optind], "add") == 0)
-        return user_add(cli_data_dir(data), argv[optind + 1], role, specialty);
-    if (optind + 1 == argc && strcmp(argv[optind], "list") == 0)
-        return user_list(cli_data_dir(data));
-    usage(stderr);
-    return EXIT_USAGE;
+    if (optind >= argc)
+        return cli_usage_error("user", "no action given (add or list)");
+    verb = argv[optind];
+    data = cli_data_dir(data);
+    if (strcmp(verb, "add") == 0) {
+        if (optind + 2 != argc)
+            return cli_usage_error("user", "add takes one NAME");
+        if (!role)
+            return cli_usage_error("user", "add needs --role ROLE");
+        if (cli_make_dirs(data) != 0) {
+            LOG_ERROR("cannot create data folder %s: %s", data,
+                      strerror(errno));
+            return EXIT_IO;
+        }
+        return user_add(data, argv[optind + 1], role, specialty);
+    }
+    if (strcmp(verb, "list") == 0) {
+        if (optind + 1 != argc)
+            return cli_usage_error("user", "list takes no argument");
+        code = cli_need_data(data);
+        return code != EXIT_OK ? code : user_list(data, json);
+    }
+    return cli_usage_error("user", "unknown action '%s' (want add or list)",
+                           verb);
 }
