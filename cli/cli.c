@@ -310,3 +310,13 @@ int cli_make_dirs(const char *dir)
     }
     return 0;
 }
+
+void cli_index_hint(int rc, const char *data)
+{
+    if (rc == GALEN_ECORRUPT || rc == GALEN_EVERSION)
+        fprintf(stderr,
+                "galen: the index in %s/index is damaged or from another "
+                "version;\n  rebuild it from the store with: galen index -d "
+                "%s --rebuild\n",
+                data, data);
+}

@@ -85,6 +85,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) GALEN_PRINTF(2, 3);
  * folder (import, user add, restore) may start without one. */
 int cli_need_data(const char *data);
 
+/* After an index error rc: says how to fix a corrupt index (galen index
+ * --rebuild) when rc is GALEN_ECORRUPT or GALEN_EVERSION. */
+void cli_index_hint(int rc, const char *data);
+
 /* Creates dir and its missing parents: 0, or -1 with errno set. */
 int cli_make_dirs(const char *dir);
 

@@ -283,8 +283,10 @@ int cli_open_answerer(const char *data, const char *lexicon,
     if (!o.redflags)
         LOG_WARN("no redflags.txt found: red flags will not be checked");
     rc = galen_answerer_open(data, &o, out);
-    if (rc != GALEN_OK)
+    if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_answerer_errmsg(NULL));
+        cli_index_hint(rc, data);
+    }
     return rc;
 }
 

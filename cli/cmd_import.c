@@ -282,12 +282,12 @@ static int index_summary(const struct galen_store_index_stats *s, bool rebuilt,
         cJSON_AddNumberToObject(o, "seconds", secs);
         return cli_print_json(o);
     }
-    printf("%s %llu changed documents (%llu added, %llu removed, "
+    printf("%s %llu %sdocuments (%llu added, %llu removed, "
            "%llu questions only) in %.1f s\n",
            rebuilt ? "rebuilt the index from" : "indexed",
-           (unsigned long long)s->total, (unsigned long long)s->added,
-           (unsigned long long)s->removed, (unsigned long long)s->skipped,
-           secs);
+           (unsigned long long)s->total, rebuilt ? "" : "changed ",
+           (unsigned long long)s->added, (unsigned long long)s->removed,
+           (unsigned long long)s->skipped, secs);
     return EXIT_OK;
 }
 
@@ -299,23 +299,26 @@ static int index_store(struct galen_store *st, const char *data,
     char dir[4096];
     struct progress bar;
     double t0 = cli_now();
-    bool rebuilt = how->rebuild;
     int rc;
 
     if (!cli_path(dir, sizeof dir, data, "index"))
         return EXIT_USAGE;
     progress_init(&bar, "indexing", 0);
     bar.is_tty = bar.is_tty && !how->quiet && !how->json;
-    rc = galen_store_index_update(st, dir, on_index_progress, &bar, &stats);
+    rc = how->rebuild ? galen_store_index_rebuild(st, dir, on_index_progress,
+                                                  &bar, &stats)
+                      : galen_store_index_update(st, dir, on_index_progress,
+                                                 &bar, &stats);
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {
         LOG_ERROR("index: %s: %s", galen_strerror(rc), stats.errmsg);
+        cli_index_hint(rc, data);
         return cli_exit_for(rc);
     }
     if (how->quiet && !how->json)
         return EXIT_OK;
-    return index_summary(&stats, rebuilt, cli_now() - t0, how->json);
+    return index_summary(&stats, stats.rebuilt, cli_now() - t0, how->json);
 }
 
 int cli_index_store(const char *data, bool rebuild, bool quiet, bool json)

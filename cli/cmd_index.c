@@ -185,6 +185,7 @@ static int verify_index(const char *data, bool quiet, bool json)
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", *galen_index_errmsg() ? galen_index_errmsg()
                                               : galen_strerror(rc));
+        cli_index_hint(rc, data);
     } else if (json) {
         cJSON *o = cJSON_CreateObject();
 

@@ -200,6 +200,7 @@ static int run(const struct search_cli *s, const char *query)
 
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_index_errmsg());
+        cli_index_hint(rc, s->data);
         return cli_exit_for(rc);
     }
     rc = galen_search(gi, query, &s->o, &h);

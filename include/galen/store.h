@@ -114,6 +114,7 @@ struct galen_store_index_stats {
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
+    bool rebuilt;     /* the index was rebuilt from every document */
     char errmsg[200]; /* why the run failed, when it did */
 };
 
@@ -121,8 +122,21 @@ struct galen_store_index_stats {
  * changed or added since the last run are (re)indexed, deleted ones are
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
- * blob). progress may be NULL. GALEN_OK, or the index or store error. */
+ * blob). When index_dir holds no index (never built, or removed), it is
+ * rebuilt from every document (galen_store_index_rebuild below). progress
+ * may be NULL. GALEN_OK, or the index or store error. */
 GALEN_NODISCARD int galen_store_index_update(
+    struct galen_store *st, const char *index_dir,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct galen_store_index_stats *stats);
+
+/* Rebuilds the search index in index_dir from every document in st, into
+ * a fresh folder that then replaces index_dir (so a corrupt index is never
+ * read, and readers of the old one keep their snapshot). galen_store_index_
+ * update does this by itself when index_dir holds no index. GALEN_OK, or
+ * GALEN_ESTATE when another process is writing the index, or the index or
+ * store error; stats->errmsg says why. */
+GALEN_NODISCARD int galen_store_index_rebuild(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);

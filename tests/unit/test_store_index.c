@@ -11,6 +11,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <galen/error.h>
 #include <galen/store.h>
 
@@ -151,12 +156,108 @@ static void test_store_index_touches_only_changes(void **state)
     doc_free(d);
 }
 
+/* The external ids of the live documents, sorted, one per line. */
+static void live_ids(const struct fixture *f, char *out, size_t cap)
+{
+    struct index *idx = NULL;
+    size_t n = 0;
+    uint32_t i, d;
+
+    out[0] = '\0';
+    assert_int_equal(index_open(f->index, &idx), GALEN_OK);
+    for (i = 0; i < index_segment_count(idx); i++) {
+        const struct segment *s = index_segment(idx, i);
+
+        for (d = 0; d < segment_doc_count(s); d++) {
+            struct str id = segment_doc_id(s, d);
+
+            if (segment_is_deleted(s, d))
+                continue;
+            assert_true(n + id.len + 2 < cap);
+            memcpy(out + n, id.p, id.len);
+            n += id.len;
+            out[n++] = '\n';
+            out[n] = '\0';
+        }
+    }
+    index_close(idx);
+}
+
+static void rm_index(const struct fixture *f)
+{
+    char cmd[300];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->index);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A removed index comes back whole from `galen index` alone: the store's
+ * marks describe an index that is gone, so the update rebuilds. */
+static void test_store_index_rebuilds_missing_index(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_store_index_stats st;
+    char before[2048], after[2048];
+
+    assert_int_equal(store_delete(f->t.st, "NINDS_0000303_Sec1", "ed"),
+                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    live_ids(f, before, sizeof before);
+    rm_index(f);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_true(st.rebuilt);
+    assert_int_equal(st.added, 8);
+    live_ids(f, after, sizeof after);
+    assert_string_equal(before, after);
+    /* The marks now describe the new index: nothing left to do. */
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_int_equal(st.total, 0);
+    assert_false(st.rebuilt);
+}
+
+/* --rebuild replaces a corrupt index, which an update cannot open. */
+static void test_store_index_rebuilds_corrupt_index(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_store_index_stats st;
+    char path[300], before[2048], after[2048];
+    FILE *fp;
+
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    live_ids(f, before, sizeof before);
+    snprintf(path, sizeof path, "%s/MANIFEST", f->index);
+    fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs("garbage", fp);
+    fclose(fp);
+    assert_int_not_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_int_equal(
+        galen_store_index_rebuild(f->t.st, f->index, NULL, NULL, &st),
+        GALEN_OK);
+    assert_true(st.rebuilt);
+    live_ids(f, after, sizeof after);
+    assert_string_equal(before, after);
+    snprintf(path, sizeof path, "%s.old", f->index);
+    assert_int_not_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s.rebuild", f->index);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_store_index_builds_answered_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_index_touches_only_changes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_index_rebuilds_missing_index,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_index_rebuilds_corrupt_index,
                                         setup, teardown),
     };
 
