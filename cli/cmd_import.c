@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <galen/error.h>
@@ -120,6 +121,8 @@ static int open_store(const char *data, bool create, struct galen_store **st)
         LOG_ERROR("cannot open store %s: %s", path, galen_store_errmsg(NULL));
     return rc;
 }
+
+enum { INDEX_LOCK_TRIES = 300 }; /* 30 s in steps of 0.1 s */
 
 struct index_ui {
     bool rebuild, quiet, json;
@@ -305,10 +308,17 @@ static int index_store(struct galen_store *st, const char *data,
         return EXIT_USAGE;
     progress_init(&bar, "indexing", 0);
     bar.is_tty = bar.is_tty && !how->quiet && !how->json;
-    rc = how->rebuild ? galen_store_index_rebuild(st, dir, on_index_progress,
-                                                  &bar, &stats)
-                      : galen_store_index_update(st, dir, on_index_progress,
-                                                 &bar, &stats);
+    /* A running server applies store changes too and holds the index's
+     * writer lock while it does: wait for it (a few seconds at most). */
+    for (int tries = 0;; tries++) {
+        rc = how->rebuild ? galen_store_index_rebuild(
+                                st, dir, on_index_progress, &bar, &stats)
+                          : galen_store_index_update(st, dir, on_index_progress,
+                                                     &bar, &stats);
+        if (rc != GALEN_ESTATE || tries == INDEX_LOCK_TRIES)
+            break;
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+    }
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {

@@ -2,7 +2,8 @@
 /* cmd_serve.c: `galen serve`: the web pages and the JSON API over the store
  * and index in the data folder, on 127.0.0.1:8080 unless told otherwise.
  * SIGINT and SIGTERM stop it gracefully: it stops accepting, lets requests
- * in flight finish (a few seconds at most), and exits 0. */
+ * in flight finish (a few seconds at most), and exits 0. New content shows
+ * without a restart (live.h); SIGHUP reloads at once. */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -13,6 +14,8 @@
 #include <galen/error.h>
 
 #include "cli.h"
+#include "engine.h"
+#include "live.h"
 #include "server.h"
 
 static void usage(FILE *f)
@@ -154,15 +157,32 @@ static void write_port(const char *file, unsigned port)
     fclose(f);
 }
 
+/* Waits for signals: SIGHUP reloads, SIGINT or SIGTERM ends. Returns the
+ * ending signal. */
+static int wait_signals(const sigset_t *set, struct live *live)
+{
+    int sig = 0;
+
+    for (;;) {
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            return sig;
+        fprintf(stderr, "galen: SIGHUP received, reloading\n");
+        live_kick(live);
+    }
+}
+
 /* Serves until SIGINT or SIGTERM. The signals are blocked before the
  * server's threads start, so only sigwait here ever sees them. */
 static int run(struct serve_opts *o)
 {
     struct app *app = NULL;
     struct server *srv = NULL;
+    struct live *live = NULL;
     char err[200] = "";
     sigset_t set;
-    int sig = 0;
+    int sig;
     int rc;
 
     rc = cli_need_data(o->app.data_dir);
@@ -171,28 +191,40 @@ static int run(struct serve_opts *o)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     rc = app_open(&o->app, &app);
     if (rc != GALEN_OK) {
         LOG_ERROR("cannot open %s: %s%s%s", o->app.data_dir, galen_strerror(rc),
                   o->app.errmsg[0] ? ": " : "", o->app.errmsg);
+        cli_index_hint(rc, o->app.data_dir);
         return cli_exit_for(rc);
     }
-    rc = server_open(app, &o->srv, &srv, err, sizeof err);
+    if (!engine_has_safety_files(app->engine))
+        LOG_WARN("no lexicon.tsv or redflags.txt found: /api/ready stays "
+                 "503 until both are given (--lexicon, --redflags)");
+    rc = live_start(app, o->app.data_dir, 0, &live);
+    if (rc == GALEN_OK)
+        rc = server_open(app, &o->srv, &srv, err, sizeof err);
+    else
+        snprintf(err, sizeof err, "cannot start the index watcher");
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", err);
+        live_stop(live);
         app_close(app);
         return cli_exit_for(rc);
     }
     write_port(o->port_file, server_port(srv));
     fprintf(stderr, "galen: serving %s on %s, port %u%s\n", o->app.data_dir,
             o->srv.listen ? o->srv.listen : "127.0.0.1:8080", server_port(srv),
-            app->engine ? "" : " (no index: answers unavailable)");
-    sigwait(&set, &sig);
+            engine_ready(app->engine) ? ""
+                                      : " (no index yet: answers unavailable)");
+    sig = wait_signals(&set, live);
     fprintf(stderr, "galen: %s received, shutting down\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_close(srv, 5);
+    live_stop(live);
     app_close(app);
     return EXIT_OK;
 }

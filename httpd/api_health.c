@@ -6,6 +6,7 @@
 #include <galen/error.h>
 
 #include "api.h"
+#include "engine.h"
 #include "handlers.h"
 
 void api_health(struct ctx *c)
@@ -15,6 +16,6 @@ void api_health(struct ctx *c)
     cJSON_AddStringToObject(root, "status", "ok");
     cJSON_AddStringToObject(root, "version", GALEN_VERSION);
     cJSON_AddBoolToObject(root, "store", c->app->has_store);
-    cJSON_AddBoolToObject(root, "engine", c->app->engine != NULL);
+    cJSON_AddBoolToObject(root, "engine", engine_ready(c->app->engine));
     api_send(c, 200, root);
 }

@@ -130,6 +130,12 @@ GALEN_NODISCARD int galen_store_index_update(
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
 
+/* Sets *pending when st holds changes the index has not seen: documents
+ * added, changed or re-reviewed, or deletions (a cheap check, for a server
+ * that keeps its index in step). GALEN_OK or GALEN_EDB. */
+GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
+                                              bool *pending);
+
 /* Rebuilds the search index in index_dir from every document in st, into
  * a fresh folder that then replaces index_dir (so a corrupt index is never
  * read, and readers of the old one keep their snapshot). galen_store_index_

@@ -351,7 +351,9 @@ static int apply_deletes(struct run *k)
         k->stats->removed += rc == GALEN_OK;
     }
     sqlite3_reset(s);
-    if (rc == GALEN_OK)
+    /* Every commit is a new generation that servers reload: none for
+     * nothing. */
+    if (rc == GALEN_OK && k->stats->removed > 0)
         rc = index_writer_commit(k->w);
     if (rc != GALEN_OK)
         return rc;
@@ -386,7 +388,8 @@ static int run_changes(struct run *k)
         if (k->progress && ((i + 1) % 256 == 0 || i + 1 == n))
             k->progress(k->ctx, i + 1, n);
     }
-    if (rc == GALEN_OK)
+    /* A rebuild commits even an empty index, so that one exists. */
+    if (rc == GALEN_OK && (k->ndone > 0 || k->rebuild))
         rc = flush(k);
     galen_free(pks);
     return rc;
@@ -574,16 +577,41 @@ static int update(struct galen_store *st, const char *index_dir,
     return rc;
 }
 
+int galen_store_index_pending(struct galen_store *st, bool *pending)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(st,
+                        "SELECT EXISTS(SELECT 1 FROM documents"
+                        " WHERE indexed_hash IS NOT content_hash)"
+                        " OR EXISTS(SELECT 1 FROM index_deletes)",
+                        &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *pending = sqlite3_column_int(s, 0) != 0;
+        rc = GALEN_OK;
+    } else {
+        rc = store_db_error(st);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
 int galen_store_index_rebuild(struct galen_store *st, const char *index_dir,
                               void (*progress)(void *ctx, uint64_t done,
                                                uint64_t total),
                               void *ctx, struct galen_store_index_stats *stats)
 {
     struct galen_store_index_stats again;
+    bool pending = false;
     int rc = rebuild(st, index_dir, progress, ctx, stats);
 
     /* What changed or was deleted while the rebuild ran. */
-    if (rc == GALEN_OK) {
+    if (rc == GALEN_OK)
+        rc = galen_store_index_pending(st, &pending);
+    if (rc == GALEN_OK && pending) {
         rc = update(st, index_dir, NULL, NULL, &again);
         if (rc != GALEN_OK)
             memcpy(stats->errmsg, again.errmsg, sizeof stats->errmsg);
