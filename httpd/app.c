@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "mem.h"
+#include "metrics.h"
 
 enum { WEB_FILE_MAX = 1 << 20 };
 
@@ -143,6 +144,7 @@ static int open_engine(struct app *app, struct app_conf *conf)
 
     memset(&ec, 0, sizeof ec);
     ec.threads = conf->threads ? conf->threads : 4;
+    ec.metrics = app->metrics;
     ec.lexicon = find_data_file(conf->lexicon, conf->data_dir, "lexicon.tsv",
                                 lex, sizeof lex);
     ec.redflags = find_data_file(conf->redflags, conf->data_dir, "redflags.txt",
@@ -269,7 +271,9 @@ int app_open(struct app_conf *conf, struct app **out)
     app->secure_cookies = conf->secure_cookies;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);
-    rc = open_parts(app, conf);
+    rc = metrics_new(&app->metrics);
+    if (rc == GALEN_OK)
+        rc = open_parts(app, conf);
     if (rc != GALEN_OK) {
         app_close(app);
         return rc;
@@ -285,6 +289,7 @@ void app_close(struct app *app)
     if (!app)
         return;
     engine_close(app->engine);
+    metrics_free(app->metrics);
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);

@@ -19,6 +19,7 @@
 #include <galen/search.h>
 
 #include "mem.h"
+#include "metrics.h"
 
 /* One snapshot of the index with the answerers opened on it. Requests
  * hold a reference while they use it; the engine holds one for as long as
@@ -38,10 +39,11 @@ struct engine {
     char *data_dir;
     char *lexicon, *redflags, *dictionary; /* owned copies, or NULL */
     unsigned threads;
-    pthread_mutex_t lock; /* guards cur and every snap's refs */
-    struct snap *cur;     /* NULL until an index exists */
-    struct stat seen;     /* the MANIFEST cur was opened from */
-    uint64_t seen_gen;    /* and its generation */
+    struct metrics *metrics; /* borrowed */
+    pthread_mutex_t lock;    /* guards cur and every snap's refs */
+    struct snap *cur;        /* NULL until an index exists */
+    struct stat seen;        /* the MANIFEST cur was opened from */
+    uint64_t seen_gen;       /* and its generation */
 };
 
 static void snap_free(struct snap *s)
@@ -110,7 +112,7 @@ static void snap_put(struct engine *e, struct snap *s)
 {
     bool last;
 
-    if (!s)
+    if (!e || !s)
         return;
     pthread_mutex_lock(&e->lock);
     last = --s->refs == 0;
@@ -199,6 +201,7 @@ int engine_open(const char *data_dir, struct engine_conf *conf,
         return GALEN_ENOMEM;
     pthread_mutex_init(&e->lock, NULL);
     e->threads = conf->threads ? conf->threads : 4;
+    e->metrics = conf->metrics;
     e->data_dir = dup_or_null(data_dir, &rc);
     e->lexicon = dup_or_null(conf->lexicon, &rc);
     e->redflags = dup_or_null(conf->redflags, &rc);
@@ -235,7 +238,7 @@ bool engine_has_safety_files(const struct engine *e)
 
 bool engine_stats(struct engine *e, uint64_t *generation, uint64_t *docs)
 {
-    struct snap *s = snap_get(e);
+    struct snap *s = e ? snap_get(e) : NULL;
 
     *generation = s ? galen_index_generation(s->gi) : 0;
     *docs = s ? galen_index_doc_count(s->gi) : 0;
@@ -296,6 +299,9 @@ int engine_answer(struct engine *e, const char *q, enum engine_audience aud,
     a = take(s);
     rc = galen_ask(a, q, &o, &ans);
     give(s, a);
+    if (rc == GALEN_OK)
+        metrics_answer(e->metrics, galen_answer_abstained(ans),
+                       (unsigned)galen_answer_redflag_count(ans));
     if (rc == GALEN_OK && html)
         rc = render_into(ans, GALEN_RENDER_HTML, html);
     if (rc == GALEN_OK && json)

@@ -16,15 +16,17 @@
 #include "common.h"
 
 struct engine;
+struct metrics;
 
 enum engine_audience { ENGINE_PATIENT, ENGINE_CLINICIAN };
 
 struct engine_conf {
-    unsigned threads;       /* answerers to keep, one per worker thread */
-    const char *lexicon;    /* lay-term lexicon file, or NULL */
-    const char *redflags;   /* red-flag rules file, or NULL */
-    const char *dictionary; /* known words spelling leaves alone, or NULL */
-    char errmsg[256];       /* out: why engine_open failed */
+    unsigned threads;        /* answerers to keep, one per worker thread */
+    const char *lexicon;     /* lay-term lexicon file, or NULL */
+    const char *redflags;    /* red-flag rules file, or NULL */
+    const char *dictionary;  /* known words spelling leaves alone, or NULL */
+    struct metrics *metrics; /* answers are counted here; may be NULL */
+    char errmsg[256];        /* out: why engine_open failed */
 };
 
 /* Opens the index and answer engine in data_dir. With no index yet the

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "engine.h"
 #include "mem.h"
+#include "metrics.h"
 
 struct live {
     struct app *app;
@@ -26,9 +27,8 @@ struct live {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stop, kick;
-    struct live_stats stats; /* under lock */
-    struct galen_store *st;  /* the thread's own connection */
-    char last_err[300];      /* the last error logged, to log each once */
+    struct galen_store *st; /* the thread's own connection */
+    char last_err[300];     /* the last error logged, to log each once */
 };
 
 static void log_once(struct live *l, const char *what, const char *msg)
@@ -42,11 +42,9 @@ static void log_once(struct live *l, const char *what, const char *msg)
     fprintf(stderr, "galen: %s\n", line);
 }
 
-static void count(struct live *l, uint64_t *field)
+static void count(struct live *l, enum metrics_event ev)
 {
-    pthread_mutex_lock(&l->lock);
-    (*field)++;
-    pthread_mutex_unlock(&l->lock);
+    metrics_event(l->app->metrics, ev);
 }
 
 /* Applies the store's unseen changes to the index, if there are any. */
@@ -64,14 +62,14 @@ static void apply_store_changes(struct live *l)
         rc = galen_store_open(path, &l->st);
         if (rc != GALEN_OK) {
             log_once(l, "store", galen_store_errmsg(NULL));
-            count(l, &l->stats.store_errors);
+            count(l, METRICS_STORE_ERROR);
             return;
         }
     }
     rc = galen_store_index_pending(l->st, &pending);
     if (rc != GALEN_OK) {
         log_once(l, "store", galen_store_errmsg(l->st));
-        count(l, &l->stats.store_errors);
+        count(l, METRICS_STORE_ERROR);
         return;
     }
     if (!pending)
@@ -84,10 +82,9 @@ static void apply_store_changes(struct live *l)
         return; /* another process is indexing: its commit will show */
     if (rc != GALEN_OK) {
         log_once(l, "index update", stats.errmsg);
-        count(l, &l->stats.store_errors);
+        count(l, METRICS_STORE_ERROR);
         return;
     }
-    count(l, &l->stats.index_updates);
 }
 
 static void reload(struct live *l, bool force)
@@ -101,12 +98,12 @@ static void reload(struct live *l, bool force)
         return; /* still no index */
     if (rc != GALEN_OK) {
         log_once(l, "reload", err[0] ? err : galen_strerror(rc));
-        count(l, &l->stats.reload_errors);
+        count(l, METRICS_RELOAD_ERROR);
         return;
     }
     if (!swapped)
         return;
-    count(l, &l->stats.reloads);
+    count(l, METRICS_RELOAD);
     l->last_err[0] = '\0';
     if (engine_stats(l->app->engine, &gen, &docs))
         fprintf(stderr,
@@ -194,14 +191,4 @@ void live_stop(struct live *l)
     pthread_mutex_destroy(&l->lock);
     galen_free(l->data_dir);
     galen_free(l);
-}
-
-void live_get_stats(struct live *l, struct live_stats *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!l)
-        return;
-    pthread_mutex_lock(&l->lock);
-    *out = l->stats;
-    pthread_mutex_unlock(&l->lock);
 }

@@ -9,8 +9,6 @@
 #ifndef GALEN_HTTPD_LIVE_H
 #define GALEN_HTTPD_LIVE_H
 
-#include <stdint.h>
-
 #include "common.h"
 
 struct app;
@@ -29,15 +27,5 @@ void live_kick(struct live *l);
 
 /* Stops and joins the thread. NULL is a no-op. */
 void live_stop(struct live *l);
-
-/* Counters for /metrics. */
-struct live_stats {
-    uint64_t reloads;       /* snapshots swapped in */
-    uint64_t reload_errors; /* reloads that failed (the old one stayed) */
-    uint64_t index_updates; /* store changes applied to the index */
-    uint64_t store_errors;  /* store or index errors while doing so */
-};
-
-void live_get_stats(struct live *l, struct live_stats *out);
 
 #endif

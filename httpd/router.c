@@ -10,6 +10,7 @@
 #include <galen/error.h>
 
 #include "handlers.h"
+#include "metrics.h"
 #include "page.h"
 #include "service/service.h"
 #include "str.h"
@@ -61,6 +62,8 @@ static const struct route routes[] = {
     {POST, "/admin/users/{id}", page_user_toggle, PERM(USERS), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
+    {GET, "/api/ready", api_ready, PERM(READ), 0},
+    {GET, "/metrics", page_metrics, PERM(READ), 0},
     {GET, "/api/ask", api_ask, PERM(READ), 0},
     {POST, "/api/ask", api_ask, PERM(READ), 0},
     {GET, "/api/search", api_search, PERM(READ), 0},
@@ -350,6 +353,8 @@ void ctx_fail(struct ctx *c, int err, const char *what)
         ctx_error(c, 413, "too_big", what);
         return;
     default:
+        if (err == GALEN_EDB || err == GALEN_EIO || err == GALEN_ECORRUPT)
+            metrics_event(c->app->metrics, METRICS_STORE_ERROR);
         ctx_error(c, 500, "internal", galen_strerror(err));
         return;
     }

@@ -20,6 +20,7 @@
 #include <galen/error.h>
 
 #include "mem.h"
+#include "metrics.h"
 #include "str.h"
 
 enum { TARGET_MAX = 8192 };
@@ -280,6 +281,9 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     UNUSED(conn);
     if (!r)
         return;
+    if (r->started)
+        metrics_request(s->app->metrics, r->pattern, r->status,
+                        mono_now() - r->t0);
     if (s->access_log && r->started) {
         gmtime_r(&now, &tm);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);

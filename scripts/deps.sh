@@ -7,7 +7,8 @@ set -euo pipefail
 pkgs=(gcc make pkg-config clang
       libsqlite3-dev libmicrohttpd-dev libxml2-dev libcjson-dev
       libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev libcmocka-dev
-      python3 sqlite3 curl wamerican clang-format cppcheck)
+      python3 sqlite3 curl wamerican clang-format cppcheck
+      python3-prometheus-client nginx)
 [ "$#" -gt 0 ] && pkgs=("$@")
 [ "${GALEN_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$GALEN_DEPS_EXTRA" && pkgs+=("${extra[@]}")
 

@@ -33,6 +33,8 @@ enum { STORE_INDEX_CHUNK = 5000 };
 struct pending {
     int64_t pk;
     char hash[DOC_HASH_HEX];
+    enum doc_status status; /* as read: a review decision since then
+                               leaves the mark unset */
 };
 
 struct run {
@@ -241,6 +243,7 @@ static int one_doc(struct run *k, int64_t pk)
     if (rc == GALEN_OK) {
         p->pk = pk;
         doc_hash(d, p->hash);
+        p->status = d->status;
         k->ndone++;
         k->unflushed++;
     }
@@ -258,12 +261,20 @@ static int mark_done(struct run *k)
     int rc = store_begin(k->st);
 
     for (i = 0; rc == GALEN_OK && i < k->ndone; i++) {
+        /* store_set_status clears indexed_hash without touching the
+         * content hash: a decision made while this run read the document
+         * must not be marked as indexed, or it would never reach the
+         * index. */
         rc = store_stmt(k->st,
-                        "UPDATE documents SET indexed_hash=?2 WHERE pk=?1", &s);
+                        "UPDATE documents SET indexed_hash=?2"
+                        " WHERE pk=?1 AND status=?3",
+                        &s);
         if (rc != GALEN_OK)
             break;
         sqlite3_bind_int64(s, 1, k->done[i].pk);
         sqlite3_bind_text(s, 2, k->done[i].hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, doc_status_name(k->done[i].status), -1,
+                          SQLITE_STATIC);
         rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
         sqlite3_reset(s);
     }

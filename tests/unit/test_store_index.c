@@ -156,6 +156,61 @@ static void test_store_index_touches_only_changes(void **state)
     doc_free(d);
 }
 
+struct race {
+    struct galen_store *st;
+    bool done;
+};
+
+/* Called after the run has read every document and before it records
+ * them: a review decision lands in that window. */
+static void approve_midway(void *ctx, uint64_t done, uint64_t total)
+{
+    struct race *r = ctx;
+
+    if (done != total || r->done)
+        return;
+    r->done = true;
+    assert_int_equal(store_set_status(r->st, "CDC_0000202_Sec1",
+                                      DOC_STATUS_APPROVED, "ed", NULL),
+                     GALEN_OK);
+}
+
+/* A decision made while an update runs is not lost: the run must not
+ * mark the document as indexed in its new status. */
+static void test_store_index_keeps_decision_made_during_run(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_store_index_stats st;
+    struct race r = {f->t.st, false};
+    struct index *idx = NULL;
+    uint32_t seg, doc;
+    struct buf scratch;
+    struct str field[INDEX_MAX_FIELDS], meta;
+
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_int_equal(store_set_status(f->t.st, "CDC_0000202_Sec1",
+                                      DOC_STATUS_UNDER_REVIEW, "ed", NULL),
+                     GALEN_OK);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, approve_midway, &r, &st),
+        GALEN_OK);
+    assert_true(r.done);
+    assert_int_equal(
+        galen_store_index_update(f->t.st, f->index, NULL, NULL, &st), GALEN_OK);
+    assert_int_equal(st.total, 1);
+    assert_int_equal(index_open(f->index, &idx), GALEN_OK);
+    assert_int_equal(index_find(idx, STR_LIT("CDC_0000202_Sec1"), &seg, &doc),
+                     GALEN_OK);
+    buf_init(&scratch, 1 << 24);
+    assert_int_equal(
+        segment_doc_load(index_segment(idx, seg), doc, &scratch, field, &meta),
+        GALEN_OK);
+    assert_true(has(meta, "\"status\":\"approved\""));
+    buf_cleanup(&scratch);
+    index_close(idx);
+}
+
 /* The external ids of the live documents, sorted, one per line. */
 static void live_ids(const struct fixture *f, char *out, size_t cap)
 {
@@ -255,6 +310,8 @@ int main(void)
             test_store_index_builds_answered_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_index_touches_only_changes,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_index_keeps_decision_made_during_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_index_rebuilds_missing_index,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_index_rebuilds_corrupt_index,
