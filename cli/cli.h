@@ -132,6 +132,10 @@ int cmd_ask(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
 
 /* Finds a file that ships in data/ (lexicon.tsv, redflags.txt): in the
  * data folder, in $GALEN_SHARE, in ./data, or in the data/ folder of the

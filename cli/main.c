@@ -59,6 +59,11 @@ static const struct command commands[] = {
     {"similar", cmd_similar, "find similar answered questions"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"user", cmd_user, "add or list user accounts"},
+    {"backup", cmd_backup,
+     "copy the data folder consistently, even while serving"},
+    {"restore", cmd_restore, "restore a backup into a new data folder"},
+    {"export", cmd_export, "print every document as JSON Lines"},
+    {"delete", cmd_delete, "delete documents from the store and the index"},
 };
 
 static void usage(FILE *f)

@@ -147,4 +147,44 @@ GALEN_NODISCARD int galen_store_index_rebuild(
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
 
+/* ---- backup, restore, export, delete ----------------------------------- */
+
+struct galen_backup_stats {
+    uint64_t bytes;            /* bytes copied */
+    uint64_t index_generation; /* of the index copied; 0 when none */
+};
+
+/* Copies the data folder data_dir (store, index, its own lexicon and
+ * red-flag files) into the new folder dest, consistently, while servers
+ * and importers keep running: the index's writer lock is held while the
+ * index files are copied and the store is copied with SQLite's online
+ * backup. Writes into "<dest>.partial", renamed to dest when complete.
+ * GALEN_OK; GALEN_EEXIST when dest (or a partial) exists; GALEN_ENOENT
+ * with no store; GALEN_ESTATE when another process holds the index's
+ * writer lock (retry); GALEN_EIO, GALEN_EDB. err says why. */
+GALEN_NODISCARD int galen_backup(const char *data_dir, const char *dest,
+                                 struct galen_backup_stats *stats, char *err,
+                                 size_t cap);
+
+/* Restores the backup folder into data_dir, which must not exist or be
+ * empty: copies it into "<data_dir>.partial", checks the store's integrity
+ * and renames it into place. GALEN_OK, GALEN_EEXIST (data_dir has files),
+ * GALEN_ENOENT (not a backup), GALEN_ECORRUPT, GALEN_EIO. err says why. */
+GALEN_NODISCARD int galen_restore(const char *backup, const char *data_dir,
+                                  char *err, size_t cap);
+
+/* Calls cb with each document as JSON (one line: the store's snapshot
+ * format, every field), in id order. A non-zero return from cb stops and
+ * is returned. GALEN_OK or the store error. */
+GALEN_NODISCARD int galen_store_export(struct galen_store *st,
+                                       int (*cb)(void *ctx, const char *json,
+                                                 size_t len),
+                                       void *ctx);
+
+/* Deletes document id (kept in its version history and audit trail as
+ * deleted by who); the next index update removes it from the index.
+ * GALEN_OK, GALEN_ENOENT, GALEN_EDB. */
+GALEN_NODISCARD int galen_store_delete(struct galen_store *st, const char *id,
+                                       const char *who);
+
 #endif
