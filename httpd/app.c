@@ -226,6 +226,11 @@ void app_service_put(struct app *app, struct service *svc)
     pthread_mutex_unlock(&p->lock);
 }
 
+static struct service *p_first(struct app *app)
+{
+    return app->pool.all[0];
+}
+
 static int open_parts(struct app *app, struct app_conf *conf)
 {
     char path[1024];
@@ -252,6 +257,14 @@ static int open_parts(struct app *app, struct app_conf *conf)
         return rc;
     }
     app->has_store = true;
+    /* The CSRF key lives in the store, so every process on it (and this
+     * one after a restart) accepts the forms the others served. */
+    rc = service_secret(p_first(app), "csrf", app->csrf.k, sizeof app->csrf.k);
+    if (rc != GALEN_OK) {
+        snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
+                 service_errmsg(p_first(app)));
+        return rc;
+    }
     return conf->data_dir ? open_engine(app, conf) : GALEN_OK;
 }
 

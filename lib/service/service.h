@@ -66,6 +66,12 @@ GALEN_NODISCARD int service_user_login(struct service *svc, const char *name,
                                        const char *password,
                                        struct service_user *out);
 
+/* The secret called name, len (<= 64) bytes, shared by every process on
+ * the store: created at random by the first caller, read by the others.
+ * GALEN_OK, GALEN_ECORRUPT (stored with another length), GALEN_EDB. */
+GALEN_NODISCARD int service_secret(struct service *svc, const char *name,
+                                   unsigned char *out, size_t len);
+
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
 GALEN_NODISCARD int service_user_set_disabled(struct service *svc, long long id,
