@@ -6,10 +6,27 @@ WERROR  ?= 0
 CC      ?= gcc
 BUILD   := build/$(MODE)
 VERSION := 0.1.0
+SOVERSION := 0
 
-PKGS     := sqlite3 libmicrohttpd libxml-2.0 libcjson libzstd libsodium zlib
+# Installation (make install / uninstall). The installed galen looks for its
+# lexicon, red-flag rules and web files in $(SHAREDIR), compiled in.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SHAREDIR   ?= $(PREFIX)/share/galen
+MANDIR     ?= $(PREFIX)/share/man
+PCDIR      ?= $(LIBDIR)/pkgconfig
+
+# libgalen's own dependencies (galen.pc lists them); the web server adds
+# libmicrohttpd.
+LIB_PKGS     := sqlite3 libxml-2.0 libcjson libzstd libsodium zlib
+LIB_PRIVATE  := -lstemmer -lm -lpthread
+PKGS     := $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(LIB_PRIVATE)
+LIB_LIBS   := $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) $(LIB_PRIVATE)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes \
@@ -44,7 +61,15 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
-LIB      := $(BUILD)/libgalen.a
+# Unit tests, fuzzers, benchmarks and the galen tool link the internal
+# archive, which keeps every library symbol linkable. The installed
+# libgalen.a and libgalen.so export galen_* only (GALEN_API,
+# include/galen/export.h); the rest is compiled -fvisibility=hidden.
+LIB      := $(BUILD)/libgalen_internal.a
+LIB_A    := $(BUILD)/libgalen.a
+SO_REAL  := libgalen.so.$(VERSION)
+SO_NAME  := libgalen.so.$(SOVERSION)
+LIB_SO   := $(BUILD)/$(SO_REAL)
 # The web server's handlers, linked into the tests and fuzzers that drive
 # the router in-process.
 HTTPD_SRC := $(wildcard httpd/*.c)
@@ -56,15 +81,17 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 # Targets -------------------------------------------------------------------
 .PHONY: all check unit integration replay asan valgrind fuzz bench format \
-        format-check lint clean help
+        format-check lint clean help install uninstall FORCE
 
 .SECONDARY:
 
-all: $(GALEN) $(BUILD)/galen.pc
+all: $(GALEN) $(LIB_A) $(LIB_SO) $(BUILD)/galen.pc
 
 help:
 	@echo "make [MODE=release|asan|debug] [WERROR=1] TARGET"
-	@echo "  all           build libgalen.a and the galen tool (default)"
+	@echo "  all           build libgalen (.a, .so), galen.pc and galen (default)"
+	@echo "  install       install into \$$(DESTDIR)\$$(PREFIX) (default /usr/local)"
+	@echo "  uninstall     remove what install put there"
 	@echo "  check         unit tests, fuzz corpus replay, integration tests"
 	@echo "  unit          cmocka unit tests only"
 	@echo "  integration   tests/integration/*.sh against the built tool"
@@ -94,6 +121,9 @@ INC_APP  := -Iinclude -Ilib/base -Icli -Ihttpd $(APP_LEGACY_INC)
 INC_TEST := -Iinclude -Ilib -Ilib/base -Icli -Ihttpd
 
 $(BUILD)/lib/%.o: INC := $(INC_LIB)
+# One set of library objects serves the .a and the .so.
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+$(BUILD)/lib/%.o: CFLAGS += $(LIB_CFLAGS)
 $(BUILD)/cli/%.o $(BUILD)/httpd/%.o: INC := $(INC_APP)
 $(BUILD)/tests/%.o $(BUILD)/fuzz/%.o $(BUILD)/bench/%.o: INC := $(INC_TEST)
 
@@ -107,6 +137,23 @@ $(LIB): $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# The installed archive: one relocatable object in which every hidden symbol
+# is made local, so that only galen_* is left to clash with a program's own.
+$(BUILD)/libgalen.o: $(LIB_OBJ)
+	$(Q)ld -r -o $@.tmp $^
+	$(Q)objcopy --localize-hidden $@.tmp $@
+	$(Q)rm -f $@.tmp
+
+$(LIB_A): $(BUILD)/libgalen.o
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $<
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SO_NAME) -Wl,--no-undefined \
+	  -o $@ $^ $(LIB_LIBS)
+	$(Q)ln -sf $(SO_REAL) $(BUILD)/$(SO_NAME)
+	$(Q)ln -sf $(SO_NAME) $(BUILD)/libgalen.so
+
 $(HTTPD_LIB): $(HTTPD_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@
@@ -115,9 +162,76 @@ $(HTTPD_LIB): $(HTTPD_SRC:%.c=$(BUILD)/%.o)
 $(GALEN): $(APP_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/galen.pc: Makefile
-	@mkdir -p $(dir $@)
-	@printf 'prefix=/usr/local\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: galen\nDescription: offline evidence-grounded medical answer engine\nVersion: $(VERSION)\nRequires.private: $(PKGS)\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lgalen\nLibs.private: -lstemmer -lm -lpthread\n' > $@
+# Files whose content follows the install paths are rewritten only when it
+# changes, so a new PREFIX rebuilds them and nothing else.
+define update_if_changed
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(1) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+endef
+
+$(BUILD)/sharedir.stamp: FORCE
+	$(call update_if_changed,'$(SHAREDIR)')
+
+# A change of compiler flags (such as -fvisibility) rebuilds the objects.
+# Expanded here, not in the recipe, where a target's own flags would leak in.
+CFLAGS_ALL := $(CC) $(filter-out -Werror,$(CFLAGS)) $(LIB_CFLAGS) $(INC_LIB) $(INC_APP)
+$(BUILD)/cflags.stamp: FORCE
+	$(call update_if_changed,'$(CFLAGS_ALL)')
+$(LIB_OBJ) $(APP_OBJ): $(BUILD)/cflags.stamp
+
+# cli/cli.c compiles in where the installed data files live.
+$(BUILD)/cli/cli.o: $(BUILD)/sharedir.stamp
+$(BUILD)/cli/cli.o: CFLAGS += -DCLI_SHARE_DIR='"$(SHAREDIR)"'
+
+$(BUILD)/galen.pc: FORCE
+	$(call update_if_changed,'prefix=$(PREFIX)' \
+	  'includedir=$(INCLUDEDIR:$(PREFIX)/%=$${prefix}/%)' \
+	  'libdir=$(LIBDIR:$(PREFIX)/%=$${prefix}/%)' '' 'Name: galen' \
+	  'Description: offline evidence-grounded medical answer engine' \
+	  'Version: $(VERSION)' 'Requires.private: $(LIB_PKGS)' \
+	  'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lgalen' \
+	  'Libs.private: $(LIB_PRIVATE)')
+
+# Installation ----------------------------------------------------------------
+SHARE_FILES := data/lexicon.tsv data/redflags.txt
+WEB_FILES   := $(wildcard web/*)
+PACK_FILES  := $(wildcard data/pack/*.md)
+HEADERS     := $(wildcard include/galen/*.h)
+MAN1        := man/galen.1
+MAN3        := man/libgalen.3
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
+	  $(DESTDIR)$(INCLUDEDIR)/galen $(DESTDIR)$(SHAREDIR)/web \
+	  $(DESTDIR)$(SHAREDIR)/pack $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 755 $(GALEN) $(DESTDIR)$(BINDIR)/galen
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SO_REAL)
+	ln -sf $(SO_REAL) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libgalen.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libgalen.a
+	install -m 644 $(BUILD)/galen.pc $(DESTDIR)$(PCDIR)/galen.pc
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/galen/
+	install -m 644 $(SHARE_FILES) LICENSE $(DESTDIR)$(SHAREDIR)/
+	install -m 644 $(WEB_FILES) $(DESTDIR)$(SHAREDIR)/web/
+	install -m 644 $(PACK_FILES) $(DESTDIR)$(SHAREDIR)/pack/
+	sed 's|@SHAREDIR@|$(SHAREDIR)|g' $(MAN1) > $(DESTDIR)$(MANDIR)/man1/galen.1
+	sed 's|@SHAREDIR@|$(SHAREDIR)|g' $(MAN3) > $(DESTDIR)$(MANDIR)/man3/libgalen.3
+
+# Removes exactly the files install wrote, then the folders that are galen's
+# own; shared folders (bin, lib, man1, ...) stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/galen $(DESTDIR)$(PCDIR)/galen.pc \
+	  $(DESTDIR)$(LIBDIR)/$(SO_REAL) $(DESTDIR)$(LIBDIR)/$(SO_NAME) \
+	  $(DESTDIR)$(LIBDIR)/libgalen.so $(DESTDIR)$(LIBDIR)/libgalen.a \
+	  $(DESTDIR)$(MANDIR)/man1/galen.1 $(DESTDIR)$(MANDIR)/man3/libgalen.3 \
+	  $(HEADERS:include/galen/%=$(DESTDIR)$(INCLUDEDIR)/galen/%) \
+	  $(SHARE_FILES:data/%=$(DESTDIR)$(SHAREDIR)/%) \
+	  $(DESTDIR)$(SHAREDIR)/LICENSE \
+	  $(WEB_FILES:web/%=$(DESTDIR)$(SHAREDIR)/web/%) \
+	  $(PACK_FILES:data/pack/%=$(DESTDIR)$(SHAREDIR)/pack/%)
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/galen $(DESTDIR)$(SHAREDIR)/web \
+	  $(DESTDIR)$(SHAREDIR)/pack $(DESTDIR)$(SHAREDIR)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HTTPD_LIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(HTTPD_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
@@ -171,7 +285,7 @@ bench: $(GALEN) $(BENCHES)
 # Every C file and header in the tree.
 FORMAT_SRC := $(LIB_SRC) $(APP_SRC) $(TEST_SRC) $(FUZZ_SRC) $(BENCH_SRC) \
         fuzz/replay.c $(wildcard lib/*/*.h include/galen/*.h cli/*.h httpd/*.h \
-        tests/unit/*.h fuzz/*.h)
+        tests/unit/*.h fuzz/*.h tests/integration/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -188,6 +302,8 @@ lint:
 
 clean:
 	rm -rf build
+
+FORCE:
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
          $(FUZZ_SRC:%.c=$(BUILD)/%.d) $(BUILD)/fuzz/replay.d $(BENCH_SRC:%.c=$(BUILD)/%.d)

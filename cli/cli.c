@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* cli.c: shared plumbing for the subcommands: exit-code mapping, the data
- * folder, option values (numbers, FIELD=VALUE), leveled logging and a
- * rate-limited TTY progress bar. */
+ * folder, the files that ship with galen, option values (numbers,
+ * FIELD=VALUE), leveled logging and a rate-limited TTY progress bar. */
 #include "cli.h"
 
 #include <cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -53,6 +55,133 @@ const char *cli_data_dir(const char *opt)
     if (env && *env)
         return env;
     return CLI_DEFAULT_DATA;
+}
+
+#ifndef CLI_SHARE_DIR
+#define CLI_SHARE_DIR "/usr/local/share/galen"
+#endif
+const char cli_share_dir[] = CLI_SHARE_DIR;
+
+/* 0 if path opens for reading, else the errno. open() rather than access():
+ * root passes access() for any mode bits. */
+static int can_read(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return errno;
+    close(fd);
+    return 0;
+}
+
+/* The folder of the running executable. */
+static bool exe_dir(char *out, size_t cap)
+{
+    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+    char *slash;
+
+    if (n <= 0 || (size_t)n >= cap - 1)
+        return false;
+    out[n] = '\0';
+    slash = strrchr(out, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    return true;
+}
+
+/* Where the source tree keeps name when exe (a folder) is ROOT/build/MODE:
+ * ROOT/web for the web files, ROOT/data for the others. */
+static bool source_folder(const char *exe, const char *name, char *out,
+                          size_t cap)
+{
+    char root[PATH_MAX];
+    char *slash;
+
+    if (snprintf(root, sizeof root, "%s", exe) >= (int)sizeof root)
+        return false;
+    slash = strrchr(root, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    slash = strrchr(root, '/');
+    if (!slash || strcmp(slash + 1, "build") != 0)
+        return false;
+    *slash = '\0';
+    return snprintf(out, cap, "%s%s", root,
+                    strcmp(name, "web") == 0 ? "" : "/data") < (int)cap;
+}
+
+static void note(char *looked, size_t cap, const char *folder)
+{
+    size_t n;
+
+    if (!looked)
+        return;
+    n = strlen(looked);
+    snprintf(looked + n, cap - n, "%s%s", n ? ", " : "", folder);
+}
+
+int cli_share_file(const char *data, const char *name, char *out, size_t cap,
+                   char *looked, size_t looked_cap)
+{
+    enum { MAX_PLACES = 5 };
+
+    char exe[PATH_MAX], src[PATH_MAX], rel[PATH_MAX];
+    const char *places[MAX_PLACES];
+    const char *share = getenv("GALEN_SHARE");
+    bool have_exe = exe_dir(exe, sizeof exe);
+    size_t n = 0, i;
+    struct stat st;
+
+    if (looked && looked_cap)
+        looked[0] = '\0';
+    if (data && *data)
+        places[n++] = data;
+    if (share && *share)
+        places[n++] = share;
+    if (have_exe && source_folder(exe, name, src, sizeof src))
+        places[n++] = src;
+    places[n++] = cli_share_dir;
+    if (have_exe &&
+        snprintf(rel, sizeof rel, "%s/../share/galen", exe) < (int)sizeof rel)
+        places[n++] = rel;
+    for (i = 0; i < n; i++) {
+        note(looked, looked_cap, places[i]);
+        if (!cli_path(out, cap, places[i], name) || lstat(out, &st) != 0)
+            continue;
+        return can_read(out) == 0 ? GALEN_OK : GALEN_EIO;
+    }
+    return GALEN_ENOENT;
+}
+
+int cli_safety_file(const char *given, const char *data, const char *name,
+                    char *out, size_t cap)
+{
+    const char *what =
+        strcmp(name, CLI_REDFLAGS) == 0 ? "red-flag rules" : "lay-term lexicon";
+    const char *opt = strcmp(name, CLI_REDFLAGS) == 0 ? "redflags" : "lexicon";
+    char looked[4 * PATH_MAX];
+    int rc = GALEN_OK;
+
+    if (given && snprintf(out, cap, "%s", given) >= (int)cap)
+        rc = GALEN_EINVAL;
+    else if (!given)
+        rc = cli_share_file(data, name, out, cap, looked, sizeof looked);
+    if (rc == GALEN_OK && can_read(out) != 0)
+        rc = GALEN_EIO;
+    if (rc == GALEN_EIO)
+        LOG_ERROR("cannot read the %s %s: %s; galen does not answer "
+                  "without its safety files",
+                  what, out, strerror(can_read(out)));
+    else if (rc == GALEN_ENOENT)
+        LOG_ERROR("cannot find the %s (%s) in %s; galen does not answer "
+                  "without its safety files: install it in one of these, "
+                  "set $GALEN_SHARE, or give --%s FILE",
+                  what, name, looked, opt);
+    else if (rc != GALEN_OK)
+        LOG_ERROR("--%s: path too long", opt);
+    return rc;
 }
 
 int cli_number(const char *s, double *out)

@@ -137,14 +137,32 @@ int cmd_restore(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 
-/* Finds a file that ships in data/ (lexicon.tsv, redflags.txt): in the
- * data folder, in $GALEN_SHARE, in ./data, or in the data/ folder of the
- * source tree the executable was built in. Writes its path to out and
- * returns true if found. */
-bool cli_share_file(const char *data, const char *name, char *out, size_t cap);
+/* Where an installed galen keeps the files that ship in data/ and web/:
+ * PREFIX/share/galen, compiled in by the Makefile. */
+extern const char cli_share_dir[];
+
+/* The safety files: galen does not answer without them. */
+#define CLI_LEXICON  "lexicon.tsv"
+#define CLI_REDFLAGS "redflags.txt"
+
+/* Finds a file that ships with galen (lexicon.tsv, redflags.txt, web):
+ * in the data folder (when data is not NULL), in $GALEN_SHARE, in the
+ * source tree when the executable is build/MODE/galen, in cli_share_dir,
+ * or in ../share/galen beside the executable. The first place that has
+ * the name wins. Writes its path to out and returns GALEN_OK; GALEN_ENOENT
+ * if no place has it; GALEN_EIO if the first one that has it cannot be read
+ * (out then names it). If looked is not NULL, it gets the places tried. */
+int cli_share_file(const char *data, const char *name, char *out, size_t cap,
+                   char *looked, size_t looked_cap);
+
+/* Finds a safety file: the given path (when not NULL) or the one
+ * cli_share_file finds for name. A missing or unreadable file is an error
+ * logged with its name and where galen looked. Returns a galen_err code. */
+int cli_safety_file(const char *given, const char *data, const char *name,
+                    char *out, size_t cap);
 
 /* Opens the answer engine on data, with the given lexicon and red-flag
- * files or, when NULL, the ones cli_share_file finds. Logs failures.
+ * files or, when NULL, the ones cli_safety_file finds. Logs failures.
  * Returns a galen_err code. */
 struct galen_answerer;
 int cli_open_answerer(const char *data, const char *lexicon,

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_ask.c: `galen ask`, which answers one question from the data folder
  * as wrapped text (coloured on a TTY), JSON (docs/answer-schema.md) or an
- * HTML fragment. It also finds the lexicon and red-flag files that ship in
- * data/ (cli_share_file), which `galen similar` shares. */
+ * HTML fragment. It also opens the answer engine with its lexicon and
+ * red-flag rules (cli_open_answerer), which `galen similar` shares. */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +51,11 @@ static void usage(FILE *f)
             "follow-up\n"
             "      --lexicon FILE      lay-term lexicon (default: "
             "lexicon.tsv in DIR,\n"
-            "                          $GALEN_SHARE or the data/ folder of "
-            "the source)\n"
+            "                          $GALEN_SHARE or %s)\n"
             "      --redflags FILE     red-flag rules (default: redflags.txt, "
-            "likewise)\n"
+            "likewise);\n"
+            "                          galen will not answer without "
+            "either\n"
             "  -w, --width N           wrap text at N columns (default: the "
             "terminal)\n"
             "      --color / --no-color  colours (default: on a TTY)\n"
@@ -64,50 +64,7 @@ static void usage(FILE *f)
             "Options may follow the question; put -- before a question that "
             "starts\nwith -. NO_COLOR in the environment turns colours "
             "off.\n",
-            CLI_DEFAULT_DATA);
-}
-
-static bool readable(const char *path)
-{
-    return access(path, R_OK) == 0;
-}
-
-/* The folder two levels above the running executable (build/MODE/galen
- * lives in the source tree), for finding data/ without configuration. */
-static bool exe_root(char *out, size_t cap)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    int up;
-
-    if (n <= 0)
-        return false;
-    exe[n] = '\0';
-    for (up = 0; up < 3; up++) {
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            return false;
-        *slash = '\0';
-    }
-    return (size_t)snprintf(out, cap, "%s", exe) < cap;
-}
-
-bool cli_share_file(const char *data, const char *name, char *out, size_t cap)
-{
-    const char *share = getenv("GALEN_SHARE");
-    char root[PATH_MAX];
-
-    if (cli_path(out, cap, data, name) && readable(out))
-        return true;
-    if (share && *share && cli_path(out, cap, share, name) && readable(out))
-        return true;
-    if (cli_path(out, cap, "data", name) && readable(out))
-        return true;
-    if (exe_root(root, sizeof root) &&
-        (size_t)snprintf(out, cap, "%s/data/%s", root, name) < cap &&
-        readable(out))
-        return true;
-    return false;
+            CLI_DEFAULT_DATA, cli_share_dir);
 }
 
 struct ask_cli {
@@ -269,19 +226,17 @@ int cli_open_answerer(const char *data, const char *lexicon,
                       const char *redflags, struct galen_answerer **out)
 {
     char lex[4096], rf[4096];
-    struct galen_answerer_opts o = {lexicon, redflags, NULL};
+    struct galen_answerer_opts o = {lex, rf, NULL};
     int rc;
 
-    if (!o.lexicon && cli_share_file(data, "lexicon.tsv", lex, sizeof lex))
-        o.lexicon = lex;
-    if (!o.redflags && cli_share_file(data, "redflags.txt", rf, sizeof rf))
-        o.redflags = rf;
+    *out = NULL;
+    rc = cli_safety_file(lexicon, data, CLI_LEXICON, lex, sizeof lex);
+    if (rc == GALEN_OK)
+        rc = cli_safety_file(redflags, data, CLI_REDFLAGS, rf, sizeof rf);
+    if (rc != GALEN_OK)
+        return rc;
     if (access(CLI_DICTIONARY, R_OK) == 0)
         o.dictionary = CLI_DICTIONARY;
-    if (!o.lexicon)
-        LOG_WARN("no lexicon.tsv found: lay terms will not be expanded");
-    if (!o.redflags)
-        LOG_WARN("no redflags.txt found: red flags will not be checked");
     rc = galen_answerer_open(data, &o, out);
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_answerer_errmsg(NULL));

@@ -6,9 +6,11 @@
  * without a restart (live.h); SIGHUP reloads at once. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <galen/error.h>
@@ -36,14 +38,14 @@ static void usage(FILE *f)
             "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
             "      --port-file FILE  write the bound port to FILE\n"
             "      --lexicon FILE    lay-term lexicon (default "
-            "DIR/lexicon.tsv or\n"
-            "                        data/lexicon.tsv)\n"
-            "      --redflags FILE   red-flag rules (default DIR/redflags.txt "
-            "or\n"
-            "                        data/redflags.txt)\n"
+            "DIR/lexicon.tsv,\n"
+            "                        $GALEN_SHARE or %s)\n"
+            "      --redflags FILE   red-flag rules (default redflags.txt, "
+            "likewise);\n"
+            "                        galen will not serve without either\n"
             "  -q, --quiet           no access log\n"
             "  -h, --help            this help\n",
-            CLI_DEFAULT_DATA);
+            CLI_DEFAULT_DATA, cli_share_dir);
 }
 
 struct serve_opts {
@@ -175,12 +177,38 @@ static int wait_signals(const sigset_t *set, struct live *live)
 
 /* Serves until SIGINT or SIGTERM. The signals are blocked before the
  * server's threads start, so only sigwait here ever sees them. */
+/* Finds the lexicon and red-flag rules, which the server will not start
+ * without, and the web files (pages render unstyled without those). */
+static int find_files(struct serve_opts *o, char *lex, char *rf, char *web,
+                      size_t cap)
+{
+    const char *env = getenv("GALEN_WEB");
+    int rc;
+
+    rc =
+        cli_safety_file(o->app.lexicon, o->app.data_dir, CLI_LEXICON, lex, cap);
+    if (rc == GALEN_OK)
+        rc = cli_safety_file(o->app.redflags, o->app.data_dir, CLI_REDFLAGS, rf,
+                             cap);
+    if (rc != GALEN_OK) {
+        LOG_ERROR("not serving without the lexicon and red-flag rules");
+        return rc;
+    }
+    o->app.lexicon = lex;
+    o->app.redflags = rf;
+    if (!o->app.web_dir && !(env && *env) &&
+        cli_share_file(NULL, "web", web, cap, NULL, 0) == GALEN_OK)
+        o->app.web_dir = web;
+    return GALEN_OK;
+}
+
 static int run(struct serve_opts *o)
 {
     struct app *app = NULL;
     struct server *srv = NULL;
     struct live *live = NULL;
     char err[200] = "";
+    char lex[PATH_MAX], rf[PATH_MAX], web[PATH_MAX];
     sigset_t set;
     int sig;
     int rc;
@@ -188,6 +216,9 @@ static int run(struct serve_opts *o)
     rc = cli_need_data(o->app.data_dir);
     if (rc != EXIT_OK)
         return rc;
+    rc = find_files(o, lex, rf, web, PATH_MAX);
+    if (rc != GALEN_OK)
+        return cli_exit_for(rc);
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
@@ -201,9 +232,6 @@ static int run(struct serve_opts *o)
         cli_index_hint(rc, o->app.data_dir);
         return cli_exit_for(rc);
     }
-    if (!engine_has_safety_files(app->engine))
-        LOG_WARN("no lexicon.tsv or redflags.txt found: /api/ready stays "
-                 "503 until both are given (--lexicon, --redflags)");
     rc = live_start(app, o->app.data_dir, 0, &live);
     if (rc == GALEN_OK)
         rc = server_open(app, &o->srv, &srv, err, sizeof err);

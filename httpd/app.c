@@ -135,8 +135,18 @@ static const char *find_data_file(const char *given, const char *data_dir,
     return NULL;
 }
 
+/* NULL if path is readable, else what to call it: the path, or name when
+ * no file was found. */
+static const char *unreadable(const char *path, const char *name)
+{
+    if (!path)
+        return name;
+    return access(path, R_OK) == 0 ? NULL : path;
+}
+
 static int open_engine(struct app *app, struct app_conf *conf)
 {
+    const char *what, *bad;
     struct engine_conf ec;
     char lex[1024];
     char red[1024];
@@ -149,6 +159,19 @@ static int open_engine(struct app *app, struct app_conf *conf)
                                 lex, sizeof lex);
     ec.redflags = find_data_file(conf->redflags, conf->data_dir, "redflags.txt",
                                  red, sizeof red);
+    /* The safety files are never optional, even before there is an index
+     * to answer from. */
+    what = "lay-term lexicon";
+    bad = unreadable(ec.lexicon, "lexicon.tsv");
+    if (!bad) {
+        what = "red-flag rules";
+        bad = unreadable(ec.redflags, "redflags.txt");
+    }
+    if (bad) {
+        snprintf(conf->errmsg, sizeof conf->errmsg,
+                 "answer engine: cannot read the %s %.200s", what, bad);
+        return GALEN_ENOENT;
+    }
     rc = engine_open(conf->data_dir, &ec, &app->engine);
     if (rc != GALEN_OK)
         snprintf(conf->errmsg, sizeof conf->errmsg, "answer engine: %s",

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <galen/export.h>
+
 /* ---- the answerer: an opened data folder -------------------------------- */
 
 struct galen_answerer;
@@ -33,16 +35,16 @@ struct galen_answerer_opts {
  * rules file; the message names the line), GALEN_ECORRUPT, GALEN_EIO,
  * GALEN_ENOMEM. Caller closes with galen_answerer_close. The handle is
  * for one thread at a time. */
-int galen_answerer_open(const char *data_dir,
-                        const struct galen_answerer_opts *opts,
-                        struct galen_answerer **out);
+GALEN_API int galen_answerer_open(const char *data_dir,
+                                  const struct galen_answerer_opts *opts,
+                                  struct galen_answerer **out);
 
 /* Closes a; NULL is a no-op. */
-void galen_answerer_close(struct galen_answerer *a);
+GALEN_API void galen_answerer_close(struct galen_answerer *a);
 
 /* The message of the last failed call on a, or of the last failed open
  * when a is NULL (thread-local). Borrowed; "" if none. */
-const char *galen_answerer_errmsg(const struct galen_answerer *a);
+GALEN_API const char *galen_answerer_errmsg(const struct galen_answerer *a);
 
 /* ---- asking -------------------------------------------------------------- */
 
@@ -72,13 +74,13 @@ struct galen_ask_opts {
 };
 
 /* Defaults: patient audience, no previous question, no filters. */
-void galen_ask_opts_init(struct galen_ask_opts *o);
+GALEN_API void galen_ask_opts_init(struct galen_ask_opts *o);
 
 /* Parses a kind name ("guideline", ...) into its bit; returns 0 if unknown. */
-unsigned galen_source_kind_bit(const char *name);
+GALEN_API unsigned galen_source_kind_bit(const char *name);
 
 /* Returns true if name is a known evidence level for min_evidence. */
-bool galen_evidence_level_known(const char *name);
+GALEN_API bool galen_evidence_level_known(const char *name);
 
 struct galen_answer;
 
@@ -86,20 +88,21 @@ struct galen_answer;
  * An abstention is a successful answer (galen_answer_abstained). Errors:
  * GALEN_EINVAL (bad options), GALEN_ECORRUPT, GALEN_ENOMEM. Caller frees
  * *out with galen_answer_free. */
-int galen_ask(struct galen_answerer *a, const char *question,
-              const struct galen_ask_opts *o, struct galen_answer **out);
+GALEN_API int galen_ask(struct galen_answerer *a, const char *question,
+                        const struct galen_ask_opts *o,
+                        struct galen_answer **out);
 
 /* Frees ans; NULL is a no-op. */
-void galen_answer_free(struct galen_answer *ans);
+GALEN_API void galen_answer_free(struct galen_answer *ans);
 
 /* True if galen found nothing relevant enough and says so instead. */
-bool galen_answer_abstained(const struct galen_answer *ans);
+GALEN_API bool galen_answer_abstained(const struct galen_answer *ans);
 
 /* Number of distinct source documents the answer cites. */
-size_t galen_answer_source_count(const struct galen_answer *ans);
+GALEN_API size_t galen_answer_source_count(const struct galen_answer *ans);
 
 /* Number of red-flag notices (they come first in every rendering). */
-size_t galen_answer_redflag_count(const struct galen_answer *ans);
+GALEN_API size_t galen_answer_redflag_count(const struct galen_answer *ans);
 
 enum galen_render_format {
     GALEN_RENDER_TEXT, /* terminal text, wrapped */
@@ -114,12 +117,12 @@ enum galen_render_flags {
 /* Renders ans. width is the text wrap column (0: 80). *out is a NUL-
  * terminated string the caller frees with galen_free_string; *len (may be
  * NULL) gets its length. GALEN_OK or GALEN_ENOMEM. */
-int galen_answer_render(const struct galen_answer *ans,
-                        enum galen_render_format fmt, unsigned flags,
-                        unsigned width, char **out, size_t *len);
+GALEN_API int galen_answer_render(const struct galen_answer *ans,
+                                  enum galen_render_format fmt, unsigned flags,
+                                  unsigned width, char **out, size_t *len);
 
 /* Frees a string returned by a galen_*_render function. */
-void galen_free_string(char *s);
+GALEN_API void galen_free_string(char *s);
 
 /* ---- similar answered questions ----------------------------------------- */
 
@@ -140,18 +143,18 @@ struct galen_similar_item {
 
 /* Finds the k (1..100) most similar answered questions to question.
  * Errors as galen_ask. Caller frees *out with galen_similar_free. */
-int galen_similar_find(struct galen_answerer *a, const char *question,
-                       unsigned k, struct galen_similar **out);
+GALEN_API int galen_similar_find(struct galen_answerer *a, const char *question,
+                                 unsigned k, struct galen_similar **out);
 
-void galen_similar_free(struct galen_similar *s);
-size_t galen_similar_count(const struct galen_similar *s);
-const struct galen_similar_item *
+GALEN_API void galen_similar_free(struct galen_similar *s);
+GALEN_API size_t galen_similar_count(const struct galen_similar *s);
+GALEN_API const struct galen_similar_item *
 galen_similar_get(const struct galen_similar *s, size_t i);
 
 /* Renders the list as text or JSON (HTML: an escaped <ol> fragment). */
-int galen_similar_render(const struct galen_similar *s,
-                         enum galen_render_format fmt, unsigned flags,
-                         char **out, size_t *len);
+GALEN_API int galen_similar_render(const struct galen_similar *s,
+                                   enum galen_render_format fmt, unsigned flags,
+                                   char **out, size_t *len);
 
 /* ---- ranking for evaluation ---------------------------------------------- */
 
@@ -160,9 +163,9 @@ int galen_similar_render(const struct galen_similar *s,
  * evidence over the retrieved candidates) instead of plain BM25F. Calls
  * fn once per document, best first, with its id (borrowed for the call)
  * and score. Used by `galen eval --answers`. Errors as galen_ask. */
-int galen_answer_rank(struct galen_answerer *a, const char *question,
-                      unsigned k,
-                      void (*fn)(void *ctx, const char *id, double score),
-                      void *ctx);
+GALEN_API int
+galen_answer_rank(struct galen_answerer *a, const char *question, unsigned k,
+                  void (*fn)(void *ctx, const char *id, double score),
+                  void *ctx);
 
 #endif

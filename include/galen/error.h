@@ -4,6 +4,8 @@
 #ifndef GALEN_ERROR_H
 #define GALEN_ERROR_H
 
+#include <galen/export.h>
+
 #define GALEN_ERRNO_MAP(X)                           \
     X(OK, "success")                                 \
     X(ENOMEM, "out of memory")                       \
@@ -28,9 +30,9 @@ enum galen_err { GALEN_ERRNO_MAP(GALEN_ERR_ENUM) GALEN_ERR_COUNT };
 #undef GALEN_ERR_ENUM
 
 /* Returns a static message for code; unknown codes give "unknown error". */
-const char *galen_strerror(int code);
+GALEN_API const char *galen_strerror(int code);
 
 /* Returns the symbolic name ("ENOMEM") of code; static storage. */
-const char *galen_errname(int code);
+GALEN_API const char *galen_errname(int code);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <galen/export.h>
+
 /* Relevance judgements: (query id, doc id, grade) triples. Opaque. */
 struct galen_qrels;
 
@@ -62,42 +64,45 @@ struct galen_latency {
  * name labels messages. Returns GALEN_OK and *out (free with
  * galen_qrels_free), GALEN_EPARSE with "name:line: reason" in err (err_cap
  * bytes, may be 0) or GALEN_ENOMEM. */
-int galen_qrels_parse(const char *text, size_t len, const char *name,
-                      struct galen_qrels **out, char *err, size_t err_cap);
+GALEN_API int galen_qrels_parse(const char *text, size_t len, const char *name,
+                                struct galen_qrels **out, char *err,
+                                size_t err_cap);
 
 /* Reads and parses the qrels file at path as galen_qrels_parse does;
  * GALEN_EIO or GALEN_ENOENT (with a message) when it cannot be read. */
-int galen_qrels_load(const char *path, struct galen_qrels **out, char *err,
-                     size_t err_cap);
+GALEN_API int galen_qrels_load(const char *path, struct galen_qrels **out,
+                               char *err, size_t err_cap);
 
 /* Frees q; NULL is a no-op. */
-void galen_qrels_free(struct galen_qrels *q);
+GALEN_API void galen_qrels_free(struct galen_qrels *q);
 
 /* Returns how many queries have at least one relevant (grade > 0) doc. */
-size_t galen_qrels_count(const struct galen_qrels *q);
+GALEN_API size_t galen_qrels_count(const struct galen_qrels *q);
 
 /* Returns true if qid has at least one relevant doc (it is evaluated). */
-bool galen_qrels_is_judged(const struct galen_qrels *q, const char *qid);
+GALEN_API bool galen_qrels_is_judged(const struct galen_qrels *q,
+                                     const char *qid);
 
 /* Returns the grade of (qid, docid), or 0 when it is not judged. */
-int galen_qrels_grade(const struct galen_qrels *q, const char *qid,
-                      const char *docid);
+GALEN_API int galen_qrels_grade(const struct galen_qrels *q, const char *qid,
+                                const char *docid);
 
 /* Parses queries.jsonl text: one JSON object per line with string fields
  * "_id" and "text" (other fields ignored, blank lines skipped). An id must
  * be non-empty, free of whitespace and unique. Returns GALEN_OK and *out
  * (free with galen_queries_free), GALEN_EPARSE with "name:line: reason" in
  * err, or GALEN_ENOMEM. */
-int galen_queries_parse(const char *text, size_t len, const char *name,
-                        struct galen_queries **out, char *err, size_t err_cap);
+GALEN_API int galen_queries_parse(const char *text, size_t len,
+                                  const char *name, struct galen_queries **out,
+                                  char *err, size_t err_cap);
 
 /* Reads and parses a queries.jsonl file; GALEN_EIO/GALEN_ENOENT when it
  * cannot be read. */
-int galen_queries_load(const char *path, struct galen_queries **out, char *err,
-                       size_t err_cap);
+GALEN_API int galen_queries_load(const char *path, struct galen_queries **out,
+                                 char *err, size_t err_cap);
 
 /* Frees qs and every string in it; NULL is a no-op. */
-void galen_queries_free(struct galen_queries *qs);
+GALEN_API void galen_queries_free(struct galen_queries *qs);
 
 /* Precision of the scores a run keeps and writes: "%.6f", like the shared
  * drivers. galen_run_add rounds to it so that scoring a run in memory and
@@ -106,40 +111,42 @@ void galen_queries_free(struct galen_queries *qs);
 
 /* Creates an empty run. Returns GALEN_OK and *out (free with
  * galen_run_free) or GALEN_ENOMEM. */
-int galen_run_new(struct galen_run **out);
+GALEN_API int galen_run_new(struct galen_run **out);
 
 /* Frees run; NULL is a no-op. */
-void galen_run_free(struct galen_run *run);
+GALEN_API void galen_run_free(struct galen_run *run);
 
 /* Appends one result for qid; add a query's results one after another, best
  * first. The rank written is the position in that block (it restarts at 1
  * whenever qid differs from the previous line's). Copies both strings and
  * rounds score to GALEN_RUN_SCORE_FMT. Returns GALEN_OK, GALEN_EINVAL if an
  * id is empty or holds whitespace or score is not finite, or GALEN_ENOMEM. */
-int galen_run_add(struct galen_run *run, const char *qid, const char *docid,
-                  double score);
+GALEN_API int galen_run_add(struct galen_run *run, const char *qid,
+                            const char *docid, double score);
 
 /* Returns the number of result lines in run. */
-size_t galen_run_len(const struct galen_run *run);
+GALEN_API size_t galen_run_len(const struct galen_run *run);
 
 /* Parses a TREC run ("qid Q0 docid rank score tag" per line; the rank is
  * read but ignored, as trec_eval does). Returns GALEN_OK and *out,
  * GALEN_EPARSE with "name:line: reason" in err, or GALEN_ENOMEM. */
-int galen_run_parse(const char *text, size_t len, const char *name,
-                    struct galen_run **out, char *err, size_t err_cap);
+GALEN_API int galen_run_parse(const char *text, size_t len, const char *name,
+                              struct galen_run **out, char *err,
+                              size_t err_cap);
 
 /* Reads and parses a TREC run file. */
-int galen_run_load(const char *path, struct galen_run **out, char *err,
-                   size_t err_cap);
+GALEN_API int galen_run_load(const char *path, struct galen_run **out,
+                             char *err, size_t err_cap);
 
 /* Empties run, keeping its storage, so a caller can score and write one
  * query at a time. */
-void galen_run_reset(struct galen_run *run);
+GALEN_API void galen_run_reset(struct galen_run *run);
 
 /* Writes run to f as TREC lines "qid Q0 docid rank score tag" in the order
  * added. tag must be non-empty without whitespace. Returns GALEN_OK,
  * GALEN_EINVAL (bad tag) or GALEN_EIO (a write failed). */
-int galen_run_fwrite(const struct galen_run *run, FILE *f, const char *tag);
+GALEN_API int galen_run_fwrite(const struct galen_run *run, FILE *f,
+                               const char *tag);
 
 /* An evaluation in progress: per-query scores of the runs added so far.
  * Opaque. */
@@ -147,28 +154,32 @@ struct galen_eval;
 
 /* Starts an evaluation against q, which is borrowed and must outlive it.
  * Returns GALEN_OK and *out (free with galen_eval_free) or GALEN_ENOMEM. */
-int galen_eval_new(const struct galen_qrels *q, struct galen_eval **out);
+GALEN_API int galen_eval_new(const struct galen_qrels *q,
+                             struct galen_eval **out);
 
 /* Frees ev; NULL is a no-op. */
-void galen_eval_free(struct galen_eval *ev);
+GALEN_API void galen_eval_free(struct galen_eval *ev);
 
 /* Scores every judged query of run (others are ignored). A query scored
  * again replaces its earlier scores, so give each query's results in one
  * run. Returns GALEN_OK or GALEN_ENOMEM. */
-int galen_eval_add(struct galen_eval *ev, const struct galen_run *run);
+GALEN_API int galen_eval_add(struct galen_eval *ev,
+                             const struct galen_run *run);
 
 /* Writes the means over all judged queries into *out; a judged query that
  * no added run holds scores 0. */
-void galen_eval_result(const struct galen_eval *ev,
-                       struct galen_eval_metrics *out);
+GALEN_API void galen_eval_result(const struct galen_eval *ev,
+                                 struct galen_eval_metrics *out);
 
 /* Scores a whole run against q in one call (new, add, result, free).
  * Returns GALEN_OK or GALEN_ENOMEM. */
-int galen_eval_compute(const struct galen_qrels *q, const struct galen_run *run,
-                       struct galen_eval_metrics *out);
+GALEN_API int galen_eval_compute(const struct galen_qrels *q,
+                                 const struct galen_run *run,
+                                 struct galen_eval_metrics *out);
 
 /* Summarises n per-query latencies (µs) into *out; sorts lat_us in place.
  * n == 0 gives all zeros. */
-void galen_eval_latency(double *lat_us, size_t n, struct galen_latency *out);
+GALEN_API void galen_eval_latency(double *lat_us, size_t n,
+                                  struct galen_latency *out);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <galen/export.h>
+
 enum {
     GALEN_FIELDS_MAX = 4, /* fields an index may have */
     GALEN_K_MAX = 10000   /* most hits one search returns */
@@ -22,11 +24,11 @@ enum {
 /* The message of the last failed galen_index_* or galen_search call on
  * this thread ("" if none). Static thread-local storage: copy it before
  * the next call. */
-const char *galen_index_errmsg(void);
+GALEN_API const char *galen_index_errmsg(void);
 
 /* For a failed query: the 0-based byte offset the error refers to, else
  * -1. Same lifetime as galen_index_errmsg. */
-long galen_index_errpos(void);
+GALEN_API long galen_index_errpos(void);
 
 /* BM25F parameters of one field, named as in the index ("title", "body").
  * A negative value leaves the index's setting unchanged. */
@@ -63,7 +65,7 @@ struct galen_build_stats {
 };
 
 /* Defaults: format "beir", index defaults for all parameters, no merge. */
-void galen_build_opts_init(struct galen_build_opts *o);
+GALEN_API void galen_build_opts_init(struct galen_build_opts *o);
 
 /* Adds the documents of the corpus files paths[0..npaths) to the index in
  * <data_dir>/index, creating both folders if needed (BM25F parameters in o
@@ -73,9 +75,9 @@ void galen_build_opts_init(struct galen_build_opts *o);
  * success. Errors: GALEN_EPARSE (a bad record: the message names
  * file:line), GALEN_EIO, GALEN_EINVAL (bad options), GALEN_ESTATE (another
  * writer holds the index), GALEN_EABORT, GALEN_ENOMEM. */
-int galen_index_build(const char *data_dir, const char *const *paths,
-                      size_t npaths, const struct galen_build_opts *o,
-                      struct galen_build_stats *stats);
+GALEN_API int galen_index_build(const char *data_dir, const char *const *paths,
+                                size_t npaths, const struct galen_build_opts *o,
+                                struct galen_build_stats *stats);
 
 /* ---- searching ------------------------------------------------------- */
 
@@ -85,10 +87,10 @@ struct galen_index;
  * seen until it is reopened. One handle may serve many threads at once.
  * Errors: GALEN_ENOENT (no index), GALEN_ECORRUPT, GALEN_EVERSION,
  * GALEN_EIO, GALEN_ENOMEM. Caller closes with galen_index_close. */
-int galen_index_open(const char *data_dir, struct galen_index **out);
+GALEN_API int galen_index_open(const char *data_dir, struct galen_index **out);
 
 /* Closes gi; no search may be running on it. NULL is a no-op. */
-void galen_index_close(struct galen_index *gi);
+GALEN_API void galen_index_close(struct galen_index *gi);
 
 /* Checks the whole snapshot: every section checksum, every posting list,
  * position and stored block (opening checks only headers and tables).
@@ -96,25 +98,26 @@ void galen_index_close(struct galen_index *gi);
  * the file and what is wrong) or GALEN_ENOMEM. */
 typedef void (*galen_verify_progress_fn)(void *ctx, uint64_t done,
                                          uint64_t total);
-int galen_index_verify(struct galen_index *gi,
-                       galen_verify_progress_fn progress, void *ctx);
+GALEN_API int galen_index_verify(struct galen_index *gi,
+                                 galen_verify_progress_fn progress, void *ctx);
 
 /* Live (not deleted) documents in the snapshot. */
-uint64_t galen_index_doc_count(const struct galen_index *gi);
+GALEN_API uint64_t galen_index_doc_count(const struct galen_index *gi);
 
 /* The MANIFEST generation the snapshot was opened at: every commit adds
  * one (a rebuilt index starts again from 1). */
-uint64_t galen_index_generation(const struct galen_index *gi);
+GALEN_API uint64_t galen_index_generation(const struct galen_index *gi);
 
 /* Reads the generation of the index in <data_dir>/index as committed now,
  * without opening it (cheap: one small file), so a server can tell when
  * to reopen. GALEN_OK, GALEN_ENOENT (no index), GALEN_ECORRUPT, GALEN_EIO
  * or GALEN_ENOMEM. */
-int galen_index_peek_generation(const char *data_dir, uint64_t *gen);
+GALEN_API int galen_index_peek_generation(const char *data_dir, uint64_t *gen);
 
 /* The index's fields: names are borrowed from gi. */
-unsigned galen_index_field_count(const struct galen_index *gi);
-const char *galen_index_field_name(const struct galen_index *gi, unsigned f);
+GALEN_API unsigned galen_index_field_count(const struct galen_index *gi);
+GALEN_API const char *galen_index_field_name(const struct galen_index *gi,
+                                             unsigned f);
 
 struct galen_search_opts {
     unsigned k; /* hits wanted, 1..GALEN_K_MAX; 0 means 10 */
@@ -129,7 +132,7 @@ struct galen_search_opts {
 };
 
 /* Defaults: k 10, the index's parameters, query syntax on, snippets on. */
-void galen_search_opts_init(struct galen_search_opts *o);
+GALEN_API void galen_search_opts_init(struct galen_search_opts *o);
 
 /* A marked byte range [start, end) of a snippet. */
 struct galen_span {
@@ -157,16 +160,18 @@ struct galen_hits;
  * Errors: GALEN_EPARSE (bad query; see galen_index_errpos), GALEN_EINVAL
  * (bad options, such as an unknown field name), GALEN_ECORRUPT,
  * GALEN_ENOMEM. Caller frees *out with galen_hits_free. */
-int galen_search(struct galen_index *gi, const char *query,
-                 const struct galen_search_opts *o, struct galen_hits **out);
+GALEN_API int galen_search(struct galen_index *gi, const char *query,
+                           const struct galen_search_opts *o,
+                           struct galen_hits **out);
 
-size_t galen_hits_count(const struct galen_hits *h);
+GALEN_API size_t galen_hits_count(const struct galen_hits *h);
 
 /* Hit i (< galen_hits_count), borrowed from h. */
-const struct galen_hit *galen_hits_get(const struct galen_hits *h, size_t i);
+GALEN_API const struct galen_hit *galen_hits_get(const struct galen_hits *h,
+                                                 size_t i);
 
 /* Frees h and everything its hits point to. NULL is a no-op. */
-void galen_hits_free(struct galen_hits *h);
+GALEN_API void galen_hits_free(struct galen_hits *h);
 
 enum galen_mark_style {
     GALEN_MARK_NONE,   /* the snippet as is */
@@ -178,7 +183,8 @@ enum galen_mark_style {
 /* Writes h's snippet with its marks rendered in style to out[0..cap), like
  * snprintf: NUL-terminated when cap > 0, and returns the length the whole
  * rendering needs (excluding the NUL). */
-size_t galen_snippet_render(const struct galen_hit *h,
-                            enum galen_mark_style style, char *out, size_t cap);
+GALEN_API size_t galen_snippet_render(const struct galen_hit *h,
+                                      enum galen_mark_style style, char *out,
+                                      size_t cap);
 
 #endif

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <galen/export.h>
+
 #ifndef GALEN_NODISCARD
 #ifdef __GNUC__
 #define GALEN_NODISCARD __attribute__((warn_unused_result))
@@ -25,15 +27,15 @@ struct galen_store;
  * schema to the current one. GALEN_EDB if SQLite fails
  * (galen_store_errmsg(NULL) then says why), GALEN_EVERSION if the file was
  * written by a newer galen. Caller closes with galen_store_close. */
-GALEN_NODISCARD int galen_store_open(const char *path,
-                                     struct galen_store **out);
+GALEN_API GALEN_NODISCARD int galen_store_open(const char *path,
+                                               struct galen_store **out);
 
 /* Closes st and finalises its statements. NULL is a no-op. */
-void galen_store_close(struct galen_store *st);
+GALEN_API void galen_store_close(struct galen_store *st);
 
 /* Last error message for st, or for the last failed galen_store_open when st is
  * NULL (thread-local). Borrowed; valid until the next call on st. */
-const char *galen_store_errmsg(const struct galen_store *st);
+GALEN_API const char *galen_store_errmsg(const struct galen_store *st);
 
 struct galen_store_counts {
     uint64_t docs;          /* documents */
@@ -45,12 +47,12 @@ struct galen_store_counts {
 };
 
 /* Fills *out. GALEN_OK or GALEN_EDB. */
-GALEN_NODISCARD int galen_store_counts(struct galen_store *st,
-                                       struct galen_store_counts *out);
+GALEN_API GALEN_NODISCARD int
+galen_store_counts(struct galen_store *st, struct galen_store_counts *out);
 
 /* Runs SQLite's integrity and foreign-key checks. GALEN_OK, or
  * GALEN_ECORRUPT with the first problem in galen_store_errmsg(st). */
-GALEN_NODISCARD int galen_store_check(struct galen_store *st);
+GALEN_API GALEN_NODISCARD int galen_store_check(struct galen_store *st);
 
 /* ---- importing --------------------------------------------------------- */
 
@@ -65,8 +67,8 @@ enum galen_import_format {
 
 /* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
  * GALEN_EINVAL. */
-GALEN_NODISCARD int galen_import_format_parse(const char *name,
-                                              enum galen_import_format *out);
+GALEN_API GALEN_NODISCARD int
+galen_import_format_parse(const char *name, enum galen_import_format *out);
 
 /* Running totals of an import. Documents are counted once each: imported
  * (new or changed), unchanged (same content already stored), skipped
@@ -101,11 +103,11 @@ struct galen_import_opts {
  * failed, GALEN_EABORT when strict stopped early, or an error such as
  * GALEN_EDB / GALEN_EIO / GALEN_ENOMEM that stopped the whole run. *stats
  * is always filled. */
-GALEN_NODISCARD int galen_import_paths(struct galen_store *st,
-                                       enum galen_import_format fmt,
-                                       const char *const *paths, size_t npaths,
-                                       const struct galen_import_opts *opts,
-                                       struct galen_import_stats *stats);
+GALEN_API GALEN_NODISCARD int
+galen_import_paths(struct galen_store *st, enum galen_import_format fmt,
+                   const char *const *paths, size_t npaths,
+                   const struct galen_import_opts *opts,
+                   struct galen_import_stats *stats);
 
 /* ---- deriving the search index ----------------------------------------- */
 
@@ -125,7 +127,7 @@ struct galen_store_index_stats {
  * blob). When index_dir holds no index (never built, or removed), it is
  * rebuilt from every document (galen_store_index_rebuild below). progress
  * may be NULL. GALEN_OK, or the index or store error. */
-GALEN_NODISCARD int galen_store_index_update(
+GALEN_API GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
@@ -133,8 +135,8 @@ GALEN_NODISCARD int galen_store_index_update(
 /* Sets *pending when st holds changes the index has not seen: documents
  * added, changed or re-reviewed, or deletions (a cheap check, for a server
  * that keeps its index in step). GALEN_OK or GALEN_EDB. */
-GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
-                                              bool *pending);
+GALEN_API GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
+                                                        bool *pending);
 
 /* Rebuilds the search index in index_dir from every document in st, into
  * a fresh folder that then replaces index_dir (so a corrupt index is never
@@ -142,7 +144,7 @@ GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
  * update does this by itself when index_dir holds no index. GALEN_OK, or
  * GALEN_ESTATE when another process is writing the index, or the index or
  * store error; stats->errmsg says why. */
-GALEN_NODISCARD int galen_store_index_rebuild(
+GALEN_API GALEN_API GALEN_NODISCARD int galen_store_index_rebuild(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
@@ -162,29 +164,30 @@ struct galen_backup_stats {
  * GALEN_OK; GALEN_EEXIST when dest (or a partial) exists; GALEN_ENOENT
  * with no store; GALEN_ESTATE when another process holds the index's
  * writer lock (retry); GALEN_EIO, GALEN_EDB. err says why. */
-GALEN_NODISCARD int galen_backup(const char *data_dir, const char *dest,
-                                 struct galen_backup_stats *stats, char *err,
-                                 size_t cap);
+GALEN_API GALEN_NODISCARD int galen_backup(const char *data_dir,
+                                           const char *dest,
+                                           struct galen_backup_stats *stats,
+                                           char *err, size_t cap);
 
 /* Restores the backup folder into data_dir, which must not exist or be
  * empty: copies it into "<data_dir>.partial", checks the store's integrity
  * and renames it into place. GALEN_OK, GALEN_EEXIST (data_dir has files),
  * GALEN_ENOENT (not a backup), GALEN_ECORRUPT, GALEN_EIO. err says why. */
-GALEN_NODISCARD int galen_restore(const char *backup, const char *data_dir,
-                                  char *err, size_t cap);
+GALEN_API GALEN_NODISCARD int
+galen_restore(const char *backup, const char *data_dir, char *err, size_t cap);
 
 /* Calls cb with each document as JSON (one line: the store's snapshot
  * format, every field), in id order. A non-zero return from cb stops and
  * is returned. GALEN_OK or the store error. */
-GALEN_NODISCARD int galen_store_export(struct galen_store *st,
-                                       int (*cb)(void *ctx, const char *json,
-                                                 size_t len),
-                                       void *ctx);
+GALEN_API GALEN_NODISCARD int
+galen_store_export(struct galen_store *st,
+                   int (*cb)(void *ctx, const char *json, size_t len),
+                   void *ctx);
 
 /* Deletes document id (kept in its version history and audit trail as
  * deleted by who); the next index update removes it from the index.
  * GALEN_OK, GALEN_ENOENT, GALEN_EDB. */
-GALEN_NODISCARD int galen_store_delete(struct galen_store *st, const char *id,
-                                       const char *who);
+GALEN_API GALEN_NODISCARD int
+galen_store_delete(struct galen_store *st, const char *id, const char *who);
 
 #endif

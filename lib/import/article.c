@@ -128,7 +128,8 @@ enum fm_type {
     FM_LIST,
     FM_QTYPE,
     FM_SEX,
-    FM_REFS
+    FM_REFS,
+    FM_CHECKED
 };
 
 struct fm_key {
@@ -159,6 +160,7 @@ static const struct fm_key keys[] = {
     {"sex", FM_SEX, F(sex)},
     {"asked", FM_DATE, F(asked)},
     {"replied", FM_DATE, F(replied)},
+    {"checked", FM_CHECKED, 0},
 };
 #undef F
 
@@ -232,6 +234,36 @@ static bool id_ok(const char *s)
             return false;
     }
     return true;
+}
+
+/* "checked: YYYY-MM[-DD] what was checked": the editors' record of the
+ * last check of a document's facts against its sources. It is validated,
+ * so a typo is caught at import, but not stored: it is for reviewers of
+ * the Markdown, not for readers. */
+static bool checked_ok(const char *s)
+{
+    char date[11] = {0}, month[3] = {0};
+    size_t n = strlen(s), end;
+    long m;
+
+    if (n >= 10 && s[7] == '-') {
+        memcpy(date, s, 10);
+        if (!date_ok(date))
+            return false;
+        end = 10;
+    } else {
+        if (n < 7 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2))
+            return false;
+        memcpy(month, s + 5, 2);
+        if (str_to_long(month, 1, 12, &m) != GALEN_OK)
+            return false;
+        end = 7;
+    }
+    if (s[end] != ' ')
+        return false;
+    while (s[end] == ' ')
+        end++;
+    return s[end] != '\0'; /* a note must say what was checked */
 }
 
 static int set_list(struct article *a, struct doc_strlist *l, const char *v,
@@ -309,6 +341,11 @@ static int set_value(struct article *a, const struct fm_key *k, const char *v,
                    v, ARTICLE_ID_MAX);
     if (k->type == FM_DATE && !date_ok(v))
         return err(a, line, "%s must be YYYY-MM-DD", k->name);
+    if (k->type == FM_CHECKED)
+        return checked_ok(v) ? GALEN_OK
+                             : err(a, line,
+                                   "checked must be 'YYYY-MM[-DD] what was "
+                                   "checked'");
     if (k->type == FM_TITLE && !*v)
         return err(a, line, "title is empty");
     if (set_enum(a, k, v, line) != GALEN_OK)

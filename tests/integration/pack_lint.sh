@@ -5,6 +5,11 @@
 # front-matter block (docs/article-format.md), that ids are unique, that the
 # pack has enough documents of every kind, and that data/lexicon.tsv
 # (docs/lexicon.md) and data/redflags.txt (docs/redflags.md) parse.
+# References: each has a PMID, DOI or URL of a valid shape and a plausible
+# year, every [n] names a reference, and every reference is cited.
+# scripts/pack_overlap is tested on a fixture made here; with PACK_SOURCES
+# set to a reviewer's folder of source texts it also runs on the pack and
+# fails on a shared run of 10+ words (docs/article-format.md).
 # Prints "N passed, N failed" and exits non-zero when any check fails.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +20,7 @@ lexicon="$root/data/lexicon.tsv"
 redflags="$root/data/redflags.txt"
 min_docs=40
 min_qa=6
+this_year=$(date -u +%Y)
 
 # lint_doc FILE: prints "ERR message" lines for each problem, then one
 # "ID id" and one "KIND kind" line for the global checks.
@@ -44,16 +50,21 @@ lint_doc() {
 			if (v == "") err("empty reference value for " k)
 			if (k == "kind" && !inlist(v, "guideline research consumer qa"))
 				err("bad reference kind: " v)
-			if (k == "year" && v !~ /^(19|20)[0-9][0-9]$/) err("bad reference year: " v)
-			if (k == "pmid" && v !~ /^[0-9]+$/) err("bad pmid: " v)
-			if (k == "doi" && v !~ /^10\.[0-9]+\//) err("bad doi: " v)
-			if (k == "url" && v !~ /^https?:\/\//) err("bad url: " v)
+			if (k == "year" && (v !~ /^[0-9][0-9][0-9][0-9]$/ || v + 0 < 1900 || v + 0 > year))
+				err("implausible reference year: " v)
+			if (k == "pmid" && (v !~ /^[1-9][0-9]*$/ || length(v) > 9)) err("bad pmid (1 to 9 digits): " v)
+			if (k == "doi" && v !~ /^10\.[0-9][0-9][0-9][0-9][0-9]*(\.[0-9]+)*\/[^ \t|]+$/)
+				err("bad doi (10.NNNN/suffix): " v)
+			if (k == "url" && v !~ /^https?:\/\/[A-Za-z0-9.-]+\.[A-Za-z]+(:[0-9]+)?(\/[^ \t|]*)?$/)
+				err("bad url: " v)
 		}
 		if (!("kind" in seen) || !("title" in seen) || !("source" in seen) || !("year" in seen))
 			err("reference needs kind, title, source and year")
+		if (!("pmid" in seen) && !("doi" in seen) && !("url" in seen))
+			err("reference " nrefs " has no pmid, doi or url")
 	}
 	BEGIN {
-		allowed = "id kind title audience specialty source authors date url licence evidence topics synonyms question_type status references age_band sex asked replied"
+		allowed = "id kind title audience specialty source authors date url licence evidence topics synonyms question_type status references age_band sex asked replied checked"
 		required = "id kind title status audience specialty source authors date licence evidence topics synonyms references"
 		state = 0; nrefs = 0; maxcite = 0; ncite = 0
 	}
@@ -94,7 +105,11 @@ lint_doc() {
 		while (match(line, /\[[0-9]+(, *[0-9]+)*\]/)) {
 			cit = substr(line, RSTART + 1, RLENGTH - 2)
 			n = split(cit, nums, /, */)
-			for (i = 1; i <= n; i++) { ncite++; if (nums[i] + 0 > maxcite) maxcite = nums[i] + 0 }
+			for (i = 1; i <= n; i++) {
+				ncite++; cited[nums[i] + 0] = 1
+				if (nums[i] + 0 > maxcite) maxcite = nums[i] + 0
+				if (nums[i] + 0 < 1) err("citation [" nums[i] "] does not name a reference")
+			}
 			line = substr(line, RSTART + RLENGTH)
 		}
 	}
@@ -115,6 +130,9 @@ lint_doc() {
 		if (body < 3) err("body is too short")
 		if (ncite < 1) err("body has no [n] citation")
 		if (maxcite > nrefs) err("citation [" maxcite "] but only " nrefs " references")
+		for (i = 1; i <= nrefs; i++) if (!(i in cited)) err("reference " i " is never cited")
+		if ("checked" in fm && fm["checked"] !~ /^[0-9][0-9][0-9][0-9]-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))? +[^ ]/)
+			err("checked must be YYYY-MM[-DD] followed by what was checked")
 		if (tablerows > 0 && tableseps < 1) err("table without a |---| separator row")
 		if (fm["kind"] == "qa") {
 			if (!("age_band" in fm) || fm["age_band"] !~ /^[0-9]+-[0-9]+$/) err("qa needs age_band like 40-49")
@@ -126,7 +144,7 @@ lint_doc() {
 		}
 		if (fm["kind"] == "faq" && faqitems < 3) err("faq needs at least 3 ### question? items under ## FAQ")
 		printf "ID %s\nKIND %s\nTABLE %d\nQUICK %d\nKEYP %d\nFAQ %d\n", fm["id"], fm["kind"], tableseps, hasquick, haskey, faqitems
-	}' "$1"
+	}' year="$this_year" "$1"
 }
 
 # --- the pack -------------------------------------------------------------
@@ -161,6 +179,93 @@ if awk '$1 == "QUICK" && $2 > 0 { q = 1 } $1 == "KEYP" && $2 > 0 { k = 1 } END {
 	ok
 else
 	bad "no document has Quick Summary and Key Points sections"
+fi
+
+# --- the reference checks, on a document made here ------------------------
+cat >"$tmp/bad.md" <<'DOC'
+---
+id: lint-fixture
+kind: research
+title: T
+audience: both
+specialty: neurology
+source: s
+authors: a
+date: 2026-01-01
+licence: CC-BY-4.0
+evidence: review
+topics: [t]
+synonyms: [s]
+status: submitted
+checked: soon
+references:
+  - kind: research | title: A | source: S | year: 2001
+  - kind: research | title: B | source: S | year: 2099 | doi: 10.12/x
+  - kind: research | title: C | source: S | year: 2001 | pmid: 0123 | url: ftp://x
+  - kind: research | title: D | source: S | year: 2001 | pmid: 1
+---
+Body [1][2]. More [3] and [0] and [5].
+Last line.
+DOC
+lint_doc "$tmp/bad.md" >"$tmp/bad.out" 2>&1
+for want in "reference 1 has no pmid, doi or url" "implausible reference year: 2099" \
+	"bad doi (10.NNNN/suffix): 10.12/x" "bad pmid (1 to 9 digits): 0123" "bad url: ftp://x" \
+	"citation [0] does not name a reference" "citation [5] but only 4 references" \
+	"reference 4 is never cited" "checked must be YYYY-MM[-DD]"; do
+	if grep -qF -- "$want" "$tmp/bad.out"; then ok; else bad "lint fixture: no '$want'"; fi
+done
+
+# --- scripts/pack_overlap, on sources made here -----------------------------
+overlap="$root/scripts/pack_overlap"
+mkdir -p "$tmp/src" "$tmp/fix"
+# A fake source that shares exactly 9 words with the fixture's first
+# sentence, 11 with its second, and 7 with its third.
+printf '%s\n' "Unrelated words come first here. the quick brown fox jumps over the lazy sleeping cat then stops." \
+	"Another line: stretching the calf muscles every night before bed reduces cramps a great deal, they say." \
+	"Seven only: red green blue yellow orange purple black and nothing more." >"$tmp/src/source.txt"
+cat >"$tmp/fix/doc.md" <<'DOC'
+---
+id: overlap-fixture
+---
+# Heading
+Today the quick brown fox jumps over the lazy sleeping dog at noon [1]. Some say stretching the calf muscles every night before bed reduces cramps a lot [2].
+- Colours: red green blue yellow orange purple black, then white [1].
+DOC
+"$overlap" "$tmp/src" "$tmp/fix/doc.md" >"$tmp/ov.out" 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 1 ]; then ok; else bad "pack_overlap: exit $rc on an 11-word run, want 1"; fi
+if grep -q ':5: 9 words shared with source.txt: "the quick brown fox jumps over the lazy sleeping"' "$tmp/ov.out"; then
+	ok
+else
+	bad "pack_overlap: the 9-word run is not reported: $(cat "$tmp/ov.out")"
+fi
+if grep -q ':5: 11 words shared with source.txt: "stretching the calf' "$tmp/ov.out"; then ok; else bad "pack_overlap: the 11-word run is not reported"; fi
+if grep -q "red green" "$tmp/ov.out"; then bad "pack_overlap: a 7-word run is reported"; else ok; fi
+# A quoted run is reported but does not fail; --min lowers what is shown.
+sed -i 's/Some say stretching/Some say "stretching/; s/a lot \[2\]/a lot" [2]/' "$tmp/fix/doc.md"
+"$overlap" --min 7 "$tmp/src" "$tmp/fix/doc.md" >"$tmp/ov.out" 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "11 words shared with source.txt (quoted)" "$tmp/ov.out" &&
+	grep -q ":6: 7 words shared" "$tmp/ov.out"; then
+	ok
+else
+	bad "pack_overlap: quoted run or --min 7 (exit $rc): $(cat "$tmp/ov.out")"
+fi
+mkdir -p "$tmp/empty"
+"$overlap" "$tmp/empty" "$tmp/fix/doc.md" >/dev/null 2>"$tmp/ov.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "no source texts" "$tmp/ov.err"; then ok; else bad "pack_overlap: a folder without sources gives exit $rc"; fi
+
+# With PACK_SOURCES, the pack itself against the reviewer's sources.
+if [ -n "${PACK_SOURCES:-}" ]; then
+	if "$overlap" "$PACK_SOURCES" "$pack" >"$tmp/ov.out"; then
+		ok
+	else
+		bad "pack shares a run of 10+ words with a source in $PACK_SOURCES:"
+		cat "$tmp/ov.out"
+	fi
+else
+	echo "skip: copy check of data/pack (set PACK_SOURCES to a folder of source texts; docs/article-format.md)"
 fi
 
 # --- lexicon.tsv ------------------------------------------------------------

@@ -197,6 +197,14 @@ static void test_import_article_front_matter_errors(void **state)
     expect_error("---\nkind: poem\n---\n", 2, "bad kind");
     expect_error("---\nstatus: published\n---\n", 2, "bad status");
     expect_error(HEAD "  indented: x\n---\nx\n", 6, "indented");
+    expect_error(HEAD "checked: soon\n---\nx\n", 6, "checked must be");
+    expect_error(HEAD "checked: 2026-12\n---\nx\n", 6, "checked must be");
+    expect_error(HEAD "checked: 2026-13 doses\n---\nx\n", 6, "checked must be");
+    expect_error(HEAD "checked: 2026-12-32 doses\n---\nx\n", 6,
+                 "checked must be");
+    expect_error(HEAD "checked: 2026-12:doses\n---\nx\n", 6, "checked must be");
+    expect_error(HEAD "checked: 2026-12 a\nchecked: 2026-12 b\n---\nx\n", 7,
+                 "duplicate key 'checked'");
 }
 
 static void test_import_article_reference_errors(void **state)
@@ -259,6 +267,30 @@ static void test_import_article_lenient_cases(void **state)
     doc_cleanup(&d);
 }
 
+/* checked: takes a month or a day, then a note; it is not stored. */
+static void test_import_article_checked(void **state)
+{
+    static const char *const ok[] = {
+        "checked: 2026-12 EASL 2018 doses\n",
+        "checked: 2026-12-03 doses: not confirmed against the primary text\n",
+    };
+    struct galen_diag diag = {{0}, 0};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(ok); i++) {
+        char text[256];
+        struct doc d;
+
+        snprintf(text, sizeof text, "%s%s---\nBody.\n", HEAD, ok[i]);
+        doc_init(&d);
+        assert_int_equal(import_article_parse(text, strlen(text), &d, &diag),
+                         GALEN_OK);
+        assert_string_equal(d.title, "T");
+        doc_cleanup(&d);
+    }
+}
+
 static void test_import_article_driver_idempotent(void **state)
 {
     const char *paths[] = {"tests/data/article"};
@@ -291,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_import_article_reference_errors),
         cmocka_unit_test(test_import_article_body_errors),
         cmocka_unit_test(test_import_article_lenient_cases),
+        cmocka_unit_test(test_import_article_checked),
         cmocka_unit_test(test_import_article_driver_idempotent),
     };
 
