@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_user.c: `galen user`: bootstraps accounts in the store, above all the
- * first admin, who then manages the others in the web UI. The password is
- * read from standard input (first line) so it never appears in argv or the
- * shell history. */
+/* cmd_user.c: `galen user`: accounts in the store from the command line:
+ * add (above all the first admin), list, disable, enable, delete and
+ * passwd. A password never appears in argv or the shell history: it is
+ * read from the terminal without echo (asked twice), or else from the
+ * first line of standard input. */
 #include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <galen/error.h>
 
@@ -20,15 +24,19 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: galen user add NAME --role ROLE [--specialty S] [-d DIR]\n"
-            "       galen user list [-d DIR] [--json]\n\n"
-            "add reads the password (8 to 128 bytes) from the first line of\n"
-            "standard input. ROLE is patient, specialist, editor (or\n"
+            "       galen user list [-d DIR] [--json]\n"
+            "       galen user disable|enable|delete|passwd NAME [-d DIR]\n\n"
+            "add and passwd ask for the password (8 to 128 bytes) on the\n"
+            "terminal without echo, or read the first line of standard\n"
+            "input. disable ends the user's sessions; delete refuses a user\n"
+            "whose questions or replies remain (disable them instead).\n"
+            "ROLE is patient, specialist, editor (or\n"
             "reviewer) or admin; a specialist needs --specialty, one of:\n");
     for (size_t i = 0; service_specialties[i]; i++)
         fprintf(f, "  %s\n", service_specialties[i]);
 }
 
-static int read_password(char *pw, size_t cap)
+static int read_line(char *pw, size_t cap)
 {
     size_t n;
 
@@ -38,6 +46,52 @@ static int read_password(char *pw, size_t cap)
     while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
         pw[--n] = '\0';
     return 0;
+}
+
+/* Reads one line from the terminal with echo off (restored afterwards). */
+static int prompt_hidden(const char *prompt, char *pw, size_t cap)
+{
+    struct termios old, quiet;
+    int rc;
+
+    fputs(prompt, stderr);
+    fflush(stderr);
+    if (tcgetattr(STDIN_FILENO, &old) != 0)
+        return -1;
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    quiet.c_lflag |= ECHONL;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) != 0)
+        return -1;
+    rc = read_line(pw, cap);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    return rc;
+}
+
+/* The new password: from the terminal without echo, typed twice, or else
+ * the first line of standard input. 0, or -1 after saying why. */
+static int read_password(char *pw, size_t cap)
+{
+    char again[AUTH_PASSWORD_MAX + 4];
+    int rc;
+
+    if (!isatty(STDIN_FILENO)) {
+        if (read_line(pw, cap) == 0)
+            return 0;
+        LOG_ERROR("no password on standard input");
+        return -1;
+    }
+    rc = prompt_hidden("Password: ", pw, cap);
+    if (rc == 0)
+        rc = prompt_hidden("Password again: ", again, sizeof again);
+    if (rc == 0 && strcmp(pw, again) != 0) {
+        LOG_ERROR("the passwords differ");
+        rc = -1;
+    } else if (rc != 0) {
+        LOG_ERROR("cannot read the password from the terminal");
+    }
+    sodium_memzero(again, sizeof again);
+    return rc;
 }
 
 static int open_service(const char *data, struct service **svc)
@@ -68,10 +122,8 @@ static int user_add(const char *data, const char *name, const char *role_name,
                                "specialist, editor or admin)",
                                role_name);
     }
-    if (read_password(pw, sizeof pw) != 0) {
-        LOG_ERROR("no password on standard input");
+    if (read_password(pw, sizeof pw) != 0)
         return EXIT_USAGE;
-    }
     rc = open_service(data, &svc);
     if (rc == GALEN_OK)
         rc = service_user_add(svc, name, pw, role, specialty,
@@ -80,7 +132,7 @@ static int user_add(const char *data, const char *name, const char *role_name,
         LOG_ERROR("cannot add %s: %s", name, service_errmsg(svc));
     else if (rc == GALEN_OK)
         printf("added %s (%s)\n", name, auth_role_name(role));
-    memset(pw, 0, sizeof pw);
+    sodium_memzero(pw, sizeof pw);
     service_close(svc);
     return rc == GALEN_EEXIST ? EXIT_DATA : cli_exit_for(rc);
 }
@@ -117,6 +169,54 @@ static int user_list(const char *data, bool json)
     if (rc == GALEN_OK && json)
         return cli_print_json(arr);
     cJSON_Delete(arr);
+    return cli_exit_for(rc);
+}
+
+struct find {
+    const char *name;
+    long long id;
+};
+
+static int find_cb(void *ctx, const struct service_user *u)
+{
+    struct find *f = ctx;
+
+    if (strcmp(u->name, f->name) == 0)
+        f->id = u->id;
+    return 0;
+}
+
+/* disable, enable, delete, passwd on the user called name. */
+static int user_change(const char *data, const char *verb, const char *name)
+{
+    struct service *svc = NULL;
+    struct find f = {name, 0};
+    char pw[AUTH_PASSWORD_MAX + 4];
+    int rc;
+
+    if (strcmp(verb, "passwd") == 0 && read_password(pw, sizeof pw) != 0)
+        return EXIT_USAGE;
+    rc = open_service(data, &svc);
+    if (rc == GALEN_OK)
+        rc = service_users(svc, find_cb, &f);
+    if (rc == GALEN_OK && f.id == 0) {
+        LOG_ERROR("no user '%s'", name);
+        rc = GALEN_ENOENT;
+    } else if (rc == GALEN_OK) {
+        if (strcmp(verb, "passwd") == 0)
+            rc = service_user_set_password(svc, f.id, pw);
+        else if (strcmp(verb, "delete") == 0)
+            rc = service_user_delete(svc, f.id);
+        else
+            rc = service_user_set_disabled(svc, f.id,
+                                           strcmp(verb, "disable") == 0);
+        if (rc != GALEN_OK)
+            LOG_ERROR("cannot %s %s: %s", verb, name, service_errmsg(svc));
+        else
+            printf("%s: %s done\n", name, verb);
+    }
+    sodium_memzero(pw, sizeof pw);
+    service_close(svc);
     return cli_exit_for(rc);
 }
 
@@ -160,7 +260,8 @@ int cmd_user(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error("user", "no action given (add or list)");
+        return cli_usage_error("user", "no action given (add, list, disable, "
+                                       "enable, delete or passwd)");
     verb = argv[optind];
     data = cli_data_dir(data);
     if (strcmp(verb, "add") == 0) {
@@ -181,6 +282,16 @@ int cmd_user(int argc, char **argv)
         code = cli_need_data(data);
         return code != EXIT_OK ? code : user_list(data, json);
     }
-    return cli_usage_error("user", "unknown action '%s' (want add or list)",
+    if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0 ||
+        strcmp(verb, "delete") == 0 || strcmp(verb, "passwd") == 0) {
+        if (optind + 2 != argc)
+            return cli_usage_error("user", "%s takes one NAME", verb);
+        code = cli_need_data(data);
+        return code != EXIT_OK ? code
+                               : user_change(data, verb, argv[optind + 1]);
+    }
+    return cli_usage_error("user",
+                           "unknown action '%s' (want add, list, disable, "
+                           "enable, delete or passwd)",
                            verb);
 }

@@ -304,6 +304,62 @@ int service_user_set_disabled(struct service *svc, long long id, bool disabled)
     return service_done(svc, s);
 }
 
+/* Ends every session of user id. */
+static int end_sessions(struct service *svc, long long id)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc, "DELETE FROM sessions WHERE user_id=?1", &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return service_done(svc, s);
+}
+
+int service_user_set_password(struct service *svc, long long id,
+                              const char *password)
+{
+    char hash[AUTH_PWHASH_LEN];
+    sqlite3_stmt *s;
+    int rc = auth_password_hash(password, hash);
+
+    if (rc != GALEN_OK)
+        return service_fail(svc, rc,
+                            rc == GALEN_EINVAL
+                                ? "password must be 8 to 128 bytes"
+                                : "cannot hash the password");
+    rc = service_prep(svc, "UPDATE users SET pw_hash=?2 WHERE id=?1", &s);
+    if (rc == GALEN_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        service_bind(s, 2, hash);
+        rc = service_done(svc, s);
+    }
+    sodium_memzero(hash, sizeof hash);
+    if (rc == GALEN_OK && service_changes(svc) == 0)
+        return service_fail(svc, GALEN_ENOENT, "no such user");
+    return rc == GALEN_OK ? end_sessions(svc, id) : rc;
+}
+
+int service_user_delete(struct service *svc, long long id)
+{
+    sqlite3_stmt *s;
+    int rc = end_sessions(svc, id);
+
+    if (rc == GALEN_OK)
+        rc = service_prep(svc, "DELETE FROM users WHERE id=?1", &s);
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = service_done(svc, s);
+    if (rc == GALEN_EINVAL)
+        return service_fail(svc, rc,
+                            "their questions or replies still name them: "
+                            "disable the account instead");
+    if (rc == GALEN_OK && service_changes(svc) == 0)
+        return service_fail(svc, GALEN_ENOENT, "no such user");
+    return rc;
+}
+
 int service_secret(struct service *svc, const char *name, unsigned char *out,
                    size_t len)
 {

@@ -72,6 +72,16 @@ GALEN_NODISCARD int service_user_login(struct service *svc, const char *name,
 GALEN_NODISCARD int service_secret(struct service *svc, const char *name,
                                    unsigned char *out, size_t len);
 
+/* Sets user id's password (an Argon2id hash of it) and ends their
+ * sessions. GALEN_EINVAL for a bad password, GALEN_ENOENT for no user. */
+GALEN_NODISCARD int service_user_set_password(struct service *svc, long long id,
+                                              const char *password);
+
+/* Deletes user id and their sessions. GALEN_ENOENT for no user,
+ * GALEN_EINVAL when their replies or questions still name them (disable
+ * the account instead). */
+GALEN_NODISCARD int service_user_delete(struct service *svc, long long id);
+
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
 GALEN_NODISCARD int service_user_set_disabled(struct service *svc, long long id,
