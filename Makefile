@@ -113,11 +113,8 @@ endif
 # Include paths per part: the library sees its own layers; the apps see the
 # public headers, lib/base and their own folders; tests, fuzzers and
 # benchmarks see everything.
-# APP_LEGACY_INC: the app files listed in scripts/include-exceptions.txt
-# still reach into lib/; the list only shrinks.
-APP_LEGACY_INC := -Ilib
 INC_LIB  := -Iinclude -Ilib
-INC_APP  := -Iinclude -Ilib/base -Icli -Ihttpd $(APP_LEGACY_INC)
+INC_APP  := -Iinclude -Ilib/base -Icli -Ihttpd
 INC_TEST := -Iinclude -Ilib -Ilib/base -Icli -Ihttpd
 
 $(BUILD)/lib/%.o: INC := $(INC_LIB)

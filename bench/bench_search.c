@@ -290,13 +290,12 @@ static int bench(const struct bench_args *a, struct galen_index *gi,
 static int load(const struct bench_args *a, struct galen_queries **qs,
                 struct galen_qrels **qrels, struct galen_index **gi)
 {
-    char err[512];
-    int rc = galen_queries_load(a->queries, qs, err, sizeof err);
+    int rc = galen_queries_load(a->queries, qs);
 
     if (rc == GALEN_OK && a->qrels)
-        rc = galen_qrels_load(a->qrels, qrels, err, sizeof err);
+        rc = galen_qrels_load(a->qrels, qrels);
     if (rc != GALEN_OK) {
-        fprintf(stderr, "bench_search: %s\n", err);
+        fprintf(stderr, "bench_search: %s\n", galen_eval_errmsg());
         return rc;
     }
     rc = galen_index_open(a->dir, gi);

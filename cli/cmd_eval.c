@@ -14,7 +14,9 @@
 #include <galen/eval.h>
 #include <galen/search.h>
 
+#include "buf.h"
 #include "cli.h"
+#include "json.h"
 
 enum { EVAL_ERR_CAP = 512, EVAL_DEFAULT_K = 1000 };
 
@@ -361,18 +363,32 @@ static void print_metrics(const struct eval_opts *o, const struct eval_pass *p,
     const struct galen_eval_metrics *m = &p->m;
 
     if (o->is_json) {
-        printf("{\"tag\":\"%s\",\"k\":%zu,\"num_q\":%zu,"
-               "\"num_q_with_results\":%zu,\"ndcg@10\":%.4f,"
-               "\"recall@100\":%.4f,\"recall@1000\":%.4f,\"mrr@10\":%.4f,"
-               "\"map\":%.4f,\"p@5\":%.4f,\"p@10\":%.4f",
-               o->tag, o->k, m->num_q, m->num_q_ret, m->ndcg10, m->recall100,
-               m->recall1000, m->mrr10, m->map, m->p5, m->p10);
+        struct buf b;
+        int rc = GALEN_OK;
+
+        /* The tag is the user's text: it goes through the JSON escaper. */
+        buf_init(&b, 1 << 20);
+        buf_put_str(&rc, &b, "{\"tag\":");
+        json_put_str(&rc, &b, o->tag);
+        buf_printf(&rc, &b,
+                   ",\"k\":%zu,\"num_q\":%zu,"
+                   "\"num_q_with_results\":%zu,\"ndcg@10\":%.4f,"
+                   "\"recall@100\":%.4f,\"recall@1000\":%.4f,"
+                   "\"mrr@10\":%.4f,\"map\":%.4f,\"p@5\":%.4f,\"p@10\":%.4f",
+                   o->k, m->num_q, m->num_q_ret, m->ndcg10, m->recall100,
+                   m->recall1000, m->mrr10, m->map, m->p5, m->p10);
         if (has_latency)
-            printf(",\"failed\":%zu,\"p50_us\":%.1f,\"p95_us\":%.1f,"
-                   "\"p99_us\":%.1f,\"mean_us\":%.1f,\"qps\":%.1f",
-                   p->nq_failed, p->lat.p50_us, p->lat.p95_us, p->lat.p99_us,
-                   p->lat.mean_us, p->lat.qps);
-        printf("}\n");
+            buf_printf(&rc, &b,
+                       ",\"failed\":%zu,\"p50_us\":%.1f,\"p95_us\":%.1f,"
+                       "\"p99_us\":%.1f,\"mean_us\":%.1f,\"qps\":%.1f",
+                       p->nq_failed, p->lat.p50_us, p->lat.p95_us,
+                       p->lat.p99_us, p->lat.mean_us, p->lat.qps);
+        buf_put_str(&rc, &b, "}\n");
+        if (rc == GALEN_OK)
+            fwrite(b.data, 1, b.len, stdout);
+        else
+            LOG_ERROR("--json: %s", galen_strerror(rc));
+        buf_cleanup(&b);
         return;
     }
     printf("queries      %zu judged, %zu with results\n", m->num_q,
@@ -391,11 +407,10 @@ static int score_file(const struct eval_opts *o,
 {
     struct galen_run *run = NULL;
     struct eval_pass p;
-    char err[EVAL_ERR_CAP];
-    int rc = galen_run_load(o->score, &run, err, sizeof err);
+    int rc = galen_run_load(o->score, &run);
 
     if (rc != GALEN_OK) {
-        LOG_ERROR("%s", err);
+        LOG_ERROR("%s", galen_eval_errmsg());
         return cli_exit_for(rc);
     }
     memset(&p, 0, sizeof p);
@@ -542,13 +557,12 @@ static int search_and_score(const struct eval_opts *o,
 static int load_inputs(const struct eval_opts *o, struct galen_qrels **qrels,
                        struct galen_queries **qs)
 {
-    char err[EVAL_ERR_CAP] = "";
-    int rc = galen_qrels_load(o->qrels, qrels, err, sizeof err);
+    int rc = galen_qrels_load(o->qrels, qrels);
 
     if (rc == GALEN_OK && !o->score)
-        rc = galen_queries_load(o->queries, qs, err, sizeof err);
+        rc = galen_queries_load(o->queries, qs);
     if (rc != GALEN_OK) {
-        LOG_ERROR("%s", err);
+        LOG_ERROR("%s", galen_eval_errmsg());
         return cli_exit_for(rc);
     }
     if (galen_qrels_count(*qrels) == 0)

@@ -106,7 +106,7 @@ static int open_store(const char *data, bool create, struct galen_store **st)
     char path[4096];
     int rc;
 
-    if (!cli_path(path, sizeof path, data, "store.db"))
+    if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
     if (create && cli_make_dirs(data) != 0) {
         LOG_ERROR("cannot create data folder %s: %s", data, strerror(errno));
@@ -304,7 +304,7 @@ static int index_store(struct galen_store *st, const char *data,
     double t0 = cli_now();
     int rc;
 
-    if (!cli_path(dir, sizeof dir, data, "index"))
+    if (galen_data_index_path(data, dir, sizeof dir) != GALEN_OK)
         return EXIT_USAGE;
     progress_init(&bar, "indexing", 0);
     bar.is_tty = bar.is_tty && !how->quiet && !how->json;
@@ -322,7 +322,7 @@ static int index_store(struct galen_store *st, const char *data,
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {
-        LOG_ERROR("index: %s: %s", galen_strerror(rc), stats.errmsg);
+        LOG_ERROR("index: %s: %s", galen_strerror(rc), galen_store_errmsg(st));
         cli_index_hint(rc, data);
         return cli_exit_for(rc);
     }

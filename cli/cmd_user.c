@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include <galen/error.h>
+#include <galen/service.h>
+#include <galen/store.h>
 
 #include "cli.h"
-#include "service/auth.h"
-#include "service/service.h"
 
 static void usage(FILE *f)
 {
@@ -32,8 +32,8 @@ static void usage(FILE *f)
             "whose questions or replies remain (disable them instead).\n"
             "ROLE is patient, specialist, editor (or\n"
             "reviewer) or admin; a specialist needs --specialty, one of:\n");
-    for (size_t i = 0; service_specialties[i]; i++)
-        fprintf(f, "  %s\n", service_specialties[i]);
+    for (size_t i = 0; galen_specialties[i]; i++)
+        fprintf(f, "  %s\n", galen_specialties[i]);
 }
 
 static int read_line(char *pw, size_t cap)
@@ -72,7 +72,7 @@ static int prompt_hidden(const char *prompt, char *pw, size_t cap)
  * the first line of standard input. 0, or -1 after saying why. */
 static int read_password(char *pw, size_t cap)
 {
-    char again[AUTH_PASSWORD_MAX + 4];
+    char again[GALEN_PASSWORD_MAX + 4];
     int rc;
 
     if (!isatty(STDIN_FILENO)) {
@@ -94,29 +94,29 @@ static int read_password(char *pw, size_t cap)
     return rc;
 }
 
-static int open_service(const char *data, struct service **svc)
+static int open_service(const char *data, struct galen_service **svc)
 {
     char path[1024];
     int rc;
 
-    if (!cli_path(path, sizeof path, data, "store.db"))
+    if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
-    rc = service_open(path, svc);
+    rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open %s: %s", path, service_errmsg(NULL));
+        LOG_ERROR("cannot open %s: %s", path, galen_service_errmsg(NULL));
     return rc;
 }
 
 static int user_add(const char *data, const char *name, const char *role_name,
                     const char *specialty)
 {
-    struct service *svc = NULL;
-    enum auth_role role;
-    char pw[AUTH_PASSWORD_MAX + 4];
+    struct galen_service *svc = NULL;
+    enum galen_role role;
+    char pw[GALEN_PASSWORD_MAX + 4];
     int rc;
 
-    if (auth_init() != GALEN_OK ||
-        auth_role_parse(role_name, &role) != GALEN_OK) {
+    if (galen_auth_init() != GALEN_OK ||
+        galen_role_parse(role_name, &role) != GALEN_OK) {
         return cli_usage_error("user",
                                "unknown role '%s' (want patient, "
                                "specialist, editor or admin)",
@@ -126,24 +126,24 @@ static int user_add(const char *data, const char *name, const char *role_name,
         return EXIT_USAGE;
     rc = open_service(data, &svc);
     if (rc == GALEN_OK)
-        rc = service_user_add(svc, name, pw, role, specialty,
-                              (long long)time(NULL), NULL);
+        rc = galen_user_add(svc, name, pw, role, specialty,
+                            (long long)time(NULL), NULL);
     if (rc != GALEN_OK && svc)
-        LOG_ERROR("cannot add %s: %s", name, service_errmsg(svc));
+        LOG_ERROR("cannot add %s: %s", name, galen_service_errmsg(svc));
     else if (rc == GALEN_OK)
-        printf("added %s (%s)\n", name, auth_role_name(role));
+        printf("added %s (%s)\n", name, galen_role_name(role));
     sodium_memzero(pw, sizeof pw);
-    service_close(svc);
+    galen_service_close(svc);
     return rc == GALEN_EEXIST ? EXIT_DATA : cli_exit_for(rc);
 }
 
-static int print_user(void *ctx, const struct service_user *u)
+static int print_user(void *ctx, const struct galen_user *u)
 {
     cJSON *arr = ctx;
     cJSON *o;
 
     if (!arr) {
-        printf("%-20s %-10s %-18s%s\n", u->name, auth_role_name(u->role),
+        printf("%-20s %-10s %-18s%s\n", u->name, galen_role_name(u->role),
                u->specialty, u->disabled ? " (disabled)" : "");
         return 0;
     }
@@ -151,7 +151,7 @@ static int print_user(void *ctx, const struct service_user *u)
     if (!o || !cJSON_AddItemToArray(arr, o))
         return GALEN_ENOMEM;
     cJSON_AddStringToObject(o, "name", u->name);
-    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    cJSON_AddStringToObject(o, "role", galen_role_name(u->role));
     cJSON_AddStringToObject(o, "specialty", u->specialty);
     cJSON_AddBoolToObject(o, "disabled", u->disabled);
     return 0;
@@ -159,13 +159,13 @@ static int print_user(void *ctx, const struct service_user *u)
 
 static int user_list(const char *data, bool json)
 {
-    struct service *svc = NULL;
+    struct galen_service *svc = NULL;
     cJSON *arr = json ? cJSON_CreateArray() : NULL;
     int rc = json && !arr ? GALEN_ENOMEM : open_service(data, &svc);
 
     if (rc == GALEN_OK)
-        rc = service_users(svc, print_user, arr);
-    service_close(svc);
+        rc = galen_users(svc, print_user, arr);
+    galen_service_close(svc);
     if (rc == GALEN_OK && json)
         return cli_print_json(arr);
     cJSON_Delete(arr);
@@ -177,7 +177,7 @@ struct find {
     long long id;
 };
 
-static int find_cb(void *ctx, const struct service_user *u)
+static int find_cb(void *ctx, const struct galen_user *u)
 {
     struct find *f = ctx;
 
@@ -189,34 +189,35 @@ static int find_cb(void *ctx, const struct service_user *u)
 /* disable, enable, delete, passwd on the user called name. */
 static int user_change(const char *data, const char *verb, const char *name)
 {
-    struct service *svc = NULL;
+    struct galen_service *svc = NULL;
     struct find f = {name, 0};
-    char pw[AUTH_PASSWORD_MAX + 4];
+    char pw[GALEN_PASSWORD_MAX + 4];
     int rc;
 
     if (strcmp(verb, "passwd") == 0 && read_password(pw, sizeof pw) != 0)
         return EXIT_USAGE;
     rc = open_service(data, &svc);
     if (rc == GALEN_OK)
-        rc = service_users(svc, find_cb, &f);
+        rc = galen_users(svc, find_cb, &f);
     if (rc == GALEN_OK && f.id == 0) {
         LOG_ERROR("no user '%s'", name);
         rc = GALEN_ENOENT;
     } else if (rc == GALEN_OK) {
         if (strcmp(verb, "passwd") == 0)
-            rc = service_user_set_password(svc, f.id, pw);
+            rc = galen_user_set_password(svc, f.id, pw);
         else if (strcmp(verb, "delete") == 0)
-            rc = service_user_delete(svc, f.id);
+            rc = galen_user_delete(svc, f.id);
         else
-            rc = service_user_set_disabled(svc, f.id,
-                                           strcmp(verb, "disable") == 0);
+            rc = galen_user_set_disabled(svc, f.id,
+                                         strcmp(verb, "disable") == 0);
         if (rc != GALEN_OK)
-            LOG_ERROR("cannot %s %s: %s", verb, name, service_errmsg(svc));
+            LOG_ERROR("cannot %s %s: %s", verb, name,
+                      galen_service_errmsg(svc));
         else
             printf("%s: %s done\n", name, verb);
     }
     sodium_memzero(pw, sizeof pw);
-    service_close(svc);
+    galen_service_close(svc);
     return cli_exit_for(rc);
 }
 

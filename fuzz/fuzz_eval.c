@@ -20,13 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct galen_run *r = NULL;
     struct galen_queries *qs = NULL;
     struct galen_eval_metrics m;
-    char err[128];
 
-    if (galen_queries_parse(text, size, "f", &qs, err, sizeof err) == 0)
+    if (galen_queries_parse(text, size, "f", &qs) == 0)
         galen_queries_free(qs);
-    if (galen_qrels_parse(text, qlen, "f", &q, err, sizeof err) == 0 &&
-        galen_run_parse(run, rlen, "f", &r, err, sizeof err) == 0)
-        (void)galen_eval_compute(q, r, &m);
+    if (galen_qrels_parse(text, qlen, "f", &q) == 0 &&
+        galen_run_parse(run, rlen, "f", &r) == 0 &&
+        galen_eval_compute(q, r, &m) != 0)
+        m.num_q = 0; /* only ENOMEM; nothing to check */
     galen_run_free(r);
     galen_qrels_free(q);
     return 0;

@@ -9,6 +9,7 @@
 #include "../httpd/app.h"
 #include "../httpd/server.h"
 #include "fuzz.h"
+#include "service/auth.h"
 
 static struct app *app;
 

@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct galen_diag diag;
+    struct diag diag;
     char hash[DOC_HASH_HEX];
     char *json = NULL;
     struct doc d;

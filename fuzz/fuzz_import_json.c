@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size;
-    struct galen_diag diag;
+    struct diag diag;
 
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

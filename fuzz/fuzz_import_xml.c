@@ -24,7 +24,7 @@ static int check_doc(void *ctx, struct doc *d, long line)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct import_sink sink = {check_doc, NULL, NULL, NULL, NULL};
-    struct galen_diag diag;
+    struct diag diag;
 
     int rc = import_medquad_memory((const char *)data, size, "0000001_2.xml",
                                    &sink, &diag);

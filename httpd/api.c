@@ -115,7 +115,7 @@ void api_add_time(cJSON *obj, const char *key, long long t)
     cJSON_AddStringToObject(obj, key, iso);
 }
 
-int api_doc_row(void *ctx, const struct service_doc_row *r)
+int api_doc_row(void *ctx, const struct galen_doc_row *r)
 {
     cJSON *o = cJSON_CreateObject();
 

@@ -42,6 +42,6 @@ void api_add_time(cJSON *obj, const char *key, long long t);
 
 /* A service_docs callback: appends r to the cJSON array ctx as an object
  * (id, title, kind, status, updated_at, version). Returns 0. */
-int api_doc_row(void *ctx, const struct service_doc_row *r);
+int api_doc_row(void *ctx, const struct galen_doc_row *r);
 
 #endif

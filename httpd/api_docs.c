@@ -7,7 +7,6 @@
 #include <galen/error.h>
 
 #include "api.h"
-#include "content/store.h"
 #include "docview.h"
 #include "handlers.h"
 #include "mem.h"
@@ -19,8 +18,7 @@ static void list_docs(struct ctx *c, const char *def)
     const char *kind = http_param(&c->req->query, "kind");
     long limit;
     long offset;
-    enum doc_status st;
-    enum doc_kind dk;
+    enum galen_doc_status st;
     cJSON *root;
     int rc;
 
@@ -29,14 +27,14 @@ static void list_docs(struct ctx *c, const char *def)
         !api_query_long(c, "offset", 0, 0, 10000000, &offset))
         return;
     kind = kind ? kind : def;
-    if ((status && doc_status_parse(status, &st) != GALEN_OK) ||
-        (kind && doc_kind_parse(kind, &dk) != GALEN_OK)) {
+    if ((status && galen_doc_status_parse(status, &st) != GALEN_OK) ||
+        (kind && !galen_doc_kind_known(kind))) {
         ctx_error(c, 400, "bad_parameter", "unknown status or kind");
         return;
     }
     root = cJSON_CreateObject();
-    rc = service_docs(c->svc, status, kind, (size_t)limit, (size_t)offset,
-                      api_doc_row, cJSON_AddArrayToObject(root, "documents"));
+    rc = galen_docs(c->svc, status, kind, (size_t)limit, (size_t)offset,
+                    api_doc_row, cJSON_AddArrayToObject(root, "documents"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list documents");
@@ -55,7 +53,7 @@ void api_articles(struct ctx *c)
     list_docs(c, "article");
 }
 
-static int comment_json(void *ctx, const struct service_comment *cm)
+static int comment_json(void *ctx, const struct galen_comment *cm)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -71,16 +69,16 @@ static int comment_json(void *ctx, const struct service_comment *cm)
 /* Builds the JSON of document c->slug; NULL after writing an error. */
 static cJSON *doc_json(struct ctx *c, bool article)
 {
-    struct service_doc_info info;
-    struct doc *d = NULL;
+    struct galen_doc_info info;
+    const struct galen_doc *d = NULL;
     char *json = NULL;
     cJSON *root = NULL;
-    int rc = service_doc_info(c->svc, c->slug, &info);
+    int rc = galen_doc_info(c->svc, c->slug, &info);
 
     if (rc == GALEN_OK)
-        rc = store_get(service_store(c->svc), c->slug, &d);
+        rc = galen_doc_get(c->svc, c->slug, &d);
     if (rc == GALEN_OK)
-        rc = doc_to_json(d, &json);
+        rc = galen_doc_to_json(d, &json);
     if (rc == GALEN_OK) {
         root = cJSON_Parse(json);
         rc = root ? GALEN_OK : GALEN_ENOMEM;
@@ -93,11 +91,11 @@ static cJSON *doc_json(struct ctx *c, bool article)
                                     docview_read_minutes(d));
     }
     if (rc == GALEN_OK && article)
-        rc = service_comments(c->svc, c->slug, SERVICE_COMMENT_APPROVED,
-                              comment_json,
-                              cJSON_AddArrayToObject(root, "comments"));
+        rc = galen_comments(c->svc, c->slug, GALEN_COMMENT_APPROVED,
+                            comment_json,
+                            cJSON_AddArrayToObject(root, "comments"));
     galen_free(json);
-    doc_free(d);
+    galen_doc_free(d);
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "no such document");
@@ -145,9 +143,9 @@ void api_topics(struct ctx *c)
         !api_query_long(c, "limit", 100, 1, 1000, &limit))
         return;
     root = cJSON_CreateObject();
-    rc = service_topics(c->svc, specialty && *specialty ? specialty : NULL,
-                        (size_t)limit, topic_json,
-                        cJSON_AddArrayToObject(root, "topics"));
+    rc = galen_topics(c->svc, specialty && *specialty ? specialty : NULL,
+                      (size_t)limit, topic_json,
+                      cJSON_AddArrayToObject(root, "topics"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list topics");
@@ -170,17 +168,18 @@ void api_comment_submit(struct ctx *c)
         cJSON_Delete(body);
         return;
     }
-    author = api_str(body, "author", SERVICE_NAME_MAX - 1, &bad);
-    text = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    author = api_str(body, "author", GALEN_NAME_MAX - 1, &bad);
+    text = api_str(body, "body", GALEN_TEXT_MAX, &bad);
     rc = bad ? GALEN_EINVAL
-             : service_comment_add(c->svc, c->slug, author, text,
-                                   c->user.role == AUTH_ROLE_ANON ? 0
-                                                                  : c->user.id,
-                                   c->req->wall, &id);
+             : galen_comment_add(c->svc, c->slug, author, text,
+                                 c->user.role == GALEN_ROLE_ANON ? 0
+                                                                 : c->user.id,
+                                 c->req->wall, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc,
-                 bad ? "author and body are strings" : service_errmsg(c->svc));
+                 bad ? "author and body are strings"
+                     : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();

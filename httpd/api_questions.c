@@ -11,7 +11,7 @@
 #include "api.h"
 #include "handlers.h"
 
-static cJSON *reply_json(const struct service_reply *r)
+static cJSON *reply_json(const struct galen_reply *r)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -23,7 +23,7 @@ static cJSON *reply_json(const struct service_reply *r)
     return o;
 }
 
-static cJSON *question_json(const struct service_question *q, bool replies)
+static cJSON *question_json(const struct galen_question *q, bool replies)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *arr;
@@ -45,7 +45,7 @@ static cJSON *question_json(const struct service_question *q, bool replies)
     return o;
 }
 
-static int add_to_array(void *ctx, const struct service_question *q)
+static int add_to_array(void *ctx, const struct galen_question *q)
 {
     cJSON_AddItemToArray(ctx, question_json(q, false));
     return 0;
@@ -68,15 +68,15 @@ void api_questions_list(struct ctx *c)
         ctx_error(c, 400, "bad_parameter", "status is answered or open");
         return;
     }
-    if (!answered && !auth_role_can(c->user.role, AUTH_PERM_QUESTION_QUEUE)) {
-        ctx_error(c, c->user.role == AUTH_ROLE_ANON ? 401 : 403, "forbidden",
+    if (!answered && !galen_role_can(c->user.role, GALEN_PERM_QUESTION_QUEUE)) {
+        ctx_error(c, c->user.role == GALEN_ROLE_ANON ? 401 : 403, "forbidden",
                   "only specialists and editors see open questions");
         return;
     }
     root = cJSON_CreateObject();
-    rc = service_questions(c->svc, answered, (size_t)limit, (size_t)offset,
-                           add_to_array,
-                           cJSON_AddArrayToObject(root, "questions"));
+    rc = galen_questions(c->svc, answered, (size_t)limit, (size_t)offset,
+                         add_to_array,
+                         cJSON_AddArrayToObject(root, "questions"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list questions");
@@ -88,7 +88,7 @@ void api_questions_list(struct ctx *c)
 void api_question_submit(struct ctx *c)
 {
     cJSON *body = api_body(c);
-    struct service_question_in in;
+    struct galen_question_in in;
     bool bad = false;
     long long id = 0;
     cJSON *out;
@@ -100,19 +100,19 @@ void api_question_submit(struct ctx *c)
         return;
     }
     memset(&in, 0, sizeof in);
-    in.title = api_str(body, "title", SERVICE_TITLE_MAX, &bad);
-    in.body = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
+    in.title = api_str(body, "title", GALEN_TITLE_MAX, &bad);
+    in.body = api_str(body, "body", GALEN_TEXT_MAX, &bad);
     in.age_band = api_str(body, "age_band", 16, &bad);
     in.sex = api_str(body, "sex", 16, &bad);
-    in.specialty = api_str(body, "specialty", SERVICE_SPECIALTY_MAX, &bad);
-    in.user_id = c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id;
+    in.specialty = api_str(body, "specialty", GALEN_SPECIALTY_MAX, &bad);
+    in.user_id = c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id;
     in.now = c->req->wall;
-    rc = bad ? GALEN_EINVAL : service_question_add(c->svc, &in, &id);
+    rc = bad ? GALEN_EINVAL : galen_question_add(c->svc, &in, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc,
                  bad ? "title, body, age_band, sex and specialty are strings"
-                     : service_errmsg(c->svc));
+                     : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();
@@ -123,7 +123,7 @@ void api_question_submit(struct ctx *c)
     api_send(c, 201, out);
 }
 
-static int add_similar(void *ctx, const struct service_question *q)
+static int add_similar(void *ctx, const struct galen_question *q)
 {
     cJSON *o = question_json(q, true);
 
@@ -133,23 +133,23 @@ static int add_similar(void *ctx, const struct service_question *q)
 
 void api_question_get(struct ctx *c)
 {
-    struct service_question *q = NULL;
+    struct galen_question *q = NULL;
     cJSON *root;
-    char text[SERVICE_TITLE_MAX + SERVICE_TEXT_MAX + 8];
+    char text[GALEN_TITLE_MAX + GALEN_TEXT_MAX + 8];
     int rc;
 
     if (!ctx_need_store(c, "question"))
         return;
-    rc = service_question_get(c->svc, c->id, &q);
+    rc = galen_question_get(c->svc, c->id, &q);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
         return;
     }
     root = question_json(q, true);
     snprintf(text, sizeof text, "%s. %s", q->title, q->body);
-    rc = service_similar_questions(c->svc, text, q->id, 4, add_similar,
-                                   cJSON_AddArrayToObject(root, "similar"));
-    service_question_free(q);
+    rc = galen_similar_questions(c->svc, text, q->id, 4, add_similar,
+                                 cJSON_AddArrayToObject(root, "similar"));
+    galen_question_free(q);
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not find similar questions");
@@ -171,13 +171,14 @@ void api_question_reply(struct ctx *c)
         cJSON_Delete(body);
         return;
     }
-    text = api_str(body, "body", SERVICE_TEXT_MAX, &bad);
-    rc = bad ? GALEN_EINVAL
-             : service_reply_add(c->svc, c->id, &c->user, text, c->req->wall,
-                                 &id);
+    text = api_str(body, "body", GALEN_TEXT_MAX, &bad);
+    rc =
+        bad ? GALEN_EINVAL
+            : galen_reply_add(c->svc, c->id, &c->user, text, c->req->wall, &id);
     cJSON_Delete(body);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, bad ? "body is a string" : service_errmsg(c->svc));
+        ctx_fail(c, rc,
+                 bad ? "body is a string" : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();

@@ -7,15 +7,14 @@
 #include <galen/error.h>
 
 #include "api.h"
-#include "content/store.h"
 #include "handlers.h"
 #include "mem.h"
 
 void api_review_queue(struct ctx *c)
 {
     const char *status = http_param(&c->req->query, "status");
-    long long counts[DOC_STATUS_COUNT];
-    enum doc_status st;
+    long long counts[GALEN_DOC_STATUS_COUNT];
+    enum galen_doc_status st;
     cJSON *root;
     cJSON *co;
     size_t i;
@@ -26,20 +25,21 @@ void api_review_queue(struct ctx *c)
         !api_query_long(c, "limit", 50, 1, 500, &limit))
         return;
     status = status ? status : "submitted";
-    if (doc_status_parse(status, &st) != GALEN_OK) {
+    if (galen_doc_status_parse(status, &st) != GALEN_OK) {
         ctx_error(c, 400, "bad_parameter", "unknown status");
         return;
     }
-    rc = service_doc_counts(c->svc, counts);
+    rc = galen_doc_counts(c->svc, counts);
     root = cJSON_CreateObject();
     co = cJSON_AddObjectToObject(root, "counts");
-    for (i = 0; i < DOC_STATUS_COUNT; i++)
-        cJSON_AddNumberToObject(co, doc_status_name((enum doc_status)i),
+    for (i = 0; i < GALEN_DOC_STATUS_COUNT; i++)
+        cJSON_AddNumberToObject(co,
+                                galen_doc_status_name((enum galen_doc_status)i),
                                 (double)counts[i]);
     cJSON_AddStringToObject(root, "status", status);
     if (rc == GALEN_OK)
-        rc = service_docs(c->svc, status, NULL, (size_t)limit, 0, api_doc_row,
-                          cJSON_AddArrayToObject(root, "documents"));
+        rc = galen_docs(c->svc, status, NULL, (size_t)limit, 0, api_doc_row,
+                        cJSON_AddArrayToObject(root, "documents"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not read the queue");
@@ -54,7 +54,7 @@ void api_review_action(struct ctx *c)
     bool bad = false;
     const char *action;
     const char *note;
-    struct service_doc_info info;
+    struct galen_doc_info info;
     cJSON *out;
     int rc;
 
@@ -63,15 +63,16 @@ void api_review_action(struct ctx *c)
         return;
     }
     action = api_str(body, "action", 32, &bad);
-    note = api_str(body, "note", SERVICE_NOTE_MAX, &bad);
+    note = api_str(body, "note", GALEN_NOTE_MAX, &bad);
     rc = bad ? GALEN_EINVAL
-             : service_review(c->svc, c->slug, action, &c->user, note);
+             : galen_review(c->svc, c->slug, action, &c->user, note);
     cJSON_Delete(body);
     if (rc == GALEN_OK)
-        rc = service_doc_info(c->svc, c->slug, &info);
+        rc = galen_doc_info(c->svc, c->slug, &info);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc,
-                 bad ? "action and note are strings" : service_errmsg(c->svc));
+                 bad ? "action and note are strings"
+                     : galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();
@@ -81,7 +82,7 @@ void api_review_action(struct ctx *c)
     api_send(c, 200, out);
 }
 
-static int event_json(void *ctx, const struct store_event *ev)
+static int event_json(void *ctx, const struct galen_doc_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -98,13 +99,13 @@ static int event_json(void *ctx, const struct store_event *ev)
 
 void api_document_history(struct ctx *c)
 {
-    struct service_doc_info info;
+    struct galen_doc_info info;
     cJSON *root;
     int rc;
 
     if (!ctx_need_store(c, "document"))
         return;
-    rc = service_doc_info(c->svc, c->slug, &info);
+    rc = galen_doc_info(c->svc, c->slug, &info);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such document");
         return;
@@ -112,8 +113,8 @@ void api_document_history(struct ctx *c)
     root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "id", c->slug);
     cJSON_AddStringToObject(root, "status", info.status);
-    rc = store_history(service_store(c->svc), c->slug, event_json,
-                       cJSON_AddArrayToObject(root, "events"));
+    rc = galen_doc_history(c->svc, c->slug, event_json,
+                           cJSON_AddArrayToObject(root, "events"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not read the audit trail");
@@ -152,15 +153,14 @@ void api_document_diff(struct ctx *c)
         !api_query_long(c, "from", 1, 1, 1L << 40, &from) ||
         !api_query_long(c, "to", 0, 0, 1L << 40, &to))
         return;
-    rc = service_doc_text(c->svc, c->slug, from, &a);
+    rc = galen_doc_text(c->svc, c->slug, from, &a);
     if (rc == GALEN_OK)
-        rc = service_doc_text(c->svc, c->slug, to, &b);
+        rc = galen_doc_text(c->svc, c->slug, to, &b);
     if (rc == GALEN_OK) {
         root = cJSON_CreateObject();
         cJSON_AddNumberToObject(root, "from", (double)from);
         cJSON_AddNumberToObject(root, "to", (double)to);
-        rc = service_diff(a, b, line_json,
-                          cJSON_AddArrayToObject(root, "lines"));
+        rc = galen_diff(a, b, line_json, cJSON_AddArrayToObject(root, "lines"));
     }
     galen_free(a);
     galen_free(b);
@@ -172,7 +172,7 @@ void api_document_diff(struct ctx *c)
     api_send(c, 200, root);
 }
 
-static int pending_json(void *ctx, const struct service_comment *cm)
+static int pending_json(void *ctx, const struct galen_comment *cm)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -193,8 +193,8 @@ void api_comments_pending(struct ctx *c)
     if (!ctx_need_store(c, "document"))
         return;
     root = cJSON_CreateObject();
-    rc = service_comments(c->svc, NULL, SERVICE_COMMENT_PENDING, pending_json,
-                          cJSON_AddArrayToObject(root, "comments"));
+    rc = galen_comments(c->svc, NULL, GALEN_COMMENT_PENDING, pending_json,
+                        cJSON_AddArrayToObject(root, "comments"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list comments");
@@ -224,9 +224,9 @@ void api_comment_moderate(struct ctx *c)
         return;
     }
     cJSON_Delete(body);
-    rc = service_comment_moderate(c->svc, c->id, approve);
+    rc = galen_comment_moderate(c->svc, c->id, approve);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, service_errmsg(c->svc));
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;
     }
     out = cJSON_CreateObject();

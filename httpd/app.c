@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include <galen/error.h>
+#include <galen/store.h>
 
 #include "engine.h"
+#include "fileio.h"
 #include "mem.h"
 #include "metrics.h"
 
@@ -44,30 +46,13 @@ static const char *mime_for(const char *name)
 static bool load_file(const char *dir, const char *name, struct web_file *f)
 {
     char path[1024];
-    FILE *fp;
-    long n;
     unsigned long h = 5381;
     size_t i;
 
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return false;
-    fp = fopen(path, "rb");
-    if (!fp)
+    if (fileio_read_all(path, WEB_FILE_MAX, &f->data, &f->len) != GALEN_OK)
         return false;
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
-        n > WEB_FILE_MAX || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return false;
-    }
-    f->data = galen_malloc((size_t)n + 1);
-    if (!f->data || fread(f->data, 1, (size_t)n, fp) != (size_t)n) {
-        galen_free(f->data);
-        f->data = NULL;
-        fclose(fp);
-        return false;
-    }
-    fclose(fp);
-    f->len = (size_t)n;
     for (i = 0; i < f->len; i++)
         h = h * 33 + f->data[i];
     snprintf(f->etag, sizeof f->etag, "\"%lx\"", h);
@@ -202,7 +187,7 @@ static int pool_open(struct service_pool *p, const char *store_path, unsigned n)
     if (!p->all || !p->idle)
         return GALEN_ENOMEM;
     for (p->n = 0; p->n < n; p->n++) {
-        rc = service_open(store_path, &p->all[p->n]);
+        rc = galen_service_open(store_path, &p->all[p->n]);
         if (rc != GALEN_OK)
             return rc;
         p->idle[p->nidle++] = p->all[p->n];
@@ -215,17 +200,17 @@ static void pool_close(struct service_pool *p)
     size_t i;
 
     for (i = 0; i < p->n; i++)
-        service_close(p->all[i]);
+        galen_service_close(p->all[i]);
     galen_free(p->all);
     galen_free(p->idle);
     p->all = p->idle = NULL;
     p->n = p->nidle = 0;
 }
 
-struct service *app_service_get(struct app *app)
+struct galen_service *app_service_get(struct app *app)
 {
     struct service_pool *p = &app->pool;
-    struct service *svc;
+    struct galen_service *svc;
 
     if (!app->has_store)
         return NULL;
@@ -237,7 +222,7 @@ struct service *app_service_get(struct app *app)
     return svc;
 }
 
-void app_service_put(struct app *app, struct service *svc)
+void app_service_put(struct app *app, struct galen_service *svc)
 {
     struct service_pool *p = &app->pool;
 
@@ -249,7 +234,7 @@ void app_service_put(struct app *app, struct service *svc)
     pthread_mutex_unlock(&p->lock);
 }
 
-static struct service *p_first(struct app *app)
+static struct galen_service *p_first(struct app *app)
 {
     return app->pool.all[0];
 }
@@ -270,22 +255,23 @@ static int open_parts(struct app *app, struct app_conf *conf)
         return rc;
     if (conf->store_path)
         snprintf(path, sizeof path, "%s", conf->store_path);
-    else if (snprintf(path, sizeof path, "%s/%s", conf->data_dir,
-                      APP_STORE_FILE) >= (int)sizeof path)
+    else if (galen_data_store_path(conf->data_dir, path, sizeof path) !=
+             GALEN_OK)
         return GALEN_EINVAL;
     rc = pool_open(&app->pool, path, conf->threads ? conf->threads : 4);
     if (rc != GALEN_OK) {
         snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
-                 service_errmsg(NULL));
+                 galen_service_errmsg(NULL));
         return rc;
     }
     app->has_store = true;
     /* The CSRF key lives in the store, so every process on it (and this
      * one after a restart) accepts the forms the others served. */
-    rc = service_secret(p_first(app), "csrf", app->csrf.k, sizeof app->csrf.k);
+    rc = galen_service_secret(p_first(app), "csrf", app->csrf.k,
+                              sizeof app->csrf.k);
     if (rc != GALEN_OK) {
         snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
-                 service_errmsg(p_first(app)));
+                 galen_service_errmsg(p_first(app)));
         return rc;
     }
     return conf->data_dir ? open_engine(app, conf) : GALEN_OK;
@@ -294,7 +280,7 @@ static int open_parts(struct app *app, struct app_conf *conf)
 int app_open(struct app_conf *conf, struct app **out)
 {
     struct app *app;
-    int rc = auth_init();
+    int rc = galen_auth_init();
 
     if (rc != GALEN_OK)
         return rc;
@@ -303,7 +289,7 @@ int app_open(struct app_conf *conf, struct app **out)
         return GALEN_ENOMEM;
     pthread_mutex_init(&app->pool.lock, NULL);
     pthread_cond_init(&app->pool.freed, NULL);
-    auth_csrf_key_init(&app->csrf);
+    galen_csrf_key_init(&app->csrf);
     app->secure_cookies = conf->secure_cookies;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);

@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <galen/service.h>
+
 #include "http.h"
 #include "ratelimit.h"
-#include "service/auth.h"
-#include "service/service.h"
 
 struct engine;
 struct metrics;
@@ -30,9 +30,6 @@ struct web_file {
 };
 
 enum { APP_MAX_FILES = 16 };
-
-/* The store's file name inside the data folder. */
-#define APP_STORE_FILE "store.db"
 
 struct app_conf {
     const char *data_dir;   /* store and index folder; NULL = no store */
@@ -56,8 +53,8 @@ struct app_conf {
 struct service_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
-    struct service **all;  /* n handles */
-    struct service **idle; /* stack of nidle free handles */
+    struct galen_service **all;  /* n handles */
+    struct galen_service **idle; /* stack of nidle free handles */
     size_t n, nidle;
 };
 
@@ -69,7 +66,7 @@ struct app {
     struct metrics *metrics; /* /metrics counters */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
-    struct auth_csrf_key csrf;
+    struct galen_csrf_key csrf;
     struct web_file files[APP_MAX_FILES];
     size_t nfiles;
     bool secure_cookies;
@@ -91,15 +88,15 @@ struct ctx {
     const struct http_req *req;
     struct http_resp *resp;
     const struct route *route;
-    struct service *svc;           /* borrowed from the pool; may be NULL */
-    struct service_user user;      /* role AUTH_ROLE_ANON if not logged in */
-    char sid[AUTH_TOKEN_LEN + 1];  /* the client's sid cookie, "" if none */
-    bool has_session;              /* sid is a stored login session */
-    bool via_bearer;               /* authenticated by Authorization header */
-    char csrf[AUTH_TOKEN_LEN + 1]; /* token for forms on this page */
-    long long id;                  /* the {id} path parameter, if any */
-    char slug[128];                /* the {slug} path parameter, if any */
-    bool is_api;                   /* JSON errors instead of HTML pages */
+    struct galen_service *svc;      /* borrowed from the pool; may be NULL */
+    struct galen_user user;         /* role GALEN_ROLE_ANON if not logged in */
+    char sid[GALEN_TOKEN_LEN + 1];  /* the client's sid cookie, "" if none */
+    bool has_session;               /* sid is a stored login session */
+    bool via_bearer;                /* authenticated by Authorization header */
+    char csrf[GALEN_TOKEN_LEN + 1]; /* token for forms on this page */
+    long long id;                   /* the {id} path parameter, if any */
+    char slug[128];                 /* the {slug} path parameter, if any */
+    bool is_api;                    /* JSON errors instead of HTML pages */
     int rc; /* sticky error of the response body writers */
 };
 
@@ -107,8 +104,8 @@ typedef void (*route_fn)(struct ctx *c);
 
 /* Takes a service from the pool, waiting if all are busy; NULL when the
  * app has no store. Give it back with app_service_put. */
-struct service *app_service_get(struct app *app);
-void app_service_put(struct app *app, struct service *svc);
+struct galen_service *app_service_get(struct app *app);
+void app_service_put(struct app *app, struct galen_service *svc);
 
 /* Writes an error response: JSON for API routes, an HTML page otherwise. */
 void ctx_error(struct ctx *c, int status, const char *code, const char *msg);

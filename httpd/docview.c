@@ -111,7 +111,7 @@ void docview_text(struct ctx *c, const char *text, size_t nrefs)
     close_block(c, &cur);
 }
 
-void docview_table(struct ctx *c, const struct doc_table *t, size_t nrefs)
+void docview_table(struct ctx *c, const struct galen_doc_table *t, size_t nrefs)
 {
     size_t r;
     size_t k;
@@ -140,7 +140,7 @@ static bool http_url(const char *u)
            (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
 }
 
-static void reference(struct ctx *c, const struct doc_ref *r, size_t n)
+static void reference(struct ctx *c, const struct galen_doc_ref *r, size_t n)
 {
     page_out(c, "<li id=\"ref-%zu\">", n);
     if (r->kind)
@@ -166,7 +166,7 @@ static void reference(struct ctx *c, const struct doc_ref *r, size_t n)
     page_out(c, "</li>\n");
 }
 
-void docview_references(struct ctx *c, const struct doc *d)
+void docview_references(struct ctx *c, const struct galen_doc *d)
 {
     size_t i;
 
@@ -191,7 +191,7 @@ static size_t count_words(const char *s)
     return n;
 }
 
-unsigned docview_read_minutes(const struct doc *d)
+unsigned docview_read_minutes(const struct galen_doc *d)
 {
     size_t words = 0;
     size_t i;

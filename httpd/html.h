@@ -13,16 +13,8 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "str.h"
-
-/* Appends s[0..len) with & < > " ' escaped as entities, invalid UTF-8
- * replaced by U+FFFD and C0 controls other than tab, LF and CR dropped.
- * Safe in element text and in double- or single-quoted attribute values.
- * Sticky rc as in buf.h. */
-void html_escn(int *rc, struct buf *b, const char *s, size_t len);
-
-/* html_escn on a NUL-terminated string; NULL appends nothing. */
-void html_esc(int *rc, struct buf *b, const char *s);
 
 /* Appends s[0..len) percent-encoded for use as one URL query or path
  * component: everything but A-Z a-z 0-9 - . _ ~ becomes %XX. The result

@@ -81,7 +81,7 @@ static void apply_store_changes(struct live *l)
     if (rc == GALEN_ESTATE)
         return; /* another process is indexing: its commit will show */
     if (rc != GALEN_OK) {
-        log_once(l, "index update", stats.errmsg);
+        log_once(l, "index update", galen_store_errmsg(l->st));
         count(l, METRICS_STORE_ERROR);
         return;
     }

@@ -34,7 +34,7 @@ static void nav_link(struct ctx *c, const char *href, const char *label)
 
 static void account_box(struct ctx *c)
 {
-    if (c->user.role == AUTH_ROLE_ANON) {
+    if (c->user.role == GALEN_ROLE_ANON) {
         page_out(c, "<div class=\"account\"><a href=\"/login\">Log in</a> "
                     "<a href=\"/register\">Register</a></div>");
         return;
@@ -42,7 +42,7 @@ static void account_box(struct ctx *c)
     page_out(c,
              "<div class=\"account\"><span class=\"who\">%s <span "
              "class=\"role\">(%s%R%s)</span></span>",
-             c->user.name, auth_role_name(c->user.role),
+             c->user.name, galen_role_name(c->user.role),
              c->user.specialty[0] ? ", " : "", c->user.specialty);
     page_out(c, "<form method=\"post\" action=\"/logout\" class=\"inline\">");
     page_csrf_field(c);
@@ -51,7 +51,7 @@ static void account_box(struct ctx *c)
 
 void page_begin(struct ctx *c, const char *title)
 {
-    enum auth_role r = c->user.role;
+    enum galen_role r = c->user.role;
 
     page_out(c,
              "<!doctype html>\n<html lang=\"en\">\n<head>\n"
@@ -71,13 +71,13 @@ void page_begin(struct ctx *c, const char *title)
     nav_link(c, "/", "Ask");
     nav_link(c, "/questions", "Patient Q&A");
     nav_link(c, "/articles", "Articles");
-    if (auth_role_can(r, AUTH_PERM_QUESTION_QUEUE))
+    if (galen_role_can(r, GALEN_PERM_QUESTION_QUEUE))
         nav_link(c, "/specialist", "Question queue");
-    if (auth_role_can(r, AUTH_PERM_REVIEW))
+    if (galen_role_can(r, GALEN_PERM_REVIEW))
         nav_link(c, "/review", "Review");
-    if (auth_role_can(r, AUTH_PERM_MODERATE))
+    if (galen_role_can(r, GALEN_PERM_MODERATE))
         nav_link(c, "/moderation", "Moderation");
-    if (auth_role_can(r, AUTH_PERM_USERS))
+    if (galen_role_can(r, GALEN_PERM_USERS))
         nav_link(c, "/admin/users", "Users");
     page_out(c, "</ul>");
     account_box(c);

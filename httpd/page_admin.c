@@ -11,12 +11,12 @@
 #include "handlers.h"
 #include "page.h"
 
-static int user_row(void *ctx, const struct service_user *u)
+static int user_row(void *ctx, const struct galen_user *u)
 {
     struct ctx *c = ctx;
 
     page_out(c, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", u->name,
-             auth_role_name(u->role), u->specialty,
+             galen_role_name(u->role), u->specialty,
              u->disabled ? "disabled" : "active");
     if (u->id != c->user.id) {
         page_out(c,
@@ -55,8 +55,8 @@ static void add_form(struct ctx *c)
     page_out(c, "</select><label for=\"specialty\">Specialty (specialists "
                 "only)</label><select id=\"specialty\" name=\"specialty\">"
                 "<option value=\"\">None</option>");
-    for (i = 0; service_specialties[i]; i++)
-        page_out(c, "<option>%s</option>", service_specialties[i]);
+    for (i = 0; galen_specialties[i]; i++)
+        page_out(c, "<option>%s</option>", galen_specialties[i]);
     page_out(c, "</select><button type=\"submit\">Add the user</button>"
                 "</form></section>\n");
 }
@@ -73,7 +73,7 @@ static void users_page(struct ctx *c, const char *error, const char *flash)
                 "scope=\"col\">Role</th><th scope=\"col\">Specialty</th><th "
                 "scope=\"col\">State</th><th scope=\"col\">Action</th></tr>"
                 "</thead><tbody>");
-    if (service_users(c->svc, user_row, c) != GALEN_OK)
+    if (galen_users(c->svc, user_row, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     page_out(c, "</tbody></table>\n");
     add_form(c);
@@ -90,20 +90,20 @@ void page_users(struct ctx *c)
 
 void page_user_add(struct ctx *c)
 {
-    enum auth_role role;
+    enum galen_role role;
     const char *spec = http_req_param(c->req, "specialty");
     int rc;
 
     if (!ctx_need_store(c, "user"))
         return;
-    rc = auth_role_parse(http_req_param(c->req, "role"), &role);
+    rc = galen_role_parse(http_req_param(c->req, "role"), &role);
     if (rc == GALEN_OK)
-        rc = service_user_add(c->svc, http_req_param(c->req, "name"),
-                              http_req_param(c->req, "password"), role,
-                              spec && *spec ? spec : NULL, c->req->wall, NULL);
+        rc = galen_user_add(c->svc, http_req_param(c->req, "name"),
+                            http_req_param(c->req, "password"), role,
+                            spec && *spec ? spec : NULL, c->req->wall, NULL);
     if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
         c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
-        users_page(c, service_errmsg(c->svc), NULL);
+        users_page(c, galen_service_errmsg(c->svc), NULL);
         return;
     }
     if (rc != GALEN_OK) {
@@ -129,7 +129,7 @@ void page_user_toggle(struct ctx *c)
         ctx_error(c, 409, "conflict", "you cannot disable your own account");
         return;
     }
-    rc = service_user_set_disabled(c->svc, c->id, disable);
+    rc = galen_user_set_disabled(c->svc, c->id, disable);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such user");
         return;
@@ -137,13 +137,13 @@ void page_user_toggle(struct ctx *c)
     http_resp_redirect(c->resp, "/admin/users");
 }
 
-static int user_json(void *ctx, const struct service_user *u)
+static int user_json(void *ctx, const struct galen_user *u)
 {
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(o, "id", (double)u->id);
     cJSON_AddStringToObject(o, "name", u->name);
-    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    cJSON_AddStringToObject(o, "role", galen_role_name(u->role));
     api_add_str(o, "specialty", u->specialty[0] ? u->specialty : NULL);
     cJSON_AddBoolToObject(o, "disabled", u->disabled);
     cJSON_AddItemToArray(ctx, o);
@@ -158,8 +158,7 @@ void api_users(struct ctx *c)
     if (!ctx_need_store(c, "user"))
         return;
     root = cJSON_CreateObject();
-    rc =
-        service_users(c->svc, user_json, cJSON_AddArrayToObject(root, "users"));
+    rc = galen_users(c->svc, user_json, cJSON_AddArrayToObject(root, "users"));
     if (rc != GALEN_OK) {
         cJSON_Delete(root);
         ctx_fail(c, rc, "could not list users");

@@ -10,7 +10,6 @@
 
 #include <galen/error.h>
 
-#include "content/store.h"
 #include "docview.h"
 #include "handlers.h"
 #include "page.h"
@@ -18,13 +17,13 @@
 
 enum { LIST_PAGE = 30 };
 
-static bool is_heading(const struct doc_section *s, const char *h)
+static bool is_heading(const struct galen_doc_section *s, const char *h)
 {
     return s->heading && strcmp(s->heading, h) == 0;
 }
 
 /* Sections with their own place on the page, not in the contents. */
-static bool is_special(const struct doc_section *s)
+static bool is_special(const struct galen_doc_section *s)
 {
     return !s->heading || !s->heading[0] || is_heading(s, "Quick Summary") ||
            is_heading(s, "Key Points") || is_heading(s, "FAQ") ||
@@ -33,7 +32,7 @@ static bool is_special(const struct doc_section *s)
            is_heading(s, "In This Article");
 }
 
-static void tables_of(struct ctx *c, const struct doc *d, size_t sec)
+static void tables_of(struct ctx *c, const struct galen_doc *d, size_t sec)
 {
     size_t i;
 
@@ -43,7 +42,7 @@ static void tables_of(struct ctx *c, const struct doc *d, size_t sec)
     }
 }
 
-static void boxed(struct ctx *c, const struct doc *d, const char *heading,
+static void boxed(struct ctx *c, const struct galen_doc *d, const char *heading,
                   const char *cls)
 {
     size_t i;
@@ -60,7 +59,7 @@ static void boxed(struct ctx *c, const struct doc *d, const char *heading,
     }
 }
 
-static void toc(struct ctx *c, const struct doc *d)
+static void toc(struct ctx *c, const struct galen_doc *d)
 {
     size_t i;
     size_t n = 0;
@@ -79,12 +78,12 @@ static void toc(struct ctx *c, const struct doc *d)
     page_out(c, "</ul></nav>\n");
 }
 
-static void body_sections(struct ctx *c, const struct doc *d)
+static void body_sections(struct ctx *c, const struct galen_doc *d)
 {
     size_t i;
 
     for (i = 0; i < d->nsections; i++) {
-        const struct doc_section *s = &d->sections[i];
+        const struct galen_doc_section *s = &d->sections[i];
 
         if (is_special(s) && s->heading && s->heading[0])
             continue;
@@ -101,7 +100,7 @@ static void body_sections(struct ctx *c, const struct doc *d)
     }
 }
 
-static void faq(struct ctx *c, const struct doc *d)
+static void faq(struct ctx *c, const struct galen_doc *d)
 {
     size_t i;
 
@@ -117,9 +116,9 @@ static void faq(struct ctx *c, const struct doc *d)
     page_out(c, "</section>\n");
 }
 
-static void disclaimer(struct ctx *c, const struct doc *d)
+static void disclaimer(struct ctx *c, const struct galen_doc *d)
 {
-    bool clinician = d->audience == DOC_AUDIENCE_CLINICIAN;
+    bool clinician = strcmp(d->audience, "clinician") == 0;
 
     page_out(
         c,
@@ -135,7 +134,7 @@ static void disclaimer(struct ctx *c, const struct doc *d)
                     "get care at once if they are sudden or severe.");
 }
 
-static int comment_cb(void *ctx, const struct service_comment *cm)
+static int comment_cb(void *ctx, const struct galen_comment *cm)
 {
     struct ctx *c = ctx;
 
@@ -148,7 +147,7 @@ static int comment_cb(void *ctx, const struct service_comment *cm)
     return 0;
 }
 
-static void comments(struct ctx *c, const struct doc *d)
+static void comments(struct ctx *c, const struct galen_doc *d)
 {
     size_t before;
 
@@ -160,8 +159,7 @@ static void comments(struct ctx *c, const struct doc *d)
                     "editor approves it.</p>");
     page_out(c, "<ul>");
     before = c->resp->body.len;
-    (void)!service_comments(c->svc, d->id, SERVICE_COMMENT_APPROVED, comment_cb,
-                            c);
+    (void)!galen_comments(c->svc, d->id, GALEN_COMMENT_APPROVED, comment_cb, c);
     if (c->resp->body.len == before)
         page_out(c, "<li>No comments yet.</li>");
     page_out(c,
@@ -177,16 +175,16 @@ static void comments(struct ctx *c, const struct doc *d)
              "id=\"comment\" name=\"body\" rows=\"5\" required "
              "maxlength=\"%d\"></textarea><button type=\"submit\">Post "
              "the comment</button></form></section>\n",
-             c->user.role == AUTH_ROLE_ANON ? "" : c->user.name,
-             SERVICE_TEXT_MAX);
+             c->user.role == GALEN_ROLE_ANON ? "" : c->user.name,
+             GALEN_TEXT_MAX);
 }
 
-static void qa_body(struct ctx *c, const struct doc *d)
+static void qa_body(struct ctx *c, const struct galen_doc *d)
 {
     size_t i;
 
     for (i = 0; i < d->nsections; i++) {
-        const struct doc_section *s = &d->sections[i];
+        const struct galen_doc_section *s = &d->sections[i];
 
         if (is_heading(s, "Reply")) {
             page_out(c, "<section class=\"qa-reply\" aria-label=\"Specialist "
@@ -215,10 +213,10 @@ static void qa_body(struct ctx *c, const struct doc *d)
     }
 }
 
-static void meta_line(struct ctx *c, const struct doc *d)
+static void meta_line(struct ctx *c, const struct galen_doc *d)
 {
     page_out(c, "<p class=\"article-meta\">%d min read \xC2\xB7 %s",
-             (int)docview_read_minutes(d), doc_kind_name(d->kind));
+             (int)docview_read_minutes(d), d->kind);
     if (d->source)
         page_out(c, " \xC2\xB7 %s", d->source);
     if (d->date) {
@@ -233,14 +231,14 @@ static void meta_line(struct ctx *c, const struct doc *d)
     page_out(c, "</p>\n");
 }
 
-static void article_page(struct ctx *c, const struct doc *d,
-                         const struct service_doc_info *info)
+static void article_page(struct ctx *c, const struct galen_doc *d,
+                         const struct galen_doc_info *info)
 {
     page_begin(c, d->title);
     page_out(c, "<article class=\"doc\"><h1>%s</h1>\n", d->title);
     meta_line(c, d);
     page_banner(c, info->status, info->updated_at);
-    if (d->kind == DOC_KIND_QA) {
+    if (strcmp(d->kind, "qa") == 0) {
         qa_body(c, d);
     } else {
         boxed(c, d, "Quick Summary", "summary");
@@ -263,21 +261,21 @@ static void article_page(struct ctx *c, const struct doc *d,
 
 void page_article(struct ctx *c)
 {
-    struct doc *d = NULL;
-    struct service_doc_info info;
+    const struct galen_doc *d = NULL;
+    struct galen_doc_info info;
     int rc;
 
     if (!ctx_need_store(c, "document"))
         return;
-    rc = service_doc_info(c->svc, c->slug, &info);
+    rc = galen_doc_info(c->svc, c->slug, &info);
     if (rc == GALEN_OK)
-        rc = store_get(service_store(c->svc), c->slug, &d);
+        rc = galen_doc_get(c->svc, c->slug, &d);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such article");
         return;
     }
     article_page(c, d, &info);
-    doc_free(d);
+    galen_doc_free(d);
 }
 
 void page_comment_submit(struct ctx *c)
@@ -287,19 +285,19 @@ void page_comment_submit(struct ctx *c)
 
     if (!ctx_need_store(c, "document"))
         return;
-    rc = service_comment_add(c->svc, c->slug, http_req_param(c->req, "author"),
-                             http_req_param(c->req, "body"),
-                             c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id,
-                             c->req->wall, NULL);
+    rc = galen_comment_add(c->svc, c->slug, http_req_param(c->req, "author"),
+                           http_req_param(c->req, "body"),
+                           c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id,
+                           c->req->wall, NULL);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, service_errmsg(c->svc));
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;
     }
     snprintf(loc, sizeof loc, "/articles/%s?comment=held#cm-h", c->slug);
     http_resp_redirect(c->resp, loc);
 }
 
-static int list_cb(void *ctx, const struct service_doc_row *r)
+static int list_cb(void *ctx, const struct galen_doc_row *r)
 {
     struct ctx *c = ctx;
 
@@ -335,8 +333,8 @@ void page_articles(struct ctx *c)
                  strcmp(kind, kinds[i]) == 0 ? " aria-current=\"true\"" : "",
                  kinds[i]);
     page_out(c, "</ul></nav><ul class=\"doc-list\">");
-    if (service_docs(c->svc, NULL, kind, LIST_PAGE,
-                     (size_t)(page - 1) * LIST_PAGE, list_cb, c) != GALEN_OK)
+    if (galen_docs(c->svc, NULL, kind, LIST_PAGE,
+                   (size_t)(page - 1) * LIST_PAGE, list_cb, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     page_out(c,
              "</ul><nav aria-label=\"Pages\"><a "

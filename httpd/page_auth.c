@@ -50,20 +50,20 @@ void page_login_form(struct ctx *c)
 }
 
 /* Starts a session for u and sets the cookie. */
-static int start_session(struct ctx *c, const struct service_user *u,
-                         bool cookie, char token[AUTH_TOKEN_LEN + 1])
+static int start_session(struct ctx *c, const struct galen_user *u, bool cookie,
+                         char token[GALEN_TOKEN_LEN + 1])
 {
     char set[HTTP_COOKIE_MAX];
-    int rc = service_session_new(c->svc, u->id, c->req->wall,
-                                 c->app->session_ttl, token);
+    int rc = galen_session_new(c->svc, u->id, c->req->wall, c->app->session_ttl,
+                               token);
 
     if (rc != GALEN_OK || !cookie)
         return rc;
     /* The anonymous session that carried the login form ends here. */
     if (c->has_session)
-        (void)!service_session_end(c->svc, c->sid);
-    rc = auth_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
-                     c->app->secure_cookies);
+        (void)!galen_session_end(c->svc, c->sid);
+    rc = galen_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
+                      c->app->secure_cookies);
     if (rc == GALEN_OK)
         rc = http_resp_cookie(c->resp, set);
     return rc;
@@ -73,13 +73,13 @@ void page_login(struct ctx *c)
 {
     const char *name = http_req_param(c->req, "name");
     const char *pw = http_req_param(c->req, "password");
-    struct service_user u;
-    char token[AUTH_TOKEN_LEN + 1];
+    struct galen_user u;
+    char token[GALEN_TOKEN_LEN + 1];
     int rc;
 
     if (!ctx_need_store(c, "user"))
         return;
-    rc = service_user_login(c->svc, name, pw, &u);
+    rc = galen_user_login(c->svc, name, pw, &u);
     if (rc == GALEN_EPERM) {
         c->resp->status = 401;
         login_form(c, "Wrong user name or password.", name);
@@ -99,8 +99,8 @@ void page_logout(struct ctx *c)
     char set[HTTP_COOKIE_MAX];
 
     if (c->svc)
-        (void)!service_session_end(c->svc, c->sid);
-    if (auth_cookie(set, sizeof set, "sid", "", 0, c->app->secure_cookies) ==
+        (void)!galen_session_end(c->svc, c->sid);
+    if (galen_cookie(set, sizeof set, "sid", "", 0, c->app->secure_cookies) ==
         GALEN_OK)
         (void)!http_resp_cookie(c->resp, set);
     http_resp_redirect(c->resp, "/");
@@ -145,8 +145,8 @@ void page_register(struct ctx *c)
     const char *name = http_req_param(c->req, "name");
     const char *pw = http_req_param(c->req, "password");
     const char *pw2 = http_req_param(c->req, "password2");
-    struct service_user u;
-    char token[AUTH_TOKEN_LEN + 1];
+    struct galen_user u;
+    char token[GALEN_TOKEN_LEN + 1];
     int rc;
 
     if (!ctx_need_store(c, "user"))
@@ -156,15 +156,15 @@ void page_register(struct ctx *c)
         register_form(c, "The two passwords differ.", name);
         return;
     }
-    rc = service_user_add(c->svc, name, pw, AUTH_ROLE_PATIENT, NULL,
-                          c->req->wall, NULL);
+    rc = galen_user_add(c->svc, name, pw, GALEN_ROLE_PATIENT, NULL,
+                        c->req->wall, NULL);
     if (rc == GALEN_EINVAL || rc == GALEN_EEXIST) {
         c->resp->status = rc == GALEN_EEXIST ? 409 : 400;
-        register_form(c, service_errmsg(c->svc), name);
+        register_form(c, galen_service_errmsg(c->svc), name);
         return;
     }
     if (rc == GALEN_OK)
-        rc = service_user_login(c->svc, name, pw, &u);
+        rc = galen_user_login(c->svc, name, pw, &u);
     if (rc == GALEN_OK)
         rc = start_session(c, &u, true, token);
     if (rc != GALEN_OK) {
@@ -176,15 +176,15 @@ void page_register(struct ctx *c)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static cJSON *user_json(const struct service_user *u)
+static cJSON *user_json(const struct galen_user *u)
 {
     cJSON *o = cJSON_CreateObject();
 
-    if (u->role != AUTH_ROLE_ANON) {
+    if (u->role != GALEN_ROLE_ANON) {
         cJSON_AddNumberToObject(o, "id", (double)u->id);
         cJSON_AddStringToObject(o, "name", u->name);
     }
-    cJSON_AddStringToObject(o, "role", auth_role_name(u->role));
+    cJSON_AddStringToObject(o, "role", galen_role_name(u->role));
     if (u->specialty[0])
         cJSON_AddStringToObject(o, "specialty", u->specialty);
     return o;
@@ -196,9 +196,9 @@ void api_login(struct ctx *c)
     cJSON *out;
     bool bad = false;
     const char *name = api_str(body, "name", 64, &bad);
-    const char *pw = api_str(body, "password", AUTH_PASSWORD_MAX, &bad);
-    struct service_user u;
-    char token[AUTH_TOKEN_LEN + 1];
+    const char *pw = api_str(body, "password", GALEN_PASSWORD_MAX, &bad);
+    struct galen_user u;
+    char token[GALEN_TOKEN_LEN + 1];
     int rc;
 
     if (!body)
@@ -209,7 +209,7 @@ void api_login(struct ctx *c)
                   "send {\"name\": ..., \"password\": ...}");
         return;
     }
-    rc = service_user_login(c->svc, name, pw, &u);
+    rc = galen_user_login(c->svc, name, pw, &u);
     cJSON_Delete(body);
     if (rc == GALEN_OK)
         rc = start_session(c, &u, false, token);
@@ -234,9 +234,9 @@ void api_logout(struct ctx *c)
     int rc = GALEN_OK;
 
     if (c->via_bearer && auth)
-        rc = service_session_end(c->svc, auth + 7);
+        rc = galen_session_end(c->svc, auth + 7);
     else if (c->has_session)
-        rc = service_session_end(c->svc, c->sid);
+        rc = galen_session_end(c->svc, c->sid);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "could not log out");
         return;

@@ -58,15 +58,15 @@ static void question_form(struct ctx *c, const char *error)
              "<small id=\"body-help\">Describe what you feel, since when, "
              "and what you have tried. Do not include names or contact "
              "details.</small><div class=\"row\"><div>",
-             SERVICE_TITLE_MAX, title ? title : "", SERVICE_TEXT_MAX,
+             GALEN_TITLE_MAX, title ? title : "", GALEN_TEXT_MAX,
              body ? body : "");
-    select_opts(c, "age_band", "Age", "Prefer not to say", service_age_bands,
+    select_opts(c, "age_band", "Age", "Prefer not to say", galen_age_bands,
                 http_req_param(c->req, "age_band"));
     page_out(c, "</div><div>");
-    select_opts(c, "sex", "Sex", "Prefer not to say", service_sexes,
+    select_opts(c, "sex", "Sex", "Prefer not to say", galen_sexes,
                 http_req_param(c->req, "sex"));
     page_out(c, "</div><div>");
-    select_opts(c, "specialty", "Specialty", "Not sure", service_specialties,
+    select_opts(c, "specialty", "Specialty", "Not sure", galen_specialties,
                 http_req_param(c->req, "specialty"));
     page_out(c, "</div></div><button type=\"submit\">Send the question"
                 "</button></form>\n");
@@ -80,7 +80,7 @@ void page_question_new(struct ctx *c)
 
 void page_question_submit(struct ctx *c)
 {
-    struct service_question_in in;
+    struct galen_question_in in;
     long long id = 0;
     char loc[64];
     int rc;
@@ -93,12 +93,12 @@ void page_question_submit(struct ctx *c)
     in.age_band = http_req_param(c->req, "age_band");
     in.sex = http_req_param(c->req, "sex");
     in.specialty = http_req_param(c->req, "specialty");
-    in.user_id = c->user.role == AUTH_ROLE_ANON ? 0 : c->user.id;
+    in.user_id = c->user.role == GALEN_ROLE_ANON ? 0 : c->user.id;
     in.now = c->req->wall;
-    rc = service_question_add(c->svc, &in, &id);
+    rc = galen_question_add(c->svc, &in, &id);
     if (rc == GALEN_EINVAL) {
         c->resp->status = 400;
-        question_form(c, service_errmsg(c->svc));
+        question_form(c, galen_service_errmsg(c->svc));
         return;
     }
     if (rc != GALEN_OK) {
@@ -110,7 +110,7 @@ void page_question_submit(struct ctx *c)
 }
 
 /* Writes "Anonymous, 40-49 year old female. Ask Date: 2016/06/23". */
-static void asker_line(struct ctx *c, const struct service_question *q)
+static void asker_line(struct ctx *c, const struct galen_question *q)
 {
     page_out(c, "<p class=\"meta\">%s", q->asker[0] ? q->asker : "Anonymous");
     if (q->age_band[0])
@@ -122,7 +122,7 @@ static void asker_line(struct ctx *c, const struct service_question *q)
     page_out(c, "</time></p>\n");
 }
 
-static void reply_block(struct ctx *c, const struct service_reply *r)
+static void reply_block(struct ctx *c, const struct galen_reply *r)
 {
     page_out(c,
              "<section class=\"qa-reply\" aria-label=\"Specialist reply\">"
@@ -136,13 +136,13 @@ static void reply_block(struct ctx *c, const struct service_reply *r)
     page_out(c, "</time></p></section>\n");
 }
 
-static bool can_reply(const struct ctx *c, const struct service_question *q)
+static bool can_reply(const struct ctx *c, const struct galen_question *q)
 {
-    return auth_role_can(c->user.role, AUTH_PERM_REPLY) &&
+    return galen_role_can(c->user.role, GALEN_PERM_REPLY) &&
            (!q->specialty[0] || strcmp(q->specialty, c->user.specialty) == 0);
 }
 
-static void reply_form(struct ctx *c, const struct service_question *q)
+static void reply_form(struct ctx *c, const struct galen_question *q)
 {
     page_out(c,
              "<section aria-labelledby=\"rf-h\"><h2 id=\"rf-h\">Reply as "
@@ -155,13 +155,13 @@ static void reply_form(struct ctx *c, const struct service_question *q)
              "id=\"reply\" name=\"body\" rows=\"8\" required "
              "maxlength=\"%d\"></textarea><button type=\"submit\">Publish "
              "the reply</button></form></section>\n",
-             SERVICE_TEXT_MAX);
+             GALEN_TEXT_MAX);
 }
 
-static int similar_store_cb(void *ctx, const struct service_question *q)
+static int similar_store_cb(void *ctx, const struct galen_question *q)
 {
     struct ctx *c = ctx;
-    const struct service_reply *r = q->nreplies ? &q->replies[0] : NULL;
+    const struct galen_reply *r = q->nreplies ? &q->replies[0] : NULL;
 
     page_out(c, "<li><h3><a href=\"/questions/%lld\">%s</a></h3><p>", q->id,
              q->title);
@@ -201,12 +201,12 @@ static int similar_engine_cb(void *ctx, const struct engine_hit *h)
 }
 
 /* Joins title and body into one text for matching. */
-static char *question_text(const struct service_question *q)
+static char *question_text(const struct galen_question *q)
 {
     struct buf b;
     int rc = GALEN_OK;
 
-    buf_init(&b, SERVICE_TEXT_MAX + SERVICE_TITLE_MAX + 8);
+    buf_init(&b, GALEN_TEXT_MAX + GALEN_TITLE_MAX + 8);
     buf_printf(&rc, &b, "%s. %s", q->title, q->body);
     buf_put_nul(&rc, &b);
     if (rc != GALEN_OK) {
@@ -216,7 +216,7 @@ static char *question_text(const struct service_question *q)
     return (char *)buf_take(&b, NULL);
 }
 
-static void similar_section(struct ctx *c, const struct service_question *q,
+static void similar_section(struct ctx *c, const struct galen_question *q,
                             const char *text)
 {
     size_t before;
@@ -228,8 +228,8 @@ static void similar_section(struct ctx *c, const struct service_question *q,
         (void)!engine_similar(c->app->engine, text, SIMILAR_K,
                               similar_engine_cb, c);
     if (c->svc)
-        (void)!service_similar_questions(c->svc, text, q->id, SIMILAR_K,
-                                         similar_store_cb, c);
+        (void)!galen_similar_questions(c->svc, text, q->id, SIMILAR_K,
+                                       similar_store_cb, c);
     if (c->resp->body.len == before)
         page_out(c, "<li>No similar answered questions yet.</li>");
     page_out(c, "</ul></section>\n");
@@ -303,7 +303,7 @@ static void topics_section(struct ctx *c, const char *text)
         return;
     page_out(c, "<section class=\"topics\" aria-labelledby=\"faq-h\"><h2 "
                 "id=\"faq-h\">Related FAQ</h2><ul>");
-    (void)!service_topics(c->svc, NULL, 500, topic_cb, &t);
+    (void)!galen_topics(c->svc, NULL, 500, topic_cb, &t);
     if (t.shown == 0)
         page_out(c, "<li>No related topics yet.</li>");
     page_out(c, "</ul></section>\n");
@@ -325,7 +325,7 @@ static void more_info(struct ctx *c, const char *text)
     page_out(c, "</section>\n");
 }
 
-static void question_page(struct ctx *c, const struct service_question *q)
+static void question_page(struct ctx *c, const struct galen_question *q)
 {
     char *text = question_text(q);
     size_t i;
@@ -358,18 +358,18 @@ static void question_page(struct ctx *c, const struct service_question *q)
 
 void page_question(struct ctx *c)
 {
-    struct service_question *q = NULL;
+    struct galen_question *q = NULL;
     int rc;
 
     if (!ctx_need_store(c, "question"))
         return;
-    rc = service_question_get(c->svc, c->id, &q);
+    rc = galen_question_get(c->svc, c->id, &q);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such question");
         return;
     }
     question_page(c, q);
-    service_question_free(q);
+    galen_question_free(q);
 }
 
 void page_question_reply(struct ctx *c)
@@ -380,16 +380,16 @@ void page_question_reply(struct ctx *c)
 
     if (!ctx_need_store(c, "question"))
         return;
-    rc = service_reply_add(c->svc, c->id, &c->user, body, c->req->wall, NULL);
+    rc = galen_reply_add(c->svc, c->id, &c->user, body, c->req->wall, NULL);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, service_errmsg(c->svc));
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;
     }
     snprintf(loc, sizeof loc, "/questions/%lld", c->id);
     http_resp_redirect(c->resp, loc);
 }
 
-static int list_cb(void *ctx, const struct service_question *q)
+static int list_cb(void *ctx, const struct galen_question *q)
 {
     struct ctx *c = ctx;
 
@@ -416,9 +416,8 @@ static void question_list(struct ctx *c, bool answered, const char *base)
         page = 1;
     page_out(c, "<ul class=\"qa-list\">");
     before = c->resp->body.len;
-    if (service_questions(c->svc, answered, PAGE_SIZE,
-                          (size_t)(page - 1) * PAGE_SIZE, list_cb,
-                          c) != GALEN_OK)
+    if (galen_questions(c->svc, answered, PAGE_SIZE,
+                        (size_t)(page - 1) * PAGE_SIZE, list_cb, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     if (c->resp->body.len == before)
         page_out(c, "<li>No questions here yet.</li>");

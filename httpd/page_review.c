@@ -9,7 +9,6 @@
 
 #include <galen/error.h>
 
-#include "content/store.h"
 #include "handlers.h"
 #include "html.h"
 #include "mem.h"
@@ -18,11 +17,11 @@
 
 enum { QUEUE_PAGE = 50 };
 
-/* Headings for the statuses, in enum doc_status order. */
-static const char *const status_labels[DOC_STATUS_COUNT] = {
+/* Headings for the statuses, in enum galen_doc_status order. */
+static const char *const status_labels[GALEN_DOC_STATUS_COUNT] = {
     "Submitted", "Under Review", "Approved", "Rejected"};
 
-static int queue_row(void *ctx, const struct service_doc_row *r)
+static int queue_row(void *ctx, const struct galen_doc_row *r)
 {
     struct ctx *c = ctx;
 
@@ -39,29 +38,30 @@ void page_review_queue(struct ctx *c)
 {
     const char *status = http_param(&c->req->query, "status");
     const char *p = http_param(&c->req->query, "page");
-    long long counts[DOC_STATUS_COUNT];
+    long long counts[GALEN_DOC_STATUS_COUNT];
     long page = 1;
-    enum doc_status cur = DOC_STATUS_SUBMITTED;
+    enum galen_doc_status cur = GALEN_DOC_STATUS_SUBMITTED;
     const char *name;
     size_t i;
 
     if (!ctx_need_store(c, "document"))
         return;
-    if (status && doc_status_parse(status, &cur) != GALEN_OK)
-        cur = DOC_STATUS_SUBMITTED; /* an unknown status shows the default */
-    name = doc_status_name(cur);
+    if (status && galen_doc_status_parse(status, &cur) != GALEN_OK)
+        cur = GALEN_DOC_STATUS_SUBMITTED; /* an unknown status shows the default
+                                           */
+    name = galen_doc_status_name(cur);
     if (p && str_to_long(p, 1, 100000, &page) != GALEN_OK)
         page = 1;
-    if (service_doc_counts(c->svc, counts) != GALEN_OK) {
+    if (galen_doc_counts(c->svc, counts) != GALEN_OK) {
         ctx_error(c, 500, "db", "could not count documents");
         return;
     }
     page_begin(c, "Review queue");
     page_out(c, "<h1>Editorial review</h1><nav aria-label=\"Status\"><ul "
                 "class=\"counts\">");
-    for (i = 0; i < DOC_STATUS_COUNT; i++)
+    for (i = 0; i < GALEN_DOC_STATUS_COUNT; i++)
         page_out(c, "<li><a href=\"/review?status=%s\"%R>%s (%lld)</a></li>",
-                 doc_status_name((enum doc_status)i),
+                 galen_doc_status_name((enum galen_doc_status)i),
                  i == cur ? " aria-current=\"true\"" : "", status_labels[i],
                  counts[i]);
     page_out(c,
@@ -70,8 +70,8 @@ void page_review_queue(struct ctx *c)
              "scope=\"col\">Version</th><th scope=\"col\">Updated</th>"
              "</tr></thead><tbody>",
              status_labels[cur]);
-    if (service_docs(c->svc, name, NULL, QUEUE_PAGE,
-                     (size_t)(page - 1) * QUEUE_PAGE, queue_row, c) != GALEN_OK)
+    if (galen_docs(c->svc, name, NULL, QUEUE_PAGE,
+                   (size_t)(page - 1) * QUEUE_PAGE, queue_row, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     page_out(c, "</tbody></table><nav aria-label=\"Pages\">");
     if (page > 1)
@@ -98,7 +98,7 @@ static void action_form(struct ctx *c, const char *id, const char *status)
              "<label for=\"note\">Note for the audit trail (required to "
              "reject)</label><textarea id=\"note\" name=\"note\" "
              "rows=\"3\" maxlength=\"%d\"></textarea><div class=\"row\">",
-             SERVICE_NOTE_MAX);
+             GALEN_NOTE_MAX);
     if (submitted)
         page_out(c, "<button type=\"submit\" name=\"action\" "
                     "value=\"start\">Start review</button>");
@@ -114,7 +114,7 @@ static void action_form(struct ctx *c, const char *id, const char *status)
     page_out(c, "</div></form></section>\n");
 }
 
-static int event_row(void *ctx, const struct store_event *ev)
+static int event_row(void *ctx, const struct galen_doc_event *ev)
 {
     struct ctx *c = ctx;
 
@@ -133,7 +133,7 @@ static void audit(struct ctx *c, const char *id)
                 "scope=\"col\">When</th><th scope=\"col\">Who</th><th "
                 "scope=\"col\">Change</th><th scope=\"col\">Version</th><th "
                 "scope=\"col\">Note</th></tr></thead><tbody>");
-    if (store_history(service_store(c->svc), id, event_row, c) != GALEN_OK)
+    if (galen_doc_history(c->svc, id, event_row, c) != GALEN_OK)
         c->rc = GALEN_EDB;
     page_out(c, "</tbody></table></section>\n");
 }
@@ -174,10 +174,10 @@ static void diff(struct ctx *c, const char *id, long long from)
 {
     char *a = NULL;
     char *b = NULL;
-    int rc = service_doc_text(c->svc, id, from, &a);
+    int rc = galen_doc_text(c->svc, id, from, &a);
 
     if (rc == GALEN_OK)
-        rc = service_doc_text(c->svc, id, 0, &b);
+        rc = galen_doc_text(c->svc, id, 0, &b);
     page_out(c,
              "<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">"
              "Changes from version %lld to the current version</h2>",
@@ -185,7 +185,7 @@ static void diff(struct ctx *c, const char *id, long long from)
     if (rc == GALEN_OK) {
         page_out(c, "<div class=\"diff\" role=\"region\" aria-label=\"Line "
                     "diff\">");
-        rc = service_diff(a, b, diff_line, c);
+        rc = galen_diff(a, b, diff_line, c);
         page_out(c, "</div>");
     }
     if (rc != GALEN_OK)
@@ -203,7 +203,7 @@ static void versions(struct ctx *c, const char *id)
 
     page_out(c, "<section aria-labelledby=\"ver-h\"><h2 id=\"ver-h\">Earlier "
                 "versions</h2><ul>");
-    if (service_doc_versions(c->svc, id, version_item, &v) != GALEN_OK)
+    if (galen_doc_versions(c->svc, id, version_item, &v) != GALEN_OK)
         c->rc = GALEN_EDB;
     if (v.n == 0)
         page_out(c, "<li>None: this is the first version.</li>");
@@ -214,15 +214,15 @@ static void versions(struct ctx *c, const char *id)
 
 void page_review_doc(struct ctx *c)
 {
-    struct service_doc_info info;
-    struct doc *d = NULL;
+    struct galen_doc_info info;
+    const struct galen_doc *d = NULL;
     int rc;
 
     if (!ctx_need_store(c, "document"))
         return;
-    rc = service_doc_info(c->svc, c->slug, &info);
+    rc = galen_doc_info(c->svc, c->slug, &info);
     if (rc == GALEN_OK)
-        rc = store_get(service_store(c->svc), c->slug, &d);
+        rc = galen_doc_get(c->svc, c->slug, &d);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, "no such document");
         return;
@@ -231,7 +231,7 @@ void page_review_doc(struct ctx *c)
     page_out(c,
              "<h1>Review: %s</h1><p><a href=\"/articles/%U\">Read the "
              "document</a> \xC2\xB7 %s \xC2\xB7 version %lld</p>\n",
-             d->title, d->id, doc_kind_name(d->kind), info.version);
+             d->title, d->id, d->kind, info.version);
     if (http_param(&c->req->query, "done"))
         page_out(c,
                  "<p class=\"flash\" role=\"status\">Saved: the document "
@@ -242,7 +242,7 @@ void page_review_doc(struct ctx *c)
     versions(c, d->id);
     audit(c, d->id);
     page_end(c);
-    doc_free(d);
+    galen_doc_free(d);
 }
 
 void page_review_action(struct ctx *c)
@@ -252,17 +252,17 @@ void page_review_action(struct ctx *c)
 
     if (!ctx_need_store(c, "document"))
         return;
-    rc = service_review(c->svc, c->slug, http_req_param(c->req, "action"),
-                        &c->user, http_req_param(c->req, "note"));
+    rc = galen_review(c->svc, c->slug, http_req_param(c->req, "action"),
+                      &c->user, http_req_param(c->req, "note"));
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, service_errmsg(c->svc));
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;
     }
     snprintf(loc, sizeof loc, "/review/%s?done=1", c->slug);
     http_resp_redirect(c->resp, loc);
 }
 
-static int pending_row(void *ctx, const struct service_comment *cm)
+static int pending_row(void *ctx, const struct galen_comment *cm)
 {
     struct ctx *c = ctx;
 
@@ -294,8 +294,8 @@ void page_moderation(struct ctx *c)
     page_begin(c, "Moderation");
     page_out(c, "<h1>Comments awaiting moderation</h1><ul class=\"comments\">");
     before = c->resp->body.len;
-    if (service_comments(c->svc, NULL, SERVICE_COMMENT_PENDING, pending_row,
-                         c) != GALEN_OK)
+    if (galen_comments(c->svc, NULL, GALEN_COMMENT_PENDING, pending_row, c) !=
+        GALEN_OK)
         c->rc = GALEN_EDB;
     if (c->resp->body.len == before)
         page_out(c, "<li>Nothing to moderate.</li>");
@@ -315,9 +315,9 @@ void page_moderate(struct ctx *c)
         ctx_error(c, 400, "bad_request", "action is approve or reject");
         return;
     }
-    rc = service_comment_moderate(c->svc, c->id, approve);
+    rc = galen_comment_moderate(c->svc, c->id, approve);
     if (rc != GALEN_OK) {
-        ctx_fail(c, rc, service_errmsg(c->svc));
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;
     }
     http_resp_redirect(c->resp, "/moderation");

@@ -12,7 +12,6 @@
 #include "handlers.h"
 #include "metrics.h"
 #include "page.h"
-#include "service/service.h"
 #include "str.h"
 
 enum route_flags {
@@ -24,13 +23,13 @@ struct route {
     enum http_method method; /* HEAD matches GET rows */
     const char *pattern;     /* literal segments, {id} or {slug} */
     route_fn fn;
-    enum auth_perm perm;
+    enum galen_perm perm;
     unsigned flags;
 };
 
 #define GET     HTTP_GET
 #define POST    HTTP_POST
-#define PERM(x) AUTH_PERM_##x
+#define PERM(x) GALEN_PERM_##x
 
 static const struct route routes[] = {
     {GET, "/", page_home, PERM(READ), 0},
@@ -185,29 +184,29 @@ static const struct route *route_find(const struct http_req *req, struct ctx *c,
 static void session_resolve(struct ctx *c)
 {
     const struct http_req *req = c->req;
-    char tok[AUTH_TOKEN_LEN + 1];
+    char tok[GALEN_TOKEN_LEN + 1];
     const char *auth = req->authorization;
 
-    c->user.role = AUTH_ROLE_ANON;
+    c->user.role = GALEN_ROLE_ANON;
     if (req->cookie &&
-        auth_cookie_get(req->cookie, "sid", tok, sizeof tok) == GALEN_OK &&
-        auth_token_ok(tok))
+        galen_cookie_get(req->cookie, "sid", tok, sizeof tok) == GALEN_OK &&
+        galen_token_ok(tok))
         memcpy(c->sid, tok, sizeof tok);
     if (!c->svc)
         return;
-    if (auth && strncmp(auth, "Bearer ", 7) == 0 && auth_token_ok(auth + 7)) {
-        if (service_session_get(c->svc, auth + 7, req->wall, &c->user) ==
+    if (auth && strncmp(auth, "Bearer ", 7) == 0 && galen_token_ok(auth + 7)) {
+        if (galen_session_get(c->svc, auth + 7, req->wall, &c->user) ==
             GALEN_OK) {
             c->via_bearer = true;
             return;
         }
-        c->user.role = AUTH_ROLE_ANON;
+        c->user.role = GALEN_ROLE_ANON;
     }
     if (c->sid[0] &&
-        service_session_get(c->svc, c->sid, req->wall, &c->user) == GALEN_OK)
+        galen_session_get(c->svc, c->sid, req->wall, &c->user) == GALEN_OK)
         c->has_session = true;
     else
-        c->user.role = AUTH_ROLE_ANON;
+        c->user.role = GALEN_ROLE_ANON;
 }
 
 /* Checks the body of a POST: its content type, and the CSRF token that
@@ -237,7 +236,7 @@ static bool post_ok(struct ctx *c, struct http_req *req)
                   "send application/json or a urlencoded form");
         return false;
     }
-    if (!auth_csrf_check(&c->app->csrf, c->sid, token)) {
+    if (!galen_csrf_check(&c->app->csrf, c->sid, token)) {
         ctx_error(c, 403, "csrf",
                   "the form has expired or did not come from this site; "
                   "reload the page and try again");
@@ -271,7 +270,7 @@ static void refuse(struct ctx *c)
     char next[HTTP_LOCATION_MAX];
     int n;
 
-    if (c->user.role != AUTH_ROLE_ANON) {
+    if (c->user.role != GALEN_ROLE_ANON) {
         ctx_error(c, 403, "forbidden",
                   "your account is not allowed to do this");
         return;
@@ -312,7 +311,7 @@ void server_dispatch(struct app *app, const struct http_req *creq,
     *route_pattern = c.route->pattern;
     c.svc = app_service_get(app);
     session_resolve(&c);
-    if (!auth_role_can(c.user.role, c.route->perm))
+    if (!galen_role_can(c.user.role, c.route->perm))
         refuse(&c);
     else if (req.method != HTTP_POST || post_ok(&c, &req))
         if (rate_ok(&c))
@@ -376,11 +375,11 @@ void ctx_need_csrf(struct ctx *c)
     char cookie[HTTP_COOKIE_MAX];
 
     if (!c->sid[0]) {
-        auth_token_new(c->sid);
-        if (auth_cookie(cookie, sizeof cookie, "sid", c->sid,
-                        c->app->session_ttl,
-                        c->app->secure_cookies) == GALEN_OK)
+        galen_token_new(c->sid);
+        if (galen_cookie(cookie, sizeof cookie, "sid", c->sid,
+                         c->app->session_ttl,
+                         c->app->secure_cookies) == GALEN_OK)
             (void)!http_resp_cookie(c->resp, cookie);
     }
-    auth_csrf_token(&c->app->csrf, c->sid, c->csrf);
+    galen_csrf_token(&c->app->csrf, c->sid, c->csrf);
 }

@@ -16,7 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <galen/export.h>
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
 
 /* ---- the answerer: an opened data folder -------------------------------- */
 
@@ -35,9 +37,10 @@ struct galen_answerer_opts {
  * rules file; the message names the line), GALEN_ECORRUPT, GALEN_EIO,
  * GALEN_ENOMEM. Caller closes with galen_answerer_close. The handle is
  * for one thread at a time. */
-GALEN_API int galen_answerer_open(const char *data_dir,
-                                  const struct galen_answerer_opts *opts,
-                                  struct galen_answerer **out);
+GALEN_API GALEN_NODISCARD int
+galen_answerer_open(const char *data_dir,
+                    const struct galen_answerer_opts *opts,
+                    struct galen_answerer **out);
 
 /* Closes a; NULL is a no-op. */
 GALEN_API void galen_answerer_close(struct galen_answerer *a);
@@ -88,9 +91,10 @@ struct galen_answer;
  * An abstention is a successful answer (galen_answer_abstained). Errors:
  * GALEN_EINVAL (bad options), GALEN_ECORRUPT, GALEN_ENOMEM. Caller frees
  * *out with galen_answer_free. */
-GALEN_API int galen_ask(struct galen_answerer *a, const char *question,
-                        const struct galen_ask_opts *o,
-                        struct galen_answer **out);
+GALEN_API GALEN_NODISCARD int galen_ask(struct galen_answerer *a,
+                                        const char *question,
+                                        const struct galen_ask_opts *o,
+                                        struct galen_answer **out);
 
 /* Frees ans; NULL is a no-op. */
 GALEN_API void galen_answer_free(struct galen_answer *ans);
@@ -117,12 +121,10 @@ enum galen_render_flags {
 /* Renders ans. width is the text wrap column (0: 80). *out is a NUL-
  * terminated string the caller frees with galen_free_string; *len (may be
  * NULL) gets its length. GALEN_OK or GALEN_ENOMEM. */
-GALEN_API int galen_answer_render(const struct galen_answer *ans,
-                                  enum galen_render_format fmt, unsigned flags,
-                                  unsigned width, char **out, size_t *len);
-
-/* Frees a string returned by a galen_*_render function. */
-GALEN_API void galen_free_string(char *s);
+GALEN_API GALEN_NODISCARD int
+galen_answer_render(const struct galen_answer *ans,
+                    enum galen_render_format fmt, unsigned flags,
+                    unsigned width, char **out, size_t *len);
 
 /* ---- similar answered questions ----------------------------------------- */
 
@@ -143,8 +145,10 @@ struct galen_similar_item {
 
 /* Finds the k (1..100) most similar answered questions to question.
  * Errors as galen_ask. Caller frees *out with galen_similar_free. */
-GALEN_API int galen_similar_find(struct galen_answerer *a, const char *question,
-                                 unsigned k, struct galen_similar **out);
+GALEN_API GALEN_NODISCARD int galen_similar_find(struct galen_answerer *a,
+                                                 const char *question,
+                                                 unsigned k,
+                                                 struct galen_similar **out);
 
 GALEN_API void galen_similar_free(struct galen_similar *s);
 GALEN_API size_t galen_similar_count(const struct galen_similar *s);
@@ -152,9 +156,10 @@ GALEN_API const struct galen_similar_item *
 galen_similar_get(const struct galen_similar *s, size_t i);
 
 /* Renders the list as text or JSON (HTML: an escaped <ol> fragment). */
-GALEN_API int galen_similar_render(const struct galen_similar *s,
-                                   enum galen_render_format fmt, unsigned flags,
-                                   char **out, size_t *len);
+GALEN_API GALEN_NODISCARD int
+galen_similar_render(const struct galen_similar *s,
+                     enum galen_render_format fmt, unsigned flags, char **out,
+                     size_t *len);
 
 /* ---- ranking for evaluation ---------------------------------------------- */
 
@@ -163,9 +168,11 @@ GALEN_API int galen_similar_render(const struct galen_similar *s,
  * evidence over the retrieved candidates) instead of plain BM25F. Calls
  * fn once per document, best first, with its id (borrowed for the call)
  * and score. Used by `galen eval --answers`. Errors as galen_ask. */
-GALEN_API int
+GALEN_API GALEN_NODISCARD int
 galen_answer_rank(struct galen_answerer *a, const char *question, unsigned k,
                   void (*fn)(void *ctx, const char *id, double score),
                   void *ctx);
+
+GALEN_END_DECLS
 
 #endif

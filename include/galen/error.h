@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* galen/error.h: the one table of libgalen error codes and their messages.
- * Every fallible libgalen function returns one of these; GALEN_OK is 0. */
+ *
+ * The error model of the whole API:
+ * - every fallible function returns one of these codes (GALEN_OK is 0) and
+ *   is GALEN_NODISCARD;
+ * - a function that fails leaves its *out NULL;
+ * - the details are a message: per handle for a handle one thread uses
+ *   (galen_store_errmsg(st), galen_service_errmsg(svc),
+ *   galen_answerer_errmsg(a)), and per thread where there is no such handle
+ *   yet or it is shared between threads: a failed open (the same functions
+ *   with NULL), the index (galen_index_errmsg(), its handle serves many
+ *   threads) and the evaluation parsers (galen_eval_errmsg()).
+ * An import also reports each bad file or record as it goes (on_error in
+ * galen_import_opts): those are findings, not the call's error. */
 #ifndef GALEN_ERROR_H
 #define GALEN_ERROR_H
 
-#include <galen/export.h>
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
 
 #define GALEN_ERRNO_MAP(X)                           \
     X(OK, "success")                                 \
@@ -34,5 +48,7 @@ GALEN_API const char *galen_strerror(int code);
 
 /* Returns the symbolic name ("ENOMEM") of code; static storage. */
 GALEN_API const char *galen_errname(int code);
+
+GALEN_END_DECLS
 
 #endif

@@ -12,7 +12,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include <galen/export.h>
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
+
+/* The message of the last failed galen_qrels_*, galen_queries_* or
+ * galen_run_* parse or load on this thread ("" after a success): these
+ * fail before there is a handle to hold it. Static thread-local storage. */
+GALEN_API const char *galen_eval_errmsg(void);
 
 /* Relevance judgements: (query id, doc id, grade) triples. Opaque. */
 struct galen_qrels;
@@ -62,16 +69,16 @@ struct galen_latency {
  * fields separated by tabs or spaces. A grade is a number truncated toward
  * zero; a later line for the same (query, doc) replaces an earlier one.
  * name labels messages. Returns GALEN_OK and *out (free with
- * galen_qrels_free), GALEN_EPARSE with "name:line: reason" in err (err_cap
- * bytes, may be 0) or GALEN_ENOMEM. */
-GALEN_API int galen_qrels_parse(const char *text, size_t len, const char *name,
-                                struct galen_qrels **out, char *err,
-                                size_t err_cap);
+ * galen_qrels_free), GALEN_EPARSE with "name:line: reason" in
+ * galen_eval_errmsg() or GALEN_ENOMEM. */
+GALEN_API GALEN_NODISCARD int galen_qrels_parse(const char *text, size_t len,
+                                                const char *name,
+                                                struct galen_qrels **out);
 
 /* Reads and parses the qrels file at path as galen_qrels_parse does;
  * GALEN_EIO or GALEN_ENOENT (with a message) when it cannot be read. */
-GALEN_API int galen_qrels_load(const char *path, struct galen_qrels **out,
-                               char *err, size_t err_cap);
+GALEN_API GALEN_NODISCARD int galen_qrels_load(const char *path,
+                                               struct galen_qrels **out);
 
 /* Frees q; NULL is a no-op. */
 GALEN_API void galen_qrels_free(struct galen_qrels *q);
@@ -91,15 +98,15 @@ GALEN_API int galen_qrels_grade(const struct galen_qrels *q, const char *qid,
  * "_id" and "text" (other fields ignored, blank lines skipped). An id must
  * be non-empty, free of whitespace and unique. Returns GALEN_OK and *out
  * (free with galen_queries_free), GALEN_EPARSE with "name:line: reason" in
- * err, or GALEN_ENOMEM. */
-GALEN_API int galen_queries_parse(const char *text, size_t len,
-                                  const char *name, struct galen_queries **out,
-                                  char *err, size_t err_cap);
+ * galen_eval_errmsg(), or GALEN_ENOMEM. */
+GALEN_API GALEN_NODISCARD int galen_queries_parse(const char *text, size_t len,
+                                                  const char *name,
+                                                  struct galen_queries **out);
 
 /* Reads and parses a queries.jsonl file; GALEN_EIO/GALEN_ENOENT when it
  * cannot be read. */
-GALEN_API int galen_queries_load(const char *path, struct galen_queries **out,
-                                 char *err, size_t err_cap);
+GALEN_API GALEN_NODISCARD int galen_queries_load(const char *path,
+                                                 struct galen_queries **out);
 
 /* Frees qs and every string in it; NULL is a no-op. */
 GALEN_API void galen_queries_free(struct galen_queries *qs);
@@ -111,7 +118,7 @@ GALEN_API void galen_queries_free(struct galen_queries *qs);
 
 /* Creates an empty run. Returns GALEN_OK and *out (free with
  * galen_run_free) or GALEN_ENOMEM. */
-GALEN_API int galen_run_new(struct galen_run **out);
+GALEN_API GALEN_NODISCARD int galen_run_new(struct galen_run **out);
 
 /* Frees run; NULL is a no-op. */
 GALEN_API void galen_run_free(struct galen_run *run);
@@ -121,22 +128,24 @@ GALEN_API void galen_run_free(struct galen_run *run);
  * whenever qid differs from the previous line's). Copies both strings and
  * rounds score to GALEN_RUN_SCORE_FMT. Returns GALEN_OK, GALEN_EINVAL if an
  * id is empty or holds whitespace or score is not finite, or GALEN_ENOMEM. */
-GALEN_API int galen_run_add(struct galen_run *run, const char *qid,
-                            const char *docid, double score);
+GALEN_API GALEN_NODISCARD int galen_run_add(struct galen_run *run,
+                                            const char *qid, const char *docid,
+                                            double score);
 
 /* Returns the number of result lines in run. */
 GALEN_API size_t galen_run_len(const struct galen_run *run);
 
 /* Parses a TREC run ("qid Q0 docid rank score tag" per line; the rank is
  * read but ignored, as trec_eval does). Returns GALEN_OK and *out,
- * GALEN_EPARSE with "name:line: reason" in err, or GALEN_ENOMEM. */
-GALEN_API int galen_run_parse(const char *text, size_t len, const char *name,
-                              struct galen_run **out, char *err,
-                              size_t err_cap);
+ * GALEN_EPARSE with "name:line: reason" in galen_eval_errmsg(), or
+ * GALEN_ENOMEM. */
+GALEN_API GALEN_NODISCARD int galen_run_parse(const char *text, size_t len,
+                                              const char *name,
+                                              struct galen_run **out);
 
 /* Reads and parses a TREC run file. */
-GALEN_API int galen_run_load(const char *path, struct galen_run **out,
-                             char *err, size_t err_cap);
+GALEN_API GALEN_NODISCARD int galen_run_load(const char *path,
+                                             struct galen_run **out);
 
 /* Empties run, keeping its storage, so a caller can score and write one
  * query at a time. */
@@ -145,8 +154,8 @@ GALEN_API void galen_run_reset(struct galen_run *run);
 /* Writes run to f as TREC lines "qid Q0 docid rank score tag" in the order
  * added. tag must be non-empty without whitespace. Returns GALEN_OK,
  * GALEN_EINVAL (bad tag) or GALEN_EIO (a write failed). */
-GALEN_API int galen_run_fwrite(const struct galen_run *run, FILE *f,
-                               const char *tag);
+GALEN_API GALEN_NODISCARD int galen_run_fwrite(const struct galen_run *run,
+                                               FILE *f, const char *tag);
 
 /* An evaluation in progress: per-query scores of the runs added so far.
  * Opaque. */
@@ -154,8 +163,8 @@ struct galen_eval;
 
 /* Starts an evaluation against q, which is borrowed and must outlive it.
  * Returns GALEN_OK and *out (free with galen_eval_free) or GALEN_ENOMEM. */
-GALEN_API int galen_eval_new(const struct galen_qrels *q,
-                             struct galen_eval **out);
+GALEN_API GALEN_NODISCARD int galen_eval_new(const struct galen_qrels *q,
+                                             struct galen_eval **out);
 
 /* Frees ev; NULL is a no-op. */
 GALEN_API void galen_eval_free(struct galen_eval *ev);
@@ -163,8 +172,8 @@ GALEN_API void galen_eval_free(struct galen_eval *ev);
 /* Scores every judged query of run (others are ignored). A query scored
  * again replaces its earlier scores, so give each query's results in one
  * run. Returns GALEN_OK or GALEN_ENOMEM. */
-GALEN_API int galen_eval_add(struct galen_eval *ev,
-                             const struct galen_run *run);
+GALEN_API GALEN_NODISCARD int galen_eval_add(struct galen_eval *ev,
+                                             const struct galen_run *run);
 
 /* Writes the means over all judged queries into *out; a judged query that
  * no added run holds scores 0. */
@@ -173,13 +182,15 @@ GALEN_API void galen_eval_result(const struct galen_eval *ev,
 
 /* Scores a whole run against q in one call (new, add, result, free).
  * Returns GALEN_OK or GALEN_ENOMEM. */
-GALEN_API int galen_eval_compute(const struct galen_qrels *q,
-                                 const struct galen_run *run,
-                                 struct galen_eval_metrics *out);
+GALEN_API GALEN_NODISCARD int
+galen_eval_compute(const struct galen_qrels *q, const struct galen_run *run,
+                   struct galen_eval_metrics *out);
 
 /* Summarises n per-query latencies (µs) into *out; sorts lat_us in place.
  * n == 0 gives all zeros. */
 GALEN_API void galen_eval_latency(double *lat_us, size_t n,
                                   struct galen_latency *out);
+
+GALEN_END_DECLS
 
 #endif

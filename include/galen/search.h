@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <galen/export.h>
+#include <galen/common.h>
+
+GALEN_BEGIN_DECLS
 
 enum {
     GALEN_FIELDS_MAX = 4, /* fields an index may have */
@@ -75,9 +77,10 @@ GALEN_API void galen_build_opts_init(struct galen_build_opts *o);
  * success. Errors: GALEN_EPARSE (a bad record: the message names
  * file:line), GALEN_EIO, GALEN_EINVAL (bad options), GALEN_ESTATE (another
  * writer holds the index), GALEN_EABORT, GALEN_ENOMEM. */
-GALEN_API int galen_index_build(const char *data_dir, const char *const *paths,
-                                size_t npaths, const struct galen_build_opts *o,
-                                struct galen_build_stats *stats);
+GALEN_API GALEN_NODISCARD int
+galen_index_build(const char *data_dir, const char *const *paths, size_t npaths,
+                  const struct galen_build_opts *o,
+                  struct galen_build_stats *stats);
 
 /* ---- searching ------------------------------------------------------- */
 
@@ -87,7 +90,8 @@ struct galen_index;
  * seen until it is reopened. One handle may serve many threads at once.
  * Errors: GALEN_ENOENT (no index), GALEN_ECORRUPT, GALEN_EVERSION,
  * GALEN_EIO, GALEN_ENOMEM. Caller closes with galen_index_close. */
-GALEN_API int galen_index_open(const char *data_dir, struct galen_index **out);
+GALEN_API GALEN_NODISCARD int galen_index_open(const char *data_dir,
+                                               struct galen_index **out);
 
 /* Closes gi; no search may be running on it. NULL is a no-op. */
 GALEN_API void galen_index_close(struct galen_index *gi);
@@ -98,8 +102,9 @@ GALEN_API void galen_index_close(struct galen_index *gi);
  * the file and what is wrong) or GALEN_ENOMEM. */
 typedef void (*galen_verify_progress_fn)(void *ctx, uint64_t done,
                                          uint64_t total);
-GALEN_API int galen_index_verify(struct galen_index *gi,
-                                 galen_verify_progress_fn progress, void *ctx);
+GALEN_API GALEN_NODISCARD int
+galen_index_verify(struct galen_index *gi, galen_verify_progress_fn progress,
+                   void *ctx);
 
 /* Live (not deleted) documents in the snapshot. */
 GALEN_API uint64_t galen_index_doc_count(const struct galen_index *gi);
@@ -160,9 +165,10 @@ struct galen_hits;
  * Errors: GALEN_EPARSE (bad query; see galen_index_errpos), GALEN_EINVAL
  * (bad options, such as an unknown field name), GALEN_ECORRUPT,
  * GALEN_ENOMEM. Caller frees *out with galen_hits_free. */
-GALEN_API int galen_search(struct galen_index *gi, const char *query,
-                           const struct galen_search_opts *o,
-                           struct galen_hits **out);
+GALEN_API GALEN_NODISCARD int galen_search(struct galen_index *gi,
+                                           const char *query,
+                                           const struct galen_search_opts *o,
+                                           struct galen_hits **out);
 
 GALEN_API size_t galen_hits_count(const struct galen_hits *h);
 
@@ -186,5 +192,7 @@ enum galen_mark_style {
 GALEN_API size_t galen_snippet_render(const struct galen_hit *h,
                                       enum galen_mark_style style, char *out,
                                       size_t cap);
+
+GALEN_END_DECLS
 
 #endif

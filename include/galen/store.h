@@ -11,17 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <galen/export.h>
+#include <galen/common.h>
 
-#ifndef GALEN_NODISCARD
-#ifdef __GNUC__
-#define GALEN_NODISCARD __attribute__((warn_unused_result))
-#else
-#define GALEN_NODISCARD
-#endif
-#endif
+GALEN_BEGIN_DECLS
 
 struct galen_store;
+
+/* ---- the data folder ------------------------------------------------------
+ * A data folder holds the store (<data>/store.db) and the search index
+ * (<data>/index). These write the path of each into out[0..cap); GALEN_OK,
+ * or GALEN_EINVAL (out empty) when it does not fit. */
+GALEN_API GALEN_NODISCARD int galen_data_store_path(const char *data_dir,
+                                                    char *out, size_t cap);
+GALEN_API GALEN_NODISCARD int galen_data_index_path(const char *data_dir,
+                                                    char *out, size_t cap);
 
 /* Opens the store at path, creating it if missing and migrating an older
  * schema to the current one. GALEN_EDB if SQLite fails
@@ -117,7 +120,6 @@ struct galen_store_index_stats {
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
     bool rebuilt;     /* the index was rebuilt from every document */
-    char errmsg[200]; /* why the run failed, when it did */
 };
 
 /* Brings the search index in index_dir up to date with st: documents
@@ -126,7 +128,8 @@ struct galen_store_index_stats {
  * indexed (title; sections as the body; metadata JSON as the stored meta
  * blob). When index_dir holds no index (never built, or removed), it is
  * rebuilt from every document (galen_store_index_rebuild below). progress
- * may be NULL. GALEN_OK, or the index or store error. */
+ * may be NULL. GALEN_OK, or the index or store error with the message in
+ * galen_store_errmsg(st). */
 GALEN_API GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
@@ -143,8 +146,8 @@ GALEN_API GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
  * read, and readers of the old one keep their snapshot). galen_store_index_
  * update does this by itself when index_dir holds no index. GALEN_OK, or
  * GALEN_ESTATE when another process is writing the index, or the index or
- * store error; stats->errmsg says why. */
-GALEN_API GALEN_API GALEN_NODISCARD int galen_store_index_rebuild(
+ * store error; galen_store_errmsg(st) says why. */
+GALEN_API GALEN_NODISCARD int galen_store_index_rebuild(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
@@ -189,5 +192,7 @@ galen_store_export(struct galen_store *st,
  * GALEN_OK, GALEN_ENOENT, GALEN_EDB. */
 GALEN_API GALEN_NODISCARD int
 galen_store_delete(struct galen_store *st, const char *id, const char *who);
+
+GALEN_END_DECLS
 
 #endif

@@ -174,4 +174,38 @@ bool answer_is_dose(const char *s, size_t len);
  * "not stated" weakest. */
 int answer_evidence_rank(int evidence);
 
+/* lib/api defines the galen_* function of each of these (its public
+ * header documents it) as a call to this one. */
+bool answer_abstained(const struct galen_answer *ans);
+void answer_free(struct galen_answer *ans);
+GALEN_NODISCARD int
+answer_rank(struct galen_answerer *a, const char *question, unsigned k,
+            void (*fn)(void *ctx, const char *id, double score), void *ctx);
+size_t answer_redflag_count(const struct galen_answer *ans);
+GALEN_NODISCARD int answer_render(const struct galen_answer *ans,
+                                  enum galen_render_format fmt, unsigned flags,
+                                  unsigned width, char **out, size_t *len);
+size_t answer_source_count(const struct galen_answer *ans);
+void answerer_close(struct galen_answerer *a);
+const char *answerer_errmsg(const struct galen_answerer *a);
+GALEN_NODISCARD int answerer_open(const char *data_dir,
+                                  const struct galen_answerer_opts *opts,
+                                  struct galen_answerer **out);
+GALEN_NODISCARD int answer_ask(struct galen_answerer *a, const char *question,
+                               const struct galen_ask_opts *o,
+                               struct galen_answer **out);
+void answer_ask_opts_init(struct galen_ask_opts *o);
+bool answer_evidence_level_known(const char *name);
+size_t answer_sim_count(const struct galen_similar *s);
+GALEN_NODISCARD int answer_sim_find(struct galen_answerer *a,
+                                    const char *question, unsigned k,
+                                    struct galen_similar **out);
+void answer_sim_free(struct galen_similar *s);
+const struct galen_similar_item *answer_sim_get(const struct galen_similar *s,
+                                                size_t i);
+GALEN_NODISCARD int answer_sim_render(const struct galen_similar *s,
+                                      enum galen_render_format fmt,
+                                      unsigned flags, char **out, size_t *len);
+unsigned answer_source_kind_bit(const char *name);
+
 #endif

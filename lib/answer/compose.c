@@ -1956,7 +1956,7 @@ int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
     }
     compose_cleanup(&c);
     if (rc != GALEN_OK) {
-        galen_answer_free(ans);
+        answer_free(ans);
         return rc;
     }
     *out = ans;
@@ -2006,7 +2006,7 @@ void answer_similar_free(struct answer_similar *v, size_t n)
     free_similar(v, n);
 }
 
-void galen_answer_free(struct galen_answer *ans)
+void answer_free(struct galen_answer *ans)
 {
     size_t k;
 
@@ -2043,17 +2043,17 @@ void galen_answer_free(struct galen_answer *ans)
     galen_free(ans);
 }
 
-bool galen_answer_abstained(const struct galen_answer *ans)
+bool answer_abstained(const struct galen_answer *ans)
 {
     return ans->abstained;
 }
 
-size_t galen_answer_source_count(const struct galen_answer *ans)
+size_t answer_source_count(const struct galen_answer *ans)
 {
     return ans->nsources;
 }
 
-size_t galen_answer_redflag_count(const struct galen_answer *ans)
+size_t answer_redflag_count(const struct galen_answer *ans)
 {
     return ans->nredflags;
 }

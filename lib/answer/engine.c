@@ -19,9 +19,11 @@
 #include "answer.h"
 #include "answer_doc.h"
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/hash.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "content/datadir.h"
 #include "index/index.h"
 #include "layterms.h"
 #include "qanalyze.h"
@@ -77,7 +79,7 @@ static int fail(struct galen_answerer *a, int rc, const char *fmt, ...)
     return rc;
 }
 
-const char *galen_answerer_errmsg(const struct galen_answerer *a)
+const char *answerer_errmsg(const struct galen_answerer *a)
 {
     return a ? a->err : open_err;
 }
@@ -98,8 +100,8 @@ static int field_named(const struct index_conf *conf, const char *name)
 static int open_files(struct galen_answerer *a,
                       const struct galen_answerer_opts *o)
 {
-    struct lexicon_diag ld;
-    struct redflag_diag rd;
+    struct diag ld;
+    struct diag rd;
     int rc;
 
     if (o && o->lexicon) {
@@ -126,8 +128,7 @@ static int open_index(struct galen_answerer *a, const char *data_dir)
     const struct index_conf *conf;
     int rc;
 
-    if ((size_t)snprintf(path, sizeof path, "%s/index", data_dir) >=
-        sizeof path)
+    if (datadir_index_path(data_dir, path, sizeof path) != GALEN_OK)
         return fail(NULL, GALEN_EINVAL, "data folder path too long");
     rc = index_open(path, &a->idx);
     if (rc != GALEN_OK)
@@ -141,13 +142,12 @@ static int open_index(struct galen_answerer *a, const char *data_dir)
     if (rc == GALEN_OK)
         rc = search_new(a->idx, &a->search);
     if (rc != GALEN_OK)
-        return fail(NULL, rc, "%s", galen_strerror(rc));
+        return fail(NULL, rc, "%s", error_str(rc));
     return GALEN_OK;
 }
 
-int galen_answerer_open(const char *data_dir,
-                        const struct galen_answerer_opts *opts,
-                        struct galen_answerer **out)
+int answerer_open(const char *data_dir, const struct galen_answerer_opts *opts,
+                  struct galen_answerer **out)
 {
     struct galen_answerer *a = galen_calloc(1, sizeof *a);
     int rc;
@@ -161,14 +161,14 @@ int galen_answerer_open(const char *data_dir,
     if (rc == GALEN_OK)
         rc = open_files(a, opts);
     if (rc != GALEN_OK) {
-        galen_answerer_close(a);
+        answerer_close(a);
         return rc;
     }
     *out = a;
     return GALEN_OK;
 }
 
-void galen_answerer_close(struct galen_answerer *a)
+void answerer_close(struct galen_answerer *a)
 {
     if (!a)
         return;
@@ -187,13 +187,13 @@ void galen_answerer_close(struct galen_answerer *a)
 
 /* ---- options ------------------------------------------------------------ */
 
-void galen_ask_opts_init(struct galen_ask_opts *o)
+void answer_ask_opts_init(struct galen_ask_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->audience = GALEN_AUDIENCE_PATIENT;
 }
 
-unsigned galen_source_kind_bit(const char *name)
+unsigned answer_source_kind_bit(const char *name)
 {
     enum doc_kind k;
 
@@ -202,7 +202,7 @@ unsigned galen_source_kind_bit(const char *name)
     return 1u << k;
 }
 
-bool galen_evidence_level_known(const char *name)
+bool answer_evidence_level_known(const char *name)
 {
     enum doc_evidence e;
 
@@ -375,8 +375,7 @@ static int load_doc(struct galen_answerer *a, const struct topk_entry *e,
     int rc = segment_doc_load(seg, e->doc, &a->scratch, field, &meta);
 
     if (rc != GALEN_OK)
-        return fail(a, rc, "cannot read a stored document: %s",
-                    galen_strerror(rc));
+        return fail(a, rc, "cannot read a stored document: %s", error_str(rc));
     if (a->title_field >= 0)
         title = field[a->title_field];
     rc = answer_doc_load(segment_doc_id(seg, e->doc), title,
@@ -866,8 +865,8 @@ static int sanitize(const char *in, struct buf *out)
     return rc;
 }
 
-int galen_similar_find(struct galen_answerer *a, const char *question,
-                       unsigned k, struct galen_similar **out)
+int answer_sim_find(struct galen_answerer *a, const char *question, unsigned k,
+                    struct galen_similar **out)
 {
     struct galen_similar *s;
     struct hitlist h;
@@ -900,14 +899,14 @@ int galen_similar_find(struct galen_answerer *a, const char *question,
             v->asked, v->age_band, v->sex,     v->score};
     }
     if (rc != GALEN_OK) {
-        galen_similar_free(s);
+        answer_sim_free(s);
         return rc;
     }
     *out = s;
     return GALEN_OK;
 }
 
-void galen_similar_free(struct galen_similar *s)
+void answer_sim_free(struct galen_similar *s)
 {
     if (!s)
         return;
@@ -923,13 +922,13 @@ void answer_similar_view(const struct galen_similar *s,
     *n = s->n;
 }
 
-size_t galen_similar_count(const struct galen_similar *s)
+size_t answer_sim_count(const struct galen_similar *s)
 {
     return s->n;
 }
 
-const struct galen_similar_item *
-galen_similar_get(const struct galen_similar *s, size_t i)
+const struct galen_similar_item *answer_sim_get(const struct galen_similar *s,
+                                                size_t i)
 {
     return i < s->n ? &s->items[i] : NULL;
 }
@@ -1023,8 +1022,8 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf_ctx = a;
 }
 
-int galen_ask(struct galen_answerer *a, const char *question,
-              const struct galen_ask_opts *o, struct galen_answer **out)
+int answer_ask(struct galen_answerer *a, const char *question,
+               const struct galen_ask_opts *o, struct galen_answer **out)
 {
     struct galen_ask_opts defaults;
     struct answer_compose_in in;
@@ -1033,7 +1032,7 @@ int galen_ask(struct galen_answerer *a, const char *question,
 
     a->err[0] = '\0';
     if (!o) {
-        galen_ask_opts_init(&defaults);
+        answer_ask_opts_init(&defaults);
         o = &defaults;
     }
     rc = check_opts(a, o, &min_evidence);
@@ -1062,14 +1061,12 @@ int galen_ask(struct galen_answerer *a, const char *question,
     }
     ask_cleanup(&k);
     if (rc != GALEN_OK && !a->err[0])
-        fail(a, rc, "%s", galen_strerror(rc));
+        fail(a, rc, "%s", error_str(rc));
     return rc;
 }
 
-int galen_answer_rank(struct galen_answerer *a, const char *question,
-                      unsigned k,
-                      void (*fn)(void *ctx, const char *id, double score),
-                      void *ctx)
+int answer_rank(struct galen_answerer *a, const char *question, unsigned k,
+                void (*fn)(void *ctx, const char *id, double score), void *ctx)
 {
     struct galen_ask_opts o;
     struct answer_compose_in in;
@@ -1081,7 +1078,7 @@ int galen_answer_rank(struct galen_answerer *a, const char *question,
 
     if (k == 0 || k > 1000)
         return fail(a, GALEN_EINVAL, "k must be 1..1000");
-    galen_ask_opts_init(&o);
+    answer_ask_opts_init(&o);
     rc = prepare(a, &q, question, NULL, MAX(k, (unsigned)RANK_K));
     if (rc == GALEN_OK && q.hits.n > 0) {
         score = galen_calloc(q.hits.n, sizeof *score);

@@ -287,15 +287,6 @@ static int add_phrase(struct lexicon *lx, uint32_t e, const char *p, size_t len,
     return GALEN_OK;
 }
 
-static int diag_set(struct lexicon_diag *d, long line, const char *msg, int rc)
-{
-    if (d) {
-        d->line = line;
-        snprintf(d->msg, sizeof d->msg, "%s", msg);
-    }
-    return rc;
-}
-
 /* Splits line[0..len) at tabs into at most 4 fields; returns the count. */
 static size_t split_tabs(const char *line, size_t len, const char **f,
                          size_t *flen)
@@ -325,7 +316,7 @@ static int put_string(struct lexicon *lx, const char *s, size_t n,
 }
 
 static int parse_line(struct lexicon *lx, const char *line, size_t len,
-                      long lineno, struct lexicon_diag *diag)
+                      long lineno, struct diag *diag)
 {
     const char *f[4];
     size_t flen[4], nf = split_tabs(line, len, f, flen);
@@ -378,7 +369,7 @@ static int finish(struct lexicon *lx)
 }
 
 int lexicon_parse(const char *text, size_t len, struct lexicon **out,
-                  struct lexicon_diag *diag)
+                  struct diag *diag)
 {
     struct lexicon *lx = galen_calloc(1, sizeof *lx);
     size_t i = 0;
@@ -412,8 +403,7 @@ int lexicon_parse(const char *text, size_t len, struct lexicon **out,
     return GALEN_OK;
 }
 
-int lexicon_load(const char *path, struct lexicon **out,
-                 struct lexicon_diag *diag)
+int lexicon_load(const char *path, struct lexicon **out, struct diag *diag)
 {
     unsigned char *data = NULL;
     size_t len = 0;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/common.h"
+#include "base/diag.h"
 
 enum lexicon_kind {
     LEXICON_SYNONYM,  /* lay phrase for a medical term */
@@ -30,24 +31,17 @@ struct lexicon_entry {
 
 struct lexicon;
 
-/* Where lexicon_parse or lexicon_load failed. */
-struct lexicon_diag {
-    long line; /* 1-based; 0 when not about a line */
-    char msg[160];
-};
-
 /* Parses lexicon text. Blank lines and lines starting with '#' are skipped;
  * every other line needs three tab-separated fields with a known kind.
  * Returns GALEN_OK, GALEN_ENOMEM, or GALEN_EPARSE with diag filled (diag
  * may be NULL). Caller frees *out with lexicon_free. */
 GALEN_NODISCARD int lexicon_parse(const char *text, size_t len,
-                                  struct lexicon **out,
-                                  struct lexicon_diag *diag);
+                                  struct lexicon **out, struct diag *diag);
 
 /* Reads and parses the file at path; GALEN_EIO or GALEN_ENOENT when it
  * cannot be read, else as lexicon_parse. */
 GALEN_NODISCARD int lexicon_load(const char *path, struct lexicon **out,
-                                 struct lexicon_diag *diag);
+                                 struct diag *diag);
 
 /* Frees lx; NULL is a no-op. */
 void lexicon_free(struct lexicon *lx);

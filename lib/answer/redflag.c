@@ -39,15 +39,6 @@ const char *redflag_urgency_name(enum redflag_urgency u)
                                                          : "soon";
 }
 
-static int diag_set(struct redflag_diag *d, long line, const char *msg, int rc)
-{
-    if (d) {
-        d->line = line;
-        snprintf(d->msg, sizeof d->msg, "%s", msg);
-    }
-    return rc;
-}
-
 static void rule_cleanup(struct rule *r)
 {
     galen_free(r->id);
@@ -156,7 +147,7 @@ static int set_urgency(struct rule *r, const char *v, size_t vlen)
 }
 
 static int parse_kv(struct rule *r, const char *line, size_t len, long lineno,
-                    struct redflag_diag *diag)
+                    struct diag *diag)
 {
     const char *colon = memchr(line, ':', len);
     size_t klen, vb;
@@ -187,7 +178,7 @@ static int parse_kv(struct rule *r, const char *line, size_t len, long lineno,
 }
 
 static int close_rule(struct redflag_rules *rs, struct rule *r, long lineno,
-                      struct redflag_diag *diag)
+                      struct diag *diag)
 {
     struct rule *nr;
 
@@ -226,7 +217,7 @@ void redflag_free(struct redflag_rules *rs)
 }
 
 int redflag_parse(const char *text, size_t len, struct redflag_rules **out,
-                  struct redflag_diag *diag)
+                  struct diag *diag)
 {
     struct redflag_rules *rs = galen_calloc(1, sizeof *rs);
     struct rule cur;
@@ -264,7 +255,7 @@ int redflag_parse(const char *text, size_t len, struct redflag_rules **out,
 }
 
 int redflag_load(const char *path, struct redflag_rules **out,
-                 struct redflag_diag *diag)
+                 struct diag *diag)
 {
     unsigned char *data = NULL;
     size_t len = 0;

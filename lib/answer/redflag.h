@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "base/common.h"
+#include "base/diag.h"
 
 enum redflag_urgency {
     REDFLAG_SOON = 1,     /* see a clinician within days */
@@ -31,20 +32,15 @@ struct redflag_rule {
 
 struct redflag_rules;
 
-struct redflag_diag {
-    long line; /* 1-based; 0 when not about a line */
-    char msg[160];
-};
-
 /* Parses rules text. Returns GALEN_OK, GALEN_ENOMEM or GALEN_EPARSE (diag
  * says where; diag may be NULL). Caller frees with redflag_free. */
 GALEN_NODISCARD int redflag_parse(const char *text, size_t len,
                                   struct redflag_rules **out,
-                                  struct redflag_diag *diag);
+                                  struct diag *diag);
 
 /* Reads and parses a rules file; GALEN_ENOENT / GALEN_EIO when unreadable. */
 GALEN_NODISCARD int redflag_load(const char *path, struct redflag_rules **out,
-                                 struct redflag_diag *diag);
+                                 struct diag *diag);
 
 /* Frees rs; NULL is a no-op. */
 void redflag_free(struct redflag_rules *rs);

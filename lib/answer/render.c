@@ -68,59 +68,6 @@ size_t render_cite_at(const char *text)
     return n;
 }
 
-void render_json_str(int *rc, struct buf *b, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (!s) {
-        buf_put_str(rc, b, "null");
-        return;
-    }
-    buf_put_byte(rc, b, '"');
-    for (; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_put_byte(rc, b, '\\');
-            buf_put_byte(rc, b, *p);
-        } else if (*p == '\n') {
-            buf_put_str(rc, b, "\\n");
-        } else if (*p == '\t') {
-            buf_put_str(rc, b, "\\t");
-        } else if (*p < 0x20 || *p == 0x7f) {
-            buf_printf(rc, b, "\\u%04x", *p);
-        } else {
-            buf_put_byte(rc, b, *p);
-        }
-    }
-    buf_put_byte(rc, b, '"');
-}
-
-void render_html_escape(int *rc, struct buf *b, const char *s)
-{
-    const char *p;
-
-    for (p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&':
-            buf_put_str(rc, b, "&amp;");
-            break;
-        case '<':
-            buf_put_str(rc, b, "&lt;");
-            break;
-        case '>':
-            buf_put_str(rc, b, "&gt;");
-            break;
-        case '"':
-            buf_put_str(rc, b, "&quot;");
-            break;
-        case '\'':
-            buf_put_str(rc, b, "&#39;");
-            break;
-        default:
-            buf_put_byte(rc, b, (unsigned char)*p);
-        }
-    }
-}
-
 static int finish(struct buf *b, int rc, char **out, size_t *len)
 {
     size_t n = 0;
@@ -139,9 +86,8 @@ static int finish(struct buf *b, int rc, char **out, size_t *len)
     return GALEN_OK;
 }
 
-int galen_answer_render(const struct galen_answer *ans,
-                        enum galen_render_format fmt, unsigned flags,
-                        unsigned width, char **out, size_t *len)
+int answer_render(const struct galen_answer *ans, enum galen_render_format fmt,
+                  unsigned flags, unsigned width, char **out, size_t *len)
 {
     struct buf b;
     int rc;
@@ -157,14 +103,9 @@ int galen_answer_render(const struct galen_answer *ans,
     return finish(&b, rc, out, len);
 }
 
-void galen_free_string(char *s)
-{
-    galen_free(s);
-}
-
-int galen_similar_render(const struct galen_similar *s,
-                         enum galen_render_format fmt, unsigned flags,
-                         char **out, size_t *len)
+int answer_sim_render(const struct galen_similar *s,
+                      enum galen_render_format fmt, unsigned flags, char **out,
+                      size_t *len)
 {
     const struct answer_similar *v;
     size_t n;

@@ -14,6 +14,8 @@
 #include "answer.h"
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/escape.h"
+#include "base/json.h"
 
 /* Whole-answer renderers. */
 GALEN_NODISCARD int render_text(const struct galen_answer *ans, bool color,
@@ -51,11 +53,5 @@ const char *render_disclaimer(enum galen_audience a);
 /* Where a citation goes in a sentence: before its final '.', '!' or '?'
  * ("... cramps [2]."), else at the end. Returns a length into text. */
 size_t render_cite_at(const char *text);
-
-/* Appends s as a JSON string (quoted, escaped; NULL as null). */
-void render_json_str(int *rc, struct buf *b, const char *s);
-
-/* Appends s with HTML special characters escaped. */
-void render_html_escape(int *rc, struct buf *b, const char *s);
 
 #endif

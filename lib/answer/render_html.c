@@ -23,7 +23,7 @@ static void put(struct html *h, const char *s)
 
 static void esc(struct html *h, const char *s)
 {
-    render_html_escape(&h->rc, h->b, s);
+    html_esc(&h->rc, h->b, s);
 }
 
 static bool is_web_url(const char *u)

@@ -14,7 +14,7 @@ static void key(int *rc, struct buf *b, const char *k, bool *first)
     if (!*first)
         buf_put_byte(rc, b, ',');
     *first = false;
-    render_json_str(rc, b, k);
+    json_put_str(rc, b, k);
     buf_put_byte(rc, b, ':');
 }
 
@@ -22,7 +22,7 @@ static void kv_str(int *rc, struct buf *b, const char *k, const char *v,
                    bool *first)
 {
     key(rc, b, k, first);
-    render_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void kv_bool(int *rc, struct buf *b, const char *k, bool v, bool *first)
@@ -292,7 +292,7 @@ static void head(int *rc, struct buf *b, const struct galen_answer *ans,
             continue;
         if (any)
             buf_put_byte(rc, b, ',');
-        render_json_str(rc, b, qtype_name((enum qtype)t));
+        json_put_str(rc, b, qtype_name((enum qtype)t));
         any = true;
     }
     buf_put_byte(rc, b, ']');
@@ -302,9 +302,9 @@ static void head(int *rc, struct buf *b, const struct galen_answer *ans,
         return;
     }
     buf_put_str(rc, b, "{\"text\":");
-    render_json_str(rc, b, ans->focus);
+    json_put_str(rc, b, ans->focus);
     buf_put_str(rc, b, ",\"kind\":");
-    render_json_str(rc, b, qanalyze_focus_kind_name(ans->focus_kind));
+    json_put_str(rc, b, qanalyze_focus_kind_name(ans->focus_kind));
     buf_printf(rc, b, ",\"inherited\":%s}",
                ans->focus_inherited ? "true" : "false");
 }
@@ -316,9 +316,9 @@ static void status(int *rc, struct buf *b, const struct galen_answer *ans,
     key(rc, b, "abstain", first);
     if (ans->abstained) {
         buf_put_str(rc, b, "{\"reason\":");
-        render_json_str(rc, b, ans->abstain_reason);
+        json_put_str(rc, b, ans->abstain_reason);
         buf_put_str(rc, b, ",\"suggestion\":");
-        render_json_str(rc, b, ans->suggestion);
+        json_put_str(rc, b, ans->suggestion);
         buf_put_byte(rc, b, '}');
     } else {
         buf_put_str(rc, b, "null");
@@ -326,9 +326,9 @@ static void status(int *rc, struct buf *b, const struct galen_answer *ans,
     key(rc, b, "review", first);
     if (ans->status) {
         buf_put_str(rc, b, "{\"status\":");
-        render_json_str(rc, b, ans->status);
+        json_put_str(rc, b, ans->status);
         buf_put_str(rc, b, ",\"updated\":");
-        render_json_str(rc, b, ans->updated);
+        json_put_str(rc, b, ans->updated);
         buf_put_byte(rc, b, '}');
     } else {
         buf_put_str(rc, b, "null");
@@ -362,7 +362,7 @@ int render_json(const struct galen_answer *ans, struct buf *out)
     for (k = 0; k < ans->nfollowups; k++) {
         if (k)
             buf_put_byte(&rc, out, ',');
-        render_json_str(&rc, out, ans->followups[k]);
+        json_put_str(&rc, out, ans->followups[k]);
     }
     buf_put_byte(&rc, out, ']');
     kv_str(&rc, out, "disclaimer", render_disclaimer(ans->audience), &first);

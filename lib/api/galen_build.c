@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "content/datadir.h"
 #include "galen_search.h"
 #include "index/index.h"
 
@@ -299,10 +300,9 @@ static int open_writer(const char *data_dir, struct builder *b,
 {
     char dir[BUILD_PATH_MAX];
     struct index_conf conf;
-    int n = snprintf(dir, sizeof dir, "%s/index", data_dir);
     int rc;
 
-    if (n < 0 || (size_t)n >= sizeof dir)
+    if (datadir_index_path(data_dir, dir, sizeof dir) != GALEN_OK)
         return galen_set_error(GALEN_EINVAL, -1, "data path too long");
     if (mkdir(data_dir, 0755) != 0 && errno != EEXIST)
         return galen_set_error(GALEN_EIO, -1, "%s: %s", data_dir,

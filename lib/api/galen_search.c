@@ -16,7 +16,9 @@
 #include <galen/search.h>
 
 #include "base/buf.h"
+#include "base/escape.h"
 #include "base/mem.h"
+#include "content/datadir.h"
 #include "index/index.h"
 #include "index/manifest.h"
 #include "search/query.h"
@@ -162,11 +164,11 @@ int galen_index_open(const char *data_dir, struct galen_index **out)
 {
     char path[PATH_MAX_LEN];
     struct galen_index *gi;
-    int rc, n;
+    int rc;
 
+    *out = NULL;
     clear_error();
-    n = snprintf(path, sizeof path, "%s/index", data_dir);
-    if (n < 0 || (size_t)n >= sizeof path)
+    if (datadir_index_path(data_dir, path, sizeof path) != GALEN_OK)
         return galen_set_error(GALEN_EINVAL, -1, "data path too long");
     gi = galen_calloc(1, sizeof *gi);
     if (!gi)
@@ -510,6 +512,7 @@ int galen_search(struct galen_index *gi, const char *query,
     struct qctx *c;
     int rc;
 
+    *out = NULL;
     clear_error();
     if (!o) {
         galen_search_opts_init(&defaults);
@@ -550,23 +553,12 @@ static void out_text(struct out *o, const char *s, size_t n, bool html)
         out_put(o, s, n);
         return;
     }
-    for (i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '<':
-            out_put(o, "&lt;", 4);
-            break;
-        case '>':
-            out_put(o, "&gt;", 4);
-            break;
-        case '&':
-            out_put(o, "&amp;", 5);
-            break;
-        case '"':
-            out_put(o, "&quot;", 6);
-            break;
-        default:
-            out_put(o, s + i, 1);
-        }
+    for (i = 0; i < n;) {
+        const char *rep;
+        size_t rep_len;
+
+        i += html_esc_step(s + i, n - i, &rep, &rep_len);
+        out_put(o, rep, rep_len);
     }
 }
 

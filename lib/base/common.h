@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <galen/common.h>
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define UNUSED(x)     ((void)(x))
 #define MIN(a, b)     ((a) < (b) ? (a) : (b))
@@ -14,12 +16,10 @@
 
 #ifdef __GNUC__
 #define GALEN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#define GALEN_NODISCARD         __attribute__((warn_unused_result))
 #define GALEN_LIKELY(x)         __builtin_expect(!!(x), 1)
 #define GALEN_UNLIKELY(x)       __builtin_expect(!!(x), 0)
 #else
 #define GALEN_PRINTF(fmt, args)
-#define GALEN_NODISCARD
 #define GALEN_LIKELY(x)   (x)
 #define GALEN_UNLIKELY(x) (x)
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* error.c: messages and names for enum galen_err, generated from the single
  * X-macro table in galen/error.h so codes and texts cannot drift apart. */
-#include <galen/error.h>
+#include "error.h"
 
 static const char *const messages[] = {
 #define GALEN_ERR_MSG(name, msg) msg,
@@ -15,14 +15,14 @@ static const char *const names[] = {
 #undef GALEN_ERR_NAME
 };
 
-const char *galen_strerror(int code)
+const char *error_str(int code)
 {
     if (code < 0 || code >= GALEN_ERR_COUNT)
         return "unknown error";
     return messages[code];
 }
 
-const char *galen_errname(int code)
+const char *error_name(int code)
 {
     if (code < 0 || code >= GALEN_ERR_COUNT)
         return "EUNKNOWN";

@@ -14,50 +14,44 @@
 
 #include <galen/error.h>
 
+#include "buf.h"
 #include "mem.h"
 
 int fileio_read_all(const char *path, size_t max, unsigned char **data,
                     size_t *len)
 {
-    struct stat st;
-    unsigned char *p = NULL;
-    size_t got = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    unsigned char chunk[16384];
+    struct buf b;
     int rc = GALEN_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
+    *data = NULL;
     if (fd < 0)
         return errno == ENOENT ? GALEN_ENOENT : GALEN_EIO;
-    if (fstat(fd, &st) != 0) {
-        rc = GALEN_EIO;
-        goto out;
-    }
-    if ((uint64_t)st.st_size > max) {
-        rc = GALEN_ETOOBIG;
-        goto out;
-    }
-    p = galen_malloc((size_t)st.st_size);
-    if (!p) {
-        rc = GALEN_ENOMEM;
-        goto out;
-    }
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+    /* Read to the end rather than trust st_size: pipes and /dev/stdin
+     * have none. One byte over max is room for the NUL. */
+    buf_init(&b, max < SIZE_MAX ? max + 1 : max);
+    while (rc == GALEN_OK) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
+        if (n < 0)
             rc = GALEN_EIO;
-            goto out;
-        }
-        got += (size_t)n;
+        if (n <= 0)
+            break;
+        buf_put(&rc, &b, chunk, (size_t)n);
     }
-    *data = p;
-    *len = got;
-    p = NULL;
-out:
-    galen_free(p);
     close(fd);
-    return rc;
+    if (rc == GALEN_OK && b.len > max)
+        rc = GALEN_ETOOBIG;
+    buf_put_nul(&rc, &b);
+    if (rc != GALEN_OK) {
+        buf_cleanup(&b);
+        return rc;
+    }
+    *data = buf_take(&b, len);
+    return GALEN_OK;
 }
 
 int fileio_write_fd(int fd, const void *p, size_t n)

@@ -9,9 +9,12 @@
 
 #include "common.h"
 
-/* Reads all of path into a galen_malloc'd buffer (caller frees) if it is
- * at most max bytes. GALEN_OK, GALEN_ENOENT, GALEN_EIO, GALEN_ENOMEM or
- * GALEN_ETOOBIG. */
+/* The one whole-file reader: reads all of path (a file, a pipe, a device)
+ * into a galen_malloc'd buffer (caller frees) if it is at most max bytes.
+ * The buffer is NUL-terminated (*len does not count the NUL), so text can
+ * be parsed in place; an empty file gives *len 0. GALEN_OK, GALEN_ENOENT,
+ * GALEN_EIO (errno says why when the open failed), GALEN_ENOMEM or
+ * GALEN_ETOOBIG; *data is NULL on failure. */
 GALEN_NODISCARD int fileio_read_all(const char *path, size_t max,
                                     unsigned char **data, size_t *len);
 

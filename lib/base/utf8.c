@@ -133,20 +133,27 @@ static bool decoded_ok(const char *s, size_t n, uint32_t cp)
            (n == 3 && memcmp(s, "\xEF\xBF\xBD", 3) == 0);
 }
 
+size_t utf8_seq_len(const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n = utf8_decode(s, len, &cp);
+
+    return decoded_ok(s, n, cp) ? n : 0;
+}
+
 size_t utf8_valid_prefix(const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
-        uint32_t cp;
         size_t n;
 
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
         }
-        n = utf8_decode(s + i, len - i, &cp);
-        if (!decoded_ok(s + i, n, cp))
+        n = utf8_seq_len(s + i, len - i);
+        if (n == 0)
             return i;
         i += n;
     }

@@ -40,6 +40,12 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
  * above U+10FFFF (nothing written). */
 size_t utf8_encode(uint32_t cp, char *out);
 
+/* The length (1..4) of the one valid UTF-8 sequence at s[0..len), len >=
+ * 1, or 0 if it is invalid (stray continuation, overlong form, surrogate,
+ * above U+10FFFF, truncated). The one UTF-8 validity check: the others
+ * below, the document checks, HTML escaping and snippets all use it. */
+size_t utf8_seq_len(const char *s, size_t len);
+
 /* Returns the length of the longest valid UTF-8 prefix of s[0..len). */
 size_t utf8_valid_prefix(const char *s, size_t len);
 

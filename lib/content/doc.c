@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 
 static const char *const kind_names[DOC_KIND_COUNT] = {
     "guideline", "research", "consumer", "qa", "article", "faq"};
@@ -373,56 +374,9 @@ int doc_add_table(struct doc *d, struct doc_table **out)
 
 /* ---- validation -------------------------------------------------------- */
 
-/* Length of the UTF-8 sequence starting at s (at most n bytes), or 0 if it
- * is malformed, overlong, a surrogate or beyond U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned cp;
-    size_t i;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return len;
-}
-
-bool doc_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < len) {
-        size_t k = utf8_seq(p + i, len - i);
-
-        if (k == 0)
-            return false;
-        i += k;
-    }
-    return true;
-}
-
 static bool str_ok(const char *s)
 {
-    return !s || doc_utf8_valid(s, strlen(s));
+    return !s || utf8_is_valid(s, strlen(s));
 }
 
 static bool list_ok(const struct doc_strlist *l)
@@ -451,7 +405,7 @@ static bool id_ok(const char *id)
         if (c <= 0x20 || c == 0x7f)
             return false;
     }
-    return doc_utf8_valid(id, n);
+    return utf8_is_valid(id, n);
 }
 
 static bool strings_ok(const struct doc *d)
@@ -635,39 +589,12 @@ void doc_hash(const struct doc *d, char out[DOC_HASH_HEX])
 
 /* ---- JSON snapshot ----------------------------------------------------- */
 
-void doc_json_str(int *rc, struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-
-    if (!s) {
-        buf_put_str(rc, b, "null");
-        return;
-    }
-    buf_put_byte(rc, b, '"');
-    for (; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_put_byte(rc, b, '\\');
-            buf_put_byte(rc, b, *p);
-        } else if (*p == '\n') {
-            buf_put_str(rc, b, "\\n");
-        } else if (*p < 0x20 || *p == 0x7f) {
-            buf_put_str(rc, b, "\\u00");
-            buf_put_byte(rc, b, (unsigned char)hex[*p >> 4]);
-            buf_put_byte(rc, b, (unsigned char)hex[*p & 15]);
-        } else {
-            buf_put_byte(rc, b, *p);
-        }
-    }
-    buf_put_byte(rc, b, '"');
-}
-
 static void json_key(int *rc, struct buf *b, const char *key, bool *first)
 {
     if (!*first)
         buf_put_byte(rc, b, ',');
     *first = false;
-    doc_json_str(rc, b, key);
+    json_put_str(rc, b, key);
     buf_put_byte(rc, b, ':');
 }
 
@@ -677,7 +604,7 @@ static void json_kv(int *rc, struct buf *b, const char *key, const char *v,
     if (!v)
         return;
     json_key(rc, b, key, first);
-    doc_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void json_list(int *rc, struct buf *b, const char *key,
@@ -690,7 +617,7 @@ static void json_list(int *rc, struct buf *b, const char *key,
     for (i = 0; i < l->n; i++) {
         if (i)
             buf_put_byte(rc, b, ',');
-        doc_json_str(rc, b, l->v[i]);
+        json_put_str(rc, b, l->v[i]);
     }
     buf_put_byte(rc, b, ']');
 }
@@ -703,7 +630,7 @@ static void json_strarr(int *rc, struct buf *b, char *const *v, size_t n)
     for (i = 0; i < n; i++) {
         if (i)
             buf_put_byte(rc, b, ',');
-        doc_json_str(rc, b, v[i]);
+        json_put_str(rc, b, v[i]);
     }
     buf_put_byte(rc, b, ']');
 }

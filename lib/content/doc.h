@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/json.h"
 
 /* Hard limits on one document, so hostile input cannot exhaust memory. */
 enum {
@@ -204,9 +205,6 @@ GALEN_NODISCARD int doc_add_table(struct doc *d, struct doc_table **out);
 GALEN_NODISCARD int doc_validate(const struct doc *d, char *msg,
                                  size_t msg_cap);
 
-/* True if s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-bool doc_utf8_valid(const char *s, size_t len);
-
 /* Content hash over every content field in a fixed order, each length-
  * prefixed. The review status is not content: changing it does not change
  * the hash. Writes DOC_HASH_HEX bytes (lower-case hex plus NUL). */
@@ -217,9 +215,8 @@ void doc_hash(const struct doc *d, char out[DOC_HASH_HEX]);
  * the caller frees with galen_free. */
 GALEN_NODISCARD int doc_to_json(const struct doc *d, char **out);
 
-/* JSON helpers on a buf with a sticky rc: a quoted, escaped string (NULL
- * writes null), and one reference as an object. */
-void doc_json_str(int *rc, struct buf *b, const char *s);
+/* One reference as a JSON object, on a buf with a sticky rc (strings go
+ * through base/json.h). */
 void doc_json_ref(int *rc, struct buf *b, const struct doc_ref *r);
 
 /* JSON arrays of one part of a document, as the store keeps them in its

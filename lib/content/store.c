@@ -203,12 +203,17 @@ static int set_err(struct galen_store *st, int code, const char *what)
     return code;
 }
 
+void store_set_errmsg(struct galen_store *st, const char *msg)
+{
+    set_err(st, GALEN_OK, msg);
+}
+
 int store_db_error(struct galen_store *st)
 {
     return set_err(st, GALEN_EDB, sqlite3_errmsg(st->db));
 }
 
-const char *galen_store_errmsg(const struct galen_store *st)
+const char *store_errmsg(const struct galen_store *st)
 {
     return st ? st->errmsg : open_errmsg;
 }
@@ -413,19 +418,19 @@ int store_open_version(const char *path, int version, struct galen_store **out)
         set_err(NULL, rc, st->errmsg);
 out:
     if (rc != GALEN_OK) {
-        galen_store_close(st);
+        store_close(st);
         return rc;
     }
     *out = st;
     return GALEN_OK;
 }
 
-int galen_store_open(const char *path, struct galen_store **out)
+int store_open(const char *path, struct galen_store **out)
 {
     return store_open_version(path, STORE_SCHEMA_VERSION, out);
 }
 
-void galen_store_close(struct galen_store *st)
+void store_close(struct galen_store *st)
 {
     size_t i;
 
@@ -488,7 +493,7 @@ static int col_copy(sqlite3_stmt *s, int i, char **field)
     return doc_set(field, v, (size_t)sqlite3_column_bytes(s, i));
 }
 
-int galen_store_counts(struct galen_store *st, struct galen_store_counts *out)
+int store_counts(struct galen_store *st, struct galen_store_counts *out)
 {
     static const char *const sql[] = {
         "SELECT count(*) FROM documents",
@@ -551,7 +556,7 @@ static int check_pragma(struct galen_store *st, const char *sql, bool ok_row)
     return rc;
 }
 
-int galen_store_check(struct galen_store *st)
+int store_check(struct galen_store *st)
 {
     int rc = check_pragma(st, "PRAGMA integrity_check", true);
 

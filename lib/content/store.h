@@ -40,6 +40,9 @@ GALEN_NODISCARD int store_stmt(struct galen_store *st, const char *sql,
 /* Records SQLite's current message as st's error and returns GALEN_EDB. */
 int store_db_error(struct galen_store *st);
 
+/* Makes msg the message galen_store_errmsg(st) returns. */
+void store_set_errmsg(struct galen_store *st, const char *msg);
+
 /* Transactions. store_begin starts a write transaction (BEGIN IMMEDIATE);
  * they do not nest. GALEN_OK or GALEN_EDB. store_rollback never fails. */
 GALEN_NODISCARD int store_begin(struct galen_store *st);
@@ -103,5 +106,23 @@ struct store_event {
 GALEN_NODISCARD int
 store_history(struct galen_store *st, const char *id,
               int (*cb)(void *ctx, const struct store_event *ev), void *ctx);
+
+/* lib/api defines the galen_* function of each of these (its public
+ * header documents it) as a call to this one. */
+GALEN_NODISCARD int store_check(struct galen_store *st);
+void store_close(struct galen_store *st);
+GALEN_NODISCARD int store_counts(struct galen_store *st,
+                                 struct galen_store_counts *out);
+const char *store_errmsg(const struct galen_store *st);
+GALEN_NODISCARD int
+store_index_update(struct galen_store *st, const char *index_dir,
+                   void (*progress)(void *ctx, uint64_t done, uint64_t total),
+                   void *ctx, struct galen_store_index_stats *stats);
+GALEN_NODISCARD int
+store_index_rebuild(struct galen_store *st, const char *index_dir,
+                    void (*progress)(void *ctx, uint64_t done, uint64_t total),
+                    void *ctx, struct galen_store_index_stats *stats);
+GALEN_NODISCARD int store_index_pending(struct galen_store *st, bool *pending);
+GALEN_NODISCARD int store_open(const char *path, struct galen_store **out);
 
 #endif

@@ -81,9 +81,9 @@ static void kv(int *rc, struct buf *b, const char *key, const char *v)
     if (!v)
         return;
     buf_put_byte(rc, b, ',');
-    doc_json_str(rc, b, key);
+    json_put_str(rc, b, key);
     buf_put_byte(rc, b, ':');
-    doc_json_str(rc, b, v);
+    json_put_str(rc, b, v);
 }
 
 static void meta_sections(int *rc, struct buf *b, const struct doc *d,
@@ -94,7 +94,7 @@ static void meta_sections(int *rc, struct buf *b, const struct doc *d,
     buf_put_str(rc, b, ",\"sections\":[");
     for (i = 0; i < d->nsections; i++) {
         buf_put_str(rc, b, i ? ",{\"heading\":" : "{\"heading\":");
-        doc_json_str(rc, b, d->sections[i].heading);
+        json_put_str(rc, b, d->sections[i].heading);
         buf_printf(rc, b, ",\"start\":%zu,\"end\":%zu}", start[i], end[i]);
     }
     buf_put_byte(rc, b, ']');
@@ -109,7 +109,7 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 {
     buf_reset(b);
     buf_put_str(rc, b, "{\"id\":");
-    doc_json_str(rc, b, d->id);
+    json_put_str(rc, b, d->id);
     kv(rc, b, "kind", doc_kind_name(d->kind));
     kv(rc, b, "title", d->title);
     kv(rc, b, "source", d->source);
@@ -505,15 +505,23 @@ static void run_cleanup(struct run *k)
     k->done = NULL;
 }
 
-static void run_errmsg(struct run *k, const char *fallback)
+/* Says why index_writer_open failed, through the store's message. */
+static void open_failed(struct galen_store *st)
+{
+    char msg[300];
+
+    snprintf(msg, sizeof msg, "cannot open the index writer%s%.250s",
+             *index_writer_errmsg(NULL) ? ": " : "", index_writer_errmsg(NULL));
+    store_set_errmsg(st, msg);
+}
+
+/* Makes the index writer's message, if it has one, the store's. */
+static void run_errmsg(struct run *k)
 {
     const char *m = index_writer_errmsg(k->w);
 
-    if (!*m)
-        m = fallback;
-    if (!*m)
-        m = galen_store_errmsg(k->st);
-    snprintf(k->stats->errmsg, sizeof k->stats->errmsg, "%s", m);
+    if (*m)
+        store_set_errmsg(k->st, m);
 }
 
 static int rebuild(struct galen_store *st, const char *index_dir,
@@ -529,6 +537,8 @@ static int rebuild(struct galen_store *st, const char *index_dir,
     k.rebuild = true;
     if ((size_t)snprintf(fresh, sizeof fresh, "%s.rebuild", index_dir) >=
         sizeof fresh) {
+        store_set_errmsg(st, "cannot open the index writer: the index path "
+                             "is too long");
         run_cleanup(&k);
         return GALEN_EINVAL;
     }
@@ -536,27 +546,34 @@ static int rebuild(struct galen_store *st, const char *index_dir,
      * is no lock to take, and nothing else can write to it either. */
     rc = index_writer_open(index_dir, NULL, &guard);
     if (rc == GALEN_ESTATE) {
-        snprintf(stats->errmsg, sizeof stats->errmsg,
-                 "another process is writing the index in %.120s", index_dir);
+        char msg[300];
+
+        snprintf(msg, sizeof msg,
+                 "another process is writing the index in %.200s", index_dir);
+        store_set_errmsg(st, msg);
         run_cleanup(&k);
         return rc;
     }
     remove_index_dir(fresh);
     rc = index_writer_open(fresh, NULL, &k.w);
+    if (rc != GALEN_OK)
+        open_failed(st);
     if (rc == GALEN_OK)
         rc = run_changes(&k);
     if (rc == GALEN_OK) {
         index_writer_close(k.w);
         k.w = NULL;
-        rc = swap_dirs(index_dir, fresh, stats->errmsg, sizeof stats->errmsg);
-    } else {
-        run_errmsg(&k, "");
+        char msg[300] = "";
+
+        rc = swap_dirs(index_dir, fresh, msg, sizeof msg);
+        if (rc != GALEN_OK)
+            store_set_errmsg(st, msg);
+    } else if (k.w) {
+        run_errmsg(&k);
     }
     index_writer_close(guard);
     if (rc == GALEN_OK)
         rc = mark_done(&k);
-    if (rc != GALEN_OK && !stats->errmsg[0])
-        run_errmsg(&k, "");
     if (rc != GALEN_OK)
         remove_index_dir(fresh);
     run_cleanup(&k);
@@ -574,8 +591,7 @@ static int update(struct galen_store *st, const char *index_dir,
     run_init(&k, st, stats, progress, ctx);
     rc = index_writer_open(index_dir, NULL, &k.w);
     if (rc != GALEN_OK) {
-        snprintf(stats->errmsg, sizeof stats->errmsg, "%s",
-                 index_writer_errmsg(NULL));
+        open_failed(st);
         run_cleanup(&k);
         return rc;
     }
@@ -583,12 +599,12 @@ static int update(struct galen_store *st, const char *index_dir,
     if (rc == GALEN_OK)
         rc = run_changes(&k);
     if (rc != GALEN_OK)
-        run_errmsg(&k, "");
+        run_errmsg(&k);
     run_cleanup(&k);
     return rc;
 }
 
-int galen_store_index_pending(struct galen_store *st, bool *pending)
+int store_index_pending(struct galen_store *st, bool *pending)
 {
     sqlite3_stmt *s;
     int rc = store_stmt(st,
@@ -610,10 +626,10 @@ int galen_store_index_pending(struct galen_store *st, bool *pending)
     return rc;
 }
 
-int galen_store_index_rebuild(struct galen_store *st, const char *index_dir,
-                              void (*progress)(void *ctx, uint64_t done,
-                                               uint64_t total),
-                              void *ctx, struct galen_store_index_stats *stats)
+int store_index_rebuild(struct galen_store *st, const char *index_dir,
+                        void (*progress)(void *ctx, uint64_t done,
+                                         uint64_t total),
+                        void *ctx, struct galen_store_index_stats *stats)
 {
     struct galen_store_index_stats again;
     bool pending = false;
@@ -621,23 +637,21 @@ int galen_store_index_rebuild(struct galen_store *st, const char *index_dir,
 
     /* What changed or was deleted while the rebuild ran. */
     if (rc == GALEN_OK)
-        rc = galen_store_index_pending(st, &pending);
+        rc = store_index_pending(st, &pending);
     if (rc == GALEN_OK && pending) {
         rc = update(st, index_dir, NULL, NULL, &again);
-        if (rc != GALEN_OK)
-            memcpy(stats->errmsg, again.errmsg, sizeof stats->errmsg);
     }
     return rc;
 }
 
-int galen_store_index_update(struct galen_store *st, const char *index_dir,
-                             void (*progress)(void *ctx, uint64_t done,
-                                              uint64_t total),
-                             void *ctx, struct galen_store_index_stats *stats)
+int store_index_update(struct galen_store *st, const char *index_dir,
+                       void (*progress)(void *ctx, uint64_t done,
+                                        uint64_t total),
+                       void *ctx, struct galen_store_index_stats *stats)
 {
     /* No index (never built, or removed): the store's marks describe an
      * index that is not there, so build one from everything. */
     if (!has_manifest(index_dir))
-        return galen_store_index_rebuild(st, index_dir, progress, ctx, stats);
+        return store_index_rebuild(st, index_dir, progress, ctx, stats);
     return update(st, index_dir, progress, ctx, stats);
 }

@@ -5,6 +5,8 @@
  * Invariant: every ranked list is re-sorted before scoring (score
  * descending, doc id descending on ties, first occurrence of a doc wins),
  * so the metrics never depend on the rank column or on insertion order. */
+#include "eval.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -18,6 +20,8 @@
 
 #include "base/buf.h"
 #include "base/common.h"
+#include "base/error.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "base/str.h"
 
@@ -183,34 +187,15 @@ static size_t split_fields(char *line, char **f, size_t max)
 static int read_file(const char *path, char **text, size_t *len, char *err,
                      size_t err_cap)
 {
-    struct buf b;
-    char chunk[65536];
-    int rc = GALEN_OK;
-    FILE *f = fopen(path, "rb");
+    unsigned char *data = NULL;
+    int rc = fileio_read_all(path, EVAL_MAX_FILE, &data, len);
 
-    if (!f) {
+    if (rc == GALEN_ENOENT || rc == GALEN_EIO)
         set_err(err, err_cap, "%s: %s", path, strerror(errno));
-        return errno == ENOENT ? GALEN_ENOENT : GALEN_EIO;
-    }
-    buf_init(&b, EVAL_MAX_FILE);
-    for (;;) {
-        size_t got = fread(chunk, 1, sizeof chunk, f);
-
-        buf_put(&rc, &b, chunk, got);
-        if (got < sizeof chunk)
-            break;
-    }
-    if (rc == GALEN_OK && ferror(f))
-        rc = GALEN_EIO;
-    fclose(f);
-    if (rc != GALEN_OK) {
-        buf_cleanup(&b);
-        set_err(err, err_cap, "%s: %s", path, galen_strerror(rc));
-        return rc;
-    }
-    *len = b.len;
-    *text = (char *)buf_take(&b, NULL);
-    return GALEN_OK;
+    else if (rc != GALEN_OK)
+        set_err(err, err_cap, "%s: %s", path, error_str(rc));
+    *text = (char *)data;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- qrels */
@@ -468,8 +453,8 @@ static int qrels_finish(struct galen_qrels *q)
     return rc;
 }
 
-int galen_qrels_parse(const char *text, size_t len, const char *name,
-                      struct galen_qrels **out, char *err, size_t err_cap)
+int eval_qrels_parse(const char *text, size_t len, const char *name,
+                     struct galen_qrels **out, char *err, size_t err_cap)
 {
     struct galen_qrels *q = galen_calloc(1, sizeof *q);
     int rc = GALEN_ENOMEM;
@@ -489,15 +474,15 @@ out:
     if (rc == GALEN_ENOMEM)
         set_err(err, err_cap, "%s: out of memory", name ? name : "qrels");
     if (rc != GALEN_OK) {
-        galen_qrels_free(q);
+        eval_qrels_free(q);
         return rc;
     }
     *out = q;
     return GALEN_OK;
 }
 
-int galen_qrels_load(const char *path, struct galen_qrels **out, char *err,
-                     size_t err_cap)
+int eval_qrels_load(const char *path, struct galen_qrels **out, char *err,
+                    size_t err_cap)
 {
     char *text;
     size_t len;
@@ -505,12 +490,12 @@ int galen_qrels_load(const char *path, struct galen_qrels **out, char *err,
 
     if (rc != GALEN_OK)
         return rc;
-    rc = galen_qrels_parse(text, len, path, out, err, err_cap);
+    rc = eval_qrels_parse(text, len, path, out, err, err_cap);
     galen_free(text);
     return rc;
 }
 
-void galen_qrels_free(struct galen_qrels *q)
+void eval_qrels_free(struct galen_qrels *q)
 {
     if (!q)
         return;
@@ -521,7 +506,7 @@ void galen_qrels_free(struct galen_qrels *q)
     galen_free(q);
 }
 
-size_t galen_qrels_count(const struct galen_qrels *q)
+size_t eval_qrels_count(const struct galen_qrels *q)
 {
     return q->norder;
 }
@@ -551,15 +536,15 @@ static int query_grade(const struct qrels_query *qq, const char *docid)
     return r ? r->grade : 0;
 }
 
-bool galen_qrels_is_judged(const struct galen_qrels *q, const char *qid)
+bool eval_qrels_is_judged(const struct galen_qrels *q, const char *qid)
 {
     const struct qrels_query *qq = find_query(q, qid);
 
     return qq && qq->nrel > 0;
 }
 
-int galen_qrels_grade(const struct galen_qrels *q, const char *qid,
-                      const char *docid)
+int eval_qrels_grade(const struct galen_qrels *q, const char *qid,
+                     const char *docid)
 {
     const struct qrels_query *qq = find_query(q, qid);
 
@@ -694,8 +679,8 @@ static int queries_read(struct galen_queries *qs, struct query_line *ql,
     return queries_check_unique(qs->count, ql, name, err, err_cap);
 }
 
-int galen_queries_parse(const char *text, size_t len, const char *name,
-                        struct galen_queries **out, char *err, size_t err_cap)
+int eval_queries_parse(const char *text, size_t len, const char *name,
+                       struct galen_queries **out, char *err, size_t err_cap)
 {
     size_t maxn = count_lines(text, len);
     struct galen_queries *qs = galen_calloc(1, sizeof *qs);
@@ -715,15 +700,15 @@ out:
     galen_free(copy);
     galen_free(ql);
     if (rc != GALEN_OK) {
-        galen_queries_free(qs);
+        eval_queries_free(qs);
         return rc;
     }
     *out = qs;
     return GALEN_OK;
 }
 
-int galen_queries_load(const char *path, struct galen_queries **out, char *err,
-                       size_t err_cap)
+int eval_queries_load(const char *path, struct galen_queries **out, char *err,
+                      size_t err_cap)
 {
     char *text;
     size_t len;
@@ -731,12 +716,12 @@ int galen_queries_load(const char *path, struct galen_queries **out, char *err,
 
     if (rc != GALEN_OK)
         return rc;
-    rc = galen_queries_parse(text, len, path, out, err, err_cap);
+    rc = eval_queries_parse(text, len, path, out, err, err_cap);
     galen_free(text);
     return rc;
 }
 
-void galen_queries_free(struct galen_queries *qs)
+void eval_queries_free(struct galen_queries *qs)
 {
     size_t i;
 
@@ -752,7 +737,7 @@ void galen_queries_free(struct galen_queries *qs)
 
 /* ------------------------------------------------------------------ run */
 
-int galen_run_new(struct galen_run **out)
+int eval_run_new(struct galen_run **out)
 {
     struct galen_run *run = galen_calloc(1, sizeof *run);
 
@@ -763,7 +748,7 @@ int galen_run_new(struct galen_run **out)
     return GALEN_OK;
 }
 
-void galen_run_free(struct galen_run *run)
+void eval_run_free(struct galen_run *run)
 {
     if (!run)
         return;
@@ -772,13 +757,13 @@ void galen_run_free(struct galen_run *run)
     galen_free(run);
 }
 
-void galen_run_reset(struct galen_run *run)
+void eval_run_reset(struct galen_run *run)
 {
     buf_reset(&run->pool);
     run->n = 0;
 }
 
-size_t galen_run_len(const struct galen_run *run)
+size_t eval_run_len(const struct galen_run *run)
 {
     return run->n;
 }
@@ -840,8 +825,8 @@ static int run_append(struct galen_run *run, const char *qid, const char *docid,
     return GALEN_OK;
 }
 
-int galen_run_add(struct galen_run *run, const char *qid, const char *docid,
-                  double score)
+int eval_run_add(struct galen_run *run, const char *qid, const char *docid,
+                 double score)
 {
     char tmp[64];
     int n;
@@ -881,7 +866,7 @@ static int run_line(struct galen_run *run, char *line, const char *name,
     }
     rc = run_append(run, f[0], f[2], score);
     if (rc != GALEN_OK)
-        set_err(err, err_cap, "%s: %s", name, galen_strerror(rc));
+        set_err(err, err_cap, "%s: %s", name, error_str(rc));
     return rc;
 }
 
@@ -906,8 +891,8 @@ static int run_read(struct galen_run *run, char *copy, size_t len,
     return GALEN_OK;
 }
 
-int galen_run_parse(const char *text, size_t len, const char *name,
-                    struct galen_run **out, char *err, size_t err_cap)
+int eval_run_parse(const char *text, size_t len, const char *name,
+                   struct galen_run **out, char *err, size_t err_cap)
 {
     struct galen_run *run = NULL;
     char *copy = copy_text(text, len);
@@ -915,7 +900,7 @@ int galen_run_parse(const char *text, size_t len, const char *name,
 
     name = name ? name : "run";
     if (copy)
-        rc = galen_run_new(&run);
+        rc = eval_run_new(&run);
     if (rc != GALEN_OK) {
         set_err(err, err_cap, "%s: out of memory", name);
         goto out;
@@ -924,15 +909,15 @@ int galen_run_parse(const char *text, size_t len, const char *name,
 out:
     galen_free(copy);
     if (rc != GALEN_OK) {
-        galen_run_free(run);
+        eval_run_free(run);
         return rc;
     }
     *out = run;
     return GALEN_OK;
 }
 
-int galen_run_load(const char *path, struct galen_run **out, char *err,
-                   size_t err_cap)
+int eval_run_load(const char *path, struct galen_run **out, char *err,
+                  size_t err_cap)
 {
     char *text;
     size_t len;
@@ -940,12 +925,12 @@ int galen_run_load(const char *path, struct galen_run **out, char *err,
 
     if (rc != GALEN_OK)
         return rc;
-    rc = galen_run_parse(text, len, path, out, err, err_cap);
+    rc = eval_run_parse(text, len, path, out, err, err_cap);
     galen_free(text);
     return rc;
 }
 
-int galen_run_fwrite(const struct galen_run *run, FILE *f, const char *tag)
+int eval_run_fwrite(const struct galen_run *run, FILE *f, const char *tag)
 {
     size_t i;
 
@@ -1043,7 +1028,7 @@ static void score_query(const struct qrels_query *qq, const struct ranked *r,
     m->p10 /= 10.0;
 }
 
-int galen_eval_new(const struct galen_qrels *q, struct galen_eval **out)
+int eval_new(const struct galen_qrels *q, struct galen_eval **out)
 {
     struct galen_eval *ev = galen_calloc(1, sizeof *ev);
     size_t n = q->nqueries ? q->nqueries : 1;
@@ -1054,14 +1039,14 @@ int galen_eval_new(const struct galen_qrels *q, struct galen_eval **out)
     ev->per_query = galen_calloc(n, sizeof *ev->per_query);
     ev->is_scored = galen_calloc(n, sizeof *ev->is_scored);
     if (!ev->per_query || !ev->is_scored) {
-        galen_eval_free(ev);
+        eval_free(ev);
         return GALEN_ENOMEM;
     }
     *out = ev;
     return GALEN_OK;
 }
 
-void galen_eval_free(struct galen_eval *ev)
+void eval_free(struct galen_eval *ev)
 {
     if (!ev)
         return;
@@ -1084,7 +1069,7 @@ static void eval_group(struct galen_eval *ev, struct ranked *r, size_t n)
     ev->is_scored[idx] = true;
 }
 
-int galen_eval_add(struct galen_eval *ev, const struct galen_run *run)
+int eval_add(struct galen_eval *ev, const struct galen_run *run)
 {
     struct ranked *r = galen_malloc(sizeof *r * (run->n ? run->n : 1));
     size_t i;
@@ -1111,8 +1096,7 @@ int galen_eval_add(struct galen_eval *ev, const struct galen_run *run)
     return GALEN_OK;
 }
 
-void galen_eval_result(const struct galen_eval *ev,
-                       struct galen_eval_metrics *out)
+void eval_result(const struct galen_eval *ev, struct galen_eval_metrics *out)
 {
     const struct galen_qrels *q = ev->qrels;
     struct galen_eval_metrics s;
@@ -1146,18 +1130,18 @@ void galen_eval_result(const struct galen_eval *ev,
     *out = s;
 }
 
-int galen_eval_compute(const struct galen_qrels *q, const struct galen_run *run,
-                       struct galen_eval_metrics *out)
+int eval_compute(const struct galen_qrels *q, const struct galen_run *run,
+                 struct galen_eval_metrics *out)
 {
     struct galen_eval *ev;
-    int rc = galen_eval_new(q, &ev);
+    int rc = eval_new(q, &ev);
 
     if (rc != GALEN_OK)
         return rc;
-    rc = galen_eval_add(ev, run);
+    rc = eval_add(ev, run);
     if (rc == GALEN_OK)
-        galen_eval_result(ev, out);
-    galen_eval_free(ev);
+        eval_result(ev, out);
+    eval_free(ev);
     return rc;
 }
 
@@ -1183,7 +1167,7 @@ static double percentile(const double *v, size_t n, double p)
     return v[idx];
 }
 
-void galen_eval_latency(double *lat_us, size_t n, struct galen_latency *out)
+void eval_latency(double *lat_us, size_t n, struct galen_latency *out)
 {
     double sum = 0.0;
     size_t i;

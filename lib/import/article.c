@@ -16,8 +16,10 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/utf8.h"
 
 struct line {
     const char *p;
@@ -29,7 +31,7 @@ struct article {
     const char *p, *end; /* input not yet read */
     long lineno;         /* lines read so far */
     struct doc *d;
-    struct galen_diag *diag;
+    struct diag *diag;
     uint32_t seen;        /* one bit per front-matter key */
     char *heading;        /* current section; NULL for the lead */
     struct buf text;      /* current section's text */
@@ -59,7 +61,7 @@ static int err(struct article *a, long line, const char *fmt, ...)
 
 static int nomem(struct article *a, long line)
 {
-    return import_diag(a->diag, GALEN_ENOMEM, line, "out of memory");
+    return diag_setf(a->diag, GALEN_ENOMEM, line, "out of memory");
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -846,7 +848,7 @@ static int parse_body(struct article *a)
 }
 
 int import_article_parse(const char *text, size_t len, struct doc *d,
-                         struct galen_diag *diag)
+                         struct diag *diag)
 {
     struct article a;
     int rc;
@@ -866,7 +868,7 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
         rc = parse_front(&a);
     if (rc == GALEN_OK)
         rc = parse_body(&a);
-    if (rc == GALEN_OK && !doc_utf8_valid(text, len))
+    if (rc == GALEN_OK && !utf8_is_valid(text, len))
         rc = err(&a, 0, "article is not valid UTF-8");
     galen_free(a.heading);
     buf_cleanup(&a.text);
@@ -876,35 +878,28 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
 
 /* ---- files ------------------------------------------------------------- */
 
-static int read_file(const char *path, struct buf *b, struct galen_diag *diag)
+static int read_file(const char *path, struct buf *b, struct diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    char chunk[8192];
-    int rc = GALEN_OK;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = fileio_read_all(path, ARTICLE_MAX_BYTES, &data, &len);
 
-    if (!f)
-        return import_diag(diag, GALEN_EIO, 0, "cannot open: %s",
-                           strerror(errno));
-    while (rc == GALEN_OK) {
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-
-        if (n == 0)
-            break;
-        buf_put(&rc, b, chunk, n);
-    }
-    if (rc == GALEN_OK && ferror(f))
-        rc = import_diag(diag, GALEN_EIO, 0, "read error");
-    else if (rc == GALEN_ETOOBIG)
-        rc = import_diag(diag, GALEN_EPARSE, 0, "article larger than %d bytes",
+    if (rc == GALEN_ENOENT || rc == GALEN_EIO)
+        return diag_setf(diag, GALEN_EIO, 0, "cannot open: %s",
+                         strerror(errno));
+    if (rc == GALEN_ETOOBIG)
+        return diag_setf(diag, GALEN_EPARSE, 0, "article larger than %d bytes",
                          ARTICLE_MAX_BYTES);
-    else if (rc != GALEN_OK)
-        rc = import_diag(diag, rc, 0, "out of memory");
-    fclose(f);
+    if (rc == GALEN_OK)
+        buf_put(&rc, b, data, len);
+    galen_free(data);
+    if (rc != GALEN_OK)
+        rc = diag_setf(diag, rc, 0, "out of memory");
     return rc;
 }
 
 int import_article_file(const char *path, const struct import_sink *sink,
-                        struct galen_diag *diag)
+                        struct diag *diag)
 {
     struct buf b;
     struct doc d;

@@ -19,14 +19,13 @@ enum { ARTICLE_MAX_BYTES = 4 << 20, ARTICLE_ID_MAX = 128 };
  * message for anything the format does not allow; GALEN_ENOMEM. On error
  * d holds a partial document the caller still cleans up. */
 GALEN_NODISCARD int import_article_parse(const char *text, size_t len,
-                                         struct doc *d,
-                                         struct galen_diag *diag);
+                                         struct doc *d, struct diag *diag);
 
 /* Reads the article at path (at most ARTICLE_MAX_BYTES) and hands the
  * document to sink. GALEN_OK, GALEN_EIO, GALEN_EPARSE (diag says where),
  * or the sink's error. */
 GALEN_NODISCARD int import_article_file(const char *path,
                                         const struct import_sink *sink,
-                                        struct galen_diag *diag);
+                                        struct diag *diag);
 
 #endif

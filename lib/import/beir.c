@@ -13,6 +13,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/mem.h"
 
 enum { BEIR_TITLE_CHARS = 90 };
@@ -98,7 +99,7 @@ static bool blank(const char *s, size_t len)
 }
 
 int import_beir_line(const char *line, size_t len, const char *source,
-                     struct doc *d, struct galen_diag *diag)
+                     struct doc *d, struct diag *diag)
 {
     char numid[32];
     const char *id = NULL, *title, *text;
@@ -111,15 +112,15 @@ int import_beir_line(const char *line, size_t len, const char *source,
     o = cJSON_ParseWithLength(line, len);
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
-        return import_diag(diag, GALEN_EPARSE, 0, "not a JSON object");
+        return diag_setf(diag, GALEN_EPARSE, 0, "not a JSON object");
     }
     title = str_field(o, "title", &bad);
     text = str_field(o, "text", &bad);
     if (id_field(o, numid, sizeof numid, &id) != GALEN_OK || bad) {
         cJSON_Delete(o);
-        return import_diag(diag, GALEN_EPARSE, 0,
-                           bad ? "title and text must be strings"
-                               : "missing or bad \"_id\"");
+        return diag_setf(diag, GALEN_EPARSE, 0,
+                         bad ? "title and text must be strings"
+                             : "missing or bad \"_id\"");
     }
     if (!text || !*text) {
         cJSON_Delete(o);
@@ -128,7 +129,7 @@ int import_beir_line(const char *line, size_t len, const char *source,
     rc = fill(d, id, title, text, source);
     cJSON_Delete(o);
     if (rc != GALEN_OK)
-        return import_diag(diag, rc, 0, "%s", galen_strerror(rc));
+        return diag_setf(diag, rc, 0, "%s", error_str(rc));
     return GALEN_OK;
 }
 
@@ -175,9 +176,9 @@ static char *collection_name(const char *path)
 }
 
 static int one_line(const struct import_sink *sink, const struct buf *b,
-                    const char *source, long line, struct galen_diag *diag)
+                    const char *source, long line, struct diag *diag)
 {
-    struct galen_diag d2 = {{0}, 0};
+    struct diag d2 = {{0}, 0};
     struct doc d;
     int rc;
 
@@ -190,13 +191,13 @@ static int one_line(const struct import_sink *sink, const struct buf *b,
     else if (rc == GALEN_ENOENT)
         rc = GALEN_OK;
     else
-        rc = import_diag(diag, rc, line, "%s", d2.msg);
+        rc = diag_setf(diag, rc, line, "%s", d2.msg);
     doc_cleanup(&d);
     return rc;
 }
 
 int import_beir_file(const char *path, const struct import_sink *sink,
-                     struct galen_diag *diag)
+                     struct diag *diag)
 {
     gzFile g = gzopen(path, "rb");
     char *source = collection_name(path);
@@ -208,8 +209,8 @@ int import_beir_file(const char *path, const struct import_sink *sink,
         galen_free(source);
         if (g)
             gzclose(g);
-        return import_diag(diag, g ? GALEN_ENOMEM : GALEN_EIO, 0, "%s",
-                           g ? "out of memory" : strerror(errno));
+        return diag_setf(diag, g ? GALEN_ENOMEM : GALEN_EIO, 0, "%s",
+                         g ? "out of memory" : strerror(errno));
     }
     gzbuffer(g, 1 << 17);
     buf_init(&b, BEIR_LINE_MAX);
@@ -218,7 +219,7 @@ int import_beir_file(const char *path, const struct import_sink *sink,
 
         line++;
         if (got < 0)
-            rc = import_diag(
+            rc = diag_setf(
                 diag, got == -GALEN_ETOOBIG ? GALEN_EPARSE : -got, line,
                 got == -GALEN_ETOOBIG ? "line too long" : "read error");
         if (got <= 0)

@@ -22,7 +22,7 @@ enum { BEIR_LINE_MAX = 64 << 20 }; /* bytes in one line */
  * (nothing to import); GALEN_ENOMEM. */
 GALEN_NODISCARD int import_beir_line(const char *line, size_t len,
                                      const char *source, struct doc *d,
-                                     struct galen_diag *diag);
+                                     struct diag *diag);
 
 /* Parses the file at path (plain or gzip) line by line and hands each
  * document to sink; bad lines go to sink->bad_record, empty texts to
@@ -31,6 +31,6 @@ GALEN_NODISCARD int import_beir_line(const char *line, size_t len,
  * first error the sink returned. */
 GALEN_NODISCARD int import_beir_file(const char *path,
                                      const struct import_sink *sink,
-                                     struct galen_diag *diag);
+                                     struct diag *diag);
 
 #endif

@@ -19,6 +19,7 @@
 #include <galen/error.h>
 
 #include "article.h"
+#include "base/error.h"
 #include "base/mem.h"
 #include "beir.h"
 #include "content/store.h"
@@ -30,7 +31,7 @@ enum { IMPORT_BATCH = 1000, IMPORT_MAX_DEPTH = 32, IMPORT_PATH_MAX = 4096 };
 static const char *const format_names[] = {"medquad", "pubmed", "beir",
                                            "article"};
 
-int galen_import_format_parse(const char *name, enum galen_import_format *out)
+int import_format_parse(const char *name, enum galen_import_format *out)
 {
     size_t i;
 
@@ -185,7 +186,7 @@ struct run {
     size_t batch;        /* documents in the open transaction */
     bool batched;        /* commit every IMPORT_BATCH documents */
     bool stop;           /* strict mode saw a failure */
-    struct galen_diag diag;
+    struct diag diag;
 };
 
 static void report(struct run *k, long line, const char *msg)
@@ -233,21 +234,19 @@ static int sink_doc(void *ctx, struct doc *d, long line)
 
     if (rc == GALEN_EPARSE) {
         if (!k->batched)
-            return import_diag(&k->diag, rc, line, "%s: %s",
-                               d->id ? d->id : "document",
-                               galen_store_errmsg(k->st));
-        report(k, line, galen_store_errmsg(k->st));
+            return diag_setf(&k->diag, rc, line, "%s: %s",
+                             d->id ? d->id : "document", store_errmsg(k->st));
+        report(k, line, store_errmsg(k->st));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
     if (rc != GALEN_OK)
-        return import_diag(&k->diag, rc, line, "store: %s",
-                           galen_store_errmsg(k->st));
+        return diag_setf(&k->diag, rc, line, "store: %s", store_errmsg(k->st));
     k->pending[res == STORE_UNCHANGED ? 1 : 0]++;
     if (k->batched && ++k->batch >= IMPORT_BATCH) {
         rc = next_batch(k);
         if (rc != GALEN_OK)
-            return import_diag(&k->diag, rc, line, "store: %s",
-                               galen_store_errmsg(k->st));
+            return diag_setf(&k->diag, rc, line, "store: %s",
+                             store_errmsg(k->st));
     }
     return GALEN_OK;
 }
@@ -325,17 +324,16 @@ static int import_file(struct run *k, const char *path, uint64_t size)
     k->stats->bytes_done = k->file_base + size;
     progress(k);
     if (file_error(rc)) {
-        report(k, k->diag.line,
-               k->diag.msg[0] ? k->diag.msg : galen_strerror(rc));
+        report(k, k->diag.line, k->diag.msg[0] ? k->diag.msg : error_str(rc));
         return k->stop ? GALEN_EABORT : GALEN_OK;
     }
     return rc;
 }
 
-int galen_import_paths(struct galen_store *st, enum galen_import_format fmt,
-                       const char *const *paths, size_t npaths,
-                       const struct galen_import_opts *opts,
-                       struct galen_import_stats *stats)
+int import_paths(struct galen_store *st, enum galen_import_format fmt,
+                 const char *const *paths, size_t npaths,
+                 const struct galen_import_opts *opts,
+                 struct galen_import_stats *stats)
 {
     struct file_list files = {0};
     struct run k = {0};

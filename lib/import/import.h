@@ -11,18 +11,11 @@
 #include <galen/store.h>
 
 #include "base/common.h"
+#include "base/diag.h"
 #include "content/doc.h"
 
-/* Where a parser failed: a message and the 1-based input line (0 when
- * unknown). Parsers fill it whenever they return an error. */
-struct galen_diag {
-    char msg[200];
-    long line;
-};
-
-/* Formats msg into diag (if not NULL) and returns code. */
-int import_diag(struct galen_diag *diag, int code, long line, const char *fmt,
-                ...) GALEN_PRINTF(4, 5);
+/* Parsers fill a struct diag (base/diag.h: the 1-based input line, 0 when
+ * unknown, and a message) whenever they return an error. */
 
 /* Receives a parser's output. doc is borrowed for the call (the sink may
  * modify it; the parser resets it afterwards). doc and bad_record return
@@ -43,5 +36,15 @@ struct import_sink {
 /* Helpers for parsers: call the sink's optional callbacks if present. */
 int import_sink_bad(const struct import_sink *s, long line, const char *msg);
 void import_sink_skip(const struct import_sink *s, long line, const char *why);
+
+/* lib/api defines the galen_* function of each of these (its public
+ * header documents it) as a call to this one. */
+GALEN_NODISCARD int import_format_parse(const char *name,
+                                        enum galen_import_format *out);
+GALEN_NODISCARD int import_paths(struct galen_store *st,
+                                 enum galen_import_format fmt,
+                                 const char *const *paths, size_t npaths,
+                                 const struct galen_import_opts *opts,
+                                 struct galen_import_stats *stats);
 
 #endif

@@ -91,7 +91,7 @@ static const struct {
 
 struct medquad {
     const struct import_sink *sink;
-    struct galen_diag *diag;
+    struct diag *diag;
     xmlTextReaderPtr r;
     const char *name; /* file base name without .xml, for ids */
     struct doc d;     /* the template, plus the current pair */
@@ -106,7 +106,7 @@ struct medquad {
 
 static int oom(struct medquad *m)
 {
-    return import_diag(m->diag, GALEN_ENOMEM, xml_line(m->r), "out of memory");
+    return diag_setf(m->diag, GALEN_ENOMEM, xml_line(m->r), "out of memory");
 }
 
 static const char *source_name(const char *attr)
@@ -152,8 +152,8 @@ static int start_doc(struct medquad *m)
     if (rc != GALEN_OK)
         return oom(m);
     if (!m->src || !*m->src || !m->docid || !*m->docid)
-        return import_diag(m->diag, GALEN_EPARSE, xml_line(m->r),
-                           "document has no source or id attribute");
+        return diag_setf(m->diag, GALEN_EPARSE, xml_line(m->r),
+                         "document has no source or id attribute");
     if (doc_set_cstr(&m->d.source, source_name(m->src)) != GALEN_OK)
         return oom(m);
     return GALEN_OK;
@@ -188,15 +188,15 @@ static int emit_pair(struct medquad *m)
     int n;
 
     if (!m->pid || !*m->pid)
-        return import_diag(m->diag, GALEN_EPARSE, xml_line(m->r),
-                           "QA pair without a pid");
+        return diag_setf(m->diag, GALEN_EPARSE, xml_line(m->r),
+                         "QA pair without a pid");
     if (!m->question || !*m->question)
-        return import_diag(m->diag, GALEN_EPARSE, xml_line(m->r),
-                           "QA pair %s has no question", m->pid);
+        return diag_setf(m->diag, GALEN_EPARSE, xml_line(m->r),
+                         "QA pair %s has no question", m->pid);
     n = snprintf(id, sizeof id, "%s_%s_Sec%s", m->src, m->docid, m->pid);
     if (n < 0 || (size_t)n > DOC_ID_MAX)
-        return import_diag(m->diag, GALEN_EPARSE, xml_line(m->r),
-                           "document id too long");
+        return diag_setf(m->diag, GALEN_EPARSE, xml_line(m->r),
+                         "document id too long");
     d->has_answer = m->answer && *m->answer;
     rc = doc_set_cstr(&d->id, id);
     if (rc == GALEN_OK)
@@ -223,8 +223,8 @@ static int add_item(struct medquad *m, struct doc_strlist *l, const char *t,
     if (len == 0)
         return GALEN_OK; /* <cui></cui> in the variant schemas */
     if (doc_strlist_add(l, t, len) != GALEN_OK)
-        return import_diag(m->diag, GALEN_EPARSE, xml_line(m->r),
-                           "too many list items");
+        return diag_setf(m->diag, GALEN_EPARSE, xml_line(m->r),
+                         "too many list items");
     return GALEN_OK;
 }
 
@@ -264,8 +264,7 @@ static int end(void *ctx, int state, char *text, size_t len)
 }
 
 static void medquad_init(struct medquad *m, const char *name,
-                         const struct import_sink *sink,
-                         struct galen_diag *diag)
+                         const struct import_sink *sink, struct diag *diag)
 {
     memset(m, 0, sizeof *m);
     m->sink = sink;
@@ -299,8 +298,8 @@ static int run(struct medquad *m, xmlTextReaderPtr r)
         return oom(m);
     rc = xml_walk(r, &w);
     if (rc == GALEN_OK && !m->docid)
-        rc = import_diag(m->diag, GALEN_EPARSE, xml_line(r),
-                         "not a MedQuAD file (no <Document> root)");
+        rc = diag_setf(m->diag, GALEN_EPARSE, xml_line(r),
+                       "not a MedQuAD file (no <Document> root)");
     return rc;
 }
 
@@ -319,8 +318,7 @@ static char *base_name(const char *path)
 }
 
 int import_medquad_memory(const char *data, size_t len, const char *name,
-                          const struct import_sink *sink,
-                          struct galen_diag *diag)
+                          const struct import_sink *sink, struct diag *diag)
 {
     char *base = base_name(name ? name : "");
     xmlTextReaderPtr r = base ? xml_reader_memory(data, len, name) : NULL;
@@ -329,7 +327,7 @@ int import_medquad_memory(const char *data, size_t len, const char *name,
 
     if (!r) {
         galen_free(base);
-        return import_diag(diag, GALEN_ENOMEM, 0, "out of memory");
+        return diag_setf(diag, GALEN_ENOMEM, 0, "out of memory");
     }
     medquad_init(&m, *base ? base : NULL, sink, diag);
     rc = run(&m, r);
@@ -340,7 +338,7 @@ int import_medquad_memory(const char *data, size_t len, const char *name,
 }
 
 int import_medquad_file(const char *path, const struct import_sink *sink,
-                        struct galen_diag *diag)
+                        struct diag *diag)
 {
     char *base = base_name(path);
     void *gz = NULL;
@@ -349,12 +347,12 @@ int import_medquad_file(const char *path, const struct import_sink *sink,
     int rc;
 
     if (!base)
-        return import_diag(diag, GALEN_ENOMEM, 0, "out of memory");
+        return diag_setf(diag, GALEN_ENOMEM, 0, "out of memory");
     r = xml_reader_file(path, &gz);
     if (!r) {
         galen_free(base);
-        return import_diag(diag, GALEN_EIO, 0, "cannot open: %s",
-                           strerror(errno ? errno : EIO));
+        return diag_setf(diag, GALEN_EIO, 0, "cannot open: %s",
+                         strerror(errno ? errno : EIO));
     }
     medquad_init(&m, base, sink, diag);
     rc = run(&m, r);

@@ -22,12 +22,12 @@
  * says where), or the first error the sink returned. */
 GALEN_NODISCARD int import_medquad_file(const char *path,
                                         const struct import_sink *sink,
-                                        struct galen_diag *diag);
+                                        struct diag *diag);
 
 /* The same on len bytes in memory; name stands for the file name. */
 GALEN_NODISCARD int import_medquad_memory(const char *data, size_t len,
                                           const char *name,
                                           const struct import_sink *sink,
-                                          struct galen_diag *diag);
+                                          struct diag *diag);
 
 #endif

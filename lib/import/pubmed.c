@@ -180,7 +180,7 @@ enum doc_evidence import_pubmed_evidence(const struct doc_strlist *types)
 
 struct pubmed {
     const struct import_sink *sink;
-    struct galen_diag *diag;
+    struct diag *diag;
     xmlTextReaderPtr r;
     void *gz;
     struct doc d;
@@ -197,7 +197,7 @@ struct pubmed {
 
 static int oom(struct pubmed *p)
 {
-    return import_diag(p->diag, GALEN_ENOMEM, xml_line(p->r), "out of memory");
+    return diag_setf(p->diag, GALEN_ENOMEM, xml_line(p->r), "out of memory");
 }
 
 static void clear(char **s)
@@ -487,15 +487,15 @@ static int end(void *ctx, int state, char *text, size_t len)
         return emit(p);
     rc = end_list(p, state, text, len);
     if (rc == GALEN_ETOOBIG)
-        return import_diag(p->diag, GALEN_EPARSE, xml_line(p->r),
-                           "article %s is too large", p->pmid ? p->pmid : "?");
+        return diag_setf(p->diag, GALEN_EPARSE, xml_line(p->r),
+                         "article %s is too large", p->pmid ? p->pmid : "?");
     return rc == GALEN_OK ? GALEN_OK : oom(p);
 }
 
 /* ---- entry points ------------------------------------------------------ */
 
 static int run(xmlTextReaderPtr r, void *gz, const struct import_sink *sink,
-               struct galen_diag *diag)
+               struct diag *diag)
 {
     struct pubmed p;
     struct xml_walker w = {
@@ -519,29 +519,28 @@ static int run(xmlTextReaderPtr r, void *gz, const struct import_sink *sink,
 }
 
 int import_pubmed_memory(const char *data, size_t len,
-                         const struct import_sink *sink,
-                         struct galen_diag *diag)
+                         const struct import_sink *sink, struct diag *diag)
 {
     xmlTextReaderPtr r = xml_reader_memory(data, len, "pubmed");
     int rc;
 
     if (!r)
-        return import_diag(diag, GALEN_ENOMEM, 0, "out of memory");
+        return diag_setf(diag, GALEN_ENOMEM, 0, "out of memory");
     rc = run(r, NULL, sink, diag);
     xml_reader_close(r, NULL);
     return rc;
 }
 
 int import_pubmed_file(const char *path, const struct import_sink *sink,
-                       struct galen_diag *diag)
+                       struct diag *diag)
 {
     void *gz = NULL;
     xmlTextReaderPtr r = xml_reader_file(path, &gz);
     int rc;
 
     if (!r)
-        return import_diag(diag, GALEN_EIO, 0, "cannot open: %s",
-                           strerror(errno ? errno : EIO));
+        return diag_setf(diag, GALEN_EIO, 0, "cannot open: %s",
+                         strerror(errno ? errno : EIO));
     rc = run(r, gz, sink, diag);
     xml_reader_close(r, gz);
     return rc;

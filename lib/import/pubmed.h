@@ -28,11 +28,11 @@ enum doc_evidence import_pubmed_evidence(const struct doc_strlist *types);
  * sink returned. */
 GALEN_NODISCARD int import_pubmed_file(const char *path,
                                        const struct import_sink *sink,
-                                       struct galen_diag *diag);
+                                       struct diag *diag);
 
 /* The same on len bytes in memory. */
 GALEN_NODISCARD int import_pubmed_memory(const char *data, size_t len,
                                          const struct import_sink *sink,
-                                         struct galen_diag *diag);
+                                         struct diag *diag);
 
 #endif

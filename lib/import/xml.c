@@ -19,20 +19,6 @@ enum { XML_MAX_DEPTH = 256 };
 
 static const int reader_options = XML_PARSE_NONET | XML_PARSE_NOCDATA;
 
-int import_diag(struct galen_diag *diag, int code, long line, const char *fmt,
-                ...)
-{
-    va_list ap;
-
-    if (!diag)
-        return code;
-    diag->line = line;
-    va_start(ap, fmt);
-    vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 int import_sink_bad(const struct import_sink *s, long line, const char *msg)
 {
     if (!s->bad_record)
@@ -206,8 +192,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
     if (k->have_error || !err || err->level < XML_ERR_ERROR)
         return;
     k->have_error = true;
-    import_diag(k->w->diag, GALEN_EPARSE, err->line, "malformed XML: %s",
-                err->message ? err->message : "error");
+    diag_setf(k->w->diag, GALEN_EPARSE, err->line, "malformed XML: %s",
+              err->message ? err->message : "error");
     if (k->w->diag) {
         size_t n = strlen(k->w->diag->msg);
 
@@ -284,8 +270,8 @@ static int on_node(struct walk *k, bool *skip)
     int rc = GALEN_OK;
 
     if (depth < 0 || depth >= XML_MAX_DEPTH)
-        return import_diag(k->w->diag, GALEN_EPARSE, xml_line(k->r),
-                           "XML nested too deeply");
+        return diag_setf(k->w->diag, GALEN_EPARSE, xml_line(k->r),
+                         "XML nested too deeply");
     if (k->cap_depth >= 0) {
         if (type == XML_READER_TYPE_END_ELEMENT && depth == k->cap_depth)
             return finish(k, k->stack[depth]);
@@ -295,8 +281,8 @@ static int on_node(struct walk *k, bool *skip)
             buf_put_str(&rc, &k->raw,
                         (const char *)xmlTextReaderConstValue(k->r));
         if (rc == GALEN_ETOOBIG)
-            return import_diag(k->w->diag, GALEN_EPARSE, xml_line(k->r),
-                               "text longer than %d bytes", DOC_TEXT_MAX);
+            return diag_setf(k->w->diag, GALEN_EPARSE, xml_line(k->r),
+                             "text longer than %d bytes", DOC_TEXT_MAX);
         return rc;
     }
     if (type == XML_READER_TYPE_ELEMENT)
@@ -321,8 +307,8 @@ static int walk_loop(struct walk *k)
             break;
         if (ret < 0 || k->have_error) {
             if (!k->have_error)
-                import_diag(k->w->diag, GALEN_EPARSE, xml_line(k->r),
-                            "malformed XML");
+                diag_setf(k->w->diag, GALEN_EPARSE, xml_line(k->r),
+                          "malformed XML");
             return GALEN_EPARSE;
         }
         rc = on_node(k, &skip);
@@ -340,7 +326,7 @@ int xml_walk(xmlTextReaderPtr r, const struct xml_walker *w)
     int rc;
 
     if (!k)
-        return import_diag(w->diag, GALEN_ENOMEM, 0, "out of memory");
+        return diag_setf(w->diag, GALEN_ENOMEM, 0, "out of memory");
     k->w = w;
     k->r = r;
     k->cap_depth = -1;
@@ -349,8 +335,8 @@ int xml_walk(xmlTextReaderPtr r, const struct xml_walker *w)
     xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, k);
     rc = walk_loop(k);
     if (rc == GALEN_OK && k->cap_depth >= 0)
-        rc = import_diag(w->diag, GALEN_EPARSE, xml_line(r),
-                         "XML ends inside an element");
+        rc = diag_setf(w->diag, GALEN_EPARSE, xml_line(r),
+                       "XML ends inside an element");
     xmlTextReaderSetStructuredErrorHandler(r, NULL, NULL);
     buf_cleanup(&k->raw);
     buf_cleanup(&k->text);

@@ -45,7 +45,7 @@ struct xml_walker {
      * "" when nothing was captured), borrowed for the call. */
     int (*end)(void *ctx, int state, char *text, size_t len);
     void *ctx;
-    struct galen_diag *diag;
+    struct diag *diag;
 };
 
 /* Opens a streaming reader on a file (plain or gzip, read through zlib)

@@ -33,6 +33,7 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/varint.h"
@@ -212,7 +213,7 @@ int manifest_read(const char *dir, struct manifest *m, char *err, size_t errcap)
         rc = GALEN_ECORRUPT;
     if (rc != GALEN_OK)
         return fileio_errf(err, errcap, rc, path, "cannot read: %s",
-                           galen_strerror(rc));
+                           error_str(rc));
     rc = manifest_parse(p, len, m, path, err, errcap);
     galen_free(p);
     return rc;

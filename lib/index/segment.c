@@ -55,6 +55,7 @@
 
 #include <galen/error.h>
 
+#include "base/error.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/varint.h"
@@ -606,7 +607,7 @@ int segment_verify(const struct segment *s, char *err, size_t errcap)
     rc = docstore_check(&s->store);
     if (rc != GALEN_OK)
         return fileio_errf(err, errcap, rc, s->path, "document store: %s",
-                           galen_strerror(rc));
+                           error_str(rc));
     return GALEN_OK;
 }
 
@@ -705,7 +706,7 @@ int segment_load_deletes(struct segment *s, const char *path, char *err,
                            "deletion file is too large for its segment");
     if (rc != GALEN_OK)
         return fileio_errf(err, errcap, rc, path, "cannot read: %s",
-                           galen_strerror(rc));
+                           error_str(rc));
     rc = parse_deletes(s, d, len, path, err, errcap);
     galen_free(d);
     return rc;

@@ -26,6 +26,7 @@
 #include <galen/error.h>
 
 #include "accum.h"
+#include "base/error.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "index.h"
@@ -412,8 +413,7 @@ static int start_buffer(struct index_writer *w)
     if (rc == GALEN_OK)
         rc = segment_builder_new(path, w->conf.nfields, w->codec, &w->b);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "%s: cannot create: %s", path,
-                       galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot create: %s", path, error_str(rc));
     return GALEN_OK;
 }
 
@@ -433,7 +433,7 @@ static int flush_buffer(struct index_writer *w)
     if (rc == GALEN_OK)
         rc = segment_builder_finish(w->b, &ws.size);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "%s: cannot write: %s", path, galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot write: %s", path, error_str(rc));
     segment_builder_free(w->b);
     w->b = NULL;
     rc = segment_open(path, ws.size, &ws.seg, w->errmsg, sizeof w->errmsg);
@@ -504,8 +504,8 @@ int index_writer_add(struct index_writer *w, const struct index_doc *d)
     apply_delete(w, d->id);
     rc = accum_add(w->acc, w->an, w->b, d);
     if (rc != GALEN_OK)
-        return breaks(
-            w, set_err(w, rc, "cannot add document: %s", galen_strerror(rc)));
+        return breaks(w,
+                      set_err(w, rc, "cannot add document: %s", error_str(rc)));
     w->st.docs++;
     for (f = 0; f < w->conf.nfields; f++)
         w->st.text_bytes += d->field[f].len;
@@ -544,7 +544,7 @@ static int write_deletes(struct index_writer *w, struct wseg *ws)
         rc = fileio_write_atomic(w->dir, path, b.data, b.len);
     buf_cleanup(&b);
     if (rc != GALEN_OK)
-        return set_err(w, rc, "%s: cannot write: %s", path, galen_strerror(rc));
+        return set_err(w, rc, "%s: cannot write: %s", path, error_str(rc));
     if (ws->del_id && ws->is_committed &&
         manifest_del_path(path, sizeof path, w->dir, ws->id, ws->del_id))
         rc = doom(w, path);
@@ -602,7 +602,7 @@ static int write_manifest(struct index_writer *w)
     manifest_cleanup(&m);
     if (rc != GALEN_OK)
         return set_err(w, rc, "%s/%s: cannot write: %s", w->dir, MANIFEST_NAME,
-                       galen_strerror(rc));
+                       error_str(rc));
     w->generation++;
     for (i = 0; i < w->nsegs; i++)
         w->segs[i].is_committed = true;
@@ -709,7 +709,7 @@ static int merge_picked(struct index_writer *w, const size_t *pick, size_t k)
         rc = segment_open(path, ws.size, &ws.seg, w->errmsg, sizeof w->errmsg);
     if (rc != GALEN_OK)
         return set_err(w, rc, "merge into %s failed: %s", path,
-                       w->errmsg[0] ? w->errmsg : galen_strerror(rc));
+                       w->errmsg[0] ? w->errmsg : error_str(rc));
     for (i = k; i-- > 0;) {
         rc = doom_seg(w, &w->segs[pick[i]]);
         if (rc != GALEN_OK)

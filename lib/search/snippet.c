@@ -12,6 +12,7 @@
 #include <galen/error.h>
 
 #include "base/mem.h"
+#include "base/utf8.h"
 
 /* A repeated term adds a little, so that of two windows with the same terms
  * the denser one wins. */
@@ -35,35 +36,6 @@ static bool is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == '\v';
-}
-
-/* Length of the valid UTF-8 sequence at p[0..n), or 0 if it is invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t need, i;
-    uint32_t cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        need = 2, cp = p[0] & 0x1f;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        need = 3, cp = p[0] & 0x0f;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        need = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (n < need)
-        return 0;
-    for (i = 1; i < need; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3f);
-    }
-    if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return need;
 }
 
 /* Whitespace-collapsing copier. A space is owed after a whitespace run and
@@ -95,7 +67,7 @@ static void clean_put(int *rc, struct cleaner *c, const char *text, size_t len)
             continue;
         }
         clean_flush(rc, c);
-        n = utf8_len(t + i, len - i);
+        n = utf8_seq_len((const char *)t + i, len - i);
         if (n == 0) {
             buf_put(rc, c->out, REPLACEMENT, 3);
             i++;

@@ -11,65 +11,66 @@
 
 #include <galen/error.h>
 
-#define P(x) (1u << AUTH_PERM_##x)
+#define P(x) (1u << GALEN_PERM_##x)
 
 /* The one permission table. Each row is a role, each bit a permission. */
-static const unsigned role_perms[AUTH_ROLE_COUNT] = {
-    [AUTH_ROLE_ANON] = P(READ) | P(QUESTION_SUBMIT) | P(COMMENT),
-    [AUTH_ROLE_PATIENT] =
+static const unsigned role_perms[GALEN_ROLE_COUNT] = {
+    [GALEN_ROLE_ANON] = P(READ) | P(QUESTION_SUBMIT) | P(COMMENT),
+    [GALEN_ROLE_PATIENT] =
         P(READ) | P(QUESTION_SUBMIT) | P(COMMENT) | P(ACCOUNT),
-    [AUTH_ROLE_SPECIALIST] =
+    [GALEN_ROLE_SPECIALIST] =
         P(READ) | P(COMMENT) | P(ACCOUNT) | P(QUESTION_QUEUE) | P(REPLY),
-    [AUTH_ROLE_EDITOR] = P(READ) | P(COMMENT) | P(ACCOUNT) | P(QUESTION_QUEUE) |
-                         P(REVIEW) | P(MODERATE),
-    [AUTH_ROLE_ADMIN] = P(READ) | P(ACCOUNT) | P(USERS),
+    [GALEN_ROLE_EDITOR] = P(READ) | P(COMMENT) | P(ACCOUNT) |
+                          P(QUESTION_QUEUE) | P(REVIEW) | P(MODERATE),
+    [GALEN_ROLE_ADMIN] = P(READ) | P(ACCOUNT) | P(USERS),
 };
 
 #undef P
 
-static const char *const role_names[AUTH_ROLE_COUNT] = {
+static const char *const role_names[GALEN_ROLE_COUNT] = {
     "anon", "patient", "specialist", "editor", "admin"};
 
-static const char *const perm_names[AUTH_PERM_COUNT] = {
+static const char *const perm_names[GALEN_PERM_COUNT] = {
     "read",  "question_submit", "comment",  "account", "question_queue",
     "reply", "review",          "moderate", "users"};
 
-bool auth_role_can(enum auth_role role, enum auth_perm perm)
+bool auth_role_can(enum galen_role role, enum galen_perm perm)
 {
-    if ((unsigned)role >= AUTH_ROLE_COUNT || (unsigned)perm >= AUTH_PERM_COUNT)
+    if ((unsigned)role >= GALEN_ROLE_COUNT ||
+        (unsigned)perm >= GALEN_PERM_COUNT)
         return false;
     return (role_perms[role] >> perm) & 1u;
 }
 
-const char *auth_role_name(enum auth_role role)
+const char *auth_role_name(enum galen_role role)
 {
-    if ((unsigned)role >= AUTH_ROLE_COUNT)
+    if ((unsigned)role >= GALEN_ROLE_COUNT)
         return "unknown";
     return role_names[role];
 }
 
-int auth_role_parse(const char *name, enum auth_role *out)
+int auth_role_parse(const char *name, enum galen_role *out)
 {
     unsigned i;
 
     if (!name)
         return GALEN_EINVAL;
     if (strcmp(name, "reviewer") == 0) {
-        *out = AUTH_ROLE_EDITOR;
+        *out = GALEN_ROLE_EDITOR;
         return GALEN_OK;
     }
-    for (i = AUTH_ROLE_PATIENT; i < AUTH_ROLE_COUNT; i++) {
+    for (i = GALEN_ROLE_PATIENT; i < GALEN_ROLE_COUNT; i++) {
         if (strcmp(name, role_names[i]) == 0) {
-            *out = (enum auth_role)i;
+            *out = (enum galen_role)i;
             return GALEN_OK;
         }
     }
     return GALEN_EINVAL;
 }
 
-const char *auth_perm_name(enum auth_perm perm)
+const char *auth_perm_name(enum galen_perm perm)
 {
-    if ((unsigned)perm >= AUTH_PERM_COUNT)
+    if ((unsigned)perm >= GALEN_PERM_COUNT)
         return "unknown";
     return perm_names[perm];
 }
@@ -103,7 +104,7 @@ int auth_password_hash(const char *pw, char out[AUTH_PWHASH_LEN])
     size_t len = pw ? strlen(pw) : 0;
     char tmp[crypto_pwhash_STRBYTES];
 
-    if (len < AUTH_PASSWORD_MIN || len > AUTH_PASSWORD_MAX)
+    if (len < GALEN_PASSWORD_MIN || len > GALEN_PASSWORD_MAX)
         return GALEN_EINVAL;
     if (crypto_pwhash_str(tmp, pw, len, ops_limit(), mem_limit()) != 0)
         return GALEN_ENOMEM;
@@ -115,7 +116,7 @@ bool auth_password_verify(const char *stored, const char *pw)
 {
     size_t len = pw ? strlen(pw) : 0;
 
-    if (!stored || len == 0 || len > AUTH_PASSWORD_MAX) {
+    if (!stored || len == 0 || len > GALEN_PASSWORD_MAX) {
         auth_password_dummy("timing");
         return false;
     }
@@ -130,8 +131,8 @@ void auth_password_dummy(const char *pw)
     unsigned char key[32];
     size_t len = pw ? strlen(pw) : 0;
 
-    if (len > AUTH_PASSWORD_MAX)
-        len = AUTH_PASSWORD_MAX;
+    if (len > GALEN_PASSWORD_MAX)
+        len = GALEN_PASSWORD_MAX;
     if (crypto_pwhash(key, sizeof key, pw ? pw : "", len, salt, ops_limit(),
                       mem_limit(), crypto_pwhash_ALG_ARGON2ID13) != 0)
         return;
@@ -139,13 +140,13 @@ void auth_password_dummy(const char *pw)
 }
 
 static void b64url(const unsigned char *bin, size_t n,
-                   char out[AUTH_TOKEN_LEN + 1])
+                   char out[GALEN_TOKEN_LEN + 1])
 {
-    sodium_bin2base64(out, AUTH_TOKEN_LEN + 1, bin, n,
+    sodium_bin2base64(out, GALEN_TOKEN_LEN + 1, bin, n,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-void auth_token_new(char out[AUTH_TOKEN_LEN + 1])
+void auth_token_new(char out[GALEN_TOKEN_LEN + 1])
 {
     unsigned char raw[32];
 
@@ -167,9 +168,9 @@ bool auth_token_ok(const char *token)
 {
     size_t i;
 
-    if (!token || strlen(token) != AUTH_TOKEN_LEN)
+    if (!token || strlen(token) != GALEN_TOKEN_LEN)
         return false;
-    for (i = 0; i < AUTH_TOKEN_LEN; i++) {
+    for (i = 0; i < GALEN_TOKEN_LEN; i++) {
         char c = token[i];
 
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -179,13 +180,13 @@ bool auth_token_ok(const char *token)
     return true;
 }
 
-void auth_csrf_key_init(struct auth_csrf_key *key)
+void auth_csrf_key_init(struct galen_csrf_key *key)
 {
     randombytes_buf(key->k, sizeof key->k);
 }
 
-void auth_csrf_token(const struct auth_csrf_key *key, const char *session_token,
-                     char out[AUTH_TOKEN_LEN + 1])
+void auth_csrf_token(const struct galen_csrf_key *key,
+                     const char *session_token, char out[GALEN_TOKEN_LEN + 1])
 {
     unsigned char h[32];
     crypto_generichash_state st;
@@ -200,10 +201,10 @@ void auth_csrf_token(const struct auth_csrf_key *key, const char *session_token,
     b64url(h, sizeof h, out);
 }
 
-bool auth_csrf_check(const struct auth_csrf_key *key, const char *session_token,
-                     const char *given)
+bool auth_csrf_check(const struct galen_csrf_key *key,
+                     const char *session_token, const char *given)
 {
-    char want[AUTH_TOKEN_LEN + 1];
+    char want[GALEN_TOKEN_LEN + 1];
 
     if (!session_token || !*session_token || !given || !*given)
         return false;

@@ -4,47 +4,27 @@
  * session token never reaches the store (only its BLAKE2b hash does), every
  * secret comparison is constant-time, and the permission table is the one
  * place that says which role may do what. */
-#ifndef GALEN_AUTH_H
-#define GALEN_AUTH_H
+#ifndef GALEN_SERVICE_AUTH_H
+#define GALEN_SERVICE_AUTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <galen/service.h>
+
 #include "base/common.h"
 
-enum auth_role {
-    AUTH_ROLE_ANON,       /* not logged in: an anonymous patient */
-    AUTH_ROLE_PATIENT,    /* a registered patient */
-    AUTH_ROLE_SPECIALIST, /* replies to patient questions in a specialty */
-    AUTH_ROLE_EDITOR,     /* editor/reviewer: review and moderation */
-    AUTH_ROLE_ADMIN,      /* manages users */
-    AUTH_ROLE_COUNT
-};
-
-enum auth_perm {
-    AUTH_PERM_READ,            /* public pages, ask, search, articles */
-    AUTH_PERM_QUESTION_SUBMIT, /* submit a patient question */
-    AUTH_PERM_COMMENT,         /* post a comment (held for moderation) */
-    AUTH_PERM_ACCOUNT,         /* a logged-in user's own session */
-    AUTH_PERM_QUESTION_QUEUE,  /* see unanswered questions */
-    AUTH_PERM_REPLY,           /* reply to a question in one's specialty */
-    AUTH_PERM_REVIEW,          /* dashboard, review actions, diffs, audit */
-    AUTH_PERM_MODERATE,        /* approve or reject comments */
-    AUTH_PERM_USERS,           /* list, add and disable users */
-    AUTH_PERM_COUNT
-};
-
 /* True if role may exercise perm. Out-of-range values are refused. */
-bool auth_role_can(enum auth_role role, enum auth_perm perm);
+bool auth_role_can(enum galen_role role, enum galen_perm perm);
 
 /* Static lowercase name ("specialist") or "unknown". */
-const char *auth_role_name(enum auth_role role);
+const char *auth_role_name(enum galen_role role);
 
 /* Parses a role name (not "anon"). GALEN_OK or GALEN_EINVAL. */
-GALEN_NODISCARD int auth_role_parse(const char *name, enum auth_role *out);
+GALEN_NODISCARD int auth_role_parse(const char *name, enum galen_role *out);
 
 /* Static name of perm ("reply"), for logs and error messages. */
-const char *auth_perm_name(enum auth_perm perm);
+const char *auth_perm_name(enum galen_perm perm);
 
 /* Initialises libsodium. Call once before anything below; thread-safe and
  * idempotent. GALEN_OK or GALEN_EINVAL if libsodium cannot start. */
@@ -52,15 +32,12 @@ GALEN_NODISCARD int auth_init(void);
 
 enum {
     AUTH_PWHASH_LEN = 128,   /* crypto_pwhash_STRBYTES, NUL included */
-    AUTH_PASSWORD_MIN = 8,   /* bytes */
-    AUTH_PASSWORD_MAX = 128, /* bytes; bounds the work a request can ask */
-    AUTH_TOKEN_LEN = 43,     /* base64url of 32 random bytes, no padding */
     AUTH_TOKEN_HASH_LEN = 64 /* hex of a 32-byte BLAKE2b digest */
 };
 
 /* Hashes pw with Argon2id at libsodium's interactive limits into out (a
  * self-describing string, NUL-terminated). GALEN_EINVAL if pw's length is
- * outside [AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX], GALEN_ENOMEM if Argon2
+ * outside [GALEN_PASSWORD_MIN, GALEN_PASSWORD_MAX], GALEN_ENOMEM if Argon2
  * cannot get its memory. */
 GALEN_NODISCARD int auth_password_hash(const char *pw,
                                        char out[AUTH_PWHASH_LEN]);
@@ -79,7 +56,7 @@ bool auth_password_verify(const char *stored, const char *pw);
 void auth_password_dummy(const char *pw);
 
 /* Writes a fresh random token (base64url, NUL-terminated) into out. */
-void auth_token_new(char out[AUTH_TOKEN_LEN + 1]);
+void auth_token_new(char out[GALEN_TOKEN_LEN + 1]);
 
 /* Writes the lowercase hex BLAKE2b-256 of token into out (NUL-terminated).
  * The store keeps only this. */
@@ -88,23 +65,17 @@ void auth_token_hash(const char *token, char out[AUTH_TOKEN_HASH_LEN + 1]);
 /* True if token has the shape auth_token_new produces. */
 bool auth_token_ok(const char *token);
 
-/* A server-wide CSRF key. Tokens are a keyed hash of the session token, so
- * a CSRF token is valid only with the cookie it was issued for. */
-struct auth_csrf_key {
-    unsigned char k[32];
-};
-
 /* Fills key with random bytes. */
-void auth_csrf_key_init(struct auth_csrf_key *key);
+void auth_csrf_key_init(struct galen_csrf_key *key);
 
 /* Writes the CSRF token for session_token into out (base64url). */
-void auth_csrf_token(const struct auth_csrf_key *key, const char *session_token,
-                     char out[AUTH_TOKEN_LEN + 1]);
+void auth_csrf_token(const struct galen_csrf_key *key,
+                     const char *session_token, char out[GALEN_TOKEN_LEN + 1]);
 
 /* True if given is the CSRF token of session_token. Constant-time. NULL or
  * empty arguments are refused. */
-bool auth_csrf_check(const struct auth_csrf_key *key, const char *session_token,
-                     const char *given);
+bool auth_csrf_check(const struct galen_csrf_key *key,
+                     const char *session_token, const char *given);
 
 /* Constant-time equality of two NUL-terminated strings (the length is not
  * secret). */

@@ -3,7 +3,7 @@
  * document. Versions are the store's JSON snapshots (doc_to_json); they are
  * flattened to lines (title, "## heading", paragraphs) and compared with a
  * textbook LCS table, which is O(n*m) and so capped at
- * SERVICE_DIFF_MAX_LINES lines a side (4M cells of 4 bytes at most). */
+ * GALEN_DIFF_MAX_LINES lines a side (4M cells of 4 bytes at most). */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,7 +17,7 @@
 #include "service.h"
 #include "service_internal.h"
 
-int service_doc_versions(struct service *svc, const char *doc_id,
+int service_doc_versions(struct galen_service *svc, const char *doc_id,
                          int (*cb)(void *ctx, long long version,
                                    const char *status, const char *created_at),
                          void *ctx)
@@ -81,8 +81,8 @@ static int flatten(const char *json, char **out)
     return GALEN_OK;
 }
 
-int service_doc_text(struct service *svc, const char *doc_id, long long version,
-                     char **out)
+int service_doc_text(struct galen_service *svc, const char *doc_id,
+                     long long version, char **out)
 {
     struct galen_store *st = service_store(svc);
     struct doc *d = NULL;
@@ -209,7 +209,7 @@ int service_diff(const char *a, const char *b,
         rc = split(b, &lb);
     if (rc != GALEN_OK)
         goto out;
-    if (la.n > SERVICE_DIFF_MAX_LINES || lb.n > SERVICE_DIFF_MAX_LINES) {
+    if (la.n > GALEN_DIFF_MAX_LINES || lb.n > GALEN_DIFF_MAX_LINES) {
         for (i = 0; rc == GALEN_OK && i < la.n; i++)
             rc = cb(ctx, '-', la.p[i], la.len[i]);
         for (i = 0; rc == GALEN_OK && i < lb.n; i++)

@@ -25,7 +25,7 @@ static bool has_content(const char *s)
     return false;
 }
 
-static int check_text(struct service *svc, const char *s, size_t max,
+static int check_text(struct galen_service *svc, const char *s, size_t max,
                       const char *what)
 {
     char msg[128];
@@ -53,23 +53,23 @@ static bool pick_opt(const char *const *list, const char *v, const char **out)
     return *out != NULL;
 }
 
-int service_question_add(struct service *svc,
-                         const struct service_question_in *in, long long *id)
+int service_question_add(struct galen_service *svc,
+                         const struct galen_question_in *in, long long *id)
 {
     const char *age;
     const char *sex;
     const char *spec;
     char iso[SERVICE_ISO_LEN];
     sqlite3_stmt *s;
-    int rc = check_text(svc, in->title, SERVICE_TITLE_MAX, "title");
+    int rc = check_text(svc, in->title, GALEN_TITLE_MAX, "title");
 
     if (rc == GALEN_OK)
-        rc = check_text(svc, in->body, SERVICE_TEXT_MAX, "question");
+        rc = check_text(svc, in->body, GALEN_TEXT_MAX, "question");
     if (rc != GALEN_OK)
         return rc;
-    if (!pick_opt(service_age_bands, in->age_band, &age) ||
-        !pick_opt(service_sexes, in->sex, &sex) ||
-        !pick_opt(service_specialties, in->specialty, &spec))
+    if (!pick_opt(galen_age_bands, in->age_band, &age) ||
+        !pick_opt(galen_sexes, in->sex, &sex) ||
+        !pick_opt(galen_specialties, in->specialty, &spec))
         return service_fail(svc, GALEN_EINVAL,
                             "unknown age band, sex or specialty");
     rc = service_prep(svc,
@@ -94,7 +94,7 @@ int service_question_add(struct service *svc,
     return rc;
 }
 
-void service_question_free(struct service_question *q)
+void service_question_free(struct galen_question *q)
 {
     size_t i;
 
@@ -128,7 +128,7 @@ static bool dup_col(sqlite3_stmt *s, int i, char **out)
     "id,user_id,title,body,age_band,sex,asked_at,status,specialty"
 
 /* Fills q from a row of QUESTION_COLS. GALEN_OK or GALEN_ENOMEM. */
-static int read_question(sqlite3_stmt *s, struct service_question *q)
+static int read_question(sqlite3_stmt *s, struct galen_question *q)
 {
     q->id = sqlite3_column_int64(s, 0);
     q->user_id = sqlite3_column_int64(s, 1);
@@ -141,10 +141,10 @@ static int read_question(sqlite3_stmt *s, struct service_question *q)
     return GALEN_OK;
 }
 
-static int add_reply(struct service_question *q, sqlite3_stmt *s)
+static int add_reply(struct galen_question *q, sqlite3_stmt *s)
 {
-    struct service_reply *r;
-    struct service_reply *v =
+    struct galen_reply *r;
+    struct galen_reply *v =
         galen_realloc(q->replies, (q->nreplies + 1) * sizeof *v);
 
     if (!v)
@@ -160,7 +160,7 @@ static int add_reply(struct service_question *q, sqlite3_stmt *s)
     return GALEN_OK;
 }
 
-static int load_replies(struct service *svc, struct service_question *q)
+static int load_replies(struct galen_service *svc, struct galen_question *q)
 {
     sqlite3_stmt *s;
     int step = SQLITE_DONE;
@@ -182,10 +182,10 @@ static int load_replies(struct service *svc, struct service_question *q)
     return rc;
 }
 
-int service_question_get(struct service *svc, long long id,
-                         struct service_question **out)
+int service_question_get(struct galen_service *svc, long long id,
+                         struct galen_question **out)
 {
-    struct service_question *q = galen_calloc(1, sizeof *q);
+    struct galen_question *q = galen_calloc(1, sizeof *q);
     sqlite3_stmt *s;
     int rc;
 
@@ -209,7 +209,7 @@ int service_question_get(struct service *svc, long long id,
 }
 
 /* Frees the strings of a question read by read_question, keeping q. */
-static void question_clear(struct service_question *q)
+static void question_clear(struct galen_question *q)
 {
     galen_free(q->title);
     galen_free(q->body);
@@ -221,13 +221,13 @@ static void question_clear(struct service_question *q)
     memset(q, 0, sizeof *q);
 }
 
-int service_questions(struct service *svc, bool answered, size_t limit,
+int service_questions(struct galen_service *svc, bool answered, size_t limit,
                       size_t offset,
-                      int (*cb)(void *ctx, const struct service_question *q),
+                      int (*cb)(void *ctx, const struct galen_question *q),
                       void *ctx)
 {
     sqlite3_stmt *s;
-    struct service_question q;
+    struct galen_question q;
     int step = SQLITE_DONE;
     int rc = service_prep(svc,
                           "SELECT " QUESTION_COLS
@@ -255,8 +255,8 @@ int service_questions(struct service *svc, bool answered, size_t limit,
 }
 
 /* Reads the requested specialty of question id into spec. */
-static int question_specialty(struct service *svc, long long id, char *spec,
-                              size_t cap)
+static int question_specialty(struct galen_service *svc, long long id,
+                              char *spec, size_t cap)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc,
@@ -274,8 +274,8 @@ static int question_specialty(struct service *svc, long long id, char *spec,
     return rc;
 }
 
-static int insert_reply(struct service *svc, long long qid,
-                        const struct service_user *u, const char *body,
+static int insert_reply(struct galen_service *svc, long long qid,
+                        const struct galen_user *u, const char *body,
                         const char *iso, long long *id)
 {
     sqlite3_stmt *s;
@@ -307,15 +307,15 @@ static int insert_reply(struct service *svc, long long qid,
     return service_done(svc, s);
 }
 
-int service_reply_add(struct service *svc, long long question_id,
-                      const struct service_user *u, const char *body,
+int service_reply_add(struct galen_service *svc, long long question_id,
+                      const struct galen_user *u, const char *body,
                       long long now, long long *id)
 {
-    char spec[SERVICE_SPECIALTY_MAX];
+    char spec[GALEN_SPECIALTY_MAX];
     char iso[SERVICE_ISO_LEN];
     int rc;
 
-    if (u->role != AUTH_ROLE_SPECIALIST || !u->specialty[0])
+    if (u->role != GALEN_ROLE_SPECIALIST || !u->specialty[0])
         return service_fail(svc, GALEN_EPERM, "only specialists reply");
     rc = question_specialty(svc, question_id, spec, sizeof spec);
     if (rc == GALEN_ENOENT)
@@ -325,7 +325,7 @@ int service_reply_add(struct service *svc, long long question_id,
     if (spec[0] && strcmp(spec, u->specialty) != 0)
         return service_fail(svc, GALEN_EPERM,
                             "this question asks for another specialty");
-    rc = check_text(svc, body, SERVICE_TEXT_MAX, "reply");
+    rc = check_text(svc, body, GALEN_TEXT_MAX, "reply");
     if (rc != GALEN_OK)
         return rc;
     service_iso(now, iso);
@@ -342,7 +342,7 @@ int service_reply_add(struct service *svc, long long question_id,
 
 /* ---- comments ---------------------------------------------------------- */
 
-static int doc_exists(struct service *svc, const char *doc_id)
+static int doc_exists(struct galen_service *svc, const char *doc_id)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc, "SELECT 1 FROM documents WHERE id=?1", &s);
@@ -355,16 +355,16 @@ static int doc_exists(struct service *svc, const char *doc_id)
     return rc;
 }
 
-int service_comment_add(struct service *svc, const char *doc_id,
+int service_comment_add(struct galen_service *svc, const char *doc_id,
                         const char *author, const char *body, long long user_id,
                         long long now, long long *id)
 {
     char iso[SERVICE_ISO_LEN];
     sqlite3_stmt *s;
-    int rc = check_text(svc, body, SERVICE_TEXT_MAX, "comment");
+    int rc = check_text(svc, body, GALEN_TEXT_MAX, "comment");
 
     if (rc == GALEN_OK && has_content(author))
-        rc = check_text(svc, author, SERVICE_NAME_MAX - 1, "name");
+        rc = check_text(svc, author, GALEN_NAME_MAX - 1, "name");
     if (rc != GALEN_OK)
         return rc;
     rc = doc_exists(svc, doc_id);
@@ -393,9 +393,9 @@ int service_comment_add(struct service *svc, const char *doc_id,
 static const char *const comment_status_names[] = {"pending", "approved",
                                                    "rejected"};
 
-int service_comments(struct service *svc, const char *doc_id,
-                     enum service_comment_status status,
-                     int (*cb)(void *ctx, const struct service_comment *c),
+int service_comments(struct galen_service *svc, const char *doc_id,
+                     enum galen_comment_status status,
+                     int (*cb)(void *ctx, const struct galen_comment *c),
                      void *ctx)
 {
     sqlite3_stmt *s;
@@ -408,17 +408,17 @@ int service_comments(struct service *svc, const char *doc_id,
 
     if (rc != GALEN_OK)
         return rc;
-    if ((unsigned)status > SERVICE_COMMENT_REJECTED)
+    if ((unsigned)status > GALEN_COMMENT_REJECTED)
         return GALEN_EINVAL;
     service_bind(s, 1, doc_id);
     service_bind(s, 2, comment_status_names[status]);
     while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct service_comment c = {sqlite3_column_int64(s, 0),
-                                    service_col(s, 1),
-                                    service_col(s, 2),
-                                    service_col(s, 3),
-                                    status,
-                                    service_col(s, 4)};
+        struct galen_comment c = {sqlite3_column_int64(s, 0),
+                                  service_col(s, 1),
+                                  service_col(s, 2),
+                                  service_col(s, 3),
+                                  status,
+                                  service_col(s, 4)};
 
         rc = cb(ctx, &c);
     }
@@ -428,7 +428,8 @@ int service_comments(struct service *svc, const char *doc_id,
     return rc;
 }
 
-int service_comment_moderate(struct service *svc, long long id, bool approve)
+int service_comment_moderate(struct galen_service *svc, long long id,
+                             bool approve)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc,
@@ -534,13 +535,13 @@ struct cand {
 };
 
 /* Scores the pool of recent answered questions against want. */
-static int score_pool(struct service *svc, const struct words *want,
+static int score_pool(struct galen_service *svc, const struct words *want,
                       long long exclude, struct cand *top, size_t k,
                       size_t *ntop)
 {
     sqlite3_stmt *s;
     struct words have;
-    char text[SERVICE_TITLE_MAX + 1024];
+    char text[GALEN_TITLE_MAX + 1024];
     int step;
     int rc = service_prep(svc,
                           "SELECT id,title,substr(body,1,1000) FROM "
@@ -578,8 +579,8 @@ static int score_pool(struct service *svc, const struct words *want,
 }
 
 int service_similar_questions(
-    struct service *svc, const char *text, long long exclude_id, size_t k,
-    int (*cb)(void *ctx, const struct service_question *q), void *ctx)
+    struct galen_service *svc, const char *text, long long exclude_id, size_t k,
+    int (*cb)(void *ctx, const struct galen_question *q), void *ctx)
 {
     struct words want;
     struct cand top[SIMILAR_MAX];
@@ -592,7 +593,7 @@ int service_similar_questions(
         return GALEN_OK;
     rc = score_pool(svc, &want, exclude_id, top, MIN(k, SIMILAR_MAX), &ntop);
     for (i = 0; rc == GALEN_OK && i < ntop; i++) {
-        struct service_question *q = NULL;
+        struct galen_question *q = NULL;
 
         rc = service_question_get(svc, top[i].id, &q);
         if (rc == GALEN_OK)
@@ -602,7 +603,8 @@ int service_similar_questions(
     return rc;
 }
 
-int service_topics(struct service *svc, const char *specialty, size_t limit,
+int service_topics(struct galen_service *svc, const char *specialty,
+                   size_t limit,
                    int (*cb)(void *ctx, const char *topic,
                              const char *specialty, long long ndocs),
                    void *ctx)

@@ -45,10 +45,9 @@ static const struct review_action *find_action(const char *name)
     return NULL;
 }
 
-int service_docs(struct service *svc, const char *status, const char *kind,
-                 size_t limit, size_t offset,
-                 int (*cb)(void *ctx, const struct service_doc_row *r),
-                 void *ctx)
+int service_docs(struct galen_service *svc, const char *status,
+                 const char *kind, size_t limit, size_t offset,
+                 int (*cb)(void *ctx, const struct galen_doc_row *r), void *ctx)
 {
     sqlite3_stmt *s;
     int step = SQLITE_DONE;
@@ -66,7 +65,7 @@ int service_docs(struct service *svc, const char *status, const char *kind,
     sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)offset);
     while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct service_doc_row r = {
+        struct galen_doc_row r = {
             service_col(s, 0), service_col(s, 1), service_col(s, 2),
             service_col(s, 3), service_col(s, 4), sqlite3_column_int64(s, 5)};
 
@@ -78,8 +77,8 @@ int service_docs(struct service *svc, const char *status, const char *kind,
     return rc;
 }
 
-int service_doc_info(struct service *svc, const char *doc_id,
-                     struct service_doc_info *out)
+int service_doc_info(struct galen_service *svc, const char *doc_id,
+                     struct galen_doc_info *out)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc,
@@ -101,7 +100,7 @@ int service_doc_info(struct service *svc, const char *doc_id,
     return rc;
 }
 
-int service_doc_counts(struct service *svc, long long out[4])
+int service_doc_counts(struct galen_service *svc, long long out[4])
 {
     sqlite3_stmt *s;
     int step = SQLITE_DONE;
@@ -127,9 +126,9 @@ int service_doc_counts(struct service *svc, long long out[4])
 }
 
 /* Checks and applies act inside the caller's transaction. */
-static int apply(struct service *svc, const char *doc_id,
-                 const struct review_action *act,
-                 const struct service_user *who, const char *note)
+static int apply(struct galen_service *svc, const char *doc_id,
+                 const struct review_action *act, const struct galen_user *who,
+                 const char *note)
 {
     struct galen_store *st = service_store(svc);
     int64_t version;
@@ -148,8 +147,9 @@ static int apply(struct service *svc, const char *doc_id,
                             note && *note ? note : NULL);
 }
 
-int service_review(struct service *svc, const char *doc_id, const char *action,
-                   const struct service_user *who, const char *note)
+int service_review(struct galen_service *svc, const char *doc_id,
+                   const char *action, const struct galen_user *who,
+                   const char *note)
 {
     const struct review_action *act = find_action(action);
     struct galen_store *st = service_store(svc);
@@ -161,9 +161,9 @@ int service_review(struct service *svc, const char *doc_id, const char *action,
     if (act->needs_note && nlen == 0)
         return service_fail(svc, GALEN_EINVAL,
                             "a rejection needs a note for the author");
-    if (nlen > SERVICE_NOTE_MAX)
+    if (nlen > GALEN_NOTE_MAX)
         return service_fail(svc, GALEN_EINVAL, "the note is too long");
-    if (!auth_role_can(who->role, AUTH_PERM_REVIEW))
+    if (!auth_role_can(who->role, GALEN_PERM_REVIEW))
         return service_fail(svc, GALEN_EPERM, "only editors review");
     rc = store_begin(st);
     if (rc != GALEN_OK)

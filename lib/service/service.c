@@ -18,18 +18,18 @@
 #include "content/store.h"
 #include "service_internal.h"
 
-struct service {
+struct galen_service {
     struct galen_store *st;
     char msg[256]; /* last error message */
 };
 
-const char *const service_age_bands[] = {"0-9",   "10-19", "20-29", "30-39",
-                                         "40-49", "50-59", "60-69", "70-79",
-                                         "80-89", "90+",   NULL};
+const char *const galen_age_bands[] = {"0-9",   "10-19", "20-29", "30-39",
+                                       "40-49", "50-59", "60-69", "70-79",
+                                       "80-89", "90+",   NULL};
 
-const char *const service_sexes[] = {"female", "male", "other", NULL};
+const char *const galen_sexes[] = {"female", "male", "other", NULL};
 
-const char *const service_specialties[] = {
+const char *const galen_specialties[] = {
     "Cardiology",       "Endocrinology",
     "Family Medicine",  "Gastroenterology",
     "Hepatology",       "Internal Medicine",
@@ -39,14 +39,14 @@ const char *const service_specialties[] = {
     "Rehabilitation",   "Sports Medicine",
     "Vascular Surgery", NULL};
 
-int service_open(const char *store_path, struct service **out)
+int service_open(const char *store_path, struct galen_service **out)
 {
-    struct service *svc = galen_calloc(1, sizeof *svc);
+    struct galen_service *svc = galen_calloc(1, sizeof *svc);
     int rc;
 
     if (!svc)
         return GALEN_ENOMEM;
-    rc = galen_store_open(store_path, &svc->st);
+    rc = store_open(store_path, &svc->st);
     if (rc != GALEN_OK) {
         galen_free(svc);
         return rc;
@@ -55,22 +55,22 @@ int service_open(const char *store_path, struct service **out)
     return GALEN_OK;
 }
 
-void service_close(struct service *svc)
+void service_close(struct galen_service *svc)
 {
     if (!svc)
         return;
-    galen_store_close(svc->st);
+    store_close(svc->st);
     galen_free(svc);
 }
 
-struct galen_store *service_store(struct service *svc)
+struct galen_store *service_store(struct galen_service *svc)
 {
     return svc->st;
 }
 
-const char *service_errmsg(struct service *svc)
+const char *service_errmsg(struct galen_service *svc)
 {
-    return svc ? svc->msg : galen_store_errmsg(NULL);
+    return svc ? svc->msg : store_errmsg(NULL);
 }
 
 void service_iso(long long t, char out[SERVICE_ISO_LEN])
@@ -98,12 +98,12 @@ void service_bind(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-int service_prep(struct service *svc, const char *sql, sqlite3_stmt **out)
+int service_prep(struct galen_service *svc, const char *sql, sqlite3_stmt **out)
 {
     return store_stmt(svc->st, sql, out);
 }
 
-int service_done(struct service *svc, sqlite3_stmt *s)
+int service_done(struct galen_service *svc, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
 
@@ -120,26 +120,26 @@ int service_done(struct service *svc, sqlite3_stmt *s)
     return service_db_error(svc);
 }
 
-int service_fail(struct service *svc, int code, const char *msg)
+int service_fail(struct galen_service *svc, int code, const char *msg)
 {
     snprintf(svc->msg, sizeof svc->msg, "%s", msg);
     return code;
 }
 
-int service_db_error(struct service *svc)
+int service_db_error(struct galen_service *svc)
 {
     int rc = store_db_error(svc->st);
 
-    snprintf(svc->msg, sizeof svc->msg, "%s", galen_store_errmsg(svc->st));
+    snprintf(svc->msg, sizeof svc->msg, "%s", store_errmsg(svc->st));
     return rc;
 }
 
-long long service_last_id(struct service *svc)
+long long service_last_id(struct galen_service *svc)
 {
     return (long long)sqlite3_last_insert_rowid(store_sqlite(svc->st));
 }
 
-int service_changes(struct service *svc)
+int service_changes(struct galen_service *svc)
 {
     return sqlite3_changes(store_sqlite(svc->st));
 }
@@ -164,7 +164,7 @@ bool service_user_name_ok(const char *name)
     size_t n = name ? strlen(name) : 0;
     size_t i;
 
-    if (n < 2 || n >= SERVICE_NAME_MAX)
+    if (n < 2 || n >= GALEN_NAME_MAX)
         return false;
     for (i = 0; i < n; i++) {
         char c = name[i];
@@ -176,27 +176,27 @@ bool service_user_name_ok(const char *name)
     return true;
 }
 
-static int check_user(struct service *svc, const char *name,
-                      enum auth_role role, const char *specialty)
+static int check_user(struct galen_service *svc, const char *name,
+                      enum galen_role role, const char *specialty)
 {
     if (!service_user_name_ok(name))
         return service_fail(svc, GALEN_EINVAL,
                             "a user name is 2 to 63 letters, digits, dots, "
                             "dashes or underscores");
-    if (role == AUTH_ROLE_ANON || (unsigned)role >= AUTH_ROLE_COUNT)
+    if (role == GALEN_ROLE_ANON || (unsigned)role >= GALEN_ROLE_COUNT)
         return service_fail(svc, GALEN_EINVAL, "unknown role");
-    if (role == AUTH_ROLE_SPECIALIST &&
-        !service_pick(service_specialties, specialty))
+    if (role == GALEN_ROLE_SPECIALIST &&
+        !service_pick(galen_specialties, specialty))
         return service_fail(svc, GALEN_EINVAL,
                             "a specialist needs a known specialty");
-    if (role != AUTH_ROLE_SPECIALIST && specialty && *specialty)
+    if (role != GALEN_ROLE_SPECIALIST && specialty && *specialty)
         return service_fail(svc, GALEN_EINVAL,
                             "only specialists have a specialty");
     return GALEN_OK;
 }
 
-int service_user_add(struct service *svc, const char *name,
-                     const char *password, enum auth_role role,
+int service_user_add(struct galen_service *svc, const char *name,
+                     const char *password, enum galen_role role,
                      const char *specialty, long long now, long long *id)
 {
     char hash[AUTH_PWHASH_LEN];
@@ -222,8 +222,8 @@ int service_user_add(struct service *svc, const char *name,
     service_bind(s, 2, hash);
     service_bind(s, 3, auth_role_name(role));
     service_bind(s, 4,
-                 role == AUTH_ROLE_SPECIALIST
-                     ? service_pick(service_specialties, specialty)
+                 role == GALEN_ROLE_SPECIALIST
+                     ? service_pick(galen_specialties, specialty)
                      : NULL);
     service_bind(s, 5, iso);
     rc = service_done(svc, s);
@@ -235,25 +235,25 @@ int service_user_add(struct service *svc, const char *name,
 }
 
 /* Reads columns id, name, role, specialty, disabled starting at col. */
-static void read_user(sqlite3_stmt *s, int col, struct service_user *u)
+static void read_user(sqlite3_stmt *s, int col, struct galen_user *u)
 {
-    enum auth_role role = AUTH_ROLE_ANON;
+    enum galen_role role = GALEN_ROLE_ANON;
 
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(s, col);
     snprintf(u->name, sizeof u->name, "%s", service_col(s, col + 1));
     if (auth_role_parse(service_col(s, col + 2), &role) != GALEN_OK)
-        role = AUTH_ROLE_ANON;
+        role = GALEN_ROLE_ANON;
     u->role = role;
     snprintf(u->specialty, sizeof u->specialty, "%s", service_col(s, col + 3));
     u->disabled = sqlite3_column_int(s, col + 4) != 0;
 }
 
-int service_user_login(struct service *svc, const char *name,
-                       const char *password, struct service_user *out)
+int service_user_login(struct galen_service *svc, const char *name,
+                       const char *password, struct galen_user *out)
 {
     sqlite3_stmt *s;
-    struct service_user u;
+    struct galen_user u;
     char hash[AUTH_PWHASH_LEN];
     int rc = service_prep(svc,
                           "SELECT id,name,role,specialty,disabled,pw_hash "
@@ -275,13 +275,14 @@ int service_user_login(struct service *svc, const char *name,
         return GALEN_EPERM;
     }
     if (!auth_password_verify(hash, password) || u.disabled ||
-        u.role == AUTH_ROLE_ANON)
+        u.role == GALEN_ROLE_ANON)
         return GALEN_EPERM;
     *out = u;
     return GALEN_OK;
 }
 
-int service_user_set_disabled(struct service *svc, long long id, bool disabled)
+int service_user_set_disabled(struct galen_service *svc, long long id,
+                              bool disabled)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc, "UPDATE users SET disabled=?2 WHERE id=?1", &s);
@@ -305,7 +306,7 @@ int service_user_set_disabled(struct service *svc, long long id, bool disabled)
 }
 
 /* Ends every session of user id. */
-static int end_sessions(struct service *svc, long long id)
+static int end_sessions(struct galen_service *svc, long long id)
 {
     sqlite3_stmt *s;
     int rc = service_prep(svc, "DELETE FROM sessions WHERE user_id=?1", &s);
@@ -316,7 +317,7 @@ static int end_sessions(struct service *svc, long long id)
     return service_done(svc, s);
 }
 
-int service_user_set_password(struct service *svc, long long id,
+int service_user_set_password(struct galen_service *svc, long long id,
                               const char *password)
 {
     char hash[AUTH_PWHASH_LEN];
@@ -340,7 +341,7 @@ int service_user_set_password(struct service *svc, long long id,
     return rc == GALEN_OK ? end_sessions(svc, id) : rc;
 }
 
-int service_user_delete(struct service *svc, long long id)
+int service_user_delete(struct galen_service *svc, long long id)
 {
     sqlite3_stmt *s;
     int rc = end_sessions(svc, id);
@@ -360,8 +361,8 @@ int service_user_delete(struct service *svc, long long id)
     return rc;
 }
 
-int service_secret(struct service *svc, const char *name, unsigned char *out,
-                   size_t len)
+int service_secret(struct galen_service *svc, const char *name,
+                   unsigned char *out, size_t len)
 {
     unsigned char fresh[64];
     sqlite3_stmt *s;
@@ -400,11 +401,11 @@ int service_secret(struct service *svc, const char *name, unsigned char *out,
     return rc;
 }
 
-int service_users(struct service *svc,
-                  int (*cb)(void *ctx, const struct service_user *u), void *ctx)
+int service_users(struct galen_service *svc,
+                  int (*cb)(void *ctx, const struct galen_user *u), void *ctx)
 {
     sqlite3_stmt *s;
-    struct service_user u;
+    struct galen_user u;
     int rc = service_prep(svc,
                           "SELECT id,name,role,specialty,disabled FROM users "
                           "ORDER BY name",
@@ -425,10 +426,11 @@ int service_users(struct service *svc,
 
 /* ---- sessions ---------------------------------------------------------- */
 
-int service_session_new(struct service *svc, long long user_id, long long now,
-                        long ttl, char token[AUTH_TOKEN_LEN + 1])
+int service_session_new(struct galen_service *svc, long long user_id,
+                        long long now, long ttl,
+                        char token[GALEN_TOKEN_LEN + 1])
 {
-    char tok[AUTH_TOKEN_LEN + 1];
+    char tok[GALEN_TOKEN_LEN + 1];
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char created[SERVICE_ISO_LEN];
     char expires[SERVICE_ISO_LEN];
@@ -466,13 +468,13 @@ int service_session_new(struct service *svc, long long user_id, long long now,
     return rc;
 }
 
-int service_session_get(struct service *svc, const char *token, long long now,
-                        struct service_user *out)
+int service_session_get(struct galen_service *svc, const char *token,
+                        long long now, struct galen_user *out)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char iso[SERVICE_ISO_LEN];
     sqlite3_stmt *s;
-    struct service_user u;
+    struct galen_user u;
     bool found;
     int rc;
 
@@ -494,13 +496,13 @@ int service_session_get(struct service *svc, const char *token, long long now,
     if (found)
         read_user(s, 0, &u);
     sqlite3_reset(s);
-    if (!found || u.role == AUTH_ROLE_ANON)
+    if (!found || u.role == GALEN_ROLE_ANON)
         return GALEN_ENOENT;
     *out = u;
     return GALEN_OK;
 }
 
-int service_session_end(struct service *svc, const char *token)
+int service_session_end(struct galen_service *svc, const char *token)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     sqlite3_stmt *s;

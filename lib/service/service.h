@@ -1,51 +1,39 @@
 /* SPDX-License-Identifier: MIT */
-/* service.h: the web service's data access on top of the content store:
- * users and sessions, patient questions and replies, comments and their
- * moderation, and the editorial review queue. Every query is a prepared
- * statement (store_stmt). A service owns one store connection and, like
- * the store, is not thread-safe: the server keeps a pool with one service
+/* service.h: lib/service's own names for the functions galen/service.h
+ * exports (lib/api forwards to them). The web service's data access on top of
+ * the content store: users and sessions, patient questions and replies,
+ * comments and their moderation, and the editorial review queue. Every query is
+ * a prepared statement (store_stmt). A service owns one store connection and,
+ * like the store, is not thread-safe: the server keeps a pool with one service
  * per worker thread. Times passed in are Unix seconds; times read back are
  * the store's ISO 8601 UTC strings ("2025-03-21T10:00:00Z"). */
-#ifndef GALEN_SERVICE_H
-#define GALEN_SERVICE_H
+#ifndef GALEN_SERVICE_SERVICE_H
+#define GALEN_SERVICE_SERVICE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <galen/service.h>
+
 #include "auth.h"
 #include "base/common.h"
 
-struct service;
+struct galen_service;
 struct galen_store;
-
-enum {
-    SERVICE_NAME_MAX = 64,      /* bytes of a user name, NUL included */
-    SERVICE_SPECIALTY_MAX = 64, /* bytes of a specialty, NUL included */
-    SERVICE_TITLE_MAX = 200,    /* bytes of a question title */
-    SERVICE_TEXT_MAX = 8000,    /* bytes of a question, reply or comment */
-    SERVICE_NOTE_MAX = 2000     /* bytes of a review or moderation note */
-};
 
 /* Opens the store at store_path (creating and migrating it as galen_store_open
  * does) and wraps it. Caller closes with service_close. */
-GALEN_NODISCARD int service_open(const char *store_path, struct service **out);
-void service_close(struct service *svc);
+GALEN_NODISCARD int service_open(const char *store_path,
+                                 struct galen_service **out);
+void service_close(struct galen_service *svc);
 
 /* The underlying store, borrowed. */
-struct galen_store *service_store(struct service *svc);
+struct galen_store *service_store(struct galen_service *svc);
 
 /* Last error message (the store's). Borrowed. */
-const char *service_errmsg(struct service *svc);
+const char *service_errmsg(struct galen_service *svc);
 
 /* ---- users and sessions ------------------------------------------------ */
-
-struct service_user {
-    long long id;
-    char name[SERVICE_NAME_MAX];
-    enum auth_role role;
-    char specialty[SERVICE_SPECIALTY_MAX]; /* "" unless a specialist */
-    bool disabled;
-};
 
 /* True if name is 2..63 bytes of [A-Za-z0-9._-]. */
 bool service_user_name_ok(const char *name);
@@ -54,129 +42,94 @@ bool service_user_name_ok(const char *name);
  * specialty; other roles must not have one. GALEN_EINVAL for a bad name,
  * password, role or specialty, GALEN_EEXIST if the name is taken. *id may
  * be NULL. */
-GALEN_NODISCARD int service_user_add(struct service *svc, const char *name,
-                                     const char *password, enum auth_role role,
+GALEN_NODISCARD int service_user_add(struct galen_service *svc,
+                                     const char *name, const char *password,
+                                     enum galen_role role,
                                      const char *specialty, long long now,
                                      long long *id);
 
 /* Checks name and password. GALEN_OK and *out filled, or GALEN_EPERM for
  * any failure (unknown name, wrong password, disabled account); the time
  * taken does not say which. */
-GALEN_NODISCARD int service_user_login(struct service *svc, const char *name,
-                                       const char *password,
-                                       struct service_user *out);
+GALEN_NODISCARD int service_user_login(struct galen_service *svc,
+                                       const char *name, const char *password,
+                                       struct galen_user *out);
 
 /* The secret called name, len (<= 64) bytes, shared by every process on
  * the store: created at random by the first caller, read by the others.
  * GALEN_OK, GALEN_ECORRUPT (stored with another length), GALEN_EDB. */
-GALEN_NODISCARD int service_secret(struct service *svc, const char *name,
+GALEN_NODISCARD int service_secret(struct galen_service *svc, const char *name,
                                    unsigned char *out, size_t len);
 
 /* Sets user id's password (an Argon2id hash of it) and ends their
  * sessions. GALEN_EINVAL for a bad password, GALEN_ENOENT for no user. */
-GALEN_NODISCARD int service_user_set_password(struct service *svc, long long id,
+GALEN_NODISCARD int service_user_set_password(struct galen_service *svc,
+                                              long long id,
                                               const char *password);
 
 /* Deletes user id and their sessions. GALEN_ENOENT for no user,
  * GALEN_EINVAL when their replies or questions still name them (disable
  * the account instead). */
-GALEN_NODISCARD int service_user_delete(struct service *svc, long long id);
+GALEN_NODISCARD int service_user_delete(struct galen_service *svc,
+                                        long long id);
 
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
-GALEN_NODISCARD int service_user_set_disabled(struct service *svc, long long id,
-                                              bool disabled);
+GALEN_NODISCARD int service_user_set_disabled(struct galen_service *svc,
+                                              long long id, bool disabled);
 
 /* Calls cb for each user, by name. A non-zero return stops the walk and is
  * returned. */
 GALEN_NODISCARD int
-service_users(struct service *svc,
-              int (*cb)(void *ctx, const struct service_user *u), void *ctx);
+service_users(struct galen_service *svc,
+              int (*cb)(void *ctx, const struct galen_user *u), void *ctx);
 
 /* Starts a session for user_id lasting ttl seconds and writes its token
  * (the only copy of it; the store keeps its hash) to token. */
-GALEN_NODISCARD int service_session_new(struct service *svc, long long user_id,
-                                        long long now, long ttl,
-                                        char token[AUTH_TOKEN_LEN + 1]);
+GALEN_NODISCARD int service_session_new(struct galen_service *svc,
+                                        long long user_id, long long now,
+                                        long ttl,
+                                        char token[GALEN_TOKEN_LEN + 1]);
 
 /* Looks a session token up. GALEN_OK with the user, or GALEN_ENOENT if the
  * token is unknown, expired, or its user disabled. */
-GALEN_NODISCARD int service_session_get(struct service *svc, const char *token,
-                                        long long now,
-                                        struct service_user *out);
+GALEN_NODISCARD int service_session_get(struct galen_service *svc,
+                                        const char *token, long long now,
+                                        struct galen_user *out);
 
 /* Ends the session with token (no error if there is none). */
-GALEN_NODISCARD int service_session_end(struct service *svc, const char *token);
+GALEN_NODISCARD int service_session_end(struct galen_service *svc,
+                                        const char *token);
 
 /* ---- patient questions and replies ------------------------------------- */
-
-struct service_reply {
-    long long id;
-    long long user_id;
-    char *author;    /* the specialist's name ("" if the account is gone) */
-    char *specialty; /* the specialty they replied in */
-    char *body;
-    char *replied_at;
-};
-
-/* A question and its replies; every string is owned and never NULL. */
-struct service_question {
-    long long id;
-    char *title;
-    char *body;
-    char *age_band;  /* "40-49", or "" */
-    char *sex;       /* "female", "male", "other" or "" */
-    char *specialty; /* requested or answering specialty, "" if none */
-    char *asked_at;
-    bool answered;
-    long long user_id; /* 0 for an anonymous patient */
-    char *asker;       /* the registered asker's user name, or "" */
-    struct service_reply *replies;
-    size_t nreplies;
-};
-
-/* What a patient submits. Strings are borrowed. */
-struct service_question_in {
-    const char *title;
-    const char *body;
-    const char *age_band;  /* NULL or one of service_age_bands */
-    const char *sex;       /* NULL or one of service_sexes */
-    const char *specialty; /* NULL or one of service_specialties */
-    long long user_id;     /* 0 when anonymous */
-    long long now;
-};
-
-/* NULL-terminated lists of the accepted values (static). */
-extern const char *const service_age_bands[];
-extern const char *const service_sexes[];
-extern const char *const service_specialties[];
 
 /* Validates and stores a question. GALEN_EINVAL with a reason in
  * service_errmsg for an empty or oversized title or body, invalid text or
  * an unknown age band, sex or specialty. */
-GALEN_NODISCARD int service_question_add(struct service *svc,
-                                         const struct service_question_in *in,
+GALEN_NODISCARD int service_question_add(struct galen_service *svc,
+                                         const struct galen_question_in *in,
                                          long long *id);
 
 /* Loads question id with its replies, oldest first. GALEN_ENOENT. Caller
  * frees with service_question_free. */
-GALEN_NODISCARD int service_question_get(struct service *svc, long long id,
-                                         struct service_question **out);
-void service_question_free(struct service_question *q);
+GALEN_NODISCARD int service_question_get(struct galen_service *svc,
+                                         long long id,
+                                         struct galen_question **out);
+void service_question_free(struct galen_question *q);
 
 /* Calls cb for questions, newest first: answered ones when answered is
  * true, else the unanswered queue. Replies are not loaded. */
 GALEN_NODISCARD int service_questions(
-    struct service *svc, bool answered, size_t limit, size_t offset,
-    int (*cb)(void *ctx, const struct service_question *q), void *ctx);
+    struct galen_service *svc, bool answered, size_t limit, size_t offset,
+    int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
 
 /* Adds a reply by the specialist u. GALEN_EPERM if the question asked for
  * another specialty than u's, GALEN_EINVAL for empty or invalid text,
  * GALEN_ENOENT if there is no such question. The question becomes
  * answered, in u's specialty. */
-GALEN_NODISCARD int service_reply_add(struct service *svc,
+GALEN_NODISCARD int service_reply_add(struct galen_service *svc,
                                       long long question_id,
-                                      const struct service_user *u,
+                                      const struct galen_user *u,
                                       const char *body, long long now,
                                       long long *id);
 
@@ -185,93 +138,66 @@ GALEN_NODISCARD int service_reply_add(struct service *svc,
  * no word are not returned. Looks at the 500 most recent answered
  * questions: the answer engine's index covers the published archive. */
 GALEN_NODISCARD int service_similar_questions(
-    struct service *svc, const char *text, long long exclude_id, size_t k,
-    int (*cb)(void *ctx, const struct service_question *q), void *ctx);
+    struct galen_service *svc, const char *text, long long exclude_id, size_t k,
+    int (*cb)(void *ctx, const struct galen_question *q), void *ctx);
 
 /* Calls cb with FAQ topics (documents' focus terms) and the specialty that
  * tags them, most documents first; specialty NULL for every specialty. */
 GALEN_NODISCARD int
-service_topics(struct service *svc, const char *specialty, size_t limit,
+service_topics(struct galen_service *svc, const char *specialty, size_t limit,
                int (*cb)(void *ctx, const char *topic, const char *specialty,
                          long long ndocs),
                void *ctx);
 
 /* ---- comments ---------------------------------------------------------- */
 
-enum service_comment_status {
-    SERVICE_COMMENT_PENDING,
-    SERVICE_COMMENT_APPROVED,
-    SERVICE_COMMENT_REJECTED
-};
-
-struct service_comment {
-    long long id;
-    const char *doc_id; /* borrowed for the callback */
-    const char *author;
-    const char *body;
-    enum service_comment_status status;
-    const char *created_at;
-};
-
 /* Holds a comment on doc_id for moderation. author may be NULL or empty
  * ("Anonymous"). GALEN_EINVAL for empty or invalid text, GALEN_ENOENT if
  * the document does not exist. */
-GALEN_NODISCARD int service_comment_add(struct service *svc, const char *doc_id,
-                                        const char *author, const char *body,
-                                        long long user_id, long long now,
-                                        long long *id);
+GALEN_NODISCARD int service_comment_add(struct galen_service *svc,
+                                        const char *doc_id, const char *author,
+                                        const char *body, long long user_id,
+                                        long long now, long long *id);
 
 /* Calls cb for the comments of doc_id (NULL: of every document) in the
  * given status, oldest first. */
-GALEN_NODISCARD int service_comments(
-    struct service *svc, const char *doc_id, enum service_comment_status status,
-    int (*cb)(void *ctx, const struct service_comment *c), void *ctx);
+GALEN_NODISCARD int
+service_comments(struct galen_service *svc, const char *doc_id,
+                 enum galen_comment_status status,
+                 int (*cb)(void *ctx, const struct galen_comment *c),
+                 void *ctx);
 
 /* Approves or rejects a pending comment. GALEN_ENOENT, or GALEN_ESTATE if
  * it was already moderated. */
-GALEN_NODISCARD int service_comment_moderate(struct service *svc, long long id,
-                                             bool approve);
+GALEN_NODISCARD int service_comment_moderate(struct galen_service *svc,
+                                             long long id, bool approve);
 
 /* ---- editorial review -------------------------------------------------- */
-
-struct service_doc_row {
-    const char *id; /* borrowed for the callback */
-    const char *title;
-    const char *kind;
-    const char *status;
-    const char *updated; /* ISO 8601 of the last status change or edit */
-    long long version;
-};
 
 /* Calls cb for documents in status (a doc_status name; NULL for all),
  * optionally of one kind (NULL for any), by title, at most limit. */
 GALEN_NODISCARD int
-service_docs(struct service *svc, const char *status, const char *kind,
+service_docs(struct galen_service *svc, const char *status, const char *kind,
              size_t limit, size_t offset,
-             int (*cb)(void *ctx, const struct service_doc_row *r), void *ctx);
-
-/* The review state of one document. */
-struct service_doc_info {
-    char status[16];     /* doc_status name */
-    char updated_at[32]; /* ISO 8601 of the last change */
-    long long version;
-};
+             int (*cb)(void *ctx, const struct galen_doc_row *r), void *ctx);
 
 /* Fills *out for doc_id. GALEN_ENOENT if there is no such document. */
-GALEN_NODISCARD int service_doc_info(struct service *svc, const char *doc_id,
-                                     struct service_doc_info *out);
+GALEN_NODISCARD int service_doc_info(struct galen_service *svc,
+                                     const char *doc_id,
+                                     struct galen_doc_info *out);
 
 /* Counts of documents per status, indexed by enum doc_status. */
-GALEN_NODISCARD int service_doc_counts(struct service *svc, long long out[4]);
+GALEN_NODISCARD int service_doc_counts(struct galen_service *svc,
+                                       long long out[GALEN_DOC_STATUS_COUNT]);
 
 /* Applies a review action to doc_id: "start" (submitted to under_review),
  * "approve" or "reject" (under_review to approved/rejected), "resubmit"
  * (rejected or approved back to submitted). A reject needs a note.
  * GALEN_ESTATE for an action that is not legal from the current status,
  * GALEN_EINVAL for an unknown action or a missing note, GALEN_ENOENT. */
-GALEN_NODISCARD int service_review(struct service *svc, const char *doc_id,
-                                   const char *action,
-                                   const struct service_user *who,
+GALEN_NODISCARD int service_review(struct galen_service *svc,
+                                   const char *doc_id, const char *action,
+                                   const struct galen_user *who,
                                    const char *note);
 
 /* ---- versions and diffs ------------------------------------------------ */
@@ -279,7 +205,7 @@ GALEN_NODISCARD int service_review(struct service *svc, const char *doc_id,
 /* Calls cb for each earlier version of doc_id kept by the store, oldest
  * first (the current version is not among them). */
 GALEN_NODISCARD int
-service_doc_versions(struct service *svc, const char *doc_id,
+service_doc_versions(struct galen_service *svc, const char *doc_id,
                      int (*cb)(void *ctx, long long version, const char *status,
                                const char *created_at),
                      void *ctx);
@@ -288,16 +214,15 @@ service_doc_versions(struct service *svc, const char *doc_id,
  * then each section as "## heading" and its paragraphs, one per line.
  * version 0 means the current one. GALEN_ENOENT if there is no such
  * version. Caller frees *out with galen_free. */
-GALEN_NODISCARD int service_doc_text(struct service *svc, const char *doc_id,
-                                     long long version, char **out);
+GALEN_NODISCARD int service_doc_text(struct galen_service *svc,
+                                     const char *doc_id, long long version,
+                                     char **out);
 
 /* Line diff of a and b (longest common subsequence). Calls cb with op ' '
  * (in both), '-' (only in a) or '+' (only in b) for each line, in order.
- * Texts of more than SERVICE_DIFF_MAX_LINES lines are shown as a whole
+ * Texts of more than GALEN_DIFF_MAX_LINES lines are shown as a whole
  * removal and addition. A non-zero return from cb stops the walk and is
  * returned; else GALEN_OK or GALEN_ENOMEM. */
-enum { SERVICE_DIFF_MAX_LINES = 2000 };
-
 GALEN_NODISCARD int service_diff(const char *a, const char *b,
                                  int (*cb)(void *ctx, char op, const char *line,
                                            size_t len),

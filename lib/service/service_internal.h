@@ -14,7 +14,7 @@ enum { SERVICE_ISO_LEN = 21 }; /* "2025-03-21T10:00:00Z" plus NUL */
 void service_iso(long long t, char out[SERVICE_ISO_LEN]);
 
 /* The cached statement for sql (store_stmt). */
-GALEN_NODISCARD int service_prep(struct service *svc, const char *sql,
+GALEN_NODISCARD int service_prep(struct galen_service *svc, const char *sql,
                                  sqlite3_stmt **out);
 
 /* Binds v as text (SQLITE_STATIC: v must outlive the step) or NULL. */
@@ -26,17 +26,17 @@ const char *service_col(sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows and resets it. GALEN_OK,
  * GALEN_EEXIST for a uniqueness violation, GALEN_EINVAL for another
  * constraint, else GALEN_EDB. */
-GALEN_NODISCARD int service_done(struct service *svc, sqlite3_stmt *s);
+GALEN_NODISCARD int service_done(struct galen_service *svc, sqlite3_stmt *s);
 
 /* Records msg as the last error and returns code. */
-int service_fail(struct service *svc, int code, const char *msg);
+int service_fail(struct galen_service *svc, int code, const char *msg);
 
 /* Records SQLite's message and returns GALEN_EDB. */
-int service_db_error(struct service *svc);
+int service_db_error(struct galen_service *svc);
 
 /* Row id of the last insert, and rows changed by the last statement. */
-long long service_last_id(struct service *svc);
-int service_changes(struct service *svc);
+long long service_last_id(struct galen_service *svc);
+int service_changes(struct galen_service *svc);
 
 /* The entry of a NULL-terminated list equal to v ignoring case (static),
  * or NULL. */

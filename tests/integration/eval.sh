@@ -15,6 +15,10 @@ printf 'q Q0 a 1 3.0 t\nq Q0 b 2 2.0 t\nq Q0 c 3 1.0 t\nr Q0 y 1 2 t\nr Q0 x 2 2
 # Mean nDCG@10 = (0.66456 + 0.63093) / 2 = 0.6477, MRR@10 = (1 + 0.5) / 2 = 0.75.
 out="$("$GALEN" eval --qrels "$tmp/qrels.tsv" --score "$tmp/run.txt" --json)"
 case "$out" in *'"ndcg@10":0.6477'*'"mrr@10":0.7500'*) ok ;; *) bad "metrics: $out" ;; esac
+# The tag is the user's text: --json must stay valid JSON whatever it holds.
+out="$("$GALEN" eval --qrels "$tmp/qrels.tsv" --score "$tmp/run.txt" --tag 'a "b"	\' --json)"
+tag="$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tag"], end="")' 2>&1)"
+[ "$tag" = 'a "b"	\' ] && ok || bad "--tag with quotes gives invalid JSON: $out ($tag)"
 out="$("$GALEN" eval --qrels "$tmp/qrels.tsv" --score "$tmp/run.txt")"
 case "$out" in *"MRR@10       0.7500"*) ok ;; *) bad "text output: $out" ;; esac
 

@@ -199,10 +199,10 @@ static void test_answer_layout_and_citations(void **state)
 
     assert_false(galen_answer_abstained(ans));
     assert_int_equal(galen_answer_source_count(ans), 3);
-    assert_true(ans->nlead >= 1 && ans->nlead <= ANSWER_LEAD_MAX);
-    assert_true(ans->nblock[ANSWER_BLOCK_GUIDELINES] > 0);
-    assert_true(ans->nblock[ANSWER_BLOCK_RESEARCH] > 0);
-    assert_true(ans->nblock[ANSWER_BLOCK_PATIENTS] > 0);
+    assert_int_equal(ans->nlead, 2);
+    assert_int_equal(ans->nblock[ANSWER_BLOCK_GUIDELINES], 2);
+    assert_int_equal(ans->nblock[ANSWER_BLOCK_RESEARCH], 1);
+    assert_int_equal(ans->nblock[ANSWER_BLOCK_PATIENTS], 5);
     /* Citation numbers follow first appearance and are all used. */
     for (k = 0; k < ans->nsources; k++)
         assert_int_equal(ans->sources[k].number, k + 1);
@@ -216,7 +216,7 @@ static void test_answer_layout_and_citations(void **state)
         assert_null(strstr(s->text, "[1]"));
         total++;
     }
-    assert_true(total >= 4);
+    assert_int_equal(total, 10);
     /* The clinician's lead comes from the guideline. */
     assert_string_equal(
         ans->sources[ans->sentences[ans->lead[0]].source].doc->id, "guide");
@@ -248,7 +248,7 @@ static void test_answer_patient_lead_is_plain_source(void **state)
     assert_false(ans->abstained);
     assert_string_equal(
         ans->sources[ans->sentences[ans->lead[0]].source].doc->id, "cons");
-    assert_true(ans->nlead >= 2);
+    assert_int_equal(ans->nlead, 2);
     galen_answer_free(ans);
 }
 
@@ -300,7 +300,8 @@ static void test_answer_redflag_first(void **state)
 
     assert_int_equal(galen_answer_redflag_count(ans), 1);
     assert_non_null(rf);
-    assert_true(!sum || rf < sum);
+    assert_non_null(sum);
+    assert_true(rf < sum);
     assert_non_null(strstr(json, "\"red_flags\":[{\"id\":\"dvt\""));
     galen_free_string(text);
     galen_free_string(json);
@@ -339,7 +340,7 @@ static void test_answer_json_schema(void **state)
     assert_string_equal(cJSON_GetObjectItem(root, "question_type")->valuestring,
                         "causes");
     lead = cJSON_GetObjectItem(root, "lead");
-    assert_true(cJSON_GetArraySize(lead) >= 1);
+    assert_int_equal(cJSON_GetArraySize(lead), 2);
     s = cJSON_GetArrayItem(lead, 0);
     prov = cJSON_GetObjectItem(s, "provenance");
     assert_non_null(cJSON_GetObjectItem(prov, "doc"));
@@ -365,14 +366,19 @@ static void test_answer_html_escapes(void **state)
 {
     struct run_opts o = patient;
     struct galen_answer *ans;
+    const char *p;
     char *html;
 
     o.offtopic_only = true;
-    ans = ask(state, "Why does bread dough rise with yeast <b>?", &o);
+    ans = ask(state,
+              "Why does bread dough rise with yeast <script>\x01\x1b\x7f?", &o);
     html = render(ans, GALEN_RENDER_HTML);
+    /* Markup is escaped and control bytes are dropped, as on the pages. */
     assert_null(strstr(html, "<script>"));
-    assert_null(strstr(html, "<b>?"));
-    assert_non_null(strstr(html, "&lt;b&gt;?"));
+    assert_non_null(strstr(html, "yeast &lt;script&gt;?"));
+    for (p = html; *p; p++)
+        assert_true((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t');
+    assert_null(strchr(html, 0x7f));
     galen_free_string(html);
     galen_answer_free(ans);
     ans = ask(state, "What causes soleus muscle cramps?", &patient);

@@ -26,42 +26,42 @@ static void test_auth_permission_table(void **state)
 {
     UNUSED(state);
     /* Everyone may read; only the right roles may act. */
-    assert_true(auth_role_can(AUTH_ROLE_ANON, AUTH_PERM_READ));
-    assert_true(auth_role_can(AUTH_ROLE_ANON, AUTH_PERM_QUESTION_SUBMIT));
-    assert_false(auth_role_can(AUTH_ROLE_ANON, AUTH_PERM_ACCOUNT));
-    assert_false(auth_role_can(AUTH_ROLE_ANON, AUTH_PERM_REPLY));
-    assert_false(auth_role_can(AUTH_ROLE_PATIENT, AUTH_PERM_REPLY));
-    assert_false(auth_role_can(AUTH_ROLE_PATIENT, AUTH_PERM_REVIEW));
-    assert_true(auth_role_can(AUTH_ROLE_SPECIALIST, AUTH_PERM_REPLY));
-    assert_false(auth_role_can(AUTH_ROLE_SPECIALIST, AUTH_PERM_REVIEW));
-    assert_false(auth_role_can(AUTH_ROLE_SPECIALIST, AUTH_PERM_MODERATE));
-    assert_true(auth_role_can(AUTH_ROLE_EDITOR, AUTH_PERM_REVIEW));
-    assert_true(auth_role_can(AUTH_ROLE_EDITOR, AUTH_PERM_MODERATE));
-    assert_false(auth_role_can(AUTH_ROLE_EDITOR, AUTH_PERM_USERS));
-    assert_false(auth_role_can(AUTH_ROLE_EDITOR, AUTH_PERM_REPLY));
-    assert_true(auth_role_can(AUTH_ROLE_ADMIN, AUTH_PERM_USERS));
-    assert_false(auth_role_can(AUTH_ROLE_ADMIN, AUTH_PERM_REVIEW));
-    assert_false(auth_role_can(AUTH_ROLE_ADMIN, AUTH_PERM_REPLY));
-    assert_false(auth_role_can(AUTH_ROLE_COUNT, AUTH_PERM_READ));
-    assert_false(auth_role_can(AUTH_ROLE_ADMIN, AUTH_PERM_COUNT));
-    assert_false(auth_role_can((enum auth_role) - 1, AUTH_PERM_READ));
+    assert_true(auth_role_can(GALEN_ROLE_ANON, GALEN_PERM_READ));
+    assert_true(auth_role_can(GALEN_ROLE_ANON, GALEN_PERM_QUESTION_SUBMIT));
+    assert_false(auth_role_can(GALEN_ROLE_ANON, GALEN_PERM_ACCOUNT));
+    assert_false(auth_role_can(GALEN_ROLE_ANON, GALEN_PERM_REPLY));
+    assert_false(auth_role_can(GALEN_ROLE_PATIENT, GALEN_PERM_REPLY));
+    assert_false(auth_role_can(GALEN_ROLE_PATIENT, GALEN_PERM_REVIEW));
+    assert_true(auth_role_can(GALEN_ROLE_SPECIALIST, GALEN_PERM_REPLY));
+    assert_false(auth_role_can(GALEN_ROLE_SPECIALIST, GALEN_PERM_REVIEW));
+    assert_false(auth_role_can(GALEN_ROLE_SPECIALIST, GALEN_PERM_MODERATE));
+    assert_true(auth_role_can(GALEN_ROLE_EDITOR, GALEN_PERM_REVIEW));
+    assert_true(auth_role_can(GALEN_ROLE_EDITOR, GALEN_PERM_MODERATE));
+    assert_false(auth_role_can(GALEN_ROLE_EDITOR, GALEN_PERM_USERS));
+    assert_false(auth_role_can(GALEN_ROLE_EDITOR, GALEN_PERM_REPLY));
+    assert_true(auth_role_can(GALEN_ROLE_ADMIN, GALEN_PERM_USERS));
+    assert_false(auth_role_can(GALEN_ROLE_ADMIN, GALEN_PERM_REVIEW));
+    assert_false(auth_role_can(GALEN_ROLE_ADMIN, GALEN_PERM_REPLY));
+    assert_false(auth_role_can(GALEN_ROLE_COUNT, GALEN_PERM_READ));
+    assert_false(auth_role_can(GALEN_ROLE_ADMIN, GALEN_PERM_COUNT));
+    assert_false(auth_role_can((enum galen_role) - 1, GALEN_PERM_READ));
 }
 
 static void test_auth_role_names(void **state)
 {
-    enum auth_role r = AUTH_ROLE_ANON;
+    enum galen_role r = GALEN_ROLE_ANON;
 
     UNUSED(state);
     assert_int_equal(auth_role_parse("specialist", &r), GALEN_OK);
-    assert_int_equal(r, AUTH_ROLE_SPECIALIST);
+    assert_int_equal(r, GALEN_ROLE_SPECIALIST);
     assert_int_equal(auth_role_parse("reviewer", &r), GALEN_OK);
-    assert_int_equal(r, AUTH_ROLE_EDITOR);
+    assert_int_equal(r, GALEN_ROLE_EDITOR);
     assert_int_equal(auth_role_parse("anon", &r), GALEN_EINVAL);
     assert_int_equal(auth_role_parse("root", &r), GALEN_EINVAL);
     assert_int_equal(auth_role_parse(NULL, &r), GALEN_EINVAL);
-    assert_string_equal(auth_role_name(AUTH_ROLE_ADMIN), "admin");
-    assert_string_equal(auth_role_name(AUTH_ROLE_COUNT), "unknown");
-    assert_string_equal(auth_perm_name(AUTH_PERM_REPLY), "reply");
+    assert_string_equal(auth_role_name(GALEN_ROLE_ADMIN), "admin");
+    assert_string_equal(auth_role_name(GALEN_ROLE_COUNT), "unknown");
+    assert_string_equal(auth_perm_name(GALEN_PERM_REPLY), "reply");
 }
 
 static void test_auth_password_roundtrip(void **state)
@@ -81,7 +81,7 @@ static void test_auth_password_roundtrip(void **state)
 static void test_auth_password_length_limits(void **state)
 {
     char h[AUTH_PWHASH_LEN];
-    char longpw[AUTH_PASSWORD_MAX + 2];
+    char longpw[GALEN_PASSWORD_MAX + 2];
 
     UNUSED(state);
     memset(longpw, 'a', sizeof longpw - 1);
@@ -93,15 +93,15 @@ static void test_auth_password_length_limits(void **state)
 
 static void test_auth_tokens(void **state)
 {
-    char a[AUTH_TOKEN_LEN + 1];
-    char b[AUTH_TOKEN_LEN + 1];
+    char a[GALEN_TOKEN_LEN + 1];
+    char b[GALEN_TOKEN_LEN + 1];
     char ha[AUTH_TOKEN_HASH_LEN + 1];
     char ha2[AUTH_TOKEN_HASH_LEN + 1];
 
     UNUSED(state);
     auth_token_new(a);
     auth_token_new(b);
-    assert_int_equal(strlen(a), AUTH_TOKEN_LEN);
+    assert_int_equal(strlen(a), GALEN_TOKEN_LEN);
     assert_true(auth_token_ok(a));
     assert_string_not_equal(a, b);
     auth_token_hash(a, ha);
@@ -117,11 +117,11 @@ static void test_auth_tokens(void **state)
 
 static void test_auth_csrf_bound_to_session(void **state)
 {
-    struct auth_csrf_key k1;
-    struct auth_csrf_key k2;
-    char s1[AUTH_TOKEN_LEN + 1];
-    char s2[AUTH_TOKEN_LEN + 1];
-    char c1[AUTH_TOKEN_LEN + 1];
+    struct galen_csrf_key k1;
+    struct galen_csrf_key k2;
+    char s1[GALEN_TOKEN_LEN + 1];
+    char s2[GALEN_TOKEN_LEN + 1];
+    char c1[GALEN_TOKEN_LEN + 1];
 
     UNUSED(state);
     auth_csrf_key_init(&k1);

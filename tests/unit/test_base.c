@@ -14,6 +14,8 @@
 #include <galen/error.h>
 
 #include "base/buf.h"
+#include "base/fileio.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/varint.h"
@@ -103,6 +105,70 @@ static void test_buf_printf_and_oom(void **state)
     buf_cleanup(&b);
 }
 
+/* The one whole-file reader: files, empty files, pipes, limits, absence. */
+static void test_fileio_read_all(void **state)
+{
+    char dir[TMP_DIR_MAX], path[128];
+    unsigned char *data = (unsigned char *)dir; /* not NULL */
+    size_t len = 99;
+    FILE *f;
+
+    UNUSED(state);
+    tmp_dir(dir);
+    snprintf(path, sizeof path, "%s/f", dir);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_ENOENT);
+    assert_null(data);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_OK);
+    assert_int_equal(len, 0);
+    assert_string_equal((char *)data, "");
+    galen_free(data);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("0123456789", f);
+    fclose(f);
+    assert_int_equal(fileio_read_all(path, 10, &data, &len), GALEN_OK);
+    assert_int_equal(len, 10);
+    assert_string_equal((char *)data, "0123456789");
+    galen_free(data);
+    assert_int_equal(fileio_read_all(path, 9, &data, &len), GALEN_ETOOBIG);
+    assert_null(data);
+    /* A pipe has no size to trust. */
+    f = popen("printf 'piped text'", "r");
+    assert_non_null(f);
+    snprintf(path, sizeof path, "/dev/fd/%d", fileno(f));
+    assert_int_equal(fileio_read_all(path, 100, &data, &len), GALEN_OK);
+    assert_int_equal(len, 10);
+    assert_string_equal((char *)data, "piped text");
+    galen_free(data);
+    pclose(f);
+    assert_int_equal(tmp_rm(dir), 0);
+}
+
+/* The one JSON escaper: what documents, answers and eval --json share. */
+static void test_json_escapes(void **state)
+{
+    static const char in[] = "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9/";
+    struct buf b;
+    int rc = GALEN_OK;
+
+    UNUSED(state);
+    buf_init(&b, 256);
+    json_put_str(&rc, &b, in);
+    buf_put_byte(&rc, &b, ' ');
+    json_put_str(&rc, &b, NULL);
+    buf_put_byte(&rc, &b, ' ');
+    json_put_strn(&rc, &b, "x\0y", 3);
+    buf_put_nul(&rc, &b);
+    assert_int_equal(rc, GALEN_OK);
+    assert_string_equal((char *)b.data,
+                        "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f\xc3\xa9/\" "
+                        "null \"x\\u0000y\"");
+    buf_cleanup(&b);
+}
+
 static void test_str_parse(void **state)
 {
     long v = 7;
@@ -131,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_buf_cap_and_sticky),
         cmocka_unit_test(test_buf_printf_and_oom),
         cmocka_unit_test(test_str_parse),
+        cmocka_unit_test(test_json_escapes),
+        cmocka_unit_test(test_fileio_read_all),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,15 +65,11 @@ static void test_docview_blocks_and_citations(void **state)
 static void test_docview_table_and_refs(void **state)
 {
     struct out o;
-    char h0[] = "Deficiency";
-    char h1[] = "Role";
-    char c0[] = "Magnesium <i>";
-    char c1[] = "Relaxes muscle [1]";
-    char *header[] = {h0, h1};
-    char *cells[] = {c0, c1};
-    struct doc_table t = {0, 2, 1, header, cells};
-    struct doc d;
-    struct doc_ref *r;
+    const char *header[] = {"Deficiency", "Role"};
+    const char *cells[] = {"Magnesium <i>", "Relaxes muscle [1]"};
+    struct galen_doc_table t = {0, 2, 1, header, cells};
+    struct galen_doc_ref r = {0};
+    struct galen_doc d = {0};
     const char *html;
 
     UNUSED(state);
@@ -84,26 +80,26 @@ static void test_docview_table_and_refs(void **state)
     assert_non_null(strstr(html, "<th scope=\"row\">Magnesium &lt;i&gt;</th>"));
     assert_non_null(strstr(html, "href=\"#ref-1\""));
     buf_reset(&o.resp.body);
-    doc_init(&d);
-    assert_int_equal(doc_add_ref(&d, &r), GALEN_OK);
-    assert_int_equal(doc_set_cstr(&r->title, "T\"itle"), GALEN_OK);
-    assert_int_equal(doc_set_cstr(&r->url, "javascript:alert(1)"), GALEN_OK);
-    assert_int_equal(doc_set_cstr(&r->pmid, "20457972"), GALEN_OK);
-    r->year = 2010;
+    r.title = "T\"itle";
+    r.url = "javascript:alert(1)";
+    r.pmid = "20457972";
+    r.year = 2010;
+    d.refs = &r;
+    d.nrefs = 1;
     docview_references(&o.c, &d);
     html = text_of(&o);
     assert_non_null(strstr(html, "<li id=\"ref-1\">"));
     assert_non_null(strstr(html, "T&quot;itle"));
     assert_non_null(strstr(html, "pubmed.ncbi.nlm.nih.gov/20457972/"));
     assert_null(strstr(html, "javascript:"));
-    doc_cleanup(&d);
     http_resp_cleanup(&o.resp);
 }
 
 static void test_docview_read_time_and_title_case(void **state)
 {
     struct out o;
-    struct doc d;
+    struct galen_doc d = {0};
+    struct galen_doc_section sec = {"", NULL};
     char words[2100];
     size_t i;
 
@@ -111,11 +107,11 @@ static void test_docview_read_time_and_title_case(void **state)
     for (i = 0; i + 5 < sizeof words; i += 5)
         memcpy(words + i, "word ", 5);
     words[i] = '\0';
-    doc_init(&d);
     assert_int_equal(docview_read_minutes(&d), 1);
-    assert_int_equal(doc_add_section(&d, "", words, strlen(words)), GALEN_OK);
+    sec.text = words;
+    d.sections = &sec;
+    d.nsections = 1;
     assert_int_equal(docview_read_minutes(&d), 3); /* 419 words */
-    doc_cleanup(&d);
     out_init(&o);
     docview_title_case(&o.c, "family medicine-x <b>");
     assert_string_equal(text_of(&o), "Family Medicine-X &lt;b&gt;");

@@ -26,22 +26,18 @@
 static struct galen_qrels *qrels_of(const char *text)
 {
     struct galen_qrels *q = NULL;
-    char err[200] = "";
 
-    assert_int_equal(
-        galen_qrels_parse(text, strlen(text), "t.tsv", &q, err, sizeof err),
-        GALEN_OK);
+    assert_int_equal(galen_qrels_parse(text, strlen(text), "t.tsv", &q),
+                     GALEN_OK);
     return q;
 }
 
 static struct galen_run *run_of(const char *text)
 {
     struct galen_run *r = NULL;
-    char err[200] = "";
 
-    assert_int_equal(
-        galen_run_parse(text, strlen(text), "t.run", &r, err, sizeof err),
-        GALEN_OK);
+    assert_int_equal(galen_run_parse(text, strlen(text), "t.run", &r),
+                     GALEN_OK);
     return r;
 }
 
@@ -248,20 +244,16 @@ static void test_eval_incremental(void **state)
 static void expect_qrels_error(const char *text, int want, const char *msg)
 {
     struct galen_qrels *q = (struct galen_qrels *)0x1;
-    char err[200] = "";
 
-    assert_int_equal(
-        galen_qrels_parse(text, strlen(text), "x.tsv", &q, err, sizeof err),
-        want);
-    assert_ptr_equal(q, (struct galen_qrels *)0x1); /* untouched */
-    assert_non_null(strstr(err, msg));
+    assert_int_equal(galen_qrels_parse(text, strlen(text), "x.tsv", &q), want);
+    assert_null(q); /* every failure leaves *out NULL */
+    assert_non_null(strstr(galen_eval_errmsg(), msg));
 }
 
 static void test_eval_qrels_errors(void **state)
 {
     static const char nul[] = "q a 1\nq b\0 1\n";
     struct galen_qrels *q = NULL;
-    char err[200] = "";
 
     (void)state;
     expect_qrels_error("q\td\n", GALEN_EPARSE, "x.tsv:1: expected 3 fields");
@@ -270,30 +262,26 @@ static void test_eval_qrels_errors(void **state)
     expect_qrels_error("q a 1\nq a b c d\n", GALEN_EPARSE, "x.tsv:2:");
     expect_qrels_error("q a 1\nq b nan\n", GALEN_EPARSE, "x.tsv:2:");
     expect_qrels_error("q a 1e300\n", GALEN_EPARSE, "x.tsv:1:");
-    assert_int_equal(
-        galen_qrels_parse(nul, sizeof nul - 1, "x.tsv", &q, err, sizeof err),
-        GALEN_EPARSE);
-    assert_non_null(strstr(err, "x.tsv:2: NUL byte"));
-    assert_int_equal(
-        galen_qrels_load("/nonexistent/q.tsv", &q, err, sizeof err),
-        GALEN_ENOENT);
-    assert_non_null(strstr(err, "/nonexistent/q.tsv"));
+    assert_int_equal(galen_qrels_parse(nul, sizeof nul - 1, "x.tsv", &q),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(galen_eval_errmsg(), "x.tsv:2: NUL byte"));
+    assert_int_equal(galen_qrels_load("/nonexistent/q.tsv", &q), GALEN_ENOENT);
+    assert_non_null(strstr(galen_eval_errmsg(), "/nonexistent/q.tsv"));
     /* Empty input is valid: no judged queries. */
     q = qrels_of("");
     assert_int_equal(galen_qrels_count(q), 0);
+    assert_string_equal(galen_eval_errmsg(), ""); /* a success clears it */
     galen_qrels_free(q);
 }
 
 static void expect_queries_error(const char *text, const char *msg)
 {
     struct galen_queries *qs = NULL;
-    char err[200] = "";
 
-    assert_int_equal(galen_queries_parse(text, strlen(text), "q.jsonl", &qs,
-                                         err, sizeof err),
+    assert_int_equal(galen_queries_parse(text, strlen(text), "q.jsonl", &qs),
                      GALEN_EPARSE);
     assert_null(qs);
-    assert_non_null(strstr(err, msg));
+    assert_non_null(strstr(galen_eval_errmsg(), msg));
 }
 
 static void test_eval_queries_parse(void **state)
@@ -303,11 +291,9 @@ static void test_eval_queries_parse(void **state)
         "\n"
         "{\"text\": \"second\", \"_id\": \"A2\"}\r\n";
     struct galen_queries *qs = NULL;
-    char err[200] = "";
 
     (void)state;
-    assert_int_equal(galen_queries_parse(text, sizeof text - 1, "q.jsonl", &qs,
-                                         err, sizeof err),
+    assert_int_equal(galen_queries_parse(text, sizeof text - 1, "q.jsonl", &qs),
                      GALEN_OK);
     assert_int_equal(qs->count, 2);
     assert_string_equal(qs->items[0].id, "A1");
@@ -338,7 +324,6 @@ static void test_eval_queries_errors(void **state)
 static void test_eval_run_errors(void **state)
 {
     struct galen_run *r = NULL;
-    char err[200] = "";
     static const char *const bad[] = {
         "q Q0 a 1 1.0\n",
         "q Q0 a 1 1.0 t extra\n",
@@ -349,11 +334,10 @@ static void test_eval_run_errors(void **state)
 
     (void)state;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(galen_run_parse(bad[i], strlen(bad[i]), "r.txt", &r,
-                                         err, sizeof err),
+        assert_int_equal(galen_run_parse(bad[i], strlen(bad[i]), "r.txt", &r),
                          GALEN_EPARSE);
         assert_null(r);
-        assert_non_null(strstr(err, "r.txt:1:"));
+        assert_non_null(strstr(galen_eval_errmsg(), "r.txt:1:"));
     }
     assert_int_equal(galen_run_new(&r), GALEN_OK);
     assert_int_equal(galen_run_add(r, "q 1", "d", 1.0), GALEN_EINVAL);
@@ -430,11 +414,11 @@ static void test_eval_oom_sweep(void **state)
         int rc;
 
         mem_fail_after(n);
-        rc = galen_qrels_parse(qt, sizeof qt - 1, "q", &q, NULL, 0);
+        rc = galen_qrels_parse(qt, sizeof qt - 1, "q", &q);
         if (rc == GALEN_OK)
-            rc = galen_run_parse(rt, sizeof rt - 1, "r", &r, NULL, 0);
+            rc = galen_run_parse(rt, sizeof rt - 1, "r", &r);
         if (rc == GALEN_OK)
-            rc = galen_queries_parse(jt, sizeof jt - 1, "j", &qs, NULL, 0);
+            rc = galen_queries_parse(jt, sizeof jt - 1, "j", &qs);
         if (rc == GALEN_OK)
             rc = galen_eval_compute(q, r, &m);
         mem_fail_after(-1);
@@ -458,7 +442,6 @@ static void test_eval_shared_mediqa(void **state)
     char jp[512];
     struct galen_qrels *q = NULL;
     struct galen_queries *qs = NULL;
-    char err[300] = "";
     FILE *f;
 
     (void)state;
@@ -468,8 +451,8 @@ static void test_eval_shared_mediqa(void **state)
     if (!f)
         skip();
     fclose(f);
-    assert_int_equal(galen_qrels_load(qp, &q, err, sizeof err), GALEN_OK);
-    assert_int_equal(galen_queries_load(jp, &qs, err, sizeof err), GALEN_OK);
+    assert_int_equal(galen_qrels_load(qp, &q), GALEN_OK);
+    assert_int_equal(galen_queries_load(jp, &qs), GALEN_OK);
     assert_int_equal(galen_qrels_count(q), 102);
     assert_int_equal(qs->count, 102);
     assert_true(galen_qrels_is_judged(q, qs->items[0].id));

@@ -146,11 +146,11 @@ static void test_galen_search_query_errors(void **state)
 {
     struct fixture *fx = *state;
     struct galen_search_opts o;
-    struct galen_hits *h = NULL;
+    struct galen_hits *h = (struct galen_hits *)fx; /* not NULL */
 
     assert_int_equal(galen_search(fx->gi, "flu \"oops", NULL, &h),
                      GALEN_EPARSE);
-    assert_null(h);
+    assert_null(h); /* every failure leaves *out NULL */
     assert_string_equal(galen_index_errmsg(), "unbalanced quote at byte 5");
     assert_int_equal(galen_index_errpos(), 4);
     galen_search_opts_init(&o);
@@ -227,7 +227,7 @@ static void test_galen_search_build_errors(void **state)
     const char *bad[] = {BAD}, *missing[] = {"tests/data/search/none"};
     char dir[TMP_DIR_MAX];
     struct galen_build_opts o;
-    struct galen_index *gi;
+    struct galen_index *gi = (struct galen_index *)dir; /* not NULL */
 
     UNUSED(state);
     tmp_dir(dir);
@@ -236,6 +236,7 @@ static void test_galen_search_build_errors(void **state)
     assert_non_null(strstr(galen_index_errmsg(), "bad.jsonl:2: "));
     /* Nothing of a failed build is visible. */
     assert_int_equal(galen_index_open(dir, &gi), GALEN_ENOENT);
+    assert_null(gi);
     assert_int_equal(galen_index_build(dir, missing, 1, &o, NULL), GALEN_EIO);
     o.format = "csv";
     assert_int_equal(galen_index_build(dir, bad, 1, &o, NULL), GALEN_EINVAL);

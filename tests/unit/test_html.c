@@ -145,21 +145,49 @@ static void test_html_urldec(void **state)
     assert_int_equal(s[1], '%');
 }
 
+/* Writes the OOM test's template into b; returns its rc. */
+static int oom_fmt(struct buf *b)
+{
+    int rc = GALEN_OK;
+
+    html_fmt(&rc, b, "%s and %s", "<a long enough string to grow>",
+             "another string that needs more room than sixty-four");
+    buf_put_nul(&rc, b);
+    return rc;
+}
+
+/* Every allocation the writer makes can fail, and each failure is ENOMEM;
+ * once all of them succeed the output is exact. */
 static void test_html_oom(void **state)
 {
+    static const char want[] =
+        "&lt;a long enough string to grow&gt; and another string that needs "
+        "more room than sixty-four";
+    unsigned long before, need;
+    struct buf b;
     long n;
 
     UNUSED(state);
-    for (n = 0; n < 4; n++) {
-        struct buf b;
-        int rc = GALEN_OK;
+    buf_init(&b, 1 << 20);
+    before = mem_alloc_count();
+    assert_int_equal(oom_fmt(&b), GALEN_OK);
+    need = mem_alloc_count() - before;
+    assert_string_equal((char *)b.data, want);
+    buf_cleanup(&b);
+    assert_true(need > 0);
+    for (n = 0; n <= (long)need; n++) {
+        int rc;
 
         buf_init(&b, 1 << 20);
         mem_fail_after(n);
-        html_fmt(&rc, &b, "%s and %s", "<a long enough string to grow>",
-                 "another string that needs more room than sixty-four");
+        rc = oom_fmt(&b);
         mem_fail_after(-1);
-        assert_true(rc == GALEN_OK || rc == GALEN_ENOMEM);
+        if (n < (long)need) {
+            assert_int_equal(rc, GALEN_ENOMEM);
+        } else {
+            assert_int_equal(rc, GALEN_OK);
+            assert_string_equal((char *)b.data, want);
+        }
         buf_cleanup(&b);
     }
 }

@@ -19,7 +19,7 @@
 static const cJSON *parse_file(const char *path, struct collected *c)
 {
     struct import_sink s = collect_sink(c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     int rc = import_article_file(path, &s, &diag);
 
     if (rc != GALEN_OK)
@@ -162,7 +162,7 @@ static void test_import_article_patient_qa(void **state)
 
 static void expect_error(const char *text, long line, const char *needle)
 {
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     struct doc d;
     int rc;
 
@@ -250,7 +250,7 @@ static void test_import_article_lenient_cases(void **state)
         "\xef\xbb\xbf---\r\nid: a.b_c-1\r\nkind: faq\r\ntitle: T\r\n"
         "status: approved\r\n\r\n---\r\n# Not the title\r\n"
         "| just a bar line\r\nBrackets [x] and [abc] are text.\r\n";
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     struct doc d;
 
     (void)state;
@@ -274,7 +274,7 @@ static void test_import_article_checked(void **state)
         "checked: 2026-12 EASL 2018 doses\n",
         "checked: 2026-12-03 doses: not confirmed against the primary text\n",
     };
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     size_t i;
 
     (void)state;

@@ -16,7 +16,7 @@
 #include "import/beir.h"
 #include "import_test.h"
 
-static int line(const char *s, struct doc *d, struct galen_diag *diag)
+static int line(const char *s, struct doc *d, struct diag *diag)
 {
     doc_cleanup(d);
     return import_beir_line(s, strlen(s), "test", d, diag);
@@ -24,7 +24,7 @@ static int line(const char *s, struct doc *d, struct galen_diag *diag)
 
 static void test_import_beir_line(void **state)
 {
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     struct doc d;
 
     (void)state;
@@ -56,7 +56,7 @@ static void test_import_beir_line(void **state)
 
 static void test_import_beir_long_title_is_cut(void **state)
 {
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     struct doc d;
 
     (void)state;
@@ -77,7 +77,7 @@ static void test_import_beir_file_reports_lines(void **state)
 {
     struct collected c;
     struct import_sink s = collect_sink(&c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
 
     (void)state;
     assert_int_equal(

@@ -22,7 +22,7 @@
 static void parse_file(const char *path, struct collected *c)
 {
     struct import_sink s = collect_sink(c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
 
     assert_int_equal(import_medquad_file(path, &s, &diag), GALEN_OK);
 }
@@ -149,7 +149,7 @@ static void test_import_medquad_malformed(void **state)
 {
     struct collected c;
     struct import_sink s = collect_sink(&c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     static const char junk[] = "<Document id='1' source='X'><QAPairs>";
 
     (void)state;
@@ -246,7 +246,7 @@ static void walk(const char *dir, struct tally *t, int *failures)
 
     assert_non_null(d);
     for (e = readdir(d); e; e = readdir(d)) {
-        struct galen_diag diag = {{0}, 0};
+        struct diag diag = {{0}, 0};
         size_t n = strlen(e->d_name);
 
         if (e->d_name[0] == '.')

@@ -24,7 +24,7 @@ static const char types_xml[] = "tests/data/pubmed/types.xml";
 static void parse_types(struct collected *c)
 {
     struct import_sink s = collect_sink(c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
 
     assert_int_equal(import_pubmed_file(types_xml, &s, &diag), GALEN_OK);
 }
@@ -161,7 +161,7 @@ static void test_import_pubmed_gzip(void **state)
 {
     struct collected c;
     struct import_sink s = collect_sink(&c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     char dir[64], path[128], buf[4096];
     FILE *in = fopen(types_xml, "rb");
     gzFile out;
@@ -188,7 +188,7 @@ static void test_import_pubmed_malformed(void **state)
 {
     struct collected c;
     struct import_sink s = collect_sink(&c);
-    struct galen_diag diag = {{0}, 0};
+    struct diag diag = {{0}, 0};
     static const char bomb[] =
         "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;"
         "&a;&a;&a;&a;\">]><PubmedArticleSet><PubmedArticle><MedlineCitation>"

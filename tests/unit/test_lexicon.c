@@ -51,7 +51,7 @@ static int collect(void *ctx, const struct lexicon_match *m)
 static struct lexicon *load_sample(void)
 {
     struct lexicon *lx = NULL;
-    struct lexicon_diag d;
+    struct diag d;
 
     assert_int_equal(lexicon_parse(sample, strlen(sample), &lx, &d), GALEN_OK);
     return lx;
@@ -145,7 +145,7 @@ static void test_lexicon_has_word(void **state)
 static void test_lexicon_errors(void **state)
 {
     struct lexicon *lx = NULL;
-    struct lexicon_diag d;
+    struct diag d;
     const char *bad1 = "a\tb\tsynonym\nc\td\n";
     const char *bad2 = "a\tb\tcolour\n";
     const char *bad3 = "\t\tsynonym\n";

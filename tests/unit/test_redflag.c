@@ -41,7 +41,7 @@ static const char rules[] =
 static struct redflag_rules *load(void)
 {
     struct redflag_rules *rs = NULL;
-    struct redflag_diag d;
+    struct diag d;
 
     assert_int_equal(redflag_parse(rules, strlen(rules), &rs, &d), GALEN_OK);
     return rs;
@@ -137,7 +137,7 @@ static void test_redflag_errors(void **state)
         "just text\n",
     };
     struct redflag_rules *rs = NULL;
-    struct redflag_diag d;
+    struct diag d;
     size_t i;
 
     UNUSED(state);

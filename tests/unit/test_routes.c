@@ -19,6 +19,8 @@
 #include "../../httpd/app.h"
 #include "content/doc.h"
 #include "content/store.h"
+#include "service/auth.h"
+#include "service/service.h"
 #include "test_util.h"
 
 struct fx {
@@ -41,10 +43,10 @@ struct call {
     char *text; /* NUL-terminated copy of the body */
 };
 
-static void add_user(struct app *app, const char *name, enum auth_role role,
+static void add_user(struct app *app, const char *name, enum galen_role role,
                      const char *specialty)
 {
-    struct service *svc = app_service_get(app);
+    struct galen_service *svc = app_service_get(app);
 
     assert_int_equal(service_user_add(svc, name, "password123", role, specialty,
                                       1700000000, NULL),
@@ -54,7 +56,7 @@ static void add_user(struct app *app, const char *name, enum auth_role role,
 
 static void add_doc(struct app *app, const char *id)
 {
-    struct service *svc = app_service_get(app);
+    struct galen_service *svc = app_service_get(app);
     struct doc d;
     enum store_upsert_result res;
 
@@ -84,11 +86,11 @@ static int setup(void **state)
     conf.login_burst = 5;
     if (app_open(&conf, &f->app) != GALEN_OK)
         return -1;
-    add_user(f->app, "pat", AUTH_ROLE_PATIENT, NULL);
-    add_user(f->app, "neuro", AUTH_ROLE_SPECIALIST, "Neurology");
-    add_user(f->app, "ortho", AUTH_ROLE_SPECIALIST, "Orthopedics");
-    add_user(f->app, "ed", AUTH_ROLE_EDITOR, NULL);
-    add_user(f->app, "admin", AUTH_ROLE_ADMIN, NULL);
+    add_user(f->app, "pat", GALEN_ROLE_PATIENT, NULL);
+    add_user(f->app, "neuro", GALEN_ROLE_SPECIALIST, "Neurology");
+    add_user(f->app, "ortho", GALEN_ROLE_SPECIALIST, "Orthopedics");
+    add_user(f->app, "ed", GALEN_ROLE_EDITOR, NULL);
+    add_user(f->app, "admin", GALEN_ROLE_ADMIN, NULL);
     add_doc(f->app, "calf-cramps");
     f->now = 1000.0;
     *state = f;
@@ -432,10 +434,10 @@ struct action {
     const char *method;
     const char *target;
     const char *form; /* urlencoded body without the csrf field */
-    unsigned allowed; /* bit per enum auth_role */
+    unsigned allowed; /* bit per enum galen_role */
 };
 
-#define R(x) (1u << AUTH_ROLE_##x)
+#define R(x) (1u << GALEN_ROLE_##x)
 #define ALL  (R(ANON) | R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN))
 
 static const struct action actions[] = {
@@ -478,7 +480,7 @@ static void anon_browser(struct fx *f, struct browser *b)
     call_done(&get);
 }
 
-static void run_matrix(struct fx *f, enum auth_role role, struct browser *b)
+static void run_matrix(struct fx *f, enum galen_role role, struct browser *b)
 {
     char form[256];
     size_t i;
@@ -507,10 +509,10 @@ static void test_routes_each_role_refused_what_it_may_not_do(void **state)
 {
     struct fx *f = *state;
     static const char *const names[] = {NULL, "pat", "neuro", "ed", "admin"};
-    struct service *svc = app_service_get(f->app);
-    struct service_question_in in = {
+    struct galen_service *svc = app_service_get(f->app);
+    struct galen_question_in in = {
         "Cramps", "Calf cramps.", NULL, NULL, "Neurology", 0, 1700000000};
-    struct service_doc_info info;
+    struct galen_doc_info info;
     struct browser b;
     unsigned r;
 
@@ -519,12 +521,12 @@ static void test_routes_each_role_refused_what_it_may_not_do(void **state)
                                          1700000000, NULL),
                      GALEN_OK);
     app_service_put(f->app, svc);
-    for (r = AUTH_ROLE_ANON; r < AUTH_ROLE_COUNT; r++) {
-        if (r == AUTH_ROLE_ANON)
+    for (r = GALEN_ROLE_ANON; r < GALEN_ROLE_COUNT; r++) {
+        if (r == GALEN_ROLE_ANON)
             anon_browser(f, &b);
         else
             browser_login(f, names[r], &b);
-        run_matrix(f, (enum auth_role)r, &b);
+        run_matrix(f, (enum galen_role)r, &b);
     }
     /* Only the editor's one review action took effect. */
     svc = app_service_get(f->app);
@@ -536,8 +538,8 @@ static void test_routes_each_role_refused_what_it_may_not_do(void **state)
 static void test_routes_specialist_only_in_own_specialty(void **state)
 {
     struct fx *f = *state;
-    struct service *svc = app_service_get(f->app);
-    struct service_question_in in = {
+    struct galen_service *svc = app_service_get(f->app);
+    struct galen_question_in in = {
         "Knee", "Knee pain.", NULL, NULL, "Neurology", 0, 1700000000};
     long long id = 0;
     struct browser b;

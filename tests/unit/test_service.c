@@ -24,7 +24,7 @@
 struct fixture {
     char dir[TMP_DIR_MAX];
     char path[128];
-    struct service *svc;
+    struct galen_service *svc;
 };
 
 static const long long T0 = 1700000000;
@@ -53,7 +53,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static void add_doc(struct service *svc, const char *id, const char *text)
+static void add_doc(struct galen_service *svc, const char *id, const char *text)
 {
     struct doc d;
     enum store_upsert_result res;
@@ -75,21 +75,21 @@ static void test_service_user_add_checks_input(void **state)
     long long id = 0;
 
     assert_int_equal(service_user_add(f->svc, "neuro1", "password one",
-                                      AUTH_ROLE_SPECIALIST, "neurology", T0,
+                                      GALEN_ROLE_SPECIALIST, "neurology", T0,
                                       &id),
                      GALEN_OK);
     assert_true(id > 0);
     assert_int_equal(service_user_add(f->svc, "NEURO1", "password two",
-                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                                      GALEN_ROLE_PATIENT, NULL, T0, NULL),
                      GALEN_EEXIST);
     assert_int_equal(service_user_add(f->svc, "x", "password two",
-                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                                      GALEN_ROLE_PATIENT, NULL, T0, NULL),
                      GALEN_EINVAL);
     assert_int_equal(service_user_add(f->svc, "spec2", "password two",
-                                      AUTH_ROLE_SPECIALIST, NULL, T0, NULL),
+                                      GALEN_ROLE_SPECIALIST, NULL, T0, NULL),
                      GALEN_EINVAL);
     assert_int_equal(service_user_add(f->svc, "pat<1>", "password two",
-                                      AUTH_ROLE_PATIENT, NULL, T0, NULL),
+                                      GALEN_ROLE_PATIENT, NULL, T0, NULL),
                      GALEN_EINVAL);
 }
 
@@ -97,8 +97,8 @@ static void test_service_user_add_checks_input(void **state)
 static void test_service_logins_and_sessions(void **state)
 {
     struct fixture *f = *state;
-    struct service_user u;
-    char tok[AUTH_TOKEN_LEN + 1];
+    struct galen_user u;
+    char tok[GALEN_TOKEN_LEN + 1];
     long long id;
 
     assert_int_equal(service_user_login(f->svc, "neuro1", "wrong pass", &u),
@@ -107,7 +107,7 @@ static void test_service_logins_and_sessions(void **state)
                      GALEN_EPERM);
     assert_int_equal(service_user_login(f->svc, "neuro1", "password one", &u),
                      GALEN_OK);
-    assert_int_equal(u.role, AUTH_ROLE_SPECIALIST);
+    assert_int_equal(u.role, GALEN_ROLE_SPECIALIST);
     assert_string_equal(u.specialty, "Neurology");
     id = u.id;
     assert_int_equal(service_session_new(f->svc, u.id, T0, 3600, tok),
@@ -132,12 +132,12 @@ static void test_service_logins_and_sessions(void **state)
 }
 
 /* A logged-in specialist (user 1) in specialty. */
-static struct service_user specialist(const char *specialty)
+static struct galen_user specialist(const char *specialty)
 {
-    struct service_user u = {0};
+    struct galen_user u = {0};
 
     u.id = 1;
-    u.role = AUTH_ROLE_SPECIALIST;
+    u.role = GALEN_ROLE_SPECIALIST;
     snprintf(u.specialty, sizeof u.specialty, "%s", specialty);
     return u;
 }
@@ -145,16 +145,16 @@ static struct service_user specialist(const char *specialty)
 static void test_service_questions_and_replies(void **state)
 {
     struct fixture *f = *state;
-    struct service_question_in in = {"Leg cramps?",
-                                     "My calf cramps at night.",
-                                     "40-49",
-                                     "Female",
-                                     NULL,
-                                     0,
-                                     T0};
-    struct service_user neuro = specialist("Neurology");
-    struct service_user ortho = specialist("Orthopedics");
-    struct service_question *q = NULL;
+    struct galen_question_in in = {"Leg cramps?",
+                                   "My calf cramps at night.",
+                                   "40-49",
+                                   "Female",
+                                   NULL,
+                                   0,
+                                   T0};
+    struct galen_user neuro = specialist("Neurology");
+    struct galen_user ortho = specialist("Orthopedics");
+    struct galen_question *q = NULL;
     long long qid = 0;
     long long qid2 = 0;
 
@@ -193,7 +193,7 @@ static void test_service_questions_and_replies(void **state)
     assert_null(q);
 }
 
-static int count_cb(void *ctx, const struct service_question *q)
+static int count_cb(void *ctx, const struct galen_question *q)
 {
     UNUSED(q);
     (*(int *)ctx)++;
@@ -203,8 +203,8 @@ static int count_cb(void *ctx, const struct service_question *q)
 static void test_service_question_lists(void **state)
 {
     struct fixture *f = *state;
-    struct service_question_in in = {"Q", "Body", NULL, NULL, NULL, 0, T0};
-    struct service_user spec = {0};
+    struct galen_question_in in = {"Q", "Body", NULL, NULL, NULL, 0, T0};
+    struct galen_user spec = {0};
     int before = 0;
     int open = 0;
     int answered = 0;
@@ -212,7 +212,7 @@ static void test_service_question_lists(void **state)
     int i;
 
     spec.id = 1;
-    spec.role = AUTH_ROLE_SPECIALIST;
+    spec.role = GALEN_ROLE_SPECIALIST;
     snprintf(spec.specialty, sizeof spec.specialty, "Rehabilitation");
     assert_int_equal(service_questions(f->svc, true, 100, 0, count_cb, &before),
                      GALEN_OK);
@@ -228,7 +228,7 @@ static void test_service_question_lists(void **state)
     assert_int_equal(answered, before + 1);
 }
 
-static int comment_cb(void *ctx, const struct service_comment *c)
+static int comment_cb(void *ctx, const struct galen_comment *c)
 {
     long long *last = ctx;
 
@@ -249,11 +249,11 @@ static void test_service_comments_moderation(void **state)
     assert_int_equal(
         service_comment_add(f->svc, "missing", "A", "x", 0, T0, NULL),
         GALEN_ENOENT);
-    assert_int_equal(service_comments(f->svc, "art-1", SERVICE_COMMENT_APPROVED,
+    assert_int_equal(service_comments(f->svc, "art-1", GALEN_COMMENT_APPROVED,
                                       comment_cb, &seen),
                      GALEN_OK);
     assert_int_equal(seen, 0);
-    assert_int_equal(service_comments(f->svc, NULL, SERVICE_COMMENT_PENDING,
+    assert_int_equal(service_comments(f->svc, NULL, GALEN_COMMENT_PENDING,
                                       comment_cb, &seen),
                      GALEN_OK);
     assert_int_equal(seen, id);
@@ -261,7 +261,7 @@ static void test_service_comments_moderation(void **state)
     assert_int_equal(service_comment_moderate(f->svc, id, false), GALEN_ESTATE);
     assert_int_equal(service_comment_moderate(f->svc, 999, true), GALEN_ENOENT);
     seen = 0;
-    assert_int_equal(service_comments(f->svc, "art-1", SERVICE_COMMENT_APPROVED,
+    assert_int_equal(service_comments(f->svc, "art-1", GALEN_COMMENT_APPROVED,
                                       comment_cb, &seen),
                      GALEN_OK);
     assert_int_equal(seen, id);
@@ -280,15 +280,15 @@ static int event_cb(void *ctx, const struct store_event *ev)
 static void test_service_review_workflow(void **state)
 {
     struct fixture *f = *state;
-    struct service_user ed = {0};
-    struct service_user spec = {0};
+    struct galen_user ed = {0};
+    struct galen_user spec = {0};
     struct buf b;
     int rc = GALEN_OK;
     long long counts[4];
 
-    ed.role = AUTH_ROLE_EDITOR;
+    ed.role = GALEN_ROLE_EDITOR;
     snprintf(ed.name, sizeof ed.name, "ed");
-    spec.role = AUTH_ROLE_SPECIALIST;
+    spec.role = GALEN_ROLE_SPECIALIST;
     add_doc(f->svc, "art-2", "Text.");
     assert_int_equal(service_review(f->svc, "art-2", "approve", &ed, NULL),
                      GALEN_ESTATE);

@@ -303,11 +303,30 @@ static void test_store_index_rebuilds_corrupt_index(void **state)
     assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* A failed run says why through the store's message (there is no message
+ * field in the stats any more). */
+static void test_store_index_failure_message(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_store_index_stats st;
+    char bad[4200];
+
+    memset(bad, 'x', sizeof bad - 1);
+    bad[0] = '/';
+    bad[sizeof bad - 1] = '\0'; /* longer than any path the writer takes */
+    assert_int_not_equal(
+        galen_store_index_update(f->t.st, bad, NULL, NULL, &st), GALEN_OK);
+    assert_true(strncmp(galen_store_errmsg(f->t.st),
+                        "cannot open the index writer", 28) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_store_index_builds_answered_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_index_failure_message, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_store_index_touches_only_changes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -302,6 +302,40 @@ static void test_utf8_text_ok(void **state)
     assert_true(utf8_text_ok("", 0));
 }
 
+/* The one validity check the document checks, HTML escaping and snippets
+ * share: one sequence's length, 0 for anything invalid. */
+static void test_utf8_seq_len(void **state)
+{
+    static const struct {
+        const char *s;
+        size_t want;
+    } cases[] = {
+        {"a", 1},
+        {"\xc3\xa9x", 2},
+        {"\xe2\x82\xac", 3},
+        {"\xef\xbf\xbd", 3}, /* a real U+FFFD is valid */
+        {"\xf0\x9f\x98\x80", 4},
+        {"\xf4\x8f\xbf\xbf", 4}, /* U+10FFFF */
+        {"\x80", 0},             /* stray continuation */
+        {"\xc0\x80", 0},         /* overlong NUL */
+        {"\xc1\xbf", 0},
+        {"\xe0\x80\x80", 0}, /* overlong */
+        {"\xed\xa0\x80", 0}, /* surrogate */
+        {"\xf0\x80\x80\x80", 0},
+        {"\xf4\x90\x80\x80", 0}, /* above U+10FFFF */
+        {"\xf5\x80\x80\x80", 0},
+        {"\xe2\x82", 0}, /* truncated */
+        {"\xe2\x28\xa1", 0},
+    };
+
+    size_t i;
+
+    UNUSED(state);
+    for (i = 0; i < ARRAY_SIZE(cases); i++)
+        assert_int_equal(utf8_seq_len(cases[i].s, strlen(cases[i].s)),
+                         cases[i].want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_utf8_fold_drops_and_keeps),
         cmocka_unit_test(test_utf8_fold_cap_on_boundary),
         cmocka_unit_test(test_utf8_fold_cp_every_char),
+        cmocka_unit_test(test_utf8_seq_len),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
