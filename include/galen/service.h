@@ -246,9 +246,9 @@ struct galen_question_in {
 };
 
 /* NULL-terminated lists of the accepted values (static). */
-extern const char *const galen_age_bands[];
-extern const char *const galen_sexes[];
-extern const char *const galen_specialties[];
+GALEN_API extern const char *const galen_age_bands[];
+GALEN_API extern const char *const galen_sexes[];
+GALEN_API extern const char *const galen_specialties[];
 
 /* Validates and stores a question. GALEN_EINVAL with a reason in
  * galen_service_errmsg for an empty or oversized title or body, invalid text or

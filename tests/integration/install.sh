@@ -58,11 +58,11 @@ for m in "$usr/share/man/man1/galen.1" "$usr/share/man/man3/libgalen.3"; do
 done
 
 # --- exported symbols: galen_* only, and every public function ---------------
-# Every function declared in include/galen (a line that starts at column 0
-# with a type or a galen_ name), marked GALEN_API or not: one left unmarked
-# is hidden, and the check below names it.
+# Every function and data array declared in include/galen (a line that
+# starts at column 0 with a type or a galen_ name), marked GALEN_API or not:
+# one left unmarked is hidden, and the check below names it.
 awk '/^(#|\/\*| \*|}|typedef)/ { next }
-	/^[A-Za-z]/ && match($0, /galen_[a-z0-9_]+\(/) { print substr($0, RSTART, RLENGTH - 1) }' \
+	/^[A-Za-z]/ && match($0, /galen_[a-z0-9_]+[(\[]/) { print substr($0, RSTART, RLENGTH - 1) }' \
 	"$root"/include/galen/*.h | sort -u >"$tmp/public"
 nm -D --defined-only "$usr/lib/libgalen.so.0" | awk '{ print $NF }' | sort -u >"$tmp/so"
 nm -g --defined-only "$usr/lib/libgalen.a" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/a"
