@@ -246,13 +246,13 @@ replay: $(REPLAYS)
 	@set -e; for r in $(REPLAYS); do \
 	  n=$${r##*/replay_}; echo "== replay $$n"; $$r fuzz/corpus/$$n; done
 
-integration: $(GALEN)
+integration: $(GALEN) $(LIB_A) $(LIB_SO)
 	@set -e; for s in tests/integration/*.sh; do \
 	  [ -f "$$s" ] || continue; [ "$${s##*/}" = lib.sh ] && continue; \
 	  echo "== $$s"; GALEN=$(abspath $(GALEN)) bash $$s; done
 
 # Sequential so the logs of the three stages do not interleave under -j.
-check: $(TESTS) $(REPLAYS) $(GALEN)
+check: $(TESTS) $(REPLAYS) $(GALEN) $(LIB_A) $(LIB_SO)
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory replay
 	$(MAKE) --no-print-directory integration
