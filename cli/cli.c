@@ -4,9 +4,12 @@
  * FIELD=VALUE), leveled logging and a rate-limited TTY progress bar. */
 #include "cli.h"
 
+#include <cJSON.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -375,4 +378,128 @@ int cli_join_args(int argc, char **argv, int from, char *out, size_t cap)
         n += len;
     }
     return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "galen %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'galen %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* The option getopt stopped at, as the user typed it. */
+static void bad_option_name(char **argv, char *out, size_t cap)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+    if (optopt > 0 && optopt < 256 && isprint(optopt) &&
+        strncmp(arg, "--", 2) != 0)
+        snprintf(out, cap, "-%c", optopt);
+    else
+        snprintf(out, cap, "%.*s", (int)strcspn(arg, "="), arg);
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts)
+{
+    char opts[64], name[128];
+    int c;
+
+    /* A leading ':' makes a missing value ':' rather than '?'. */
+    snprintf(opts, sizeof opts, ":%s", shortopts);
+    opterr = 0;
+    c = getopt_long(argc, argv, opts, longopts, NULL);
+    if (c != ':' && c != '?')
+        return c;
+    bad_option_name(argv, name, sizeof name);
+    if (c == ':')
+        cli_usage_error(argv[0], "option '%s' needs a value", name);
+    else if (name[1] != '-')
+        cli_usage_error(argv[0],
+                        "unknown option '%s' (put -- before words that "
+                        "start with -)",
+                        name);
+    else
+        cli_usage_error(argv[0], "unknown option '%s'", name);
+    return '?';
+}
+
+int cli_need_data(const char *data)
+{
+    struct stat sb;
+
+    if (stat(data, &sb) != 0) {
+        if (errno == ENOENT) {
+            LOG_ERROR("no data folder %s (give -d DIR or set $GALEN_DATA; "
+                      "'galen import' creates one)",
+                      data);
+            return EXIT_NOTFOUND;
+        }
+        LOG_ERROR("cannot use data folder %s: %s", data, strerror(errno));
+        return EXIT_IO;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        LOG_ERROR("data folder %s is not a folder", data);
+        return EXIT_IO;
+    }
+    return EXIT_OK;
+}
+
+bool cli_color(int fd, int forced)
+{
+    const char *no = getenv("NO_COLOR");
+
+    if (forced >= 0)
+        return forced > 0;
+    return isatty(fd) && !(no && *no);
+}
+
+int cli_print_json(struct cJSON *v)
+{
+    char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+
+    cJSON_Delete(v);
+    if (!s) {
+        LOG_ERROR("out of memory");
+        return EXIT_INTERNAL;
+    }
+    puts(s);
+    cJSON_free(s);
+    return EXIT_OK;
+}
+
+int cli_make_dirs(const char *dir)
+{
+    char path[4096];
+    size_t i, n = strlen(dir);
+
+    if (n == 0 || n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return -1;
+        path[i] = i == n ? '\0' : '/';
+    }
+    return 0;
+}
+
+void cli_index_hint(int rc, const char *data)
+{
+    if (rc == GALEN_ECORRUPT || rc == GALEN_EVERSION)
+        fprintf(stderr,
+                "galen: the index in %s/index is damaged or from another "
+                "version;\n  rebuild it from the store with: galen index -d "
+                "%s --rebuild\n",
+                data, data);
 }

@@ -75,6 +75,40 @@ void progress_init(struct progress *p, const char *label, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);
 void progress_done(struct progress *p, uint64_t done);
 
+/* ---- the command line ---------------------------------------------------
+ * Every subcommand parses with cli_getopt: getopt_long with GNU argument
+ * permutation, so options may come before or after the words of a question
+ * (put -- before words that start with -). opterr is off: cli_getopt prints
+ * its own message naming the option, and returns '?' for any problem. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts);
+
+/* Prints "galen CMD: MESSAGE" and a pointer to CMD --help on stderr; CMD is
+ * argv[0] of the subcommand. Returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) GALEN_PRINTF(2, 3);
+
+/* Checks that the data folder exists and is a folder. Logs and returns
+ * EXIT_NOTFOUND (or EXIT_IO) if not: only commands that create a data
+ * folder (import, user add, restore) may start without one. */
+int cli_need_data(const char *data);
+
+/* After an index error rc: says how to fix a corrupt index (galen index
+ * --rebuild) when rc is GALEN_ECORRUPT or GALEN_EVERSION. */
+void cli_index_hint(int rc, const char *data);
+
+/* Creates dir and its missing parents: 0, or -1 with errno set. */
+int cli_make_dirs(const char *dir);
+
+/* True when output to fd should be coloured: forced > 0 yes, forced == 0
+ * no, forced < 0 when fd is a terminal and $NO_COLOR is unset or empty. */
+bool cli_color(int fd, int forced);
+
+/* Prints a cJSON value (consumed) on stdout as one line. EXIT_OK, or
+ * EXIT_INTERNAL when out of memory. */
+struct cJSON;
+int cli_print_json(struct cJSON *v);
+
 /* Joins argv[from..argc) with single spaces into out[0..cap). Returns 0,
  * or -1 when the words do not fit. */
 int cli_join_args(int argc, char **argv, int from, char *out, size_t cap);
@@ -106,6 +140,10 @@ int cmd_ask(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
 
 /* Where an installed galen keeps the files that ship in data/ and web/:
  * PREFIX/share/galen, compiled in by the Makefile. */
@@ -138,8 +176,10 @@ struct galen_answerer;
 int cli_open_answerer(const char *data, const char *lexicon,
                       const char *redflags, struct galen_answerer **out);
 
-/* `galen index` with no file: updates <data>/index from <data>/store.db
- * (cmd_import.c). Returns an exit code. */
-int cli_index_store(const char *data, bool quiet);
+/* `galen index` with no file: updates <data>/index from <data>/store.db,
+ * or rebuilds it from scratch when rebuild is set or the index is missing
+ * (cmd_import.c). Prints a summary unless quiet, as JSON when json.
+ * Returns an exit code. */
+int cli_index_store(const char *data, bool rebuild, bool quiet, bool json);
 
 #endif

@@ -24,7 +24,7 @@ enum { QUESTION_TEXT_MAX = 16384 };
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: galen ask [-d DIR] [options] QUESTION...\n"
+            "usage: galen ask [-d DIR] [options] QUESTION... [options]\n"
             "\n"
             "Answers a health question from the documents indexed in DIR. "
             "Every\nsentence of the answer is quoted from a source and cited; "
@@ -59,7 +59,11 @@ static void usage(FILE *f)
             "  -w, --width N           wrap text at N columns (default: the "
             "terminal)\n"
             "      --color / --no-color  colours (default: on a TTY)\n"
-            "  -h, --help              this help\n",
+            "  -h, --help              this help\n"
+            "\n"
+            "Options may follow the question; put -- before a question that "
+            "starts\nwith -. NO_COLOR in the environment turns colours "
+            "off.\n",
             CLI_DEFAULT_DATA, cli_share_dir);
 }
 
@@ -145,6 +149,7 @@ static int parse_width(const char *arg, unsigned *out)
     return 0;
 }
 
+/* Applies option c; 0, 1 for --help, or -1 after saying what was wrong. */
 static int one_opt(int c, struct ask_cli *s)
 {
     switch (c) {
@@ -152,7 +157,13 @@ static int one_opt(int c, struct ask_cli *s)
         s->data = optarg;
         return 0;
     case 'a':
-        return parse_audience(optarg, &s->o.audience);
+        if (parse_audience(optarg, &s->o.audience) == 0)
+            return 0;
+        cli_usage_error("ask",
+                        "unknown audience '%s' (want patient or "
+                        "clinician)",
+                        optarg);
+        return -1;
     case OPT_JSON:
         s->fmt = GALEN_RENDER_JSON;
         return 0;
@@ -161,9 +172,18 @@ static int one_opt(int c, struct ask_cli *s)
         return 0;
     case OPT_MIN_EVIDENCE:
         s->o.min_evidence = optarg;
-        return galen_evidence_level_known(optarg) ? 0 : -1;
+        if (galen_evidence_level_known(optarg))
+            return 0;
+        cli_usage_error("ask",
+                        "unknown evidence level '%s' for "
+                        "--min-evidence",
+                        optarg);
+        return -1;
     case OPT_KIND:
-        return parse_kinds(optarg, &s->o.kinds);
+        if (parse_kinds(optarg, &s->o.kinds) == 0)
+            return 0;
+        cli_usage_error("ask", "unknown source kind in --kind '%s'", optarg);
+        return -1;
     case 'p':
         s->o.previous = optarg;
         return 0;
@@ -174,7 +194,13 @@ static int one_opt(int c, struct ask_cli *s)
         s->redflags = optarg;
         return 0;
     case 'w':
-        return parse_width(optarg, &s->width);
+        if (parse_width(optarg, &s->width) == 0)
+            return 0;
+        cli_usage_error("ask",
+                        "bad width '%s' (want a whole number from 30 "
+                        "to 1000)",
+                        optarg);
+        return -1;
     case OPT_COLOR:
     case OPT_NO_COLOR:
         s->color = c == OPT_COLOR;
@@ -182,7 +208,7 @@ static int one_opt(int c, struct ask_cli *s)
     case 'h':
         return 1;
     default:
-        return -1;
+        return -1; /* cli_getopt said why */
     }
 }
 
@@ -212,8 +238,10 @@ int cli_open_answerer(const char *data, const char *lexicon,
     if (access(CLI_DICTIONARY, R_OK) == 0)
         o.dictionary = CLI_DICTIONARY;
     rc = galen_answerer_open(data, &o, out);
-    if (rc != GALEN_OK)
+    if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_answerer_errmsg(NULL));
+        cli_index_hint(rc, data);
+    }
     return rc;
 }
 
@@ -231,7 +259,7 @@ static int run(struct ask_cli *s, const char *question)
     rc = galen_ask(a, question, &s->o, &ans);
     if (rc != GALEN_OK)
         LOG_ERROR("cannot answer: %s", galen_answerer_errmsg(a));
-    if (s->color < 0 ? isatty(STDOUT_FILENO) : s->color)
+    if (cli_color(STDOUT_FILENO, s->color))
         flags |= GALEN_RENDER_COLOR;
     if (rc == GALEN_OK)
         rc = galen_answer_render(ans, s->fmt, flags,
@@ -249,27 +277,27 @@ int cmd_ask(int argc, char **argv)
 {
     static char question[QUESTION_TEXT_MAX];
     struct ask_cli s;
-    int c, r;
+    int c, r, code;
 
     memset(&s, 0, sizeof s);
     s.color = -1;
     galen_ask_opts_init(&s.o);
-    optind = 1;
-    for (;;) {
-        c = getopt_long(argc, argv, "+d:a:p:w:h", long_opts, NULL);
-        if (c == -1)
-            break;
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "d:a:p:w:h", long_opts)) != -1) {
         r = one_opt(c, &s);
-        if (r != 0) {
-            usage(r > 0 ? stdout : stderr);
-            return r > 0 ? EXIT_OK : EXIT_USAGE;
+        if (r > 0) {
+            usage(stdout);
+            return EXIT_OK;
         }
+        if (r < 0)
+            return EXIT_USAGE;
     }
-    if (optind >= argc ||
-        cli_join_args(argc, argv, optind, question, sizeof question) != 0) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (optind >= argc)
+        return cli_usage_error("ask", "no question given");
+    if (cli_join_args(argc, argv, optind, question, sizeof question) != 0)
+        return cli_usage_error("ask", "the question is longer than %d bytes",
+                               QUESTION_TEXT_MAX - 1);
     s.data = cli_data_dir(s.data);
-    return run(&s, question);
+    code = cli_need_data(s.data);
+    return code != EXIT_OK ? code : run(&s, question);
 }

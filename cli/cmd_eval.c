@@ -295,14 +295,15 @@ static int apply_opt(int c, struct eval_opts *o)
             o->k = k;
             return EXIT_OK;
         }
-        LOG_ERROR("-k needs a number from 1 to %d", GALEN_K_MAX);
-        return EXIT_USAGE;
+        return cli_usage_error("eval",
+                               "bad -k '%s' (want a whole number "
+                               "from 1 to %d)",
+                               optarg, GALEN_K_MAX);
     case 'h':
         usage(stdout);
         return -1;
     default:
-        usage(stderr);
-        return EXIT_USAGE;
+        return EXIT_USAGE; /* cli_getopt said why */
     }
 }
 
@@ -328,9 +329,9 @@ static int parse_args(int argc, char **argv, struct eval_opts *o)
     memset(o, 0, sizeof *o);
     o->tag = "galen";
     o->k = EVAL_DEFAULT_K;
-    optind = 1;
+    optind = 0;
     while (code == EXIT_OK) {
-        c = getopt_long(argc, argv, "d:q:r:o:k:t:h", longs, NULL);
+        c = cli_getopt(argc, argv, "d:q:r:o:k:t:h", longs);
         if (c == -1)
             break;
         code = apply_opt(c, o);

@@ -3,11 +3,13 @@
  * files and folders into <data>/store.db, reports each failure as
  * "file:line: what", draws a progress bar on a TTY and ends with a summary
  * line: imported, unchanged, skipped, failed, seconds. */
+#include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <galen/error.h>
@@ -37,7 +39,7 @@ static void usage(FILE *f)
             "                  updates it later)\n"
             "  -h, --help      show this help\n\n"
             "Exit status: 0 all imported, 2 some input failed, 3 I/O or\n"
-            "store error.\n",
+            "store error, 4 a PATH does not exist.\n",
             CLI_DEFAULT_DATA);
 }
 
@@ -79,26 +81,6 @@ static void on_progress(void *ctx, const struct galen_import_stats *st)
     progress_update(&ui->bar, st->bytes_done);
 }
 
-/* Creates dir and its missing parents. */
-static int make_dirs(const char *dir)
-{
-    char path[4096];
-    size_t i, n = strlen(dir);
-
-    if (n == 0 || n >= sizeof path)
-        return -1;
-    memcpy(path, dir, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (path[i] != '/' && path[i] != '\0')
-            continue;
-        path[i] = '\0';
-        if (mkdir(path, 0700) != 0 && errno != EEXIST)
-            return -1;
-        path[i] = i == n ? '\0' : '/';
-    }
-    return 0;
-}
-
 static void summary(const struct galen_import_stats *s, double secs, bool json)
 {
     if (json) {
@@ -126,7 +108,7 @@ static int open_store(const char *data, bool create, struct galen_store **st)
 
     if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return GALEN_EINVAL;
-    if (create && make_dirs(data) != 0) {
+    if (create && cli_make_dirs(data) != 0) {
         LOG_ERROR("cannot create data folder %s: %s", data, strerror(errno));
         return GALEN_EIO;
     }
@@ -142,7 +124,14 @@ static int open_store(const char *data, bool create, struct galen_store **st)
     return rc;
 }
 
-static int index_store(struct galen_store *st, const char *data, bool quiet);
+enum { INDEX_LOCK_TRIES = 300 }; /* 30 s in steps of 0.1 s */
+
+struct index_ui {
+    bool rebuild, quiet, json;
+};
+
+static int index_store(struct galen_store *st, const char *data,
+                       const struct index_ui *how);
 
 /* The exit code of an import that ended with rc: a failed input is bad
  * data even when the failure was --strict's abort. */
@@ -180,7 +169,8 @@ static int run(struct import_args *a, enum galen_import_format fmt,
      * files failed; only what changed is touched. */
     if (ui->index && rc != GALEN_EABORT && code != EXIT_IO &&
         code != EXIT_INTERNAL && stats.imported > 0) {
-        int irc = index_store(st, data, ui->quiet || a->json);
+        const struct index_ui how = {false, ui->quiet || a->json, false};
+        int irc = index_store(st, data, &how);
 
         if (code == EXIT_OK)
             code = irc;
@@ -215,6 +205,25 @@ static int apply_opt(int c, struct import_args *a)
     }
 }
 
+/* Checks that each path exists before anything is imported: a missing
+ * path is a mistyped command line, not bad input (exit 4, not 2). */
+static int need_paths(char **paths, int n)
+{
+    struct stat sb;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (stat(paths[i], &sb) != 0) {
+            if (errno == ENOENT)
+                LOG_ERROR("%s: no such file or folder", paths[i]);
+            else
+                LOG_ERROR("%s: %s", paths[i], strerror(errno));
+            return errno == ENOENT ? EXIT_NOTFOUND : EXIT_IO;
+        }
+    }
+    return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -229,21 +238,28 @@ int cmd_import(int argc, char **argv)
     enum galen_import_format fmt;
     int c, rc = 0;
 
-    while (rc == 0) {
-        c = getopt_long(argc, argv, "d:qh", longopts, NULL);
-        if (c == -1)
-            break;
+    optind = 0;
+    while (rc == 0 && (c = cli_getopt(argc, argv, "d:qh", longopts)) != -1)
         rc = apply_opt(c, &a);
-    }
     if (rc == 1) {
         usage(stdout);
         return EXIT_OK;
     }
-    if (rc != 0 || argc - optind < 2 ||
-        galen_import_format_parse(argv[optind], &fmt) != GALEN_OK) {
-        usage(stderr);
+    if (rc != 0)
         return EXIT_USAGE;
-    }
+    if (optind >= argc)
+        return cli_usage_error("import", "no FORMAT given (medquad, pubmed, "
+                                         "beir or article)");
+    if (galen_import_format_parse(argv[optind], &fmt) != GALEN_OK)
+        return cli_usage_error("import",
+                               "unknown format '%s' (want medquad, "
+                               "pubmed, beir or article)",
+                               argv[optind]);
+    if (argc - optind < 2)
+        return cli_usage_error("import", "no PATH given");
+    rc = need_paths(argv + optind + 1, argc - optind - 1);
+    if (rc != EXIT_OK)
+        return rc;
     return run(&a, fmt, argv + optind + 1, (size_t)(argc - optind - 1));
 }
 
@@ -257,8 +273,32 @@ static void on_index_progress(void *ctx, uint64_t done, uint64_t total)
     progress_update(p, done);
 }
 
+static int index_summary(const struct galen_store_index_stats *s, bool rebuilt,
+                         double secs, bool json)
+{
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddBoolToObject(o, "rebuilt", rebuilt);
+        cJSON_AddNumberToObject(o, "changed", (double)s->total);
+        cJSON_AddNumberToObject(o, "added", (double)s->added);
+        cJSON_AddNumberToObject(o, "removed", (double)s->removed);
+        cJSON_AddNumberToObject(o, "questions_only", (double)s->skipped);
+        cJSON_AddNumberToObject(o, "seconds", secs);
+        return cli_print_json(o);
+    }
+    printf("%s %llu %sdocuments (%llu added, %llu removed, "
+           "%llu questions only) in %.1f s\n",
+           rebuilt ? "rebuilt the index from" : "indexed",
+           (unsigned long long)s->total, rebuilt ? "" : "changed ",
+           (unsigned long long)s->added, (unsigned long long)s->removed,
+           (unsigned long long)s->skipped, secs);
+    return EXIT_OK;
+}
+
 /* Updates <data>/index from the open store and prints a summary. */
-static int index_store(struct galen_store *st, const char *data, bool quiet)
+static int index_store(struct galen_store *st, const char *data,
+                       const struct index_ui *how)
 {
     struct galen_store_index_stats stats;
     char dir[4096];
@@ -269,31 +309,39 @@ static int index_store(struct galen_store *st, const char *data, bool quiet)
     if (galen_data_index_path(data, dir, sizeof dir) != GALEN_OK)
         return EXIT_USAGE;
     progress_init(&bar, "indexing", 0);
-    bar.is_tty = bar.is_tty && !quiet;
-    rc = galen_store_index_update(st, dir, on_index_progress, &bar, &stats);
+    bar.is_tty = bar.is_tty && !how->quiet && !how->json;
+    /* A running server applies store changes too and holds the index's
+     * writer lock while it does: wait for it (a few seconds at most). */
+    for (int tries = 0;; tries++) {
+        rc = how->rebuild ? galen_store_index_rebuild(
+                                st, dir, on_index_progress, &bar, &stats)
+                          : galen_store_index_update(st, dir, on_index_progress,
+                                                     &bar, &stats);
+        if (rc != GALEN_ESTATE || tries == INDEX_LOCK_TRIES)
+            break;
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+    }
     if (bar.is_tty)
         progress_done(&bar, stats.total);
     if (rc != GALEN_OK) {
         LOG_ERROR("index: %s: %s", galen_strerror(rc), galen_store_errmsg(st));
+        cli_index_hint(rc, data);
         return cli_exit_for(rc);
     }
-    if (!quiet)
-        printf("indexed %llu changed documents (%llu added, %llu removed, "
-               "%llu questions only) in %.1f s\n",
-               (unsigned long long)stats.total, (unsigned long long)stats.added,
-               (unsigned long long)stats.removed,
-               (unsigned long long)stats.skipped, cli_now() - t0);
-    return EXIT_OK;
+    if (how->quiet && !how->json)
+        return EXIT_OK;
+    return index_summary(&stats, stats.rebuilt, cli_now() - t0, how->json);
 }
 
-int cli_index_store(const char *data, bool quiet)
+int cli_index_store(const char *data, bool rebuild, bool quiet, bool json)
 {
+    const struct index_ui how = {rebuild, quiet, json};
     struct galen_store *st = NULL;
     int rc = open_store(data, false, &st);
 
     if (rc != GALEN_OK)
         return cli_exit_for(rc);
-    rc = index_store(st, data, quiet);
+    rc = index_store(st, data, &how);
     galen_store_close(st);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_search.c: `galen search`, which runs one query against the index in
  * the data folder and prints each hit's id, score, title and snippet, as
- * text (query terms in bold on a TTY, «marked» otherwise) or as a JSON
+ * text (query terms in bold on a TTY, unmarked otherwise) or as a JSON
  * array. A bad query is shown with a caret under the byte it names. */
 #include <cJSON.h>
 #include <getopt.h>
@@ -41,8 +41,9 @@ static void usage(FILE *f)
             "      --no-snippets    do not build snippets\n"
             "  -h, --help           this help\n"
             "\n"
-            "Options come before the query; put -- before a query that "
-            "starts\nwith -.\n",
+            "Options may come before or after the query; put -- before a "
+            "query\nthat starts with -. NO_COLOR turns the bold marks "
+            "off.\n",
             CLI_DEFAULT_DATA, GALEN_K_MAX);
 }
 
@@ -75,6 +76,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
+/* Applies option c; 0, 1 for --help, or -1 after saying what was wrong. */
 static int one_opt(int c, struct search_cli *s)
 {
     switch (c) {
@@ -82,7 +84,13 @@ static int one_opt(int c, struct search_cli *s)
         s->data = optarg;
         return 0;
     case 'k':
-        return cli_uint(optarg, 1, GALEN_K_MAX, &s->o.k);
+        if (cli_uint(optarg, 1, GALEN_K_MAX, &s->o.k) == 0)
+            return 0;
+        cli_usage_error("search",
+                        "bad -k '%s' (want a whole number from 1 "
+                        "to %d)",
+                        optarg, GALEN_K_MAX);
+        return -1;
     case OPT_JSON:
         s->json = true;
         return 0;
@@ -90,11 +98,18 @@ static int one_opt(int c, struct search_cli *s)
         s->o.plain = true;
         return 0;
     case OPT_K1:
-        return cli_number(optarg, &s->o.k1) != 0 || s->o.k1 < 0 ? -1 : 0;
+        if (cli_number(optarg, &s->o.k1) == 0 && s->o.k1 >= 0)
+            return 0;
+        cli_usage_error("search", "bad --k1 '%s' (want a number >= 0)", optarg);
+        return -1;
     case OPT_WEIGHT:
     case OPT_B:
-        return cli_field_param(optarg, c == OPT_WEIGHT, s->o.field,
-                               &s->o.nfield);
+        if (cli_field_param(optarg, c == OPT_WEIGHT, s->o.field,
+                            &s->o.nfield) == 0)
+            return 0;
+        cli_usage_error("search", "bad %s '%s' (want FIELD=NUMBER)",
+                        c == OPT_WEIGHT ? "--weight" : "--b", optarg);
+        return -1;
     case OPT_EXHAUSTIVE:
         s->o.exhaustive = true;
         return 0;
@@ -104,14 +119,15 @@ static int one_opt(int c, struct search_cli *s)
     case 'h':
         return 1;
     default:
-        return -1;
+        return -1; /* cli_getopt said why */
     }
 }
 
 static void print_text(const struct galen_hits *h)
 {
+    /* Bold on a terminal; no marks at all in a pipe or with NO_COLOR. */
     enum galen_mark_style st =
-        isatty(STDOUT_FILENO) ? GALEN_MARK_ANSI : GALEN_MARK_QUOTES;
+        cli_color(STDOUT_FILENO, -1) ? GALEN_MARK_ANSI : GALEN_MARK_NONE;
     char buf[4096];
     size_t i;
 
@@ -184,6 +200,7 @@ static int run(const struct search_cli *s, const char *query)
 
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_index_errmsg());
+        cli_index_hint(rc, s->data);
         return cli_exit_for(rc);
     }
     rc = galen_search(gi, query, &s->o, &h);
@@ -207,21 +224,21 @@ int cmd_search(int argc, char **argv)
     int c, rc = 0;
 
     galen_search_opts_init(&s.o);
-    optind = 1;
-    while (rc == 0 &&
-           (c = getopt_long(argc, argv, "+d:k:h", long_opts, NULL)) != -1)
+    optind = 0;
+    while (rc == 0 && (c = cli_getopt(argc, argv, "d:k:h", long_opts)) != -1)
         rc = one_opt(c, &s);
     if (rc == 1) {
         usage(stdout);
         return EXIT_OK;
     }
-    if (rc != 0 || optind >= argc) {
-        usage(stderr);
+    if (rc != 0)
         return EXIT_USAGE;
-    }
-    if (cli_join_args(argc, argv, optind, query, sizeof query) != 0) {
-        LOG_ERROR("query too long");
-        return EXIT_DATA;
-    }
-    return run(&s, query);
+    if (optind >= argc)
+        return cli_usage_error("search", "no query given");
+    if (cli_join_args(argc, argv, optind, query, sizeof query) != 0)
+        return cli_usage_error("search", "the query is longer than %d bytes",
+                               QUERY_TEXT_MAX - 1);
+    s.data = cli_data_dir(s.data);
+    rc = cli_need_data(s.data);
+    return rc != EXIT_OK ? rc : run(&s, query);
 }

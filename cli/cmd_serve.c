@@ -2,7 +2,8 @@
 /* cmd_serve.c: `galen serve`: the web pages and the JSON API over the store
  * and index in the data folder, on 127.0.0.1:8080 unless told otherwise.
  * SIGINT and SIGTERM stop it gracefully: it stops accepting, lets requests
- * in flight finish (a few seconds at most), and exits 0. */
+ * in flight finish (a few seconds at most), and exits 0. New content shows
+ * without a restart (live.h); SIGHUP reloads at once. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -11,11 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <galen/error.h>
 
 #include "cli.h"
+#include "engine.h"
+#include "live.h"
 #include "server.h"
 
 static void usage(FILE *f)
@@ -62,6 +64,17 @@ struct serve_opts {
     const char *port_file;
 };
 
+/* Parses optarg as a whole number in 1..max into *out; -1 after saying
+ * what was wrong. */
+static int number_opt(const char *name, unsigned max, unsigned *out)
+{
+    if (cli_uint(optarg, 1, max, out) == 0)
+        return 0;
+    cli_usage_error("serve", "bad %s '%s' (want a whole number from 1 to %u)",
+                    name, optarg, max);
+    return -1;
+}
+
 /* Applies one option; returns 0, -1 for a bad value or option, -2 for
  * --help. */
 static int apply_opt(int c, struct serve_opts *o, const char **data)
@@ -74,20 +87,20 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         o->srv.listen = optarg;
         return 0;
     case 't':
-        return cli_uint(optarg, 1, 256, &o->srv.threads);
+        return number_opt("--threads", 256, &o->srv.threads);
     case 'm':
-        return cli_uint(optarg, 1, 100000, &o->srv.max_conns);
+        return number_opt("--max-conns", 100000, &o->srv.max_conns);
     case 'T':
-        return cli_uint(optarg, 1, 3600, &o->srv.timeout);
+        return number_opt("--timeout", 3600, &o->srv.timeout);
     case 'H': {
-        unsigned secs;
-        int rc = cli_uint(optarg, 1, 600, &secs);
+        unsigned secs = 0;
+        int rc = number_opt("--head-timeout", 600, &secs);
 
         o->srv.head_deadline = secs;
         return rc;
     }
     case 'P':
-        return cli_uint(optarg, 1, 100000, &o->srv.per_ip_conns);
+        return number_opt("--per-ip", 100000, &o->srv.per_ip_conns);
     case 'w':
         o->app.web_dir = optarg;
         return 0;
@@ -113,7 +126,7 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
         usage(stdout);
         return -2;
     default:
-        return -1;
+        return -1; /* cli_getopt said why */
     }
 }
 
@@ -141,13 +154,16 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
     int rc;
 
     o->srv.access_log = true;
-    while ((c = getopt_long(argc, argv, "d:l:t:qh", longopts, NULL)) != -1) {
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "d:l:t:qh", longopts)) != -1) {
         rc = apply_opt(c, o, &data);
         if (rc != 0)
             return rc;
     }
-    if (optind != argc)
+    if (optind != argc) {
+        cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
         return -1;
+    }
     o->app.data_dir = cli_data_dir(data);
     o->app.threads = o->srv.threads ? o->srv.threads : 4;
     return 0;
@@ -166,6 +182,22 @@ static void write_port(const char *file, unsigned port)
     }
     fprintf(f, "%u\n", port);
     fclose(f);
+}
+
+/* Waits for signals: SIGHUP reloads, SIGINT or SIGTERM ends. Returns the
+ * ending signal. */
+static int wait_signals(const sigset_t *set, struct live *live)
+{
+    int sig = 0;
+
+    for (;;) {
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            return sig;
+        fprintf(stderr, "galen: SIGHUP received, reloading\n");
+        live_kick(live);
+    }
 }
 
 /* Serves until SIGINT or SIGTERM. The signals are blocked before the
@@ -199,46 +231,55 @@ static int run(struct serve_opts *o)
 {
     struct app *app = NULL;
     struct server *srv = NULL;
+    struct live *live = NULL;
     char err[200] = "";
     char lex[PATH_MAX], rf[PATH_MAX], web[PATH_MAX];
     sigset_t set;
-    int sig = 0;
+    int sig;
     int rc;
 
+    rc = cli_need_data(o->app.data_dir);
+    if (rc != EXIT_OK)
+        return rc;
     rc = find_files(o, lex, rf, web, PATH_MAX);
     if (rc != GALEN_OK)
         return cli_exit_for(rc);
-    if (mkdir(o->app.data_dir, 0700) != 0 && errno != EEXIST) {
-        LOG_ERROR("cannot create %s: %s", o->app.data_dir, strerror(errno));
-        return EXIT_IO;
-    }
     if (cli_private_dir(o->app.data_dir) != 0)
         return EXIT_IO;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     rc = app_open(&o->app, &app);
     if (rc != GALEN_OK) {
         LOG_ERROR("cannot open %s: %s%s%s", o->app.data_dir, galen_strerror(rc),
                   o->app.errmsg[0] ? ": " : "", o->app.errmsg);
+        cli_index_hint(rc, o->app.data_dir);
         return cli_exit_for(rc);
     }
-    rc = server_open(app, &o->srv, &srv, err, sizeof err);
+    rc = live_start(app, o->app.data_dir, 0, &live);
+    if (rc == GALEN_OK)
+        rc = server_open(app, &o->srv, &srv, err, sizeof err);
+    else
+        snprintf(err, sizeof err, "cannot start the index watcher");
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", err);
+        live_stop(live);
         app_close(app);
         return cli_exit_for(rc);
     }
     write_port(o->port_file, server_port(srv));
     fprintf(stderr, "galen: serving %s on %s, port %u%s\n", o->app.data_dir,
             o->srv.listen ? o->srv.listen : "127.0.0.1:8080", server_port(srv),
-            app->engine ? "" : " (no index: answers unavailable)");
-    sigwait(&set, &sig);
+            engine_ready(app->engine) ? ""
+                                      : " (no index yet: answers unavailable)");
+    sig = wait_signals(&set, live);
     fprintf(stderr, "galen: %s received, shutting down\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_close(srv, 5);
+    live_stop(live);
     app_close(app);
     return EXIT_OK;
 }
@@ -252,9 +293,7 @@ int cmd_serve(int argc, char **argv)
     rc = parse_opts(argc, argv, &o);
     if (rc == -2)
         return EXIT_OK;
-    if (rc != 0) {
-        usage(stderr);
+    if (rc != 0)
         return EXIT_USAGE;
-    }
     return run(&o);
 }

@@ -78,42 +78,34 @@ int cmd_similar(int argc, char **argv)
     const char *data = NULL;
     unsigned k = 5;
     bool json = false;
-    size_t n = 0;
-    int c, i;
+    int c, code;
 
-    optind = 1;
-    for (;;) {
-        c = getopt_long(argc, argv, "+d:k:h", longopts, NULL);
-        if (c == -1)
-            break;
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "d:k:h", longopts)) != -1) {
         if (c == 'd') {
             data = optarg;
-        } else if (c == 'k' && parse_k(optarg, &k) == 0) {
-            continue;
+        } else if (c == 'k') {
+            if (parse_k(optarg, &k) != 0)
+                return cli_usage_error("similar",
+                                       "bad -k '%s' (want a whole "
+                                       "number from 1 to 100)",
+                                       optarg);
         } else if (c == OPT_JSON) {
             json = true;
         } else if (c == 'h') {
             usage(stdout);
             return EXIT_OK;
         } else {
-            usage(stderr);
-            return EXIT_USAGE;
+            return EXIT_USAGE; /* cli_getopt said why */
         }
     }
-    for (i = optind; i < argc; i++) {
-        size_t len = strlen(argv[i]);
-        if (n + len + 2 > sizeof question) {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
-        if (n)
-            question[n++] = ' ';
-        memcpy(question + n, argv[i], len + 1);
-        n += len;
-    }
-    if (n == 0) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    return run(cli_data_dir(data), question, k, json);
+    if (optind >= argc)
+        return cli_usage_error("similar", "no question given");
+    if (cli_join_args(argc, argv, optind, question, sizeof question) != 0)
+        return cli_usage_error("similar",
+                               "the question is longer than %d bytes",
+                               QUESTION_TEXT_MAX - 1);
+    data = cli_data_dir(data);
+    code = cli_need_data(data);
+    return code != EXIT_OK ? code : run(data, question, k, json);
 }

@@ -2,6 +2,9 @@
 /* main.c: the galen tool. A table maps each subcommand to its handler; each
  * handler parses its own options with getopt_long and returns an exit code
  * from enum cli_exit. */
+#include <cJSON.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,8 +13,33 @@
 
 static int cmd_version(int argc, char **argv)
 {
-    UNUSED(argc);
-    UNUSED(argv);
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int c;
+
+    optind = 0;
+    while ((c = cli_getopt(argc, argv, "h", longopts)) != -1) {
+        if (c == 'j') {
+            json = true;
+        } else if (c == 'h') {
+            puts("usage: galen version [--json]");
+            return EXIT_OK;
+        } else {
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("version", "unexpected argument '%s'",
+                               argv[optind]);
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(o, "name", "galen");
+        cJSON_AddStringToObject(o, "version", GALEN_VERSION);
+        return cli_print_json(o);
+    }
     printf("galen %s\n", GALEN_VERSION);
     return EXIT_OK;
 }
@@ -32,6 +60,11 @@ static const struct command commands[] = {
     {"similar", cmd_similar, "find similar answered questions"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"user", cmd_user, "add or list user accounts"},
+    {"backup", cmd_backup,
+     "copy the data folder consistently, even while serving"},
+    {"restore", cmd_restore, "restore a backup into a new data folder"},
+    {"export", cmd_export, "print every document as JSON Lines"},
+    {"delete", cmd_delete, "delete documents from the store and the index"},
 };
 
 static void usage(FILE *f)
@@ -68,15 +101,15 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-        printf("galen %s\n", GALEN_VERSION);
-        return EXIT_OK;
-    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+        return cmd_version(argc - 1, argv + 1);
     for (i = 0; i < ARRAY_SIZE(commands); i++) {
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     }
-    fprintf(stderr, "galen: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr,
+            "galen: unknown command '%s'\nTry 'galen --help' for the "
+            "list of commands.\n",
+            argv[1]);
     return EXIT_USAGE;
 }

@@ -14,7 +14,7 @@ enum { QUESTION_MAX = 2000, K_MAX = 50 };
 
 static bool need_engine(struct ctx *c)
 {
-    if (c->app->engine)
+    if (engine_ready(c->app->engine))
         return true;
     ctx_error(c, 503, "no_index",
               "the answer engine is not available: run galen index");

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "fileio.h"
 #include "mem.h"
+#include "metrics.h"
 
 enum { WEB_FILE_MAX = 1 << 20 };
 
@@ -138,6 +139,7 @@ static int open_engine(struct app *app, struct app_conf *conf)
 
     memset(&ec, 0, sizeof ec);
     ec.threads = conf->threads ? conf->threads : 4;
+    ec.metrics = app->metrics;
     ec.lexicon = find_data_file(conf->lexicon, conf->data_dir, "lexicon.tsv",
                                 lex, sizeof lex);
     ec.redflags = find_data_file(conf->redflags, conf->data_dir, "redflags.txt",
@@ -234,6 +236,11 @@ void app_service_put(struct app *app, struct galen_service *svc)
     pthread_mutex_unlock(&p->lock);
 }
 
+static struct galen_service *p_first(struct app *app)
+{
+    return app->pool.all[0];
+}
+
 static int open_parts(struct app *app, struct app_conf *conf)
 {
     char path[1024];
@@ -273,6 +280,15 @@ static int open_parts(struct app *app, struct app_conf *conf)
         return rc;
     }
     app->has_store = true;
+    /* The CSRF key lives in the store, so every process on it (and this
+     * one after a restart) accepts the forms the others served. */
+    rc = galen_service_secret(p_first(app), "csrf", app->csrf.k,
+                              sizeof app->csrf.k);
+    if (rc != GALEN_OK) {
+        snprintf(conf->errmsg, sizeof conf->errmsg, "store: %.200s",
+                 galen_service_errmsg(p_first(app)));
+        return rc;
+    }
     return conf->data_dir ? open_engine(app, conf) : GALEN_OK;
 }
 
@@ -293,7 +309,9 @@ int app_open(struct app_conf *conf, struct app **out)
     app->self_review = conf->self_review;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);
-    rc = open_parts(app, conf);
+    rc = metrics_new(&app->metrics);
+    if (rc == GALEN_OK)
+        rc = open_parts(app, conf);
     if (rc != GALEN_OK) {
         app_close(app);
         return rc;
@@ -309,6 +327,7 @@ void app_close(struct app *app)
     if (!app)
         return;
     engine_close(app->engine);
+    metrics_free(app->metrics);
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);

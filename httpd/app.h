@@ -20,6 +20,7 @@
 #include "ratelimit.h"
 
 struct engine;
+struct metrics;
 
 /* A file from web/ served from memory. */
 struct web_file {
@@ -68,7 +69,9 @@ struct service_pool {
 struct app {
     bool has_store; /* false: pages that need the store say so */
     struct service_pool pool;
-    struct engine *engine; /* answer engine; NULL when there is no index */
+    struct engine *engine;   /* answer engine (not ready until an index
+                                exists); NULL without a data folder */
+    struct metrics *metrics; /* /metrics counters */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
     struct backoff *login_backoff; /* per account name */

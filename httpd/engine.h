@@ -3,35 +3,57 @@
  * index: open once per server, answer a question as an HTML fragment or
  * JSON, find similar answered questions, and search. Thread-safe: handlers
  * on every worker thread call it at once. When the data folder has no index
- * yet, engine_open succeeds with *out = NULL and pages say so. */
+ * yet, the engine is not ready (engine_ready) and pages say so, until
+ * engine_reload finds one. */
 #ifndef GALEN_HTTPD_ENGINE_H
 #define GALEN_HTTPD_ENGINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "common.h"
 
 struct engine;
+struct metrics;
 
 enum engine_audience { ENGINE_PATIENT, ENGINE_CLINICIAN };
 
 struct engine_conf {
-    unsigned threads;       /* answerers to keep, one per worker thread */
-    const char *lexicon;    /* lay-term lexicon file, or NULL */
-    const char *redflags;   /* red-flag rules file, or NULL */
-    const char *dictionary; /* known words spelling leaves alone, or NULL */
-    char errmsg[256];       /* out: why engine_open failed */
+    unsigned threads;        /* answerers to keep, one per worker thread */
+    const char *lexicon;     /* lay-term lexicon file, or NULL */
+    const char *redflags;    /* red-flag rules file, or NULL */
+    const char *dictionary;  /* known words spelling leaves alone, or NULL */
+    struct metrics *metrics; /* answers are counted here; may be NULL */
+    char errmsg[256];        /* out: why engine_open failed */
 };
 
-/* Opens the index and answer engine in data_dir. *out is NULL (and the
- * result GALEN_OK) when there is no index yet. Other errors (a corrupt
- * index, a bad lexicon) are returned with conf->errmsg set. Caller closes
- * with engine_close. */
+/* Opens the index and answer engine in data_dir. With no index yet the
+ * engine opens but is not ready. Other errors (a corrupt index, a bad
+ * lexicon) are returned with conf->errmsg set. Caller closes with
+ * engine_close, after the last request. */
 GALEN_NODISCARD int engine_open(const char *data_dir, struct engine_conf *conf,
                                 struct engine **out);
 void engine_close(struct engine *e);
+
+/* Opens a new snapshot when the index's MANIFEST has changed since the
+ * current one was opened (a commit or a rebuild), or when force is set,
+ * and swaps it in; requests in flight finish on the old one. *swapped says
+ * whether it did. On failure the current snapshot stays and err says why.
+ * GALEN_ENOENT when there is still no index. */
+GALEN_NODISCARD int engine_reload(struct engine *e, bool force, bool *swapped,
+                                  char *err, size_t cap);
+
+/* True once a snapshot is loaded (false for NULL). */
+bool engine_ready(struct engine *e);
+
+/* True when the engine was given both a lexicon and red-flag rules. */
+bool engine_has_safety_files(const struct engine *e);
+
+/* The current snapshot's MANIFEST generation and live documents; false
+ * (and zeros) when there is none. */
+bool engine_stats(struct engine *e, uint64_t *generation, uint64_t *docs);
 
 /* Answers q once and appends it as an HTML fragment (escaped, ready to
  * embed) to html and as JSON (docs/answer-schema.md) to json; either may

@@ -11,6 +11,8 @@ void static_get(struct ctx *c);
 
 /* api_health.c */
 void api_health(struct ctx *c);
+void api_ready(struct ctx *c);
+void page_metrics(struct ctx *c);
 
 /* page_auth.c / api_auth.c */
 void page_login_form(struct ctx *c);

@@ -10,6 +10,7 @@
 #include <galen/error.h>
 
 #include "handlers.h"
+#include "metrics.h"
 #include "page.h"
 #include "str.h"
 
@@ -60,6 +61,8 @@ static const struct route routes[] = {
     {POST, "/admin/users/{id}", page_user_toggle, PERM(USERS), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
+    {GET, "/api/ready", api_ready, PERM(READ), 0},
+    {GET, "/metrics", page_metrics, PERM(READ), 0},
     {GET, "/api/ask", api_ask, PERM(READ), 0},
     {POST, "/api/ask", api_ask, PERM(READ), 0},
     {GET, "/api/search", api_search, PERM(READ), 0},
@@ -365,6 +368,8 @@ void ctx_fail(struct ctx *c, int err, const char *what)
         ctx_error(c, 413, "too_big", what);
         return;
     default:
+        if (err == GALEN_EDB || err == GALEN_EIO || err == GALEN_ECORRUPT)
+            metrics_event(c->app->metrics, METRICS_STORE_ERROR);
         /* The client learns only that it failed; the log keeps the cause
          * (a full disk, a locked or corrupt store) for the operator. */
         fprintf(stderr, "galen: error: %s %s: %s: %s: %s\n",

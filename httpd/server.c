@@ -30,6 +30,7 @@
 
 #include "gate.h"
 #include "mem.h"
+#include "metrics.h"
 #include "str.h"
 
 enum { TARGET_MAX = GATE_TARGET_MAX };
@@ -364,6 +365,9 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 
     if (!r)
         return;
+    if (r->started)
+        metrics_request(s->app->metrics, r->pattern, r->status,
+                        mono_now() - r->t0);
     /* The path is logged only when it matched a route (ids and slugs);
      * query strings and bodies are never logged. */
     if (s->access_log && !r->started)

@@ -6,7 +6,7 @@
 # GALEN_DEMO_SERVE=0 skips the server; arguments replace the sample question.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --build
 make -j"$(nproc 2>/dev/null || echo 2)" all
 galen=build/release/galen
 data="${GALEN_DATA:-galen-data}"

@@ -109,6 +109,16 @@ galen_index_verify(struct galen_index *gi, galen_verify_progress_fn progress,
 /* Live (not deleted) documents in the snapshot. */
 GALEN_API uint64_t galen_index_doc_count(const struct galen_index *gi);
 
+/* The MANIFEST generation the snapshot was opened at: every commit adds
+ * one (a rebuilt index starts again from 1). */
+GALEN_API uint64_t galen_index_generation(const struct galen_index *gi);
+
+/* Reads the generation of the index in <data_dir>/index as committed now,
+ * without opening it (cheap: one small file), so a server can tell when
+ * to reopen. GALEN_OK, GALEN_ENOENT (no index), GALEN_ECORRUPT, GALEN_EIO
+ * or GALEN_ENOMEM. */
+GALEN_API int galen_index_peek_generation(const char *data_dir, uint64_t *gen);
+
 /* The index's fields: names are borrowed from gi. */
 GALEN_API unsigned galen_index_field_count(const struct galen_index *gi);
 GALEN_API const char *galen_index_field_name(const struct galen_index *gi,

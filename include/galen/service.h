@@ -164,6 +164,26 @@ GALEN_API GALEN_NODISCARD int galen_user_login(struct galen_service *svc,
 GALEN_API GALEN_NODISCARD int
 galen_user_set_disabled(struct galen_service *svc, long long id, bool disabled);
 
+/* Sets user id's password (an Argon2id hash of it) and ends their
+ * sessions. GALEN_EINVAL for a bad password, GALEN_ENOENT for no user. */
+GALEN_API GALEN_NODISCARD int galen_user_set_password(struct galen_service *svc,
+                                                      long long id,
+                                                      const char *password);
+
+/* Deletes user id and their sessions. GALEN_ENOENT for no user,
+ * GALEN_EINVAL when their replies or questions still name them (disable
+ * the account instead). */
+GALEN_API GALEN_NODISCARD int galen_user_delete(struct galen_service *svc,
+                                                long long id);
+
+/* The secret called name, len (<= 64) bytes, shared by every process on
+ * the store (the CSRF key): created at random by the first caller, read by
+ * the others. GALEN_OK, GALEN_ECORRUPT, GALEN_EDB. */
+GALEN_API GALEN_NODISCARD int galen_service_secret(struct galen_service *svc,
+                                                   const char *name,
+                                                   unsigned char *out,
+                                                   size_t len);
+
 /* Calls cb for each user, by name. A non-zero return stops the walk and is
  * returned. */
 GALEN_API GALEN_NODISCARD int

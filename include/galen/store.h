@@ -119,18 +119,79 @@ struct galen_store_index_stats {
     uint64_t removed; /* deleted from the index (deleted or unanswered) */
     uint64_t skipped; /* changed but not indexable (questions only) */
     uint64_t total;   /* documents the run looked at */
+    bool rebuilt;     /* the index was rebuilt from every document */
 };
 
 /* Brings the search index in index_dir up to date with st: documents
  * changed or added since the last run are (re)indexed, deleted ones are
  * removed, and nothing else is touched. Only documents with an answer are
  * indexed (title; sections as the body; metadata JSON as the stored meta
- * blob). progress may be NULL. GALEN_OK, or the index or store error with
- * the message in galen_store_errmsg(st). */
+ * blob). When index_dir holds no index (never built, or removed), it is
+ * rebuilt from every document (galen_store_index_rebuild below). progress
+ * may be NULL. GALEN_OK, or the index or store error with the message in
+ * galen_store_errmsg(st). */
 GALEN_API GALEN_NODISCARD int galen_store_index_update(
     struct galen_store *st, const char *index_dir,
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
+
+/* Sets *pending when st holds changes the index has not seen: documents
+ * added, changed or re-reviewed, or deletions (a cheap check, for a server
+ * that keeps its index in step). GALEN_OK or GALEN_EDB. */
+GALEN_API GALEN_NODISCARD int galen_store_index_pending(struct galen_store *st,
+                                                        bool *pending);
+
+/* Rebuilds the search index in index_dir from every document in st, into
+ * a fresh folder that then replaces index_dir (so a corrupt index is never
+ * read, and readers of the old one keep their snapshot). galen_store_index_
+ * update does this by itself when index_dir holds no index. GALEN_OK, or
+ * GALEN_ESTATE when another process is writing the index, or the index or
+ * store error; galen_store_errmsg(st) says why. */
+GALEN_API GALEN_NODISCARD int galen_store_index_rebuild(
+    struct galen_store *st, const char *index_dir,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct galen_store_index_stats *stats);
+
+/* ---- backup, restore, export, delete ----------------------------------- */
+
+struct galen_backup_stats {
+    uint64_t bytes;            /* bytes copied */
+    uint64_t index_generation; /* of the index copied; 0 when none */
+};
+
+/* Copies the data folder data_dir (store, index, its own lexicon and
+ * red-flag files) into the new folder dest, consistently, while servers
+ * and importers keep running: the index's writer lock is held while the
+ * index files are copied and the store is copied with SQLite's online
+ * backup. Writes into "<dest>.partial", renamed to dest when complete.
+ * GALEN_OK; GALEN_EEXIST when dest (or a partial) exists; GALEN_ENOENT
+ * with no store; GALEN_ESTATE when another process holds the index's
+ * writer lock (retry); GALEN_EIO, GALEN_EDB. err says why. */
+GALEN_API GALEN_NODISCARD int galen_backup(const char *data_dir,
+                                           const char *dest,
+                                           struct galen_backup_stats *stats,
+                                           char *err, size_t cap);
+
+/* Restores the backup folder into data_dir, which must not exist or be
+ * empty: copies it into "<data_dir>.partial", checks the store's integrity
+ * and renames it into place. GALEN_OK, GALEN_EEXIST (data_dir has files),
+ * GALEN_ENOENT (not a backup), GALEN_ECORRUPT, GALEN_EIO. err says why. */
+GALEN_API GALEN_NODISCARD int
+galen_restore(const char *backup, const char *data_dir, char *err, size_t cap);
+
+/* Calls cb with each document as JSON (one line: the store's snapshot
+ * format, every field), in id order. A non-zero return from cb stops and
+ * is returned. GALEN_OK or the store error. */
+GALEN_API GALEN_NODISCARD int
+galen_store_export(struct galen_store *st,
+                   int (*cb)(void *ctx, const char *json, size_t len),
+                   void *ctx);
+
+/* Deletes document id (kept in its version history and audit trail as
+ * deleted by who); the next index update removes it from the index.
+ * GALEN_OK, GALEN_ENOENT, GALEN_EDB. */
+GALEN_API GALEN_NODISCARD int
+galen_store_delete(struct galen_store *st, const char *id, const char *who);
 
 GALEN_END_DECLS
 

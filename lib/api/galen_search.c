@@ -20,6 +20,7 @@
 #include "base/mem.h"
 #include "content/datadir.h"
 #include "index/index.h"
+#include "index/manifest.h"
 #include "search/query.h"
 #include "search/search.h"
 #include "search/snippet.h"
@@ -221,6 +222,27 @@ void galen_index_close(struct galen_index *gi)
 uint64_t galen_index_doc_count(const struct galen_index *gi)
 {
     return index_live_doc_count(gi->idx);
+}
+
+uint64_t galen_index_generation(const struct galen_index *gi)
+{
+    return index_generation(gi->idx);
+}
+
+int galen_index_peek_generation(const char *data_dir, uint64_t *gen)
+{
+    char path[PATH_MAX_LEN], err[256];
+    struct manifest m;
+    int rc, n = snprintf(path, sizeof path, "%s/index", data_dir);
+
+    if (n < 0 || (size_t)n >= sizeof path)
+        return GALEN_EINVAL;
+    rc = manifest_read(path, &m, err, sizeof err);
+    if (rc != GALEN_OK)
+        return rc;
+    *gen = m.generation;
+    manifest_cleanup(&m);
+    return GALEN_OK;
 }
 
 unsigned galen_index_field_count(const struct galen_index *gi)

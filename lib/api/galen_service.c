@@ -315,6 +315,23 @@ int galen_user_set_disabled(struct galen_service *svc, long long id,
     return service_user_set_disabled(svc, id, disabled);
 }
 
+int galen_user_set_password(struct galen_service *svc, long long id,
+                            const char *password)
+{
+    return service_user_set_password(svc, id, password);
+}
+
+int galen_user_delete(struct galen_service *svc, long long id)
+{
+    return service_user_delete(svc, id);
+}
+
+int galen_service_secret(struct galen_service *svc, const char *name,
+                         unsigned char *out, size_t len)
+{
+    return service_secret(svc, name, out, len);
+}
+
 int galen_users(struct galen_service *svc,
                 int (*cb)(void *ctx, const struct galen_user *u), void *ctx)
 {

@@ -191,9 +191,17 @@ static const char schema_v4[] =
     "ALTER TABLE patient_questions ADD COLUMN link_hash TEXT;"
     "PRAGMA user_version = 4;";
 
+/* Version 5: secrets every process on the store shares (the CSRF key), so
+ * a form served by one process posts to another, and after a restart. */
+static const char schema_v5[] = "CREATE TABLE secrets ("
+                                " name TEXT PRIMARY KEY,"
+                                " value BLOB NOT NULL,"
+                                " created_at TEXT NOT NULL) WITHOUT ROWID;"
+                                "PRAGMA user_version = 5;";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3, schema_v4};
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
 
 /* ---- errors and statements --------------------------------------------- */
 

@@ -10,13 +10,18 @@
  * An indexed document's fields are its title and its body (the sections,
  * each heading on its own line before its text, sections separated by a
  * blank line); its stored meta blob is the JSON written by meta_json. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <galen/error.h>
 #include <galen/store.h>
 
 #include "base/buf.h"
+#include "base/fileio.h"
 #include "base/mem.h"
 #include "doc.h"
 #include "index/index.h"
@@ -28,6 +33,8 @@ enum { STORE_INDEX_CHUNK = 5000 };
 struct pending {
     int64_t pk;
     char hash[DOC_HASH_HEX];
+    enum doc_status status; /* as read: a review decision since then
+                               leaves the mark unset */
 };
 
 struct run {
@@ -38,6 +45,9 @@ struct run {
     struct buf meta;
     struct pending *done;
     size_t ndone;
+    size_t cap;       /* of done */
+    size_t unflushed; /* documents added since the last commit */
+    bool rebuild;     /* every document, into a fresh index; marks deferred */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     uint64_t total;
@@ -186,10 +196,24 @@ static int add_doc(struct run *k, const struct doc *d, int64_t version,
     return index_writer_add(k->w, &x);
 }
 
+/* Makes room for one more pending mark (a rebuild keeps them all until
+ * the new index is in place). */
+static int grow_done(struct run *k)
+{
+    size_t cap = k->cap ? k->cap * 2 : STORE_INDEX_CHUNK;
+    struct pending *v = galen_realloc(k->done, cap * sizeof *v);
+
+    if (!v)
+        return GALEN_ENOMEM;
+    k->done = v;
+    k->cap = cap;
+    return GALEN_OK;
+}
+
 /* Brings one changed document into the index (or out of it). */
 static int one_doc(struct run *k, int64_t pk)
 {
-    struct pending *p = &k->done[k->ndone];
+    struct pending *p;
     char updated_at[32];
     struct doc *d = NULL;
     char *id = NULL;
@@ -199,6 +223,11 @@ static int one_doc(struct run *k, int64_t pk)
 
     if (rc == GALEN_ENOENT)
         return GALEN_OK; /* deleted meanwhile; index_deletes has it */
+    if (k->rebuild)
+        was_indexed = false; /* the fresh index holds nothing yet */
+    if (rc == GALEN_OK && k->ndone == k->cap)
+        rc = grow_done(k);
+    p = &k->done[k->ndone];
     if (rc == GALEN_OK)
         rc = store_get(k->st, id, &d);
     if (rc == GALEN_OK && d->has_answer && d->nsections > 0) {
@@ -214,7 +243,9 @@ static int one_doc(struct run *k, int64_t pk)
     if (rc == GALEN_OK) {
         p->pk = pk;
         doc_hash(d, p->hash);
+        p->status = d->status;
         k->ndone++;
+        k->unflushed++;
     }
     doc_free(d);
     galen_free(id);
@@ -230,12 +261,20 @@ static int mark_done(struct run *k)
     int rc = store_begin(k->st);
 
     for (i = 0; rc == GALEN_OK && i < k->ndone; i++) {
+        /* store_set_status clears indexed_hash without touching the
+         * content hash: a decision made while this run read the document
+         * must not be marked as indexed, or it would never reach the
+         * index. */
         rc = store_stmt(k->st,
-                        "UPDATE documents SET indexed_hash=?2 WHERE pk=?1", &s);
+                        "UPDATE documents SET indexed_hash=?2"
+                        " WHERE pk=?1 AND status=?3",
+                        &s);
         if (rc != GALEN_OK)
             break;
         sqlite3_bind_int64(s, 1, k->done[i].pk);
         sqlite3_bind_text(s, 2, k->done[i].hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, doc_status_name(k->done[i].status), -1,
+                          SQLITE_STATIC);
         rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
         sqlite3_reset(s);
     }
@@ -249,6 +288,9 @@ static int flush(struct run *k)
 {
     int rc = index_writer_commit(k->w);
 
+    k->unflushed = 0;
+    if (k->rebuild)
+        return rc; /* marked once the new index replaces the old */
     if (rc == GALEN_OK)
         rc = mark_done(k);
     k->ndone = 0;
@@ -256,15 +298,18 @@ static int flush(struct run *k)
 }
 
 /* The pks of documents the index has not seen in their current form. */
-static int changed_pks(struct galen_store *st, int64_t **out, size_t *n)
+static int changed_pks(struct galen_store *st, bool all, int64_t **out,
+                       size_t *n)
 {
     sqlite3_stmt *s;
     int64_t *v = NULL;
     size_t cap = 0, len = 0;
-    int rc = store_stmt(st,
-                        "SELECT pk FROM documents"
-                        " WHERE indexed_hash IS NOT content_hash ORDER BY pk",
-                        &s);
+    int rc =
+        store_stmt(st,
+                   all ? "SELECT pk FROM documents ORDER BY pk"
+                       : "SELECT pk FROM documents"
+                         " WHERE indexed_hash IS NOT content_hash ORDER BY pk",
+                   &s);
 
     while (rc == GALEN_OK) {
         int step = sqlite3_step(s);
@@ -317,7 +362,9 @@ static int apply_deletes(struct run *k)
         k->stats->removed += rc == GALEN_OK;
     }
     sqlite3_reset(s);
-    if (rc == GALEN_OK)
+    /* Every commit is a new generation that servers reload: none for
+     * nothing. */
+    if (rc == GALEN_OK && k->stats->removed > 0)
         rc = index_writer_commit(k->w);
     if (rc != GALEN_OK)
         return rc;
@@ -339,25 +386,261 @@ static int run_changes(struct run *k)
 {
     int64_t *pks = NULL;
     size_t n = 0, i;
-    int rc = changed_pks(k->st, &pks, &n);
+    int rc = changed_pks(k->st, k->rebuild, &pks, &n);
 
     if (rc != GALEN_OK)
         return rc;
     k->total = n;
     k->stats->total = n;
-    k->done = galen_calloc(STORE_INDEX_CHUNK, sizeof *k->done);
-    if (!k->done)
-        rc = GALEN_ENOMEM;
     for (i = 0; rc == GALEN_OK && i < n; i++) {
         rc = one_doc(k, pks[i]);
-        if (rc == GALEN_OK && k->ndone == STORE_INDEX_CHUNK)
+        if (rc == GALEN_OK && k->unflushed == STORE_INDEX_CHUNK)
             rc = flush(k);
         if (k->progress && ((i + 1) % 256 == 0 || i + 1 == n))
             k->progress(k->ctx, i + 1, n);
     }
-    if (rc == GALEN_OK)
+    /* A rebuild commits even an empty index, so that one exists. */
+    if (rc == GALEN_OK && (k->ndone > 0 || k->rebuild))
         rc = flush(k);
     galen_free(pks);
+    return rc;
+}
+
+/* ---- rebuilding ---------------------------------------------------------
+ * A rebuild writes every document into a fresh folder next to the index,
+ * then swaps the folders (two renames), and only then records in the store
+ * what the new index holds. A crash before the swap leaves the old index in
+ * place; one after it leaves marks that are only older than the index, so
+ * the next run re-adds a few documents. The old index's writer lock is
+ * held throughout, so no other writer commits to a folder about to go. */
+
+/* Removes dir and the files in it (an index folder has no subfolders). */
+static void remove_index_dir(const char *dir)
+{
+    char path[4096];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
+            sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* The folder that holds dir ("." when dir has no slash), for fsync. */
+static void parent_dir(const char *dir, char *out, size_t cap)
+{
+    const char *slash = strrchr(dir, '/');
+
+    if (!slash)
+        snprintf(out, cap, ".");
+    else if (slash == dir)
+        snprintf(out, cap, "/");
+    else
+        snprintf(out, cap, "%.*s", (int)(slash - dir), dir);
+}
+
+/* Puts the folder fresh where dir was; the old one is removed. */
+static int swap_dirs(const char *dir, const char *fresh, char *err, size_t cap)
+{
+    char old[4096], parent[4096];
+
+    if ((size_t)snprintf(old, sizeof old, "%s.old", dir) >= sizeof old)
+        return GALEN_EINVAL;
+    remove_index_dir(old);
+    if (rename(dir, old) != 0 && errno != ENOENT) {
+        snprintf(err, cap, "cannot move %.120s aside: %s", dir,
+                 strerror(errno));
+        return GALEN_EIO;
+    }
+    if (rename(fresh, dir) != 0) {
+        snprintf(err, cap, "cannot move the new index to %.120s: %s", dir,
+                 strerror(errno));
+        (void)rename(old, dir); /* put the old one back if we can */
+        return GALEN_EIO;
+    }
+    parent_dir(dir, parent, sizeof parent);
+    remove_index_dir(old);
+    return fileio_sync_dir(parent);
+}
+
+static bool has_manifest(const char *dir)
+{
+    char path[4096];
+    struct stat sb;
+
+    return (size_t)snprintf(path, sizeof path, "%s/MANIFEST", dir) <
+               sizeof path &&
+           stat(path, &sb) == 0;
+}
+
+static void run_init(struct run *k, struct galen_store *st,
+                     struct galen_store_index_stats *stats,
+                     void (*progress)(void *ctx, uint64_t, uint64_t), void *ctx)
+{
+    memset(stats, 0, sizeof *stats);
+    memset(k, 0, sizeof *k);
+    k->st = st;
+    k->stats = stats;
+    k->progress = progress;
+    k->ctx = ctx;
+    buf_init(&k->body, INDEX_DOC_MAX / 2);
+    buf_init(&k->meta, INDEX_DOC_MAX / 2);
+}
+
+static void run_cleanup(struct run *k)
+{
+    index_writer_close(k->w);
+    k->w = NULL;
+    buf_cleanup(&k->body);
+    buf_cleanup(&k->meta);
+    galen_free(k->done);
+    k->done = NULL;
+}
+
+/* Says why index_writer_open failed, through the store's message. */
+static void open_failed(struct galen_store *st)
+{
+    char msg[300];
+
+    snprintf(msg, sizeof msg, "cannot open the index writer%s%.250s",
+             *index_writer_errmsg(NULL) ? ": " : "", index_writer_errmsg(NULL));
+    store_set_errmsg(st, msg);
+}
+
+/* Makes the index writer's message, if it has one, the store's. */
+static void run_errmsg(struct run *k)
+{
+    const char *m = index_writer_errmsg(k->w);
+
+    if (*m)
+        store_set_errmsg(k->st, m);
+}
+
+static int rebuild(struct galen_store *st, const char *index_dir,
+                   void (*progress)(void *ctx, uint64_t, uint64_t), void *ctx,
+                   struct galen_store_index_stats *stats)
+{
+    struct index_writer *guard = NULL;
+    char fresh[4096];
+    struct run k;
+    int rc;
+
+    run_init(&k, st, stats, progress, ctx);
+    k.rebuild = true;
+    if ((size_t)snprintf(fresh, sizeof fresh, "%s.rebuild", index_dir) >=
+        sizeof fresh) {
+        store_set_errmsg(st, "cannot open the index writer: the index path "
+                             "is too long");
+        run_cleanup(&k);
+        return GALEN_EINVAL;
+    }
+    /* The old index may be corrupt (that is why one rebuilds): then there
+     * is no lock to take, and nothing else can write to it either. */
+    rc = index_writer_open(index_dir, NULL, &guard);
+    if (rc == GALEN_ESTATE) {
+        char msg[300];
+
+        snprintf(msg, sizeof msg,
+                 "another process is writing the index in %.200s", index_dir);
+        store_set_errmsg(st, msg);
+        run_cleanup(&k);
+        return rc;
+    }
+    remove_index_dir(fresh);
+    rc = index_writer_open(fresh, NULL, &k.w);
+    if (rc != GALEN_OK)
+        open_failed(st);
+    if (rc == GALEN_OK)
+        rc = run_changes(&k);
+    if (rc == GALEN_OK) {
+        index_writer_close(k.w);
+        k.w = NULL;
+        char msg[300] = "";
+
+        rc = swap_dirs(index_dir, fresh, msg, sizeof msg);
+        if (rc != GALEN_OK)
+            store_set_errmsg(st, msg);
+    } else if (k.w) {
+        run_errmsg(&k);
+    }
+    index_writer_close(guard);
+    if (rc == GALEN_OK)
+        rc = mark_done(&k);
+    if (rc != GALEN_OK)
+        remove_index_dir(fresh);
+    run_cleanup(&k);
+    stats->rebuilt = rc == GALEN_OK;
+    return rc;
+}
+
+static int update(struct galen_store *st, const char *index_dir,
+                  void (*progress)(void *ctx, uint64_t, uint64_t), void *ctx,
+                  struct galen_store_index_stats *stats)
+{
+    struct run k;
+    int rc;
+
+    run_init(&k, st, stats, progress, ctx);
+    rc = index_writer_open(index_dir, NULL, &k.w);
+    if (rc != GALEN_OK) {
+        open_failed(st);
+        run_cleanup(&k);
+        return rc;
+    }
+    rc = apply_deletes(&k);
+    if (rc == GALEN_OK)
+        rc = run_changes(&k);
+    if (rc != GALEN_OK)
+        run_errmsg(&k);
+    run_cleanup(&k);
+    return rc;
+}
+
+int store_index_pending(struct galen_store *st, bool *pending)
+{
+    sqlite3_stmt *s;
+    int rc = store_stmt(st,
+                        "SELECT EXISTS(SELECT 1 FROM documents"
+                        " WHERE indexed_hash IS NOT content_hash)"
+                        " OR EXISTS(SELECT 1 FROM index_deletes)",
+                        &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *pending = sqlite3_column_int(s, 0) != 0;
+        rc = GALEN_OK;
+    } else {
+        rc = store_db_error(st);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+int store_index_rebuild(struct galen_store *st, const char *index_dir,
+                        void (*progress)(void *ctx, uint64_t done,
+                                         uint64_t total),
+                        void *ctx, struct galen_store_index_stats *stats)
+{
+    struct galen_store_index_stats again;
+    bool pending = false;
+    int rc = rebuild(st, index_dir, progress, ctx, stats);
+
+    /* What changed or was deleted while the rebuild ran. */
+    if (rc == GALEN_OK)
+        rc = store_index_pending(st, &pending);
+    if (rc == GALEN_OK && pending) {
+        rc = update(st, index_dir, NULL, NULL, &again);
+    }
     return rc;
 }
 
@@ -366,31 +649,9 @@ int store_index_update(struct galen_store *st, const char *index_dir,
                                         uint64_t total),
                        void *ctx, struct galen_store_index_stats *stats)
 {
-    struct run k;
-    int rc;
-
-    memset(stats, 0, sizeof *stats);
-    memset(&k, 0, sizeof k);
-    k.st = st;
-    k.stats = stats;
-    k.progress = progress;
-    k.ctx = ctx;
-    buf_init(&k.body, INDEX_DOC_MAX / 2);
-    buf_init(&k.meta, INDEX_DOC_MAX / 2);
-    rc = index_writer_open(index_dir, NULL, &k.w);
-    if (rc != GALEN_OK) {
-        store_set_errmsg(st, "cannot open the index writer");
-        goto out;
-    }
-    rc = apply_deletes(&k);
-    if (rc == GALEN_OK)
-        rc = run_changes(&k);
-    if (rc != GALEN_OK && *index_writer_errmsg(k.w))
-        store_set_errmsg(st, index_writer_errmsg(k.w));
-out:
-    index_writer_close(k.w);
-    buf_cleanup(&k.body);
-    buf_cleanup(&k.meta);
-    galen_free(k.done);
-    return rc;
+    /* No index (never built, or removed): the store's marks describe an
+     * index that is not there, so build one from everything. */
+    if (!has_manifest(index_dir))
+        return store_index_rebuild(st, index_dir, progress, ctx, stats);
+    return update(st, index_dir, progress, ctx, stats);
 }

@@ -5,6 +5,7 @@
  * queries, all prepared and cached by store_stmt. */
 #include "service.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -313,6 +314,102 @@ int service_user_set_disabled(struct galen_service *svc, long long id,
         return rc;
     sqlite3_bind_int64(s, 1, id);
     return service_done(svc, s);
+}
+
+/* Ends every session of user id. */
+static int end_sessions(struct galen_service *svc, long long id)
+{
+    sqlite3_stmt *s;
+    int rc = service_prep(svc, "DELETE FROM sessions WHERE user_id=?1", &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return service_done(svc, s);
+}
+
+int service_user_set_password(struct galen_service *svc, long long id,
+                              const char *password)
+{
+    char hash[AUTH_PWHASH_LEN];
+    sqlite3_stmt *s;
+    int rc = auth_password_hash(password, hash);
+
+    if (rc != GALEN_OK)
+        return service_fail(svc, rc,
+                            rc == GALEN_EINVAL
+                                ? "password must be 8 to 128 bytes"
+                                : "cannot hash the password");
+    rc = service_prep(svc, "UPDATE users SET pw_hash=?2 WHERE id=?1", &s);
+    if (rc == GALEN_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        service_bind(s, 2, hash);
+        rc = service_done(svc, s);
+    }
+    sodium_memzero(hash, sizeof hash);
+    if (rc == GALEN_OK && service_changes(svc) == 0)
+        return service_fail(svc, GALEN_ENOENT, "no such user");
+    return rc == GALEN_OK ? end_sessions(svc, id) : rc;
+}
+
+int service_user_delete(struct galen_service *svc, long long id)
+{
+    sqlite3_stmt *s;
+    int rc = end_sessions(svc, id);
+
+    if (rc == GALEN_OK)
+        rc = service_prep(svc, "DELETE FROM users WHERE id=?1", &s);
+    if (rc != GALEN_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = service_done(svc, s);
+    if (rc == GALEN_EINVAL)
+        return service_fail(svc, rc,
+                            "their questions or replies still name them: "
+                            "disable the account instead");
+    if (rc == GALEN_OK && service_changes(svc) == 0)
+        return service_fail(svc, GALEN_ENOENT, "no such user");
+    return rc;
+}
+
+int service_secret(struct galen_service *svc, const char *name,
+                   unsigned char *out, size_t len)
+{
+    unsigned char fresh[64];
+    sqlite3_stmt *s;
+    int rc;
+
+    if (len > sizeof fresh)
+        return GALEN_EINVAL;
+    /* The first process to ask creates it; every later one reads it. */
+    randombytes_buf(fresh, len);
+    rc = service_prep(svc,
+                      "INSERT OR IGNORE INTO secrets(name,value,created_at)"
+                      " VALUES(?1,?2,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                      &s);
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, name);
+    sqlite3_bind_blob(s, 2, fresh, (int)len, SQLITE_TRANSIENT);
+    rc = service_done(svc, s);
+    sodium_memzero(fresh, sizeof fresh);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = service_prep(svc, "SELECT value FROM secrets WHERE name=?1", &s);
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, name);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == (int)len) {
+        memcpy(out, sqlite3_column_blob(s, 0), len);
+        rc = GALEN_OK;
+    } else if (rc == SQLITE_ROW) {
+        rc = service_fail(svc, GALEN_ECORRUPT, "secret has the wrong size");
+    } else {
+        rc = service_db_error(svc);
+    }
+    sqlite3_reset(s);
+    return rc;
 }
 
 int service_users(struct galen_service *svc,

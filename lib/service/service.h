@@ -55,6 +55,24 @@ GALEN_NODISCARD int service_user_login(struct galen_service *svc,
                                        const char *name, const char *password,
                                        struct galen_user *out);
 
+/* The secret called name, len (<= 64) bytes, shared by every process on
+ * the store: created at random by the first caller, read by the others.
+ * GALEN_OK, GALEN_ECORRUPT (stored with another length), GALEN_EDB. */
+GALEN_NODISCARD int service_secret(struct galen_service *svc, const char *name,
+                                   unsigned char *out, size_t len);
+
+/* Sets user id's password (an Argon2id hash of it) and ends their
+ * sessions. GALEN_EINVAL for a bad password, GALEN_ENOENT for no user. */
+GALEN_NODISCARD int service_user_set_password(struct galen_service *svc,
+                                              long long id,
+                                              const char *password);
+
+/* Deletes user id and their sessions. GALEN_ENOENT for no user,
+ * GALEN_EINVAL when their replies or questions still name them (disable
+ * the account instead). */
+GALEN_NODISCARD int service_user_delete(struct galen_service *svc,
+                                        long long id);
+
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
 GALEN_NODISCARD int service_user_set_disabled(struct galen_service *svc,

@@ -4,7 +4,8 @@
 # and an editor, starts `galen serve` on a free 127.0.0.1 port, and runs
 # web.test.mjs with node's test runner against it in headless Chromium.
 # Screenshots are kept in build/browser/ as test artefacts. Skips (exit 0)
-# with a message when Chromium, node or playwright-core is missing.
+# with a message when Chromium, node or playwright-core is missing, except
+# under CI (CI=true), where that fails the run.
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -12,7 +13,14 @@ GALEN=${GALEN:-$root/build/release/galen}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export CHROMIUM
 
+# Under CI a browser test that cannot run is a failure, not a skip: CI's
+# machine is meant to have everything (scripts/deps-browser.sh).
 skip() {
+    if [ "${CI:-}" = true ]; then
+        echo "browser tests cannot run under CI: $*"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
     echo "browser tests skipped: $*"
     echo "0 passed, 0 failed, 1 skipped"
     exit 0

@@ -28,7 +28,7 @@ contains "beir line" "$err" "corpus.jsonl:4: not a JSON object"
 expect "article" 0 "$GALEN" import article -d "$D" "$DATA/article"
 contains "article summary" "$out" "imported 2,"
 
-expect "missing path" 2 "$GALEN" import article -d "$D" "$tmp/nowhere"
+expect "missing path" 4 "$GALEN" import article -d "$D" "$tmp/nowhere"
 contains "missing path" "$err" "no such file or folder"
 expect "bad format" 1 "$GALEN" import xml -d "$D" "$DATA/medquad"
 expect "no path" 1 "$GALEN" import medquad -d "$D"
