@@ -45,6 +45,8 @@ banner() { "${C[@]}" "$base/api/ask?q=night+cramps" | python3 -c "import json,sy
 
 expect "import pack" 0 "$GALEN" import article -q -d "$D" "$root/data/pack"
 printf 'correct horse battery\n' | "$GALEN" user add ed --role editor -d "$D" >/dev/null
+# Four-eyes review: one editor starts a review, another approves.
+printf 'correct horse battery\n' | "$GALEN" user add jo --role editor -d "$D" >/dev/null
 serve_start "$tmp/log" -d "$D" -q || bad "server did not start"
 found cramp pack-faq-leg-cramps && ok || bad "pack not searchable"
 
@@ -61,16 +63,19 @@ within 5 found zentravox live-b && ok || bad "--no-index document not found with
 
 # Review decisions reach the answer banner.
 banner submitted && ok || bad "banner not 'submitted' to begin with"
-token=$("${C[@]}" -X POST "$base/api/login" -H 'Content-Type: application/json' \
-    -d '{"name":"ed","password":"correct horse battery"}' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+login() {
+    "${C[@]}" -X POST "$base/api/login" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"$1\",\"password\":\"correct horse battery\"}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+declare -A token=([start]=$(login ed) [approve]=$(login jo))
 # Every pack document, so whatever the answer cites is approved.
 ids=$(sed -n 's/^id: //p' "$root"/data/pack/*.md)
 [ -n "$ids" ] && ok || bad "no pack ids"
 for id in $ids; do
     for action in start approve; do
         code=$("${C[@]}" -o /dev/null -w '%{http_code}' -X POST "$base/api/documents/$id/review" \
-            -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+            -H "Authorization: Bearer ${token[$action]}" -H 'Content-Type: application/json' \
             -d "{\"action\":\"$action\"}")
         [ "$code" = 200 ] || bad "review $action $id: HTTP $code"
     done
