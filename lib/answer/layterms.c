@@ -17,6 +17,7 @@
 #include "base/fileio.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "text/words.h"
 
 enum {
@@ -374,22 +375,17 @@ int lexicon_parse(const char *text, size_t len, struct lexicon **out,
     struct lexicon *lx = galen_calloc(1, sizeof *lx);
     size_t i = 0;
     long lineno = 0;
+    struct str ln;
     int rc = GALEN_OK;
 
     if (!lx)
         return GALEN_ENOMEM;
     buf_init(&lx->pool, POOL_MAX);
-    while (i < len && rc == GALEN_OK) {
-        size_t e = i, n;
-        while (e < len && text[e] != '\n')
-            e++;
-        n = e - i;
-        if (n > 0 && text[i + n - 1] == '\r')
-            n--;
+    while (rc == GALEN_OK && str_next_line(text, len, &i, &ln)) {
         lineno++;
-        if (n > 0 && text[i] != '#' && answer_text_word_count(text + i, n) > 0)
-            rc = parse_line(lx, text + i, n, lineno, diag);
-        i = e + 1;
+        if (ln.len > 0 && ln.p[0] != '#' &&
+            answer_text_word_count(ln.p, ln.len) > 0)
+            rc = parse_line(lx, ln.p, ln.len, lineno, diag);
     }
     if (rc == GALEN_OK)
         rc = finish(lx);

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "text/stem.h"
 #include "text/words.h"
 
@@ -483,23 +484,17 @@ static int parse_lines(struct redflag_rules *rs, const char *text, size_t len,
     struct rule cur;
     size_t i = 0;
     long lineno = 0;
+    struct str ln;
     int rc = GALEN_OK;
 
     memset(&cur, 0, sizeof cur);
-    while (i < len && rc == GALEN_OK) {
-        size_t e = i, n;
-        while (e < len && text[e] != '\n')
-            e++;
-        n = e - i;
-        if (n > 0 && text[i + n - 1] == '\r')
-            n--;
+    while (rc == GALEN_OK && str_next_line(text, len, &i, &ln)) {
         lineno++;
-        if (answer_text_word_count(text + i, n) == 0 &&
-            memchr(text + i, ':', n) == NULL)
+        if (answer_text_word_count(ln.p, ln.len) == 0 &&
+            memchr(ln.p, ':', ln.len) == NULL)
             rc = close_rule(rs, &cur, lineno, diag);
-        else if (text[i] != '#')
-            rc = parse_kv(rs, &cur, text + i, n, lineno, diag);
-        i = e + 1;
+        else if (ln.p[0] != '#')
+            rc = parse_kv(rs, &cur, ln.p, ln.len, lineno, diag);
     }
     if (rc == GALEN_OK)
         rc = close_rule(rs, &cur, lineno, diag);

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "redflag.h"
 #include "text/sentence.h"
 #include "text/words.h"
@@ -222,21 +223,16 @@ int safety_parse(const char *text, size_t len, struct safety **out,
     struct safety *sf = galen_calloc(1, sizeof *sf);
     size_t i = 0;
     long line = 0;
+    struct str ln;
     int rc = GALEN_OK;
 
     if (!sf)
         return GALEN_ENOMEM;
-    while (i < len && rc == GALEN_OK) {
-        size_t e = i, n;
-        while (e < len && text[e] != '\n')
-            e++;
-        n = e - i;
-        if (n > 0 && text[i + n - 1] == '\r')
-            n--;
+    while (rc == GALEN_OK && str_next_line(text, len, &i, &ln)) {
         line++;
-        if (n > 0 && text[i] != '#' && answer_text_word_count(text + i, n))
-            rc = parse_line(sf, text + i, n, line, diag);
-        i = e + 1;
+        if (ln.len > 0 && ln.p[0] != '#' &&
+            answer_text_word_count(ln.p, ln.len))
+            rc = parse_line(sf, ln.p, ln.len, line, diag);
     }
     if (rc == GALEN_OK && sf->n == 0)
         rc = diag_set(diag, 0, "no companions", GALEN_EPARSE);

@@ -65,3 +65,19 @@ int str_to_double(const char *s, double *out)
     *out = v;
     return GALEN_OK;
 }
+
+bool str_next_line(const char *text, size_t len, size_t *pos, struct str *line)
+{
+    size_t i = *pos, e = i;
+
+    if (i >= len)
+        return false;
+    while (e < len && text[e] != '\n')
+        e++;
+    line->p = text + i;
+    line->len = e - i;
+    if (line->len > 0 && text[e - 1] == '\r')
+        line->len--;
+    *pos = e + 1;
+    return true;
+}

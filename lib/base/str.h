@@ -21,6 +21,11 @@ bool str_eq(struct str a, struct str b);
 bool str_eq_cstr(struct str a, const char *s);
 int str_cmp(struct str a, struct str b);
 
+/* Sets *line to the line of text[0..len) that starts at *pos, without its
+ * "\n" or "\r\n", and moves *pos past it. False when *pos is at the end:
+ * the one line splitter of the line-based data files. */
+bool str_next_line(const char *text, size_t len, size_t *pos, struct str *line);
+
 /* Parses all of s as a base-10 integer in [min, max]. Returns GALEN_OK or
  * GALEN_EPARSE (empty, junk, out of range); *out is set only on success. */
 GALEN_NODISCARD int str_to_long(const char *s, long min, long max, long *out);

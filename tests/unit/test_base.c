@@ -188,10 +188,31 @@ static void test_str_parse(void **state)
     assert_true(str_cmp(STR_LIT("ab"), STR_LIT("abc")) < 0);
 }
 
+static void test_str_next_line(void **state)
+{
+    const char text[] = "one\r\n\ntwo\nthree";
+    size_t pos = 0;
+    struct str ln;
+
+    UNUSED(state);
+    assert_true(str_next_line(text, strlen(text), &pos, &ln));
+    assert_true(str_eq_cstr(ln, "one"));
+    assert_true(str_next_line(text, strlen(text), &pos, &ln));
+    assert_int_equal(ln.len, 0);
+    assert_true(str_next_line(text, strlen(text), &pos, &ln));
+    assert_true(str_eq_cstr(ln, "two"));
+    assert_true(str_next_line(text, strlen(text), &pos, &ln));
+    assert_true(str_eq_cstr(ln, "three"));
+    assert_false(str_next_line(text, strlen(text), &pos, &ln));
+    pos = 0;
+    assert_false(str_next_line("", 0, &pos, &ln));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_table),
+        cmocka_unit_test(test_str_next_line),
         cmocka_unit_test(test_varint_roundtrip),
         cmocka_unit_test(test_varint_rejects_overlong),
         cmocka_unit_test(test_buf_cap_and_sticky),
