@@ -26,7 +26,8 @@ static void usage(FILE *f)
             "  medquad   MedQuAD XML files or folders\n"
             "  pubmed    PubMed/MEDLINE XML (PubmedArticleSet), plain or .gz\n"
             "  beir      BEIR corpus.jsonl (_id, title, text)\n"
-            "  article   galen Markdown articles (*.md, folders recursed)\n\n"
+            "  article   galen Markdown articles (*.md, folders recursed)\n"
+            "  medlineplus  MedlinePlus health-topics XML, plain or .gz\n\n"
             "Importing is idempotent: unchanged documents are left alone,\n"
             "changed ones get a new version. Afterwards the search index\n"
             "(<data>/index) is brought up to date with what changed.\n\n"
@@ -249,11 +250,11 @@ int cmd_import(int argc, char **argv)
         return EXIT_USAGE;
     if (optind >= argc)
         return cli_usage_error("import", "no FORMAT given (medquad, pubmed, "
-                                         "beir or article)");
+                                         "beir, article or medlineplus)");
     if (galen_import_format_parse(argv[optind], &fmt) != GALEN_OK)
         return cli_usage_error("import",
                                "unknown format '%s' (want medquad, "
-                               "pubmed, beir or article)",
+                               "pubmed, beir, article or medlineplus)",
                                argv[optind]);
     if (argc - optind < 2)
         return cli_usage_error("import", "no PATH given");

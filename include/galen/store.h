@@ -64,11 +64,12 @@ enum galen_import_format {
     GALEN_IMPORT_PUBMED, /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip
                           */
     GALEN_IMPORT_BEIR,   /* BEIR corpus.jsonl: _id, title, text */
-    GALEN_IMPORT_ARTICLE /* galen's Markdown articles (docs/article-format.md)
-                          */
+    GALEN_IMPORT_ARTICLE, /* galen's Markdown articles
+                             (docs/article-format.md) */
+    GALEN_IMPORT_MEDLINEPLUS /* MedlinePlus health-topics XML, plain or gzip */
 };
 
-/* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
+/* Parses "medquad", "pubmed", "beir", "article" or "medlineplus". GALEN_OK or
  * GALEN_EINVAL. */
 GALEN_API GALEN_NODISCARD int
 galen_import_format_parse(const char *name, enum galen_import_format *out);
