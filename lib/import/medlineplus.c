@@ -105,7 +105,7 @@ static int start_topic(struct mplus *m)
     int rc;
 
     topic_reset(m);
-    m->topic_line = xml_line(m->r);
+    m->topic_line = xml_node_line(m->r);
     rc = xml_attr(m->r, "title", &m->d.title);
     if (rc == GALEN_OK)
         rc = xml_attr(m->r, "url", &m->d.url);
