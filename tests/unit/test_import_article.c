@@ -182,7 +182,11 @@ static void test_import_article_front_matter_errors(void **state)
     (void)state;
     expect_error("no front matter\n", 1, "starts with");
     expect_error(HEAD, 5, "no closing");
-    expect_error(HEAD "colour: red\n---\nx\n", 6, "unknown key 'colour'");
+    expect_error(HEAD "colour: red\ncolour: blue\n---\nx\n", 7,
+                 "duplicate key 'colour'");
+    expect_error(HEAD "\nx: 'it''s' bad'\n---\nx\n", 7, "bad YAML");
+    expect_error(HEAD "a:\n  b: [x\n  c: y\n---\nx\n", 8, "bad YAML");
+    expect_error(HEAD "title: \"T\"\n---\nx\n", 6, "duplicate key 'title'");
     expect_error(HEAD "title: again\n---\nx\n", 6, "duplicate key 'title'");
     expect_error("---\nkind: article\ntitle: T\nstatus: submitted\n---\nx\n", 5,
                  "lacks 'id'");
