@@ -65,6 +65,7 @@ static const struct command commands[] = {
     {"restore", cmd_restore, "restore a backup into a new data folder"},
     {"export", cmd_export, "export every document (JSON Lines or articles)"},
     {"delete", cmd_delete, "delete documents from the store and the index"},
+    {"review", cmd_review, "start or approve the review of a whole source"},
 };
 
 static void usage(FILE *f)
