@@ -74,26 +74,46 @@ static struct str trim(struct str s)
     return s;
 }
 
+/* trim, and line breaks too: a block scalar's final newline. */
+static struct str trim_all(struct str s)
+{
+    while (s.len && strchr(" \t\r\n", s.p[0])) {
+        s.p++;
+        s.len--;
+    }
+    while (s.len && strchr(" \t\r\n", s.p[s.len - 1]))
+        s.len--;
+    return s;
+}
+
 /* ---- the line pass ----------------------------------------------------- */
 
-/* True if v is YAML that must stay as written: quoted, a flow collection
- * or a block scalar header. Anything else is text to the end of the line. */
-static bool yaml_form(struct str v)
+/* True if v is a block scalar header ("|", ">-", ...): its text is the
+ * indented lines below. */
+static bool block_header(struct str v)
 {
-    char first = v.p[0], last = v.p[v.len - 1];
     size_t i;
 
-    if ((first == '"' || first == '\'') && v.len >= 2 && last == first)
-        return true;
-    if ((first == '[' && last == ']') || (first == '{' && last == '}'))
-        return true;
-    if (first != '|' && first != '>')
+    if (v.p[0] != '|' && v.p[0] != '>')
         return false;
     for (i = 1; i < v.len; i++) {
         if (!strchr("+-0123456789", v.p[i]))
             return false;
     }
     return true;
+}
+
+/* True if v is YAML that must stay as written: quoted, a flow collection
+ * or a block scalar header. Anything else is text to the end of the line. */
+static bool yaml_form(struct str v)
+{
+    char first = v.p[0], last = v.p[v.len - 1];
+
+    if ((first == '"' || first == '\'') && v.len >= 2 && last == first)
+        return true;
+    if ((first == '[' && last == ']') || (first == '{' && last == '}'))
+        return true;
+    return block_header(v);
 }
 
 static void put_quoted(int *rc, struct buf *b, struct str v)
@@ -139,7 +159,7 @@ static int prep_key(struct prep *p, struct str ln)
         return ferr(p->diag, p->line, "expected 'key: value'");
     key = trim((struct str){ln.p, (size_t)(c - ln.p)});
     v = trim((struct str){c + 1, (size_t)(ln.p + ln.len - c - 1)});
-    p->block_ok = v.len == 0;
+    p->block_ok = v.len == 0 || block_header(v);
     p->in_refs = v.len == 0 && str_eq_cstr(key, "references");
     p->have_item = false;
     if (v.len == 0 || yaml_form(v)) {
@@ -805,7 +825,7 @@ static int set_key(struct front *f, size_t i, const yaml_node_t *v, long line)
     if (rc == GALEN_EPARSE && !s)
         return ferr(f->diag, line, "%s takes text", k->name);
     if (rc == GALEN_OK) {
-        struct str t = trim(str_from(s));
+        struct str t = trim_all(str_from(s));
 
         memmove(s, t.p, t.len);
         s[t.len] = '\0';
@@ -880,6 +900,21 @@ static int walk(struct front *f, long close_line, const char *name)
     return GALEN_OK;
 }
 
+/* libyaml's message, with the line where the construct it was reading
+ * started when that is another line ("in a flow sequence from line 7"). */
+static int yaml_error(struct front *f, const yaml_parser_t *p)
+{
+    long line = f->first + (long)p->problem_mark.line;
+    long from = f->first + (long)p->context_mark.line;
+
+    if (p->context && from != line)
+        return ferr(f->diag, line, "bad YAML: %s %s on line %ld",
+                    p->problem ? p->problem : "error", p->context, from);
+    return ferr(f->diag, line, "bad YAML: %s%s%s",
+                p->problem ? p->problem : "error", p->context ? " " : "",
+                p->context ? p->context : "");
+}
+
 static int load(struct front *f, const char *text, size_t len)
 {
     yaml_parser_t parser;
@@ -893,11 +928,7 @@ static int load(struct front *f, const char *text, size_t len)
         if (parser.error == YAML_MEMORY_ERROR)
             rc = nomem(f, f->first);
         else
-            rc = ferr(f->diag, f->first + (long)parser.problem_mark.line,
-                      "bad YAML: %s%s%s",
-                      parser.problem ? parser.problem : "error",
-                      parser.context ? " " : "",
-                      parser.context ? parser.context : "");
+            rc = yaml_error(f, &parser);
         memset(f->y, 0, sizeof *f->y);
     }
     yaml_parser_delete(&parser);

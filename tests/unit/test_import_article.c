@@ -232,6 +232,93 @@ static void test_import_article_reference_errors(void **state)
     expect_error(HEAD "references:\n  * not a dash\n---\n", 7, "reference");
 }
 
+static const char *meta(const cJSON *d, const char *key)
+{
+    return jstr(cJSON_GetObjectItem(d, "meta"), key);
+}
+
+static void test_import_article_hugo_and_jekyll(void **state)
+{
+    struct collected c;
+    const cJSON *d;
+
+    (void)state;
+    d = parse_file("tests/data/frontmatter/hugo-night-cramps.md", &c);
+    /* No id: the file's name; no kind or status: article, submitted. */
+    assert_string_equal(jstr(d, "id"), "hugo-night-cramps");
+    assert_string_equal(jstr(d, "kind"), "article");
+    assert_string_equal(jstr(d, "status"), "submitted");
+    assert_string_equal(jstr(d, "title"), "Night cramps: what helps");
+    assert_string_equal(jstr(d, "date"), "2025-06-02");
+    assert_string_equal(jstr(d, "authors"), "Dana Field, Lee Moss");
+    assert_string_equal(meta(d, "tags"), "cramps, sleep");
+    assert_string_equal(meta(d, "categories"), "consumer health");
+    assert_string_equal(meta(d, "draft"), "false");
+    assert_string_equal(meta(d, "params.toc"), "yes");
+    assert_string_equal(meta(d, "lastmod"), "2025-07-01T10:00:00+02:00");
+    assert_string_equal(meta(d, "description"),
+                        "A short page, written for galen's tests, on calf "
+                        "cramps at night.\n");
+    assert_int_equal(jlen(d, "sections"), 2);
+    collect_free(&c);
+    d = parse_file("tests/data/frontmatter/jekyll-exercise-cramps.md", &c);
+    assert_string_equal(jstr(d, "id"), "jekyll-exercise-cramps");
+    assert_string_equal(jstr(d, "kind"), "consumer");
+    assert_string_equal(jstr(d, "title"), "Exercise cramps, in short");
+    assert_string_equal(jstr(d, "date"), "2024-03-18");
+    assert_int_equal(jlen(d, "focus"), 2);
+    assert_string_equal(jat(d, "focus", 1), "dehydration");
+    assert_string_equal(meta(d, "layout"), "post");
+    assert_string_equal(meta(d, "permalink"), "/health/exercise-cramps/");
+    collect_free(&c);
+}
+
+static void test_import_article_yaml_forms(void **state)
+{
+    static const char text[] =
+        "---\nid: y\nkind: research\ntitle: 'It''s: quoted'\n"
+        "status: submitted\nsource: A # not a comment\n"
+        "synonyms:\n  - one, two\n  - three\n"
+        "specialty: |\n  two\n  lines\n"
+        "references:\n"
+        "  - kind: research\n    title: \"A | B\"\n    source: S\n"
+        "    year: 2001\n"
+        "  - kind: guideline | title: T: sub | source: S2 | year: 1999\n"
+        "---\nBody [1] [2].\n";
+    struct diag diag = {{0}, 0};
+    struct doc d;
+
+    (void)state;
+    doc_init(&d);
+    assert_int_equal(import_article_parse(text, strlen(text), &d, &diag),
+                     GALEN_OK);
+    assert_string_equal(d.title, "It's: quoted");
+    assert_string_equal(d.source, "A # not a comment");
+    assert_int_equal(d.synonyms.n, 2);
+    assert_string_equal(d.synonyms.v[0], "one, two");
+    assert_string_equal(d.specialty, "two\nlines");
+    assert_int_equal(d.nrefs, 2);
+    assert_string_equal(d.refs[0].title, "A | B");
+    assert_int_equal(d.refs[0].year, 2001);
+    assert_string_equal(d.refs[1].title, "T: sub");
+    doc_cleanup(&d);
+    expect_error(HEAD "references:\n  - kind: research\n    title: [x]\n---\n",
+                 8, "text values");
+    expect_error(HEAD "topics: [a, [b]]\n---\nx\n", 6, "list items must be");
+    expect_error(HEAD "kind: [a]\n---\nx\n", 6, "duplicate key 'kind'");
+    expect_error("---\nid: t\ntitle: T\nkind: [a]\n---\nx\n", 4,
+                 "kind takes one value");
+    expect_error("---\nid: t\n---\nx\n", 3, "lacks 'title'");
+    /* Aliases fan out; what they expand to is bounded. */
+    expect_error(HEAD "bomb:\n  a: &x [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]\n"
+                      "  b: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\n"
+                      "  c: &z [*y, *y, *y, *y, *y, *y, *y, *y, *y, *y]\n"
+                      "  d: &w [*z, *z, *z, *z, *z, *z, *z, *z, *z, *z]\n"
+                      "  e: [*w, *w, *w, *w, *w, *w, *w, *w, *w, *w]\n"
+                      "---\nx\n",
+                 7, "too much metadata");
+}
+
 static void test_import_article_body_errors(void **state)
 {
     (void)state;
@@ -325,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_import_article_patient_qa),
         cmocka_unit_test(test_import_article_front_matter_errors),
         cmocka_unit_test(test_import_article_reference_errors),
+        cmocka_unit_test(test_import_article_hugo_and_jekyll),
+        cmocka_unit_test(test_import_article_yaml_forms),
         cmocka_unit_test(test_import_article_body_errors),
         cmocka_unit_test(test_import_article_lenient_cases),
         cmocka_unit_test(test_import_article_checked),
