@@ -13,7 +13,9 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
+#include "base/fileio.h"
 #include "import/article.h"
+#include "import/article_write.h"
 #include "import_test.h"
 
 static const cJSON *parse_file(const char *path, struct collected *c)
@@ -319,6 +321,88 @@ static void test_import_article_yaml_forms(void **state)
                  7, "too much metadata");
 }
 
+/* Writes d as an article and parses it back: the same content hash. */
+static void round_trip(const struct doc *d)
+{
+    char why[256] = "", h1[DOC_HASH_HEX], h2[DOC_HASH_HEX];
+    struct diag diag = {{0}, 0};
+    struct buf b;
+    struct doc back;
+    int rc;
+
+    buf_init(&b, 1 << 20);
+    rc = article_write_checked(d, &b, why, sizeof why);
+    if (rc != GALEN_OK)
+        fprintf(stderr, "%s: %.*s\n", why, (int)b.len, (char *)b.data);
+    assert_int_equal(rc, GALEN_OK);
+    doc_init(&back);
+    assert_int_equal(
+        import_article_parse((char *)b.data, b.len, &back, &diag), GALEN_OK);
+    doc_hash(d, h1);
+    doc_hash(&back, h2);
+    assert_string_equal(h1, h2);
+    doc_cleanup(&back);
+    buf_cleanup(&b);
+}
+
+static void test_import_article_write_round_trip(void **state)
+{
+    unsigned char *text = NULL;
+    size_t len = 0;
+    struct diag diag = {{0}, 0};
+    struct doc d;
+    struct doc_ref *r;
+    char why[256];
+    struct buf b;
+
+    (void)state;
+    assert_int_equal(fileio_read_all("tests/data/article/full.md", 1 << 20,
+                                     &text, &len),
+                     GALEN_OK);
+    doc_init(&d);
+    assert_int_equal(import_article_parse((char *)text, len, &d, &diag),
+                     GALEN_OK);
+    assert_true(d.ntables > 0 && d.nfaq > 0 && d.nrefs > 0);
+    round_trip(&d);
+    /* Values YAML must quote, metadata, a '|' in a reference and a cell. */
+    assert_int_equal(doc_set_cstr(&d.title, "Cramps: \"why\" # 1 'a'"),
+                     GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.specialty, "- dash: [x], {y}"), GALEN_OK);
+    assert_int_equal(doc_meta_set(&d, "note", "two\nlines: \\ \"q\""),
+                     GALEN_OK);
+    assert_int_equal(doc_meta_set(&d, "a.b", "@at"), GALEN_OK);
+    assert_int_equal(doc_strlist_add(&d.synonyms, "x, y [z]", 8), GALEN_OK);
+    assert_int_equal(doc_strlist_add(&d.cuis, "C0001", 5), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.pmid, "123"), GALEN_OK);
+    assert_int_equal(doc_add_ref(&d, &r), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->kind, "research"), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->title, "A | B: c"), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->source, "S"), GALEN_OK);
+    r->year = 2020;
+    assert_int_equal(doc_set_cstr(&d.tables[0].cells[0], "a | b"), GALEN_OK);
+    round_trip(&d);
+    /* What the format cannot hold is refused, with the reason. */
+    buf_init(&b, 1 << 20);
+    d.has_answer = false;
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "question without an answer"));
+    d.has_answer = true;
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "# not a heading"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "section text"));
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "Fine."), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.date, "2020"), GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "YYYY-MM-DD"));
+    buf_cleanup(&b);
+    doc_cleanup(&d);
+    galen_free(text);
+}
+
 static void test_import_article_body_errors(void **state)
 {
     (void)state;
@@ -414,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_import_article_reference_errors),
         cmocka_unit_test(test_import_article_hugo_and_jekyll),
         cmocka_unit_test(test_import_article_yaml_forms),
+        cmocka_unit_test(test_import_article_write_round_trip),
         cmocka_unit_test(test_import_article_body_errors),
         cmocka_unit_test(test_import_article_lenient_cases),
         cmocka_unit_test(test_import_article_checked),
