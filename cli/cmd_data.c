@@ -199,8 +199,8 @@ struct article_out {
     unsigned long written, skipped;
 };
 
-static int put_article(void *ctx, const char *id, const char *text,
-                       size_t len, const char *why)
+static int put_article(void *ctx, const char *id, const char *text, size_t len,
+                       const char *why)
 {
     struct article_out *o = ctx;
     char path[PATH_CAP];
@@ -241,9 +241,8 @@ static int export_args(const struct data_args *a, int argc, char **argv,
 {
     *article = a->format && strcmp(a->format, "article") == 0;
     if (a->format && !*article && strcmp(a->format, "jsonl") != 0)
-        return cli_usage_error("export",
-                               "unknown format '%s' (want jsonl or article)",
-                               a->format);
+        return cli_usage_error(
+            "export", "unknown format '%s' (want jsonl or article)", a->format);
     if (*article && !a->out)
         return cli_usage_error("export", "--format article needs -o OUTDIR");
     if (!*article && a->out)
@@ -295,8 +294,7 @@ int cmd_export(int argc, char **argv)
     if (rc == GALEN_OK && fflush(stdout) != 0)
         rc = GALEN_EIO;
     if (rc != GALEN_OK && rc != GALEN_EIO)
-        LOG_ERROR("export: %s: %s", galen_strerror(rc),
-                  galen_store_errmsg(st));
+        LOG_ERROR("export: %s: %s", galen_strerror(rc), galen_store_errmsg(st));
     else if (rc == GALEN_EIO && !article)
         LOG_ERROR("export: %s: %s", galen_strerror(rc), strerror(errno));
     galen_store_close(st);

@@ -19,18 +19,17 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: galen review approve|start --source SOURCE --as EDITOR\n"
-            "                    [--note TEXT] [--self-review] [--json]\n"
-            "                    [--no-index] [-d DIR]\n\n"
-            "start moves every document of SOURCE (its 'source' field, "
-            "exact)\nthat is submitted to under review; approve approves "
-            "every one that\nis under review. Each change is recorded in "
-            "the audit trail as done\nby EDITOR, a user with the editor or "
-            "admin role. Four-eyes review\nholds as on the dashboard: "
-            "EDITOR cannot approve what they submitted\nor started "
-            "reviewing (--self-review lifts that, for a one-editor\nsite). "
-            "Documents left alone are counted, with the reason.\n");
+    fprintf(f, "usage: galen review approve|start --source SOURCE --as EDITOR\n"
+               "                    [--note TEXT] [--self-review] [--json]\n"
+               "                    [--no-index] [-d DIR]\n\n"
+               "start moves every document of SOURCE (its 'source' field, "
+               "exact)\nthat is submitted to under review; approve approves "
+               "every one that\nis under review. Each change is recorded in "
+               "the audit trail as done\nby EDITOR, a user with the editor or "
+               "admin role. Four-eyes review\nholds as on the dashboard: "
+               "EDITOR cannot approve what they submitted\nor started "
+               "reviewing (--self-review lifts that, for a one-editor\nsite). "
+               "Documents left alone are counted, with the reason.\n");
 }
 
 enum { OPT_SOURCE = 256, OPT_AS, OPT_NOTE, OPT_SELF, OPT_JSON, OPT_NO_INDEX };
@@ -217,8 +216,9 @@ int cmd_review(int argc, char **argv)
         return cli_usage_error("review", "no action given (approve or start)");
     action = argv[optind];
     if (strcmp(action, "approve") != 0 && strcmp(action, "start") != 0)
-        return cli_usage_error("review", "unknown action '%s' (want approve "
-                                         "or start)",
+        return cli_usage_error("review",
+                               "unknown action '%s' (want approve "
+                               "or start)",
                                action);
     if (optind + 1 != argc)
         return cli_usage_error("review", "unexpected argument '%s'",

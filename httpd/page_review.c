@@ -109,8 +109,8 @@ void page_review_source(struct ctx *c)
         ctx_error(c, 400, "bad_request", "source and expect are required");
         return;
     }
-    rc = galen_review_source(c->svc, source, "approve", &c->user, NULL,
-                             expect, &b);
+    rc = galen_review_source(c->svc, source, "approve", &c->user, NULL, expect,
+                             &b);
     if (rc != GALEN_OK) {
         ctx_fail(c, rc, galen_service_errmsg(c->svc));
         return;

@@ -60,13 +60,16 @@ GALEN_API GALEN_NODISCARD int galen_store_check(struct galen_store *st);
 /* ---- importing --------------------------------------------------------- */
 
 enum galen_import_format {
-    GALEN_IMPORT_MEDQUAD, /* MedQuAD XML, one file per source document */
-    GALEN_IMPORT_PUBMED, /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip
-                          */
-    GALEN_IMPORT_BEIR,   /* BEIR corpus.jsonl: _id, title, text */
-    GALEN_IMPORT_ARTICLE, /* galen's Markdown articles
-                             (docs/article-format.md) */
-    GALEN_IMPORT_MEDLINEPLUS /* MedlinePlus health-topics XML, plain or gzip */
+    /* MedQuAD XML, one file per source document */
+    GALEN_IMPORT_MEDQUAD,
+    /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip */
+    GALEN_IMPORT_PUBMED,
+    /* BEIR corpus.jsonl: _id, title, text */
+    GALEN_IMPORT_BEIR,
+    /* galen's Markdown articles (docs/article-format.md) */
+    GALEN_IMPORT_ARTICLE,
+    /* MedlinePlus health-topics XML, plain or gzip (docs/import.md) */
+    GALEN_IMPORT_MEDLINEPLUS
 };
 
 /* Parses "medquad", "pubmed", "beir", "article" or "medlineplus". GALEN_OK or

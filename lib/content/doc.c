@@ -662,8 +662,7 @@ static void json_list(int *rc, struct buf *b, const char *key,
 }
 
 /* "meta":{"key":"value",...} */
-static void json_meta(int *rc, struct buf *b, const struct doc *d,
-                      bool *first)
+static void json_meta(int *rc, struct buf *b, const struct doc *d, bool *first)
 {
     size_t i;
 

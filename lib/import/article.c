@@ -15,12 +15,12 @@
 
 #include <galen/error.h>
 
+#include "article_front.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/utf8.h"
-#include "article_front.h"
 
 struct line {
     const char *p;

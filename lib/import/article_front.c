@@ -207,8 +207,7 @@ static int prep_indented(struct prep *p, struct str ln)
     p->have_item = true;
     p->item_indent = ind;
     t = trim((struct str){t.p + 1, t.len - 1});
-    if (t.len == 0 || t.p[0] == '"' || t.p[0] == '\'' ||
-        !has_bar(t)) {
+    if (t.len == 0 || t.p[0] == '"' || t.p[0] == '\'' || !has_bar(t)) {
         buf_put(&rc, p->out, ln.p, ln.len);
         return rc;
     }
@@ -548,8 +547,8 @@ static int set_value(struct front *f, const struct fm_key *k, char *v,
 static int set_list(struct front *f, const struct fm_key *k,
                     const yaml_node_t *v, long line)
 {
-    struct doc_strlist *l = (struct doc_strlist *)(void *)((char *)f->d +
-                                                           k->off);
+    struct doc_strlist *l =
+        (struct doc_strlist *)(void *)((char *)f->d + k->off);
     const yaml_node_item_t *it;
 
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0)
@@ -562,8 +561,7 @@ static int set_list(struct front *f, const struct fm_key *k,
         struct str s;
 
         if (!n || n->type != YAML_SCALAR_NODE)
-            return ferr(f->diag, line, "%s: list items must be text",
-                        k->name);
+            return ferr(f->diag, line, "%s: list items must be text", k->name);
         s = trim((struct str){(const char *)n->data.scalar.value,
                               n->data.scalar.length});
         if (s.len && doc_strlist_add(l, s.p, s.len) != GALEN_OK)
@@ -622,7 +620,8 @@ static int ref_part(struct front *f, struct doc_ref *r, struct str part,
     if (!colon)
         return ferr(f->diag, line, "expected 'key: value' in reference");
     key = trim((struct str){part.p, (size_t)(colon - part.p)});
-    val = trim((struct str){colon + 1, part.len - (size_t)(colon + 1 - part.p)});
+    val =
+        trim((struct str){colon + 1, part.len - (size_t)(colon + 1 - part.p)});
     if (val.len == 0)
         return ferr(f->diag, line, "empty reference value for '%.*s'",
                     (int)MIN(key.len, 40), key.p);
@@ -644,8 +643,8 @@ static int ref_line(struct front *f, struct doc_ref *r, const yaml_node_t *n)
     while (p < end) {
         const char *bar = memchr(p, '|', (size_t)(end - p));
         const char *stop = bar ? bar : end;
-        int rc = ref_part(f, r, trim((struct str){p, (size_t)(stop - p)}),
-                          line);
+        int rc =
+            ref_part(f, r, trim((struct str){p, (size_t)(stop - p)}), line);
 
         if (rc != GALEN_OK)
             return rc;
@@ -701,8 +700,7 @@ static int set_refs(struct front *f, const yaml_node_t *v, long line)
                         "expected '  - key: value | ...' reference");
         if (doc_add_ref(f->d, &r) != GALEN_OK)
             return ferr(f->diag, node_line(f, n), "too many references");
-        rc = n->type == YAML_SCALAR_NODE ? ref_line(f, r, n)
-                                         : ref_map(f, r, n);
+        rc = n->type == YAML_SCALAR_NODE ? ref_line(f, r, n) : ref_map(f, r, n);
         if (rc != GALEN_OK)
             return rc;
         if (!r->kind || !r->title || !r->source || !r->year)

@@ -40,8 +40,7 @@ static bool plain_ok(const char *s, bool in_flow)
         unsigned char c = (unsigned char)s[i];
 
         if (c < 0x20 || c == 0x7f || (c == ':' && s[i + 1] == ' ') ||
-            (c == ' ' && s[i + 1] == '#') ||
-            (in_flow && strchr(",[]{}", c)))
+            (c == ' ' && s[i + 1] == '#') || (in_flow && strchr(",[]{}", c)))
             return false;
     }
     return true;
@@ -104,8 +103,8 @@ static bool pipe_ok(const char *s)
 
 static void put_ref(int *rc, struct buf *b, const struct doc_ref *r)
 {
-    const char *names[] = {"kind", "title",  "source", "authors",
-                           "pmid", "doi",    "url"};
+    const char *names[] = {"kind", "title", "source", "authors",
+                           "pmid", "doi",   "url"};
     const char *vals[] = {r->kind, r->title, r->source, r->authors,
                           r->pmid, r->doi,   r->url};
     bool pipes = true, first = true;
@@ -241,8 +240,8 @@ static bool ends_with_items(const struct doc *d, const char *text, size_t from,
     size_t n = strlen(text), m = items_len(d, from, to), i;
     const char *p;
 
-    if (m > n || (m < n && (m + 2 > n || memcmp(text + n - m - 2, "\n\n",
-                                                2) != 0)))
+    if (m > n ||
+        (m < n && (m + 2 > n || memcmp(text + n - m - 2, "\n\n", 2) != 0)))
         return false;
     p = text + n - m;
     for (i = from; i < to; i++) {
@@ -273,8 +272,8 @@ static size_t faq_items(const struct doc *d, const char *text, size_t next)
     return 0;
 }
 
-static void put_section(int *rc, struct buf *b, const struct doc *d,
-                        size_t i, size_t *next_faq)
+static void put_section(int *rc, struct buf *b, const struct doc *d, size_t i,
+                        size_t *next_faq)
 {
     const struct doc_section *s = &d->sections[i];
     size_t k = 0, n = strlen(s->text), j;
@@ -314,8 +313,7 @@ static bool text_ok(const char *t)
 {
     const char *line = t;
 
-    if (strstr(t, "\n\n\n") || t[0] == '\n' ||
-        (*t && t[strlen(t) - 1] == '\n'))
+    if (strstr(t, "\n\n\n") || t[0] == '\n' || (*t && t[strlen(t) - 1] == '\n'))
         return false;
     while (line) {
         const char *nl = strchr(line, '\n');

@@ -43,9 +43,8 @@ static void flush_section(struct conv *c)
     if (c->rc != GALEN_OK)
         return;
     h = c->has_heading ? (const char *)c->heading.data : "";
-    c->rc = doc_add_section(c->d, h, c->text.len ? (const char *)c->text.data
-                                                 : "",
-                            c->text.len);
+    c->rc = doc_add_section(
+        c->d, h, c->text.len ? (const char *)c->text.data : "", c->text.len);
     buf_reset(&c->text);
     buf_reset(&c->heading);
     c->has_heading = false;
@@ -73,11 +72,18 @@ static const struct {
     const char *name;
     const char *utf8;
 } entities[] = {
-    {"amp", "&"},       {"lt", "<"},       {"gt", ">"},
-    {"quot", "\""},     {"apos", "'"},     {"nbsp", " "},
-    {"ndash", "\xe2\x80\x93"}, {"mdash", "\xe2\x80\x94"},
-    {"rsquo", "\xe2\x80\x99"}, {"lsquo", "\xe2\x80\x98"},
-    {"rdquo", "\xe2\x80\x9d"}, {"ldquo", "\xe2\x80\x9c"},
+    {"amp", "&"},
+    {"lt", "<"},
+    {"gt", ">"},
+    {"quot", "\""},
+    {"apos", "'"},
+    {"nbsp", " "},
+    {"ndash", "\xe2\x80\x93"},
+    {"mdash", "\xe2\x80\x94"},
+    {"rsquo", "\xe2\x80\x99"},
+    {"lsquo", "\xe2\x80\x98"},
+    {"rdquo", "\xe2\x80\x9d"},
+    {"ldquo", "\xe2\x80\x9c"},
 };
 
 /* Decodes the character reference at p ('&' ... ';') into out; returns
@@ -96,10 +102,10 @@ static size_t entity(const char *p, size_t n, char out[8], size_t *olen)
 
         for (i = hex ? 3 : 2; i < len - 1; i++) {
             char ch = p[i];
-            int v = ch >= '0' && ch <= '9'             ? ch - '0'
-                    : hex && ch >= 'a' && ch <= 'f'    ? ch - 'a' + 10
-                    : hex && ch >= 'A' && ch <= 'F'    ? ch - 'A' + 10
-                                                       : -1;
+            int v = ch >= '0' && ch <= '9'          ? ch - '0'
+                    : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                    : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                                    : -1;
 
             if (v < 0 || cp > 0x10FFFF)
                 return 0;
@@ -142,8 +148,7 @@ static void on_tag(struct conv *c, struct str name, bool closing)
 {
     static const char *const blocks[] = {"p",     "div",        "ul", "ol",
                                          "table", "blockquote", "tr", "dl"};
-    static const char *const headings[] = {"h1", "h2", "h3",
-                                           "h4", "h5", "h6"};
+    static const char *const headings[] = {"h1", "h2", "h3", "h4", "h5", "h6"};
 
     if (name_is(name, headings, ARRAY_SIZE(headings))) {
         if (!closing) {

@@ -83,9 +83,8 @@ static void list_add(int *rc, struct buf *b, const char *s, size_t len)
 
 static void topic_reset(struct mplus *m)
 {
-    char **fields[] = {&m->topic_id, &m->language, &m->created,
-                       &m->desc,     &m->mapped,   &m->mesh_id,
-                       &m->institute};
+    char **fields[] = {&m->topic_id, &m->language, &m->created,  &m->desc,
+                       &m->mapped,   &m->mesh_id,  &m->institute};
     size_t i;
 
     doc_cleanup(&m->d);
@@ -329,8 +328,7 @@ static int run(struct mplus *m, xmlTextReaderPtr r)
 }
 
 int import_medlineplus_memory(const char *data, size_t len, const char *name,
-                              const struct import_sink *sink,
-                              struct diag *diag)
+                              const struct import_sink *sink, struct diag *diag)
 {
     xmlTextReaderPtr r = xml_reader_memory(data, len, name ? name : "");
     struct mplus m;

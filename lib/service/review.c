@@ -340,8 +340,8 @@ int service_review_source(struct galen_service *svc, const char *source,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (!act || (act->to != DOC_STATUS_APPROVED &&
-                 act->to != DOC_STATUS_UNDER_REVIEW))
+    if (!act ||
+        (act->to != DOC_STATUS_APPROVED && act->to != DOC_STATUS_UNDER_REVIEW))
         return service_fail(svc, GALEN_EINVAL,
                             "bulk review is for start or approve");
     if (!source || !*source)

@@ -336,8 +336,8 @@ static void round_trip(const struct doc *d)
         fprintf(stderr, "%s: %.*s\n", why, (int)b.len, (char *)b.data);
     assert_int_equal(rc, GALEN_OK);
     doc_init(&back);
-    assert_int_equal(
-        import_article_parse((char *)b.data, b.len, &back, &diag), GALEN_OK);
+    assert_int_equal(import_article_parse((char *)b.data, b.len, &back, &diag),
+                     GALEN_OK);
     doc_hash(d, h1);
     doc_hash(&back, h2);
     assert_string_equal(h1, h2);
@@ -356,9 +356,9 @@ static void test_import_article_write_round_trip(void **state)
     struct buf b;
 
     (void)state;
-    assert_int_equal(fileio_read_all("tests/data/article/full.md", 1 << 20,
-                                     &text, &len),
-                     GALEN_OK);
+    assert_int_equal(
+        fileio_read_all("tests/data/article/full.md", 1 << 20, &text, &len),
+        GALEN_OK);
     doc_init(&d);
     assert_int_equal(import_article_parse((char *)text, len, &d, &diag),
                      GALEN_OK);

@@ -72,10 +72,10 @@ static void test_import_medlineplus_english_topic(void **state)
     /* The external <site> is left out: no references. */
     assert_int_equal(jlen(d, "references"), 0);
     assert_int_equal(jlen(d, "sections"), 1);
-    assert_non_null(strstr(section_text(d, 0),
-                           "include:\n\n- Working a muscle too hard"));
-    assert_non_null(strstr(section_text(d, 0),
-                           "long time\n- Losing too much fluid"));
+    assert_non_null(
+        strstr(section_text(d, 0), "include:\n\n- Working a muscle too hard"));
+    assert_non_null(
+        strstr(section_text(d, 0), "long time\n- Losing too much fluid"));
     assert_non_null(strstr(section_text(d, 0),
                            "blood\n\nMost cramps fade within minutes."));
     assert_non_null(strstr(section_text(d, 0), "swelling & redness"));
@@ -171,9 +171,9 @@ static void test_import_medlineplus_malformed(void **state)
                      GALEN_EPARSE);
     assert_int_equal(diag.line, 3);
     assert_non_null(strstr(diag.msg, "url"));
-    assert_int_equal(import_medlineplus_memory(noroot, sizeof noroot - 1, "n",
-                                               &s, &diag),
-                     GALEN_EPARSE);
+    assert_int_equal(
+        import_medlineplus_memory(noroot, sizeof noroot - 1, "n", &s, &diag),
+        GALEN_EPARSE);
     assert_non_null(strstr(diag.msg, "health-topics"));
     assert_int_equal(import_medlineplus_memory(nosummary, sizeof nosummary - 1,
                                                "n", &s, &diag),

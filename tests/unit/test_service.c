@@ -469,13 +469,12 @@ static void test_service_review_by_source(void **state)
     assert_int_equal(r.done, 2);
     expect_sources(f->svc, "S2:1/0;");
     buf_init(&b, 4096);
-    assert_int_equal(
-        store_history(service_store(f->svc), "s1-a", event_cb, &b), GALEN_OK);
+    assert_int_equal(store_history(service_store(f->svc), "s1-a", event_cb, &b),
+                     GALEN_OK);
     buf_put_nul(&rc, &b);
-    assert_string_equal((char *)b.data,
-                        "->submitted:importer:created;"
-                        "submitted>under_review:ed:;"
-                        "under_review>approved:ed2:;");
+    assert_string_equal((char *)b.data, "->submitted:importer:created;"
+                                        "submitted>under_review:ed:;"
+                                        "under_review>approved:ed2:;");
     buf_cleanup(&b);
 }
 
