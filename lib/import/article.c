@@ -264,6 +264,18 @@ static bool is_separator(const struct line *ln, size_t ncols)
     return dashes > 0 && cols == ncols;
 }
 
+bool article_table_start(const char *hdr, size_t hlen, const char *next,
+                         size_t nlen)
+{
+    const struct line ln = {next, nlen, 0};
+    long ncols;
+
+    if (hlen == 0 || hdr[0] != '|')
+        return false;
+    ncols = split_cells(trim(hdr, hlen), NULL, 0);
+    return ncols < 0 || is_separator(&ln, (size_t)ncols);
+}
+
 static int table_row(struct article *a, struct doc_table *tb,
                      const struct line *ln)
 {

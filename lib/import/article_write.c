@@ -97,8 +97,15 @@ static void put_list(int *rc, struct buf *b, const char *key,
 
 static bool pipe_ok(const char *s)
 {
-    return !s || (*s && !strchr(s, '|') && !strchr(s, '\n') && s[0] != ' ' &&
-                  s[strlen(s) - 1] != ' ');
+    const char *p;
+
+    if (!s)
+        return true;
+    for (p = s; *p; p++) {
+        if (*p == '|' || (unsigned char)*p < 0x20)
+            return false;
+    }
+    return *s && s[0] != ' ' && p[-1] != ' ';
 }
 
 static void put_ref(int *rc, struct buf *b, const struct doc_ref *r)
@@ -299,12 +306,20 @@ static void put_section(int *rc, struct buf *b, const struct doc *d, size_t i,
 /* ---- checks ------------------------------------------------------------ */
 
 /* True if the parser reads line [l, end) back as this text: not a heading
- * or table row, no indentation but a nested bullet's, no trailing space. */
+ * or the header of a table, no indentation but a nested bullet's, no
+ * trailing space. */
 static bool line_ok(const char *l, const char *end)
 {
-    size_t ws = strspn(l, " \t");
+    size_t ws = strspn(l, " \t"), hashes = strspn(l, "#");
 
-    if (l[0] == '#' || l[0] == '|' || (end > l && is_ws(end[-1])))
+    /* "#... text" or a bare run of '#' reads as a heading. */
+    if (hashes >= 1 && hashes <= 6 && (l + hashes == end || l[hashes] == ' '))
+        return false;
+    if (end > l && (is_ws(end[-1]) || end[-1] == '\r'))
+        return false; /* the reader trims it */
+    if (*end == '\n' &&
+        article_table_start(l, (size_t)(end - l), end + 1,
+                            strcspn(end + 1, "\n")))
         return false;
     return ws == 0 || (l[ws] == '-' && l[ws + 1] == ' ');
 }
@@ -325,6 +340,15 @@ static bool text_ok(const char *t)
     return true;
 }
 
+/* True if "## h" reads back as heading h. */
+static bool heading_ok(const char *h)
+{
+    size_t n = strlen(h);
+
+    return !strchr(h, '\n') && (n == 0 || (!is_ws(h[0]) && !is_ws(h[n - 1]) &&
+                                            h[n - 1] != '\r'));
+}
+
 const char *article_unwritable(const struct doc *d)
 {
     size_t i, faq = 0;
@@ -338,7 +362,7 @@ const char *article_unwritable(const struct doc *d)
 
         if (i > 0 && !*h)
             return "a section without a heading after the first";
-        if (strchr(h, '\n') || is_ws(h[0]) || (*h && is_ws(h[strlen(h) - 1])))
+        if (!heading_ok(h))
             return "a section heading the format cannot hold";
         if (!text_ok(d->sections[i].text))
             return "section text the format cannot hold";
@@ -347,6 +371,10 @@ const char *article_unwritable(const struct doc *d)
     }
     if (faq != d->nfaq)
         return "FAQ items outside a FAQ section";
+    for (i = 0; i < d->nfaq; i++) {
+        if (!heading_ok(d->faq[i].question) || !*d->faq[i].question)
+            return "a FAQ question the format cannot hold";
+    }
     return NULL;
 }
 
