@@ -317,9 +317,8 @@ static bool line_ok(const char *l, const char *end)
         return false;
     if (end > l && (is_ws(end[-1]) || end[-1] == '\r'))
         return false; /* the reader trims it */
-    if (*end == '\n' &&
-        article_table_start(l, (size_t)(end - l), end + 1,
-                            strcspn(end + 1, "\n")))
+    if (*end == '\n' && article_table_start(l, (size_t)(end - l), end + 1,
+                                            strcspn(end + 1, "\n")))
         return false;
     return ws == 0 || (l[ws] == '-' && l[ws + 1] == ' ');
 }
@@ -345,8 +344,8 @@ static bool heading_ok(const char *h)
 {
     size_t n = strlen(h);
 
-    return !strchr(h, '\n') && (n == 0 || (!is_ws(h[0]) && !is_ws(h[n - 1]) &&
-                                            h[n - 1] != '\r'));
+    return !strchr(h, '\n') &&
+           (n == 0 || (!is_ws(h[0]) && !is_ws(h[n - 1]) && h[n - 1] != '\r'));
 }
 
 const char *article_unwritable(const struct doc *d)

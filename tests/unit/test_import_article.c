@@ -393,6 +393,20 @@ static void test_import_article_write_round_trip(void **state)
     assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
                      GALEN_EPARSE);
     assert_non_null(strstr(why, "section text"));
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "| a | b |\n|---|---|"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "ends in CR\r"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    /* Lines the reader takes as text are written as they are. */
+    assert_int_equal(doc_set_cstr(&d.sections[0].text,
+                                  "| a bar line\n|---|:---\n#2## not a "
+                                  "heading\n#hashtag"),
+                     GALEN_OK);
+    round_trip(&d);
     assert_int_equal(doc_set_cstr(&d.sections[0].text, "Fine."), GALEN_OK);
     assert_int_equal(doc_set_cstr(&d.date, "2020"), GALEN_OK);
     assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
