@@ -111,6 +111,11 @@ const char *cli_data_dir(const char *opt)
     return CLI_DEFAULT_DATA;
 }
 
+const char *cli_store_label(const char *path)
+{
+    return galen_store_is_url(path) ? "the PostgreSQL store" : path;
+}
+
 #ifndef CLI_SHARE_DIR
 #define CLI_SHARE_DIR "/usr/local/share/galen"
 #endif

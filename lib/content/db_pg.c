@@ -6,7 +6,13 @@
  * memory, so another statement may run between two steps as with SQLite.
  * Results come back as text: integers are parsed, booleans read as 1/0 and
  * bytea is unescaped. The connection runs in autocommit; BEGIN makes a
- * transaction as usual. Times are UTC whatever the server's zone. */
+ * transaction as usual. Times are UTC whatever the server's zone.
+ *
+ * A server restart or failover breaks the connection. Outside a
+ * transaction the next statement reconnects and prepares its statement
+ * again (each keeps its text and the connection generation it was
+ * prepared on); inside one, statements fail until the caller's ROLLBACK,
+ * which reconnects: half a transaction must never run in autocommit. */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,8 @@ struct pg {
     struct db base;
     PGconn *conn;
     unsigned nstmts; /* names the next prepared statement */
+    unsigned gen;    /* connection generation, counts reconnections */
+    bool tx_open;    /* a transaction was open at the last command */
     int64_t changes; /* rows the last statement changed */
     char errmsg[PG_ERRMSG];
 };
@@ -31,6 +39,8 @@ struct pg {
 struct pg_stmt {
     struct db_stmt base;
     char name[16];
+    char *sql;    /* the PostgreSQL text, kept to prepare it again */
+    unsigned gen; /* the generation it was prepared on */
     int nparams;
     char **vals; /* owned copies (malloc, as libpq's own); NULL is NULL */
     int *lens;
@@ -79,6 +89,16 @@ static int result_error(struct pg *db, const PGresult *res)
     return DB_ERROR;
 }
 
+/* Notes whether a transaction is open; a broken connection keeps what
+ * was known before it broke. */
+static void note_tx(struct pg *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->conn);
+
+    if (t != PQTRANS_UNKNOWN)
+        db->tx_open = t != PQTRANS_IDLE;
+}
+
 /* Runs sql (no parameters) and checks that it succeeded. */
 static int run(struct pg *db, const char *sql)
 {
@@ -93,7 +113,28 @@ static int run(struct pg *db, const char *sql)
         db->changes = strtoll(PQcmdTuples(res), NULL, 10);
     }
     PQclear(res);
+    note_tx(db);
     return rc;
+}
+
+/* Reconnects a broken connection if no transaction was open on it. */
+static int revive(struct pg *db, bool rollback)
+{
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        return GALEN_OK;
+    if (db->tx_open && !rollback) {
+        keep_msg(db, "the connection to PostgreSQL was lost inside a "
+                     "transaction");
+        return GALEN_EDB;
+    }
+    PQreset(db->conn);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        keep_msg(db, PQerrorMessage(db->conn));
+        return GALEN_EDB;
+    }
+    db->gen++;
+    db->tx_open = false;
+    return run(db, "SET client_min_messages = warning");
 }
 
 static void quiet(void *ctx, const char *msg)
@@ -238,18 +279,40 @@ static int translate(const char *sql, int *nparams, char **out)
     return GALEN_OK;
 }
 
+/* Prepares s on the server under its name. */
+static int server_prepare(struct pg *db, struct pg_stmt *s)
+{
+    PGresult *res = PQprepare(db->conn, s->name, s->sql, 0, NULL);
+    int rc = GALEN_OK;
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        result_error(db, res);
+        rc = GALEN_EDB;
+    }
+    PQclear(res);
+    s->gen = db->gen;
+    return rc;
+}
+
+static void stmt_free(struct pg_stmt *s)
+{
+    galen_free(s->sql);
+    galen_free(s->vals);
+    galen_free(s->lens);
+    galen_free(s->fmts);
+    galen_free(s);
+}
+
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
     struct pg_stmt *s = galen_calloc(1, sizeof *s);
-    char *text = NULL;
-    PGresult *res;
     int rc;
 
     if (!s)
         return GALEN_ENOMEM;
     s->base.db = db;
     s->row = -1;
-    rc = translate(sql, &s->nparams, &text);
+    rc = translate(sql, &s->nparams, &s->sql);
     if (rc == GALEN_OK && s->nparams > 0) {
         s->vals = galen_calloc((size_t)s->nparams, sizeof *s->vals);
         s->lens = galen_calloc((size_t)s->nparams, sizeof *s->lens);
@@ -257,21 +320,14 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
         if (!s->vals || !s->lens || !s->fmts)
             rc = GALEN_ENOMEM;
     }
+    if (rc == GALEN_OK)
+        rc = revive(P(db), false);
     if (rc == GALEN_OK) {
         snprintf(s->name, sizeof s->name, "g%u", P(db)->nstmts++);
-        res = PQprepare(P(db)->conn, s->name, text, 0, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            result_error(P(db), res);
-            rc = GALEN_EDB;
-        }
-        PQclear(res);
+        rc = server_prepare(P(db), s);
     }
-    galen_free(text);
     if (rc != GALEN_OK) {
-        galen_free(s->vals);
-        galen_free(s->lens);
-        galen_free(s->fmts);
-        galen_free(s);
+        stmt_free(s);
         return rc;
     }
     *out = &s->base;
@@ -309,10 +365,7 @@ static void pg_finalize(struct db_stmt *st)
 
     pg_reset(st);
     pg_clear(st);
-    galen_free(s->vals);
-    galen_free(s->lens);
-    galen_free(s->fmts);
-    galen_free(s);
+    stmt_free(s);
 }
 
 static int pg_bind(struct db_stmt *st, int i, int type, const void *v, size_t n)
@@ -354,17 +407,22 @@ static int pg_step(struct db_stmt *st)
         s->blob = NULL;
         return ++s->row < s->nrows ? DB_ROW : DB_DONE;
     }
+    if (revive(db, false) != GALEN_OK ||
+        (s->gen != db->gen && server_prepare(db, s) != GALEN_OK))
+        return DB_ERROR;
     s->res = PQexecPrepared(db->conn, s->name, s->nparams,
                             (const char *const *)s->vals, s->lens, s->fmts, 0);
     status = PQresultStatus(s->res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         int rc = result_error(db, s->res);
 
+        note_tx(db);
         PQclear(s->res);
         s->res = NULL;
         return rc;
     }
     db->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+    note_tx(db);
     s->nrows = status == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
     s->row = 0;
     return s->nrows > 0 ? DB_ROW : DB_DONE;
@@ -422,9 +480,13 @@ static const void *pg_col_blob(struct db_stmt *st, int i, size_t *len)
 
 static int pg_exec(struct db *db, const char *sql, bool ddl)
 {
+    bool rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+    unsigned gen = P(db)->gen;
     struct buf b;
-    int rc = GALEN_OK;
+    int rc = revive(P(db), rollback);
 
+    if (rc != GALEN_OK || (rollback && gen != P(db)->gen))
+        return rc; /* a lost connection took the transaction with it */
     if (!ddl)
         return run(P(db), sql);
     buf_init(&b, (size_t)1 << 20);
@@ -472,6 +534,8 @@ static int pg_last_id(struct db *db, int64_t *out)
 
 static bool pg_in_tx(struct db *db)
 {
+    if (PQstatus(P(db)->conn) != CONNECTION_OK)
+        return P(db)->tx_open;
     return PQtransactionStatus(P(db)->conn) != PQTRANS_IDLE;
 }
 
