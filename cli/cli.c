@@ -21,6 +21,7 @@
 
 #include <galen/error.h>
 #include <galen/search.h>
+#include <galen/store.h>
 
 enum log_level cli_log_level = LOG_LEVEL_WARN;
 

@@ -13,7 +13,9 @@
  * again (each keeps its text and the connection generation it was
  * prepared on); inside one, statements fail until the caller's ROLLBACK,
  * which reconnects: half a transaction must never run in autocommit. */
+#include <dlfcn.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,49 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "db.h"
+
+/* libpq is loaded when the first PostgreSQL store opens, not linked: a
+ * program that never uses one needs no libpq, and libgalen.a links
+ * statically (Debian ships no static libraries of libpq's own
+ * dependencies). Each function below is called through a pointer that
+ * pq_load fills from libpq.so.5. */
+#define PQ_FUNCS(X)                                                          \
+    X(PQclear)                                                               \
+    X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQexec)                \
+        X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) \
+            X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples)           \
+                X(PQprepare) X(PQreset) X(PQresultErrorField)                \
+                    X(PQresultErrorMessage) X(PQresultStatus)                \
+                        X(PQsetClientEncoding) X(PQsetNoticeProcessor)       \
+                            X(PQstatus) X(PQtransactionStatus)               \
+                                X(PQunescapeBytea)
+
+#define PQ_POINTER(f) static __typeof__(f) *pq_##f;
+PQ_FUNCS(PQ_POINTER)
+#undef PQ_POINTER
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static bool pq_loaded;
+
+static void pq_load_once(void)
+{
+    void *h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+
+    if (!h)
+        return;
+#define PQ_SYMBOL(f)                                  \
+    if (!(pq_##f = (__typeof__(pq_##f))dlsym(h, #f))) \
+        return;
+    PQ_FUNCS(PQ_SYMBOL)
+#undef PQ_SYMBOL
+    pq_loaded = true; /* the handle stays open for the process */
+}
+
+static bool pq_load(void)
+{
+    pthread_once(&pq_once, pq_load_once);
+    return pq_loaded;
+}
 
 enum { PG_ERRMSG = 512, OID_BOOL = 16, OID_BYTEA = 17 };
 
@@ -74,9 +119,11 @@ static void keep_msg(struct pg *db, const char *msg)
 /* Maps a failed result to enum db_step by its SQLSTATE. */
 static int result_error(struct pg *db, const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *state =
+        res ? pq_PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
-    keep_msg(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+    keep_msg(db,
+             res ? pq_PQresultErrorMessage(res) : pq_PQerrorMessage(db->conn));
     if (!state)
         return DB_ERROR;
     if (strcmp(state, "23505") == 0)
@@ -93,7 +140,7 @@ static int result_error(struct pg *db, const PGresult *res)
  * was known before it broke. */
 static void note_tx(struct pg *db)
 {
-    PGTransactionStatusType t = PQtransactionStatus(db->conn);
+    PGTransactionStatusType t = pq_PQtransactionStatus(db->conn);
 
     if (t != PQTRANS_UNKNOWN)
         db->tx_open = t != PQTRANS_IDLE;
@@ -102,17 +149,17 @@ static void note_tx(struct pg *db)
 /* Runs sql (no parameters) and checks that it succeeded. */
 static int run(struct pg *db, const char *sql)
 {
-    PGresult *res = PQexec(db->conn, sql);
-    ExecStatusType st = PQresultStatus(res);
+    PGresult *res = pq_PQexec(db->conn, sql);
+    ExecStatusType st = pq_PQresultStatus(res);
     int rc = GALEN_OK;
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         result_error(db, res);
         rc = GALEN_EDB;
     } else {
-        db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+        db->changes = strtoll(pq_PQcmdTuples(res), NULL, 10);
     }
-    PQclear(res);
+    pq_PQclear(res);
     note_tx(db);
     return rc;
 }
@@ -120,16 +167,16 @@ static int run(struct pg *db, const char *sql)
 /* Reconnects a broken connection if no transaction was open on it. */
 static int revive(struct pg *db, bool rollback)
 {
-    if (PQstatus(db->conn) == CONNECTION_OK)
+    if (pq_PQstatus(db->conn) == CONNECTION_OK)
         return GALEN_OK;
     if (db->tx_open && !rollback) {
         keep_msg(db, "the connection to PostgreSQL was lost inside a "
                      "transaction");
         return GALEN_EDB;
     }
-    PQreset(db->conn);
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        keep_msg(db, PQerrorMessage(db->conn));
+    pq_PQreset(db->conn);
+    if (pq_PQstatus(db->conn) != CONNECTION_OK) {
+        keep_msg(db, pq_PQerrorMessage(db->conn));
         return GALEN_EDB;
     }
     db->gen++;
@@ -153,14 +200,18 @@ static int pg_open(const char *target, struct db **out, char *err, size_t cap)
     }
     db->base.ops = &db_pg_ops;
     db->base.kind = DB_PG;
-    db->conn = PQconnectdb(target);
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
-        keep_msg(db, db->conn ? PQerrorMessage(db->conn) : "out of memory");
+    if (!pq_load()) {
+        keep_msg(db, "cannot load libpq.so.5 (install libpq5)");
         goto fail;
     }
-    PQsetNoticeProcessor(db->conn, quiet, NULL);
-    if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
-        keep_msg(db, PQerrorMessage(db->conn));
+    db->conn = pq_PQconnectdb(target);
+    if (!db->conn || pq_PQstatus(db->conn) != CONNECTION_OK) {
+        keep_msg(db, db->conn ? pq_PQerrorMessage(db->conn) : "out of memory");
+        goto fail;
+    }
+    pq_PQsetNoticeProcessor(db->conn, quiet, NULL);
+    if (pq_PQsetClientEncoding(db->conn, "UTF8") != 0) {
+        keep_msg(db, pq_PQerrorMessage(db->conn));
         goto fail;
     }
     if (run(db, "SET client_min_messages = warning") != GALEN_OK)
@@ -169,14 +220,15 @@ static int pg_open(const char *target, struct db **out, char *err, size_t cap)
     return GALEN_OK;
 fail:
     snprintf(err, cap, "PostgreSQL: %s", db->errmsg);
-    PQfinish(db->conn);
+    if (db->conn)
+        pq_PQfinish(db->conn);
     galen_free(db);
     return GALEN_EDB;
 }
 
 static void pg_close(struct db *db)
 {
-    PQfinish(P(db)->conn);
+    pq_PQfinish(P(db)->conn);
     galen_free(db);
 }
 
@@ -282,14 +334,14 @@ static int translate(const char *sql, int *nparams, char **out)
 /* Prepares s on the server under its name. */
 static int server_prepare(struct pg *db, struct pg_stmt *s)
 {
-    PGresult *res = PQprepare(db->conn, s->name, s->sql, 0, NULL);
+    PGresult *res = pq_PQprepare(db->conn, s->name, s->sql, 0, NULL);
     int rc = GALEN_OK;
 
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    if (pq_PQresultStatus(res) != PGRES_COMMAND_OK) {
         result_error(db, res);
         rc = GALEN_EDB;
     }
-    PQclear(res);
+    pq_PQclear(res);
     s->gen = db->gen;
     return rc;
 }
@@ -338,11 +390,11 @@ static void pg_reset(struct db_stmt *st)
 {
     struct pg_stmt *s = PS(st);
 
-    PQclear(s->res);
+    pq_PQclear(s->res);
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
-    PQfreemem(s->blob);
+    pq_PQfreemem(s->blob);
     s->blob = NULL;
 }
 
@@ -403,27 +455,28 @@ static int pg_step(struct db_stmt *st)
     ExecStatusType status;
 
     if (s->row >= 0) {
-        PQfreemem(s->blob);
+        pq_PQfreemem(s->blob);
         s->blob = NULL;
         return ++s->row < s->nrows ? DB_ROW : DB_DONE;
     }
     if (revive(db, false) != GALEN_OK ||
         (s->gen != db->gen && server_prepare(db, s) != GALEN_OK))
         return DB_ERROR;
-    s->res = PQexecPrepared(db->conn, s->name, s->nparams,
-                            (const char *const *)s->vals, s->lens, s->fmts, 0);
-    status = PQresultStatus(s->res);
+    s->res =
+        pq_PQexecPrepared(db->conn, s->name, s->nparams,
+                          (const char *const *)s->vals, s->lens, s->fmts, 0);
+    status = pq_PQresultStatus(s->res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         int rc = result_error(db, s->res);
 
         note_tx(db);
-        PQclear(s->res);
+        pq_PQclear(s->res);
         s->res = NULL;
         return rc;
     }
-    db->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+    db->changes = strtoll(pq_PQcmdTuples(s->res), NULL, 10);
     note_tx(db);
-    s->nrows = status == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+    s->nrows = status == PGRES_TUPLES_OK ? pq_PQntuples(s->res) : 0;
     s->row = 0;
     return s->nrows > 0 ? DB_ROW : DB_DONE;
 }
@@ -432,21 +485,21 @@ static int pg_step(struct db_stmt *st)
 static bool has(struct pg_stmt *s, int i)
 {
     return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 &&
-           i < PQnfields(s->res) && !PQgetisnull(s->res, s->row, i);
+           i < pq_PQnfields(s->res) && !pq_PQgetisnull(s->res, s->row, i);
 }
 
 static const char *pg_col_text(struct db_stmt *st, int i)
 {
     struct pg_stmt *s = PS(st);
 
-    return has(s, i) ? PQgetvalue(s->res, s->row, i) : NULL;
+    return has(s, i) ? pq_PQgetvalue(s->res, s->row, i) : NULL;
 }
 
 static size_t pg_col_bytes(struct db_stmt *st, int i)
 {
     struct pg_stmt *s = PS(st);
 
-    return has(s, i) ? (size_t)PQgetlength(s->res, s->row, i) : 0;
+    return has(s, i) ? (size_t)pq_PQgetlength(s->res, s->row, i) : 0;
 }
 
 static int64_t pg_col_int64(struct db_stmt *st, int i)
@@ -456,7 +509,7 @@ static int64_t pg_col_int64(struct db_stmt *st, int i)
 
     if (!v)
         return 0;
-    if (PQftype(s->res, i) == OID_BOOL)
+    if (pq_PQftype(s->res, i) == OID_BOOL)
         return v[0] == 't';
     return strtoll(v, NULL, 10);
 }
@@ -469,12 +522,12 @@ static const void *pg_col_blob(struct db_stmt *st, int i, size_t *len)
     *len = 0;
     if (!v)
         return NULL;
-    if (PQftype(s->res, i) != OID_BYTEA) {
+    if (pq_PQftype(s->res, i) != OID_BYTEA) {
         *len = pg_col_bytes(st, i);
         return v;
     }
-    PQfreemem(s->blob);
-    s->blob = PQunescapeBytea((const unsigned char *)v, len);
+    pq_PQfreemem(s->blob);
+    s->blob = pq_PQunescapeBytea((const unsigned char *)v, len);
     return s->blob;
 }
 
@@ -508,20 +561,20 @@ static int64_t pg_changes(struct db *db)
 /* Reads one integer from sql's first row and column. */
 static int query_int(struct pg *db, const char *sql, int64_t *out)
 {
-    PGresult *res = PQexec(db->conn, sql);
+    PGresult *res = pq_PQexec(db->conn, sql);
     int rc = GALEN_OK;
 
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (pq_PQresultStatus(res) != PGRES_TUPLES_OK) {
         result_error(db, res);
         rc = GALEN_EDB;
-    } else if (PQntuples(res) < 1 || PQgetisnull(res, 0, 0)) {
+    } else if (pq_PQntuples(res) < 1 || pq_PQgetisnull(res, 0, 0)) {
         *out = 0;
     } else {
-        const char *v = PQgetvalue(res, 0, 0);
+        const char *v = pq_PQgetvalue(res, 0, 0);
 
         *out = v[0] == 't' ? 1 : v[0] == 'f' ? 0 : strtoll(v, NULL, 10);
     }
-    PQclear(res);
+    pq_PQclear(res);
     return rc;
 }
 
@@ -534,9 +587,9 @@ static int pg_last_id(struct db *db, int64_t *out)
 
 static bool pg_in_tx(struct db *db)
 {
-    if (PQstatus(P(db)->conn) != CONNECTION_OK)
+    if (pq_PQstatus(P(db)->conn) != CONNECTION_OK)
         return P(db)->tx_open;
-    return PQtransactionStatus(P(db)->conn) != PQTRANS_IDLE;
+    return pq_PQtransactionStatus(P(db)->conn) != PQTRANS_IDLE;
 }
 
 static int pg_version_get(struct db *db, int *out)
