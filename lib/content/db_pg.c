@@ -31,16 +31,33 @@
  * statically (Debian ships no static libraries of libpq's own
  * dependencies). Each function below is called through a pointer that
  * pq_load fills from libpq.so.5. */
-#define PQ_FUNCS(X)                                                          \
-    X(PQclear)                                                               \
-    X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQexec)                \
-        X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) \
-            X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples)           \
-                X(PQprepare) X(PQreset) X(PQresultErrorField)                \
-                    X(PQresultErrorMessage) X(PQresultStatus)                \
-                        X(PQsetClientEncoding) X(PQsetNoticeProcessor)       \
-                            X(PQstatus) X(PQtransactionStatus)               \
-                                X(PQunescapeBytea)
+/* clang-format off */
+#define PQ_FUNCS(X) \
+    X(PQclear) \
+    X(PQcmdTuples) \
+    X(PQconnectdb) \
+    X(PQerrorMessage) \
+    X(PQexec) \
+    X(PQexecPrepared) \
+    X(PQfinish) \
+    X(PQfreemem) \
+    X(PQftype) \
+    X(PQgetisnull) \
+    X(PQgetlength) \
+    X(PQgetvalue) \
+    X(PQnfields) \
+    X(PQntuples) \
+    X(PQprepare) \
+    X(PQreset) \
+    X(PQresultErrorField) \
+    X(PQresultErrorMessage) \
+    X(PQresultStatus) \
+    X(PQsetClientEncoding) \
+    X(PQsetNoticeProcessor) \
+    X(PQstatus) \
+    X(PQtransactionStatus) \
+    X(PQunescapeBytea)
+/* clang-format on */
 
 #define PQ_POINTER(f) static __typeof__(f) *pq_##f;
 PQ_FUNCS(PQ_POINTER)
@@ -121,9 +138,15 @@ static int result_error(struct pg *db, const PGresult *res)
 {
     const char *state =
         res ? pq_PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary =
+        res ? pq_PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-    keep_msg(db,
-             res ? pq_PQresultErrorMessage(res) : pq_PQerrorMessage(db->conn));
+    /* The primary message without libpq's "ERROR:  " and context. */
+    if (primary)
+        keep_msg(db, primary);
+    else
+        keep_msg(db, res ? pq_PQresultErrorMessage(res)
+                         : pq_PQerrorMessage(db->conn));
     if (!state)
         return DB_ERROR;
     if (strcmp(state, "23505") == 0)
