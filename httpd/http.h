@@ -69,6 +69,7 @@ struct http_resp {
     char location[HTTP_LOCATION_MAX]; /* redirect target, "" if none */
     char etag[40];                    /* "" if none */
     long retry_after;                 /* seconds; 0 = no header */
+    char request_id[72];              /* X-Request-Id; "" for none */
 };
 
 /* Parses a method name. Unknown methods give HTTP_OTHER. */

@@ -101,6 +101,13 @@ GALEN_API GALEN_NODISCARD int galen_cookie(char *out, size_t cap,
                                            const char *name, const char *value,
                                            long max_age, bool secure);
 
+/* As galen_cookie, with path as the cookie's Path (an application mounted
+ * under a prefix, "/galen"). GALEN_EINVAL for a path that does not start
+ * with '/' or holds ';', ',' or a blank. */
+GALEN_API GALEN_NODISCARD int
+galen_cookie_path(char *out, size_t cap, const char *name, const char *value,
+                  const char *path, long max_age, bool secure);
+
 /* Finds cookie name in a Cookie header and copies its value into out.
  * GALEN_OK, GALEN_ENOENT if absent, GALEN_ETOOBIG if longer than cap-1. */
 GALEN_API GALEN_NODISCARD int

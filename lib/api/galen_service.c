@@ -277,7 +277,14 @@ bool galen_csrf_check(const struct galen_csrf_key *key,
 int galen_cookie(char *out, size_t cap, const char *name, const char *value,
                  long max_age, bool secure)
 {
-    return auth_cookie(out, cap, name, value, max_age, secure);
+    return auth_cookie(out, cap, name, value, "/", max_age, secure);
+}
+
+int galen_cookie_path(char *out, size_t cap, const char *name,
+                      const char *value, const char *path, long max_age,
+                      bool secure)
+{
+    return auth_cookie(out, cap, name, value, path, max_age, secure);
 }
 
 int galen_cookie_get(const char *header, const char *name, char *out,
