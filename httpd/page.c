@@ -93,8 +93,9 @@ static void account_box(struct ctx *c)
         return;
     }
     page_out(c,
-             "<div class=\"account\"><span class=\"who\">%s <span "
-             "class=\"role\">(%s%R%s)</span></span>",
+             "<div class=\"account\"><a class=\"who\" href=\"/account\" "
+             "title=\"Your account\">%s <span "
+             "class=\"role\">(%s%R%s)</span></a>",
              c->user.name, galen_role_name(c->user.role),
              c->user.specialty[0] ? ", " : "", c->user.specialty);
     page_out(c, "<form method=\"post\" action=\"/logout\" class=\"inline\">");

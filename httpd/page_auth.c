@@ -29,6 +29,9 @@ static void login_form(struct ctx *c, const char *error, const char *name)
                     "name was free, your account is ready: log in. If you "
                     "cannot, the name was taken; register with "
                     "another.</p>\n");
+    if (!error && http_param(&c->req->query, "reset"))
+        page_out(c, "<p class=\"notice\" role=\"status\">Your new "
+                    "password is set: log in with it.</p>\n");
     if (error)
         page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
     page_out(c, "<form method=\"post\" action=\"/login\" class=\"stack\">");

@@ -42,6 +42,11 @@ static const struct route routes[] = {
     {POST, "/logout", page_logout, PERM(ACCOUNT), 0},
     {GET, "/register", page_register_form, PERM(READ), 0},
     {POST, "/register", page_register, PERM(READ), ROUTE_LIMIT_LOGIN},
+    {GET, "/account", page_account, PERM(ACCOUNT), 0},
+    {POST, "/account/password", page_account_password, PERM(ACCOUNT),
+     ROUTE_LIMIT_LOGIN},
+    {GET, "/reset", page_reset_form, PERM(READ), 0},
+    {POST, "/reset", page_reset, PERM(READ), ROUTE_LIMIT_LOGIN},
     {GET, "/questions", page_questions, PERM(READ), 0},
     {GET, "/questions/new", page_question_new, PERM(QUESTION_SUBMIT), 0},
     {POST, "/questions", page_question_submit, PERM(QUESTION_SUBMIT),
@@ -61,6 +66,7 @@ static const struct route routes[] = {
     {GET, "/admin/users", page_users, PERM(USERS), 0},
     {POST, "/admin/users", page_user_add, PERM(USERS), 0},
     {POST, "/admin/users/{id}", page_user_toggle, PERM(USERS), 0},
+    {POST, "/admin/users/{id}/reset", page_user_reset, PERM(USERS), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
     {GET, "/api/ready", api_ready, PERM(READ), 0},
@@ -93,6 +99,9 @@ static const struct route routes[] = {
     {POST, "/api/logout", api_logout, PERM(ACCOUNT), 0},
     {GET, "/api/me", api_me, PERM(READ), 0},
     {GET, "/api/users", api_users, PERM(USERS), 0},
+    {POST, "/api/users/{id}/reset-link", api_user_reset, PERM(USERS), 0},
+    {POST, "/api/account/password", api_account_password, PERM(ACCOUNT),
+     ROUTE_LIMIT_LOGIN},
 };
 
 #undef GET
