@@ -143,8 +143,8 @@ void ctx_fail(struct ctx *c, int galen_err, const char *what);
 bool ctx_need_store(struct ctx *c, const char *what);
 
 /* Whether cookies get "; Secure": always with --secure-cookies, and
- * whenever the request itself came over TLS. (Trusting a proxy's word that
- * it did is the trusted-proxy setting's job.) */
+ * whenever the request came over TLS, to galen or to a trusted proxy that
+ * says so with X-Forwarded-Proto (server.c). */
 bool ctx_secure_cookies(const struct ctx *c);
 
 /* Adds the Set-Cookie for name=value (max_age 0 deletes it), with the base

@@ -57,15 +57,16 @@ void page_out(struct ctx *c, const char *fmt, ...)
     va_list ap;
     struct buf f;
     int rc = GALEN_OK;
+    const char *base = c->app ? c->app->base_path : "";
 
     va_start(ap, fmt);
-    if (!c->app->base_path[0] || !strstr(fmt, "=\"/")) {
+    if (!base[0] || !strstr(fmt, "=\"/")) {
         html_vfmt(&c->rc, &c->resp->body, fmt, ap);
         va_end(ap);
         return;
     }
     buf_init(&f, HTTP_MAX_RESP);
-    prefix_format(&rc, &f, fmt, c->app->base_path);
+    prefix_format(&rc, &f, fmt, base);
     if (rc == GALEN_OK)
         html_vfmt(&c->rc, &c->resp->body, (const char *)f.data, ap);
     else if (c->rc == GALEN_OK)

@@ -17,15 +17,27 @@ set -u
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 NGINX=${NGINX:-/usr/sbin/nginx}
+
+# Bad options are usage errors that say what was wrong (no nginx needed).
+for bp in galen /galen/ //galen /a/../b '/a b' '/a?b' /; do
+    expect "--base-path '$bp'" 1 "$GALEN" serve -d "$tmp/none" --base-path "$bp"
+    contains "names --base-path" "$err" "bad --base-path"
+done
+for cidr in 10.0.0.0/33 ::/129 10.0.0/8 example.org 10.0.0.0/; do
+    expect "--trusted-proxy '$cidr'" 1 "$GALEN" serve -d "$tmp/none" --trusted-proxy "$cidr"
+    contains "names --trusted-proxy" "$err" "bad --trusted-proxy"
+done
+
 if [ ! -x "$NGINX" ]; then
     if [ "${CI:-}" = true ]; then
         echo "proxy test cannot run under CI: no nginx at $NGINX (scripts/deps.sh installs it)"
-        echo "0 passed, 1 failed"
+        echo "$pass passed, $((fail + 1)) failed"
         exit 1
     fi
     echo "proxy test skipped: no nginx at $NGINX (scripts/deps.sh installs it)"
-    echo "0 passed, 0 failed, 1 skipped"
-    exit 0
+    echo "$pass passed, $fail failed, 1 skipped"
+    [ "$fail" -eq 0 ]
+    exit
 fi
 
 D="$tmp/data"
@@ -51,6 +63,9 @@ start_galen() { # NAME: starts a server, its port in $tmp/NAME.port
 }
 
 expect "import pack" 0 "$GALEN" import article -q -d "$D" "$root/data/pack"
+expect "--access-log in a missing folder" 3 "$GALEN" serve -d "$D" --listen 127.0.0.1:0 \
+    --access-log "$tmp/no/such/dir/log" --redflags "$root/data/redflags.txt"
+contains "names the access log" "$err" "cannot open the access log"
 printf 'correct horse battery\n' | "$GALEN" user add ann --role patient -d "$D" >/dev/null
 start_galen a
 start_galen b
