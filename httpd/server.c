@@ -142,14 +142,15 @@ static void log_json(const struct server *s, const struct req_rec *r,
     buf_cleanup(&b);
 }
 
-/* The access-log line of a request; path NULL logs "-". note is "" or
- * starts with a blank. */
+/* The access-log lines of a request: JSON to the access log, and text on
+ * stderr unless quiet or the JSON goes there; path NULL logs "-". note is
+ * "" or starts with a blank. */
 static void log_line(const struct server *s, const struct req_rec *r,
                      const char *method, const char *path, const char *note)
 {
     if (s->json_fd >= 0)
         log_json(s, r, method, path ? path : "-", note);
-    else if (s->access_log)
+    if (s->access_log && s->json_fd != STDERR_FILENO)
         log_text(r, method, path ? path : "-", note);
 }
 

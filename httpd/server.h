@@ -23,8 +23,8 @@ struct server_conf {
     size_t head_max;       /* bytes of request head; 0 = 16 KiB */
     size_t header_limit;   /* bytes of MHD connection memory; 0 = 64 KiB */
     bool access_log;       /* one line per request on stderr */
-    const char *json_log;  /* JSON access log file ("-": stderr, instead of
-                              the text lines); NULL for none */
+    const char *json_log;  /* JSON access log file, besides the text lines
+                              ("-": stderr, instead of them); NULL: none */
     const struct proxy_trust *trust; /* trusted proxies; NULL: none */
 };
 
