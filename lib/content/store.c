@@ -227,13 +227,35 @@ struct migration {
     const char *pg;
 };
 
+/* Version 6: accounts. One-time password-reset links an admin issues
+ * (only the BLAKE2b hash of the token is kept; used_at makes it one-time),
+ * and the account audit trail: password changes, reset links issued and
+ * used. The trail keeps user names, so it outlives a deleted account. */
+static const char schema_v6[] =
+    "CREATE TABLE password_resets ("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL,"
+    " used_at TEXT) WITHOUT ROWID;"
+    "CREATE INDEX password_resets_user ON password_resets(user_id);"
+    "CREATE TABLE account_events ("
+    " id INTEGER PRIMARY KEY,"
+    " user_name TEXT NOT NULL,"
+    " actor_name TEXT,"
+    " event TEXT NOT NULL CHECK (event IN"
+    "  ('password_changed','reset_issued','password_reset')),"
+    " at TEXT NOT NULL);";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const struct migration migrations[STORE_SCHEMA_VERSION] = {
     {schema_v1, NULL, schema_v1_pg},
     {schema_v2, NULL, NULL},
     {schema_v3, schema_v3_sqlite, schema_v3_pg},
     {schema_v4, NULL, NULL},
-    {schema_v5, NULL, NULL}};
+    {schema_v5, NULL, NULL},
+    {schema_v6, NULL, NULL}};
 
 /* ---- errors and statements --------------------------------------------- */
 
