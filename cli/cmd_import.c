@@ -19,29 +19,30 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: galen import FORMAT [options] PATH...\n\n"
-            "Imports documents into the store (<data>/store.db). FORMAT is\n"
-            "one of:\n"
-            "  medquad      MedQuAD XML files or folders\n"
-            "  pubmed       PubMed/MEDLINE XML (PubmedArticleSet), plain or .gz\n"
-            "  beir         BEIR corpus.jsonl (_id, title, text)\n"
-            "  article      galen Markdown articles (*.md, folders recursed)\n"
-            "  medlineplus  MedlinePlus health-topics XML, plain or .gz\n\n"
-            "Importing is idempotent: unchanged documents are left alone,\n"
-            "changed ones get a new version. Afterwards the search index\n"
-            "(<data>/index) is brought up to date with what changed.\n\n"
-            "Options:\n"
-            "  -d, --data DIR  data folder (default $GALEN_DATA or ./%s)\n"
-            "      --strict    stop at the first failure\n"
-            "  -q, --quiet     no progress bar\n"
-            "      --json      print the summary as JSON\n"
-            "      --no-index  leave the search index alone ('galen index'\n"
-            "                  updates it later)\n"
-            "  -h, --help      show this help\n\n"
-            "Exit status: 0 all imported, 2 some input failed, 3 I/O or\n"
-            "store error, 4 a PATH does not exist.\n",
-            CLI_DEFAULT_DATA);
+    fprintf(
+        f,
+        "usage: galen import FORMAT [options] PATH...\n\n"
+        "Imports documents into the store (<data>/store.db). FORMAT is\n"
+        "one of:\n"
+        "  medquad      MedQuAD XML files or folders\n"
+        "  pubmed       PubMed/MEDLINE XML (PubmedArticleSet), plain or .gz\n"
+        "  beir         BEIR corpus.jsonl (_id, title, text)\n"
+        "  article      galen Markdown articles (*.md, folders recursed)\n"
+        "  medlineplus  MedlinePlus health-topics XML, plain or .gz\n\n"
+        "Importing is idempotent: unchanged documents are left alone,\n"
+        "changed ones get a new version. Afterwards the search index\n"
+        "(<data>/index) is brought up to date with what changed.\n\n"
+        "Options:\n"
+        "  -d, --data DIR  data folder (default $GALEN_DATA or ./%s)\n"
+        "      --strict    stop at the first failure\n"
+        "  -q, --quiet     no progress bar\n"
+        "      --json      print the summary as JSON\n"
+        "      --no-index  leave the search index alone ('galen index'\n"
+        "                  updates it later)\n"
+        "  -h, --help      show this help\n\n"
+        "Exit status: 0 all imported, 2 some input failed, 3 I/O or\n"
+        "store error, 4 a PATH does not exist.\n",
+        CLI_DEFAULT_DATA);
 }
 
 struct import_ui {
@@ -100,8 +101,9 @@ static void summary(const struct galen_import_stats *s, double secs, bool json)
            (unsigned long long)s->files, secs);
 }
 
-/* Opens <data>/store.db, creating the data folder and the store when
- * create is set; otherwise a missing store is GALEN_ENOENT. Logs failures. */
+/* Opens the store (<data>/store.db or $GALEN_STORE), creating the data folder
+ * and the store when create is set; otherwise a missing store is GALEN_ENOENT.
+ * Logs failures. */
 static int open_store(const char *data, bool create, struct galen_store **st)
 {
     char path[4096];
@@ -115,13 +117,14 @@ static int open_store(const char *data, bool create, struct galen_store **st)
     }
     if (cli_private_dir(data) != 0)
         return GALEN_EIO;
-    if (!create && access(path, F_OK) != 0) {
+    if (!create && !galen_store_is_url(path) && access(path, F_OK) != 0) {
         LOG_ERROR("no store at %s: run 'galen import' first", path);
         return GALEN_ENOENT;
     }
     rc = galen_store_open(path, st);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open store %s: %s", path, galen_store_errmsg(NULL));
+        LOG_ERROR("cannot open store %s: %s", cli_store_label(path),
+                  galen_store_errmsg(NULL));
     return rc;
 }
 

@@ -26,6 +26,7 @@
 
 #include "base/fileio.h"
 #include "base/mem.h"
+#include "content/db.h"
 #include "content/doc.h"
 #include "content/store.h"
 #include "import/article_write.h"
@@ -250,6 +251,11 @@ int galen_backup(const char *data_dir, const char *dest,
 
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
+    if (galen_data_store_path(data_dir, src, sizeof src) == GALEN_OK &&
+        db_is_url(src))
+        return errf(err, cap, GALEN_EINVAL,
+                    "the store is in PostgreSQL ($GALEN_STORE): back it up "
+                    "with pg_dump; galen backup copies a local store");
     if (!join(src, data_dir, "store.db") || !join(idx, data_dir, "index"))
         return errf(err, cap, GALEN_EINVAL, "%s: path too long", data_dir);
     if (access(src, F_OK) != 0)
@@ -384,17 +390,17 @@ int galen_restore(const char *backup, const char *data_dir, char *err,
  * statement cache, which must not be stepped under it. */
 static int export_ids(struct galen_store *st, char ***out, size_t *nout)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     char **ids = NULL;
     size_t n = 0, cap = 0;
     int rc = store_stmt(st, "SELECT id FROM documents ORDER BY id", &s);
 
     while (rc == GALEN_OK) {
-        int step = sqlite3_step(s);
+        int step = db_step(s);
 
-        if (step == SQLITE_DONE)
+        if (step == DB_DONE)
             break;
-        if (step != SQLITE_ROW) {
+        if (step != DB_ROW) {
             rc = store_db_error(st);
             break;
         }
@@ -408,11 +414,11 @@ static int export_ids(struct galen_store *st, char ***out, size_t *nout)
             ids = v;
             cap = cap ? cap * 2 : 256;
         }
-        ids[n] = galen_strdup((const char *)sqlite3_column_text(s, 0));
+        ids[n] = galen_strdup(db_col_text(s, 0));
         rc = ids[n++] ? GALEN_OK : GALEN_ENOMEM;
     }
     if (rc == GALEN_OK || rc == GALEN_ENOMEM)
-        sqlite3_reset(s);
+        db_reset(s);
     *out = ids;
     *nout = n;
     return rc;
