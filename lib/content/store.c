@@ -199,9 +199,31 @@ static const char schema_v5[] = "CREATE TABLE secrets ("
                                 " created_at TEXT NOT NULL) WITHOUT ROWID;"
                                 "PRAGMA user_version = 5;";
 
+/* Version 6: the change log replicas follow. Every change the index must
+ * see (a new document, a new content hash or status, a delete) appends
+ * the document's id under a new, never reused sequence number; each
+ * replica keeps its own index and the last number it applied, so the
+ * log, unlike indexed_hash, serves any number of indexes. */
+static const char schema_v6[] =
+    "CREATE TABLE index_log ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " doc_id TEXT NOT NULL);"
+    "CREATE TRIGGER index_log_insert AFTER INSERT ON documents BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (new.id);"
+    " END;"
+    "CREATE TRIGGER index_log_update AFTER UPDATE OF content_hash, status"
+    " ON documents WHEN old.content_hash IS NOT new.content_hash"
+    " OR old.status IS NOT new.status BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (new.id);"
+    " END;"
+    "CREATE TRIGGER index_log_delete AFTER DELETE ON documents BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (old.id);"
+    " END;"
+    "PRAGMA user_version = 6;";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6};
 
 /* ---- errors and statements --------------------------------------------- */
 
