@@ -370,6 +370,19 @@ void ctx_fail(struct ctx *c, int err, const char *what)
     default:
         if (err == GALEN_EDB || err == GALEN_EIO || err == GALEN_ECORRUPT)
             metrics_event(c->app->metrics, METRICS_STORE_ERROR);
+        if (err == GALEN_EDB) {
+            /* A store that cannot be reached (a PostgreSQL restart, a
+             * lock held too long) is a passing state: tell the client and
+             * a load balancer to retry rather than that galen failed. */
+            fprintf(stderr, "galen: store unavailable: %s %s: %s\n",
+                    c->req->method == HTTP_POST ? "POST" : "GET",
+                    c->route ? c->route->pattern : "-",
+                    c->svc ? galen_service_errmsg(c->svc) : "");
+            c->resp->retry_after = 1;
+            ctx_error(c, 503, "store_unavailable",
+                      "the store cannot be reached; try again in a moment");
+            return;
+        }
         /* The client learns only that it failed; the log keeps the cause
          * (a full disk, a locked or corrupt store) for the operator. */
         fprintf(stderr, "galen: error: %s %s: %s: %s: %s\n",
