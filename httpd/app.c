@@ -253,10 +253,11 @@ static int open_parts(struct app *app, struct app_conf *conf)
         rc = ratelimit_new(conf->question_rate > 0 ? conf->question_rate : 0.05,
                            conf->question_burst >= 1 ? conf->question_burst : 5,
                            4096, &app->rl_question);
-    if (rc == GALEN_OK)
-        rc = backoff_new(conf->backoff_base > 0 ? conf->backoff_base : 1.0,
-                         conf->backoff_cap > 0 ? conf->backoff_cap : 300.0,
-                         4096, &app->login_backoff);
+    app->backoff_base = conf->backoff_base > 0 ? conf->backoff_base : 1.0;
+    app->backoff_cap =
+        conf->backoff_cap > app->backoff_base
+            ? conf->backoff_cap
+            : (app->backoff_base > 300.0 ? app->backoff_base : 300.0);
     if (rc == GALEN_OK) {
         unsigned n = conf->hash_slots ? conf->hash_slots
                                       : (conf->threads ? conf->threads : 4) / 2;
@@ -331,7 +332,6 @@ void app_close(struct app *app)
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);
-    backoff_free(app->login_backoff);
     if (app->hash_sem_ok)
         sem_destroy(&app->hash_sem);
     for (i = 0; i < app->nfiles; i++)

@@ -15,7 +15,6 @@
 
 #include <galen/service.h>
 
-#include "backoff.h"
 #include "http.h"
 #include "ratelimit.h"
 
@@ -74,9 +73,10 @@ struct app {
     struct metrics *metrics; /* /metrics counters */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
-    struct backoff *login_backoff; /* per account name */
-    sem_t hash_sem;                /* bounds concurrent Argon2id hashes */
-    bool hash_sem_ok;              /* hash_sem was initialised */
+    double backoff_base, backoff_cap; /* per-account login backoff, in
+                                         the store (galen_login_wait) */
+    sem_t hash_sem;                   /* bounds concurrent Argon2id hashes */
+    bool hash_sem_ok;                 /* hash_sem was initialised */
     bool self_review;
     struct galen_csrf_key csrf;
     struct web_file files[APP_MAX_FILES];

@@ -221,9 +221,20 @@ static const char schema_v6[] =
     " END;"
     "PRAGMA user_version = 6;";
 
+/* Version 7: the per-account login backoff, shared by every replica on
+ * the store (a name guessed through one replica waits on all of them).
+ * name is the lowercased account name as typed; until_ms is Unix time in
+ * milliseconds, so replicas on different machines agree (NTP). */
+static const char schema_v7[] = "CREATE TABLE login_backoff ("
+                                " name TEXT PRIMARY KEY,"
+                                " fails INTEGER NOT NULL,"
+                                " until_ms INTEGER NOT NULL) WITHOUT ROWID;"
+                                "PRAGMA user_version = 7;";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6};
+    schema_v1, schema_v2, schema_v3, schema_v4,
+    schema_v5, schema_v6, schema_v7};
 
 /* ---- errors and statements --------------------------------------------- */
 

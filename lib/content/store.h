@@ -15,7 +15,7 @@
 #include "doc.h"
 
 /* The schema version galen_store_open migrates to (PRAGMA user_version). */
-enum { STORE_SCHEMA_VERSION = 6 };
+enum { STORE_SCHEMA_VERSION = 7 };
 
 /* Opens path and migrates it only up to version (1..STORE_SCHEMA_VERSION);
  * for tests of migrations. Otherwise as galen_store_open. */

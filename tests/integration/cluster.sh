@@ -195,6 +195,17 @@ for n in 2 3; do # the session lives in the store
     code=$("${C[@]}" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$(url "$n")/api/me")
     [ "$code" = 200 ] && ok || bad "session from replica 1 refused on replica $n ($code)"
 done
+# The per-account login backoff is in the store too: a failure through
+# one replica makes the others wait.
+code=$("${C[@]}" -o /dev/null -w '%{http_code}' -X POST "$(url 1)/api/login" \
+    -H 'Content-Type: application/json' -d '{"name":"sam","password":"wrong guess"}')
+[ "$code" = 401 ] && ok || bad "wrong password on replica 1: $code"
+for n in 2 3; do
+    code=$("${C[@]}" -o /dev/null -w '%{http_code}' -X POST "$(url "$n")/api/login" \
+        -H 'Content-Type: application/json' -d '{"name":"sam","password":"correct horse battery"}')
+    [ "$code" = 429 ] && ok || bad "replica $n ignored the backoff from replica 1 ($code)"
+done
+sleep 1.2
 q=$("${C[@]}" -X POST "$(url 1)/api/questions" -H 'Content-Type: application/json' \
     -d '{"title":"Cramps at night","body":"My calves cramp every night. Why?"}')
 qid=$(printf '%s' "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null)
