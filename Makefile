@@ -21,7 +21,7 @@ PCDIR      ?= $(LIBDIR)/pkgconfig
 
 # libgalen's own dependencies (galen.pc lists them); the web server adds
 # libmicrohttpd.
-LIB_PKGS     := sqlite3 libxml-2.0 libcjson libzstd libsodium zlib
+LIB_PKGS     := sqlite3 libpq libxml-2.0 libcjson libzstd libsodium zlib
 LIB_PRIVATE  := -lstemmer -lm -lpthread
 PKGS     := $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -150,7 +150,7 @@ static int copy_store(const char *src, const char *dst, char *err, size_t cap)
                   sqlite3_errmsg(to));
         goto out;
     }
-    if (sqlite3_backup_step(b, -1) != SQLITE_DONE)
+    if (sqlite3_backup_step(b, -1) != DB_DONE)
         rc = errf(err, cap, GALEN_EDB, "backup of %s: %s", src,
                   sqlite3_errmsg(to));
     if (sqlite3_backup_finish(b) != SQLITE_OK && rc == GALEN_OK)
@@ -382,7 +382,7 @@ int galen_store_export(struct galen_store *st,
                        int (*cb)(void *ctx, const char *json, size_t len),
                        void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     char **ids = NULL;
     size_t n = 0, cap = 0, i;
     int rc = store_stmt(st, "SELECT id FROM documents ORDER BY id", &s);
@@ -390,11 +390,11 @@ int galen_store_export(struct galen_store *st,
     /* Ids first, then one document at a time: store_get reuses the
      * statement cache, which must not be stepped under it. */
     while (rc == GALEN_OK) {
-        int step = sqlite3_step(s);
+        int step = db_step(s);
 
-        if (step == SQLITE_DONE)
+        if (step == DB_DONE)
             break;
-        if (step != SQLITE_ROW) {
+        if (step != DB_ROW) {
             rc = store_db_error(st);
             break;
         }
@@ -408,11 +408,11 @@ int galen_store_export(struct galen_store *st,
             ids = v;
             cap = cap ? cap * 2 : 256;
         }
-        ids[n] = galen_strdup((const char *)sqlite3_column_text(s, 0));
+        ids[n] = galen_strdup(db_col_text(s, 0));
         rc = ids[n++] ? GALEN_OK : GALEN_ENOMEM;
     }
     if (rc == GALEN_OK || rc == GALEN_ENOMEM)
-        sqlite3_reset(s);
+        db_reset(s);
     for (i = 0; rc == GALEN_OK && i < n; i++) {
         struct doc *d = NULL;
         char *json = NULL;

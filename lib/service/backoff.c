@@ -33,7 +33,7 @@ static void key_of(const char *name, char key[BACKOFF_NAME_MAX])
 static int lookup(struct galen_service *svc, const char *key, long long *fails,
                   long long *until_ms)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(
         svc, "SELECT fails,until_ms FROM login_backoff WHERE name=?1", &s);
 
@@ -42,15 +42,15 @@ static int lookup(struct galen_service *svc, const char *key, long long *fails,
     service_bind(s, 1, key);
     *fails = 0;
     *until_ms = 0;
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *fails = sqlite3_column_int64(s, 0);
-        *until_ms = sqlite3_column_int64(s, 1);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *fails = db_col_int64(s, 0);
+        *until_ms = db_col_int64(s, 1);
         rc = GALEN_OK;
     } else {
-        rc = rc == SQLITE_DONE ? GALEN_OK : service_db_error(svc);
+        rc = rc == DB_DONE ? GALEN_OK : service_db_error(svc);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -77,7 +77,7 @@ int service_login_failed(struct galen_service *svc, const char *name,
     char key[BACKOFF_NAME_MAX];
     long long fails, until_ms, now_ms = (long long)(now * 1000.0);
     double wait = base;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (!(base > 0) || !(cap >= base))
@@ -96,8 +96,8 @@ int service_login_failed(struct galen_service *svc, const char *name,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, key);
-    sqlite3_bind_int64(s, 2, fails + 1);
-    sqlite3_bind_int64(
+    db_bind_int64(s, 2, fails + 1);
+    db_bind_int64(
         s, 3, now_ms + (long long)((wait < cap ? wait : cap) * 1000.0));
     rc = service_done(svc, s);
     if (rc != GALEN_OK)
@@ -105,14 +105,14 @@ int service_login_failed(struct galen_service *svc, const char *name,
     rc = service_prep(svc, "DELETE FROM login_backoff WHERE until_ms<?1", &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, now_ms - BACKOFF_FORGET_MS);
+    db_bind_int64(s, 1, now_ms - BACKOFF_FORGET_MS);
     return service_done(svc, s);
 }
 
 int service_login_cleared(struct galen_service *svc, const char *name)
 {
     char key[BACKOFF_NAME_MAX];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc, "DELETE FROM login_backoff WHERE name=?1", &s);
 
     if (rc != GALEN_OK)

@@ -19,11 +19,12 @@
 #include "content/doc.h"
 #include "content/store.h"
 #include "service/service.h"
+#include "store_test.h"
 #include "test_util.h"
 
 struct fixture {
     char dir[TMP_DIR_MAX];
-    char path[128];
+    char path[256];
     struct galen_service *svc;
 };
 
@@ -36,7 +37,7 @@ static int setup(void **state)
     if (!f || auth_init() != GALEN_OK)
         return -1;
     tmp_dir(f->dir);
-    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    test_store_target(f->dir, "store.db", f->path, sizeof f->path);
     if (service_open(f->path, &f->svc) != GALEN_OK)
         return -1;
     *state = f;
@@ -542,5 +543,5 @@ int main(void)
         cmocka_unit_test(test_service_diff),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return STORE_RUN_TESTS(tests, setup, teardown);
 }
