@@ -97,8 +97,8 @@ int service_login_failed(struct galen_service *svc, const char *name,
         return rc;
     service_bind(s, 1, key);
     db_bind_int64(s, 2, fails + 1);
-    db_bind_int64(
-        s, 3, now_ms + (long long)((wait < cap ? wait : cap) * 1000.0));
+    db_bind_int64(s, 3,
+                  now_ms + (long long)((wait < cap ? wait : cap) * 1000.0));
     rc = service_done(svc, s);
     if (rc != GALEN_OK)
         return rc;

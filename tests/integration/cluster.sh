@@ -60,6 +60,8 @@ cleanup() {
     for r in "${!rpid[@]}"; do stop_pid "${rpid[$r]}"; done
     stop_pid "$ngx_pid" QUIT
     stop_pid "$pg_pid" INT
+    # CLUSTER_LOGS=DIR keeps every process's log for a look afterwards.
+    [ -z "${CLUSTER_LOGS:-}" ] || { mkdir -p "$CLUSTER_LOGS" && cp "$tmp"/*.log "$tmp"/*.json* "$CLUSTER_LOGS"/ 2>/dev/null; }
     lib_cleanup
 }
 trap cleanup EXIT
