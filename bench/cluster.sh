@@ -132,6 +132,31 @@ errors = sum(int(kv[k]) for k in ("non2xx", "connect", "read", "write", "timeout
 print("%.0f %.1f %.1f %d %d" % (n / secs, int(kv["p50_us"]) / 1000, int(kv["p99_us"]) / 1000, errors, n))'
 }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+# CPU seconds (user + system) the given processes have used so far: what a
+# request costs, whatever else the machine is running meanwhile.
+cpu_s() {
+    local t=0 p
+    for p in "$@"; do
+        [ -r "/proc/$p/stat" ] || continue
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+    done
+    echo "scale=3; $t / $(getconf CLK_TCK)" | bc
+}
+pg_pids() { echo "$pg_pid" $(pgrep -P "$pg_pid"); }
+ngx_pids() { echo "$ngx_pid" $(pgrep -P "$ngx_pid" 2>/dev/null); }
+# measure URL PIDS...: one wrk row; prints its table cells.
+measure() {
+    local url=$1 rps p50 p99 err n a0 b0 c0 a1 b1 c1 load
+    shift
+    a0=$(cpu_s "$@") b0=$(cpu_s $(pg_pids)) c0=$(cpu_s $(ngx_pids))
+    read -r rps p50 p99 err n < <(load "$url")
+    a1=$(cpu_s "$@") b1=$(cpu_s $(pg_pids)) c1=$(cpu_s $(ngx_pids))
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    printf '%s | %s ms | %s ms | %s | %s | %.2f | %.2f | %.2f | %s' "$rps" "$p50" "$p99" "$err" "$n" \
+        "$(echo "scale=2; 1000 * ($a1 - $a0) / $n" | bc)" \
+        "$(echo "scale=2; 1000 * ($b1 - $b0) / $n" | bc)" \
+        "$(echo "scale=2; 1000 * ($c1 - $c0) / $n" | bc)" "$load"
+}
 
 t0=$(date +%s.%N)
 start_replica 1
@@ -141,15 +166,17 @@ index_bytes=$(du -sb "$tmp/r1/index" | cut -f1)
 curl -s -o /dev/null "http://127.0.0.1:${rport[1]}/api/ask?q=what+causes+muscle+cramps"
 
 rows=()
-read -r rps p50 p99 err n < <(load "http://127.0.0.1:${rport[1]}")
-rows+=("| 1, direct (no nginx) | $rps | $p50 ms | $p99 ms | $err | $n | $(rss_mb "${rpid[1]}") MB |")
+cells=$(measure "http://127.0.0.1:${rport[1]}" "${rpid[1]}")
+rows+=("| 1, direct (no nginx) | $cells | $(rss_mb "${rpid[1]}") MB |")
 for k in 1 2 3; do
     [ "$k" -eq 1 ] || start_replica "$k"
     nginx_for $(seq "$k")
-    read -r rps p50 p99 err n < <(load "http://127.0.0.1:$ngx_port")
+    pids=()
+    for r in $(seq "$k"); do pids+=("${rpid[$r]}"); done
+    cells=$(measure "http://127.0.0.1:$ngx_port" "${pids[@]}")
     rss=""
     for r in $(seq "$k"); do rss="$rss$(rss_mb "${rpid[$r]}")/"; done
-    rows+=("| $k, through nginx | $rps | $p50 ms | $p99 ms | $err | $n | ${rss%/} MB |")
+    rows+=("| $k, through nginx | $cells | ${rss%/} MB |")
 done
 
 {
@@ -162,8 +189,8 @@ done
     echo "Corpus: $corpus ($store_docs documents in the store, $index_docs answered and indexed)."
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM; wrk, nginx, PostgreSQL and every replica share those cores."
     echo
-    echo "| replicas | req/s | p50 | p99 | errors | requests | RSS per replica |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| replicas | req/s | p50 | p99 | errors | requests | galen CPU ms/req | PostgreSQL CPU ms/req | nginx CPU ms/req | load avg | RSS per replica |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "What a replica costs (inputs of the capacity projection in docs/deploy.md):"

@@ -234,8 +234,8 @@ struct migration {
  * unlike indexed_hash, serves any number of indexes. A follower reads the
  * log up to its newest number, so numbers must become visible in order:
  * SQLite has one writer at a time, and on PostgreSQL the trigger takes a
- * transaction-long advisory lock before it draws a number, so writers of
- * the log commit one after another. */
+ * transaction-long advisory lock before it takes the next number, so
+ * writers of the log commit one after another. */
 static const char schema_v6_sqlite[] =
     "CREATE TABLE index_log ("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -252,17 +252,22 @@ static const char schema_v6_sqlite[] =
     " INSERT INTO index_log(doc_id) VALUES (old.id);"
     " END;";
 
+/* No sequence on PostgreSQL: under the lock, MAX + 1 is as good, and a
+ * sequence here would become the lastval() that store_upsert reads for
+ * the document's own key. */
 static const char schema_v6_pg[] =
     "CREATE TABLE index_log ("
-    " seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " seq BIGINT PRIMARY KEY,"
     " doc_id TEXT NOT NULL);"
     "CREATE FUNCTION index_log_add() RETURNS trigger"
     " LANGUAGE plpgsql AS $$ BEGIN"
     " PERFORM pg_advisory_xact_lock(7366101);"
-    " IF TG_OP = 'DELETE' THEN"
-    " INSERT INTO index_log(doc_id) VALUES (old.id); RETURN old;"
-    " END IF;"
-    " INSERT INTO index_log(doc_id) VALUES (new.id); RETURN new;"
+    " INSERT INTO index_log(seq, doc_id)"
+    " SELECT COALESCE(MAX(seq), 0) + 1,"
+    " CASE WHEN TG_OP = 'DELETE' THEN old.id ELSE new.id END"
+    " FROM index_log;"
+    " IF TG_OP = 'DELETE' THEN RETURN old; END IF;"
+    " RETURN new;"
     " END $$;"
     "CREATE TRIGGER index_log_insert AFTER INSERT ON documents"
     " FOR EACH ROW EXECUTE FUNCTION index_log_add();"

@@ -273,5 +273,5 @@ int main(void)
             test_follow_keeps_change_made_during_run, setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return STORE_RUN_TESTS(tests, NULL, NULL);
 }
