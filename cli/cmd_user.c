@@ -105,7 +105,8 @@ static int open_service(const char *data, struct galen_service **svc)
         return GALEN_EIO;
     rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open %s: %s", path, galen_service_errmsg(NULL));
+        LOG_ERROR("cannot open %s: %s", cli_store_label(path),
+                  galen_service_errmsg(NULL));
     return rc;
 }
 

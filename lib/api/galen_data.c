@@ -26,6 +26,7 @@
 
 #include "base/fileio.h"
 #include "base/mem.h"
+#include "content/db.h"
 #include "content/doc.h"
 #include "content/store.h"
 #include "index/index.h"
@@ -150,7 +151,7 @@ static int copy_store(const char *src, const char *dst, char *err, size_t cap)
                   sqlite3_errmsg(to));
         goto out;
     }
-    if (sqlite3_backup_step(b, -1) != DB_DONE)
+    if (sqlite3_backup_step(b, -1) != SQLITE_DONE)
         rc = errf(err, cap, GALEN_EDB, "backup of %s: %s", src,
                   sqlite3_errmsg(to));
     if (sqlite3_backup_finish(b) != SQLITE_OK && rc == GALEN_OK)
@@ -249,6 +250,11 @@ int galen_backup(const char *data_dir, const char *dest,
 
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
+    if (galen_data_store_path(data_dir, src, sizeof src) == GALEN_OK &&
+        db_is_url(src))
+        return errf(err, cap, GALEN_EINVAL,
+                    "the store is in PostgreSQL ($GALEN_STORE): back it up "
+                    "with pg_dump; galen backup copies a local store");
     if (!join(src, data_dir, "store.db") || !join(idx, data_dir, "index"))
         return errf(err, cap, GALEN_EINVAL, "%s: path too long", data_dir);
     if (access(src, F_OK) != 0)

@@ -3,7 +3,6 @@
 #include "datadir.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <galen/error.h>
 
@@ -21,20 +20,6 @@ static int join(const char *data, const char *name, char *out, size_t cap)
 
 int datadir_store_path(const char *data, char *out, size_t cap)
 {
-    const char *shared = getenv("GALEN_STORE");
-
-    /* A store shared by several replicas lives outside every data folder;
-     * each replica's folder then holds only its own index. */
-    if (shared && *shared) {
-        int n = snprintf(out, cap, "%s", shared);
-
-        if (n < 0 || (size_t)n >= cap) {
-            if (cap)
-                out[0] = '\0';
-            return GALEN_EINVAL;
-        }
-        return GALEN_OK;
-    }
     return join(data, DATADIR_STORE, out, cap);
 }
 

@@ -15,8 +15,7 @@
 #define DATADIR_INDEX "index"
 
 /* Writes <data>/store.db or <data>/index into out[0..cap). GALEN_OK, or
- * GALEN_EINVAL (out empty) when the path does not fit. $GALEN_STORE, when
- * set and not empty, names a store shared by replicas instead. */
+ * GALEN_EINVAL (out empty) when the path does not fit. */
 GALEN_NODISCARD int datadir_store_path(const char *data, char *out, size_t cap);
 GALEN_NODISCARD int datadir_index_path(const char *data, char *out, size_t cap);
 

@@ -6,8 +6,16 @@
  * memory, so another statement may run between two steps as with SQLite.
  * Results come back as text: integers are parsed, booleans read as 1/0 and
  * bytea is unescaped. The connection runs in autocommit; BEGIN makes a
- * transaction as usual. Times are UTC whatever the server's zone. */
+ * transaction as usual. Times are UTC whatever the server's zone.
+ *
+ * A server restart or failover breaks the connection. Outside a
+ * transaction the next statement reconnects and prepares its statement
+ * again (each keeps its text and the connection generation it was
+ * prepared on); inside one, statements fail until the caller's ROLLBACK,
+ * which reconnects: half a transaction must never run in autocommit. */
+#include <dlfcn.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +26,74 @@
 #include "base/mem.h"
 #include "db.h"
 
+/* libpq is loaded when the first PostgreSQL store opens, not linked: a
+ * program that never uses one needs no libpq, and libgalen.a links
+ * statically (Debian ships no static libraries of libpq's own
+ * dependencies). Each function below is called through a pointer that
+ * pq_load fills from libpq.so.5. */
+/* clang-format off */
+#define PQ_FUNCS(X) \
+    X(PQclear) \
+    X(PQcmdTuples) \
+    X(PQconnectdb) \
+    X(PQerrorMessage) \
+    X(PQexec) \
+    X(PQexecPrepared) \
+    X(PQfinish) \
+    X(PQfreemem) \
+    X(PQftype) \
+    X(PQgetisnull) \
+    X(PQgetlength) \
+    X(PQgetvalue) \
+    X(PQnfields) \
+    X(PQntuples) \
+    X(PQprepare) \
+    X(PQreset) \
+    X(PQresultErrorField) \
+    X(PQresultErrorMessage) \
+    X(PQresultStatus) \
+    X(PQsetClientEncoding) \
+    X(PQsetNoticeProcessor) \
+    X(PQstatus) \
+    X(PQtransactionStatus) \
+    X(PQunescapeBytea)
+/* clang-format on */
+
+#define PQ_POINTER(f) static __typeof__(f) *pq_##f;
+PQ_FUNCS(PQ_POINTER)
+#undef PQ_POINTER
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static bool pq_loaded;
+
+static void pq_load_once(void)
+{
+    void *h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+
+    if (!h)
+        return;
+#define PQ_SYMBOL(f)                                  \
+    if (!(pq_##f = (__typeof__(pq_##f))dlsym(h, #f))) \
+        return;
+    PQ_FUNCS(PQ_SYMBOL)
+#undef PQ_SYMBOL
+    pq_loaded = true; /* the handle stays open for the process */
+}
+
+static bool pq_load(void)
+{
+    pthread_once(&pq_once, pq_load_once);
+    return pq_loaded;
+}
+
 enum { PG_ERRMSG = 512, OID_BOOL = 16, OID_BYTEA = 17 };
 
 struct pg {
     struct db base;
     PGconn *conn;
     unsigned nstmts; /* names the next prepared statement */
+    unsigned gen;    /* connection generation, counts reconnections */
+    bool tx_open;    /* a transaction was open at the last command */
     int64_t changes; /* rows the last statement changed */
     char errmsg[PG_ERRMSG];
 };
@@ -31,6 +101,8 @@ struct pg {
 struct pg_stmt {
     struct db_stmt base;
     char name[16];
+    char *sql;    /* the PostgreSQL text, kept to prepare it again */
+    unsigned gen; /* the generation it was prepared on */
     int nparams;
     char **vals; /* owned copies (malloc, as libpq's own); NULL is NULL */
     int *lens;
@@ -64,9 +136,17 @@ static void keep_msg(struct pg *db, const char *msg)
 /* Maps a failed result to enum db_step by its SQLSTATE. */
 static int result_error(struct pg *db, const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *state =
+        res ? pq_PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary =
+        res ? pq_PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-    keep_msg(db, res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+    /* The primary message without libpq's "ERROR:  " and context. */
+    if (primary)
+        keep_msg(db, primary);
+    else
+        keep_msg(db, res ? pq_PQresultErrorMessage(res)
+                         : pq_PQerrorMessage(db->conn));
     if (!state)
         return DB_ERROR;
     if (strcmp(state, "23505") == 0)
@@ -79,21 +159,52 @@ static int result_error(struct pg *db, const PGresult *res)
     return DB_ERROR;
 }
 
+/* Notes whether a transaction is open; a broken connection keeps what
+ * was known before it broke. */
+static void note_tx(struct pg *db)
+{
+    PGTransactionStatusType t = pq_PQtransactionStatus(db->conn);
+
+    if (t != PQTRANS_UNKNOWN)
+        db->tx_open = t != PQTRANS_IDLE;
+}
+
 /* Runs sql (no parameters) and checks that it succeeded. */
 static int run(struct pg *db, const char *sql)
 {
-    PGresult *res = PQexec(db->conn, sql);
-    ExecStatusType st = PQresultStatus(res);
+    PGresult *res = pq_PQexec(db->conn, sql);
+    ExecStatusType st = pq_PQresultStatus(res);
     int rc = GALEN_OK;
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         result_error(db, res);
         rc = GALEN_EDB;
     } else {
-        db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+        db->changes = strtoll(pq_PQcmdTuples(res), NULL, 10);
     }
-    PQclear(res);
+    pq_PQclear(res);
+    note_tx(db);
     return rc;
+}
+
+/* Reconnects a broken connection if no transaction was open on it. */
+static int revive(struct pg *db, bool rollback)
+{
+    if (pq_PQstatus(db->conn) == CONNECTION_OK)
+        return GALEN_OK;
+    if (db->tx_open && !rollback) {
+        keep_msg(db, "the connection to PostgreSQL was lost inside a "
+                     "transaction");
+        return GALEN_EDB;
+    }
+    pq_PQreset(db->conn);
+    if (pq_PQstatus(db->conn) != CONNECTION_OK) {
+        keep_msg(db, pq_PQerrorMessage(db->conn));
+        return GALEN_EDB;
+    }
+    db->gen++;
+    db->tx_open = false;
+    return run(db, "SET client_min_messages = warning");
 }
 
 static void quiet(void *ctx, const char *msg)
@@ -112,14 +223,18 @@ static int pg_open(const char *target, struct db **out, char *err, size_t cap)
     }
     db->base.ops = &db_pg_ops;
     db->base.kind = DB_PG;
-    db->conn = PQconnectdb(target);
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
-        keep_msg(db, db->conn ? PQerrorMessage(db->conn) : "out of memory");
+    if (!pq_load()) {
+        keep_msg(db, "cannot load libpq.so.5 (install libpq5)");
         goto fail;
     }
-    PQsetNoticeProcessor(db->conn, quiet, NULL);
-    if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
-        keep_msg(db, PQerrorMessage(db->conn));
+    db->conn = pq_PQconnectdb(target);
+    if (!db->conn || pq_PQstatus(db->conn) != CONNECTION_OK) {
+        keep_msg(db, db->conn ? pq_PQerrorMessage(db->conn) : "out of memory");
+        goto fail;
+    }
+    pq_PQsetNoticeProcessor(db->conn, quiet, NULL);
+    if (pq_PQsetClientEncoding(db->conn, "UTF8") != 0) {
+        keep_msg(db, pq_PQerrorMessage(db->conn));
         goto fail;
     }
     if (run(db, "SET client_min_messages = warning") != GALEN_OK)
@@ -128,14 +243,15 @@ static int pg_open(const char *target, struct db **out, char *err, size_t cap)
     return GALEN_OK;
 fail:
     snprintf(err, cap, "PostgreSQL: %s", db->errmsg);
-    PQfinish(db->conn);
+    if (db->conn)
+        pq_PQfinish(db->conn);
     galen_free(db);
     return GALEN_EDB;
 }
 
 static void pg_close(struct db *db)
 {
-    PQfinish(P(db)->conn);
+    pq_PQfinish(P(db)->conn);
     galen_free(db);
 }
 
@@ -238,18 +354,40 @@ static int translate(const char *sql, int *nparams, char **out)
     return GALEN_OK;
 }
 
+/* Prepares s on the server under its name. */
+static int server_prepare(struct pg *db, struct pg_stmt *s)
+{
+    PGresult *res = pq_PQprepare(db->conn, s->name, s->sql, 0, NULL);
+    int rc = GALEN_OK;
+
+    if (pq_PQresultStatus(res) != PGRES_COMMAND_OK) {
+        result_error(db, res);
+        rc = GALEN_EDB;
+    }
+    pq_PQclear(res);
+    s->gen = db->gen;
+    return rc;
+}
+
+static void stmt_free(struct pg_stmt *s)
+{
+    galen_free(s->sql);
+    galen_free(s->vals);
+    galen_free(s->lens);
+    galen_free(s->fmts);
+    galen_free(s);
+}
+
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
     struct pg_stmt *s = galen_calloc(1, sizeof *s);
-    char *text = NULL;
-    PGresult *res;
     int rc;
 
     if (!s)
         return GALEN_ENOMEM;
     s->base.db = db;
     s->row = -1;
-    rc = translate(sql, &s->nparams, &text);
+    rc = translate(sql, &s->nparams, &s->sql);
     if (rc == GALEN_OK && s->nparams > 0) {
         s->vals = galen_calloc((size_t)s->nparams, sizeof *s->vals);
         s->lens = galen_calloc((size_t)s->nparams, sizeof *s->lens);
@@ -257,21 +395,14 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out)
         if (!s->vals || !s->lens || !s->fmts)
             rc = GALEN_ENOMEM;
     }
+    if (rc == GALEN_OK)
+        rc = revive(P(db), false);
     if (rc == GALEN_OK) {
         snprintf(s->name, sizeof s->name, "g%u", P(db)->nstmts++);
-        res = PQprepare(P(db)->conn, s->name, text, 0, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            result_error(P(db), res);
-            rc = GALEN_EDB;
-        }
-        PQclear(res);
+        rc = server_prepare(P(db), s);
     }
-    galen_free(text);
     if (rc != GALEN_OK) {
-        galen_free(s->vals);
-        galen_free(s->lens);
-        galen_free(s->fmts);
-        galen_free(s);
+        stmt_free(s);
         return rc;
     }
     *out = &s->base;
@@ -282,11 +413,11 @@ static void pg_reset(struct db_stmt *st)
 {
     struct pg_stmt *s = PS(st);
 
-    PQclear(s->res);
+    pq_PQclear(s->res);
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
-    PQfreemem(s->blob);
+    pq_PQfreemem(s->blob);
     s->blob = NULL;
 }
 
@@ -309,10 +440,7 @@ static void pg_finalize(struct db_stmt *st)
 
     pg_reset(st);
     pg_clear(st);
-    galen_free(s->vals);
-    galen_free(s->lens);
-    galen_free(s->fmts);
-    galen_free(s);
+    stmt_free(s);
 }
 
 static int pg_bind(struct db_stmt *st, int i, int type, const void *v, size_t n)
@@ -350,22 +478,28 @@ static int pg_step(struct db_stmt *st)
     ExecStatusType status;
 
     if (s->row >= 0) {
-        PQfreemem(s->blob);
+        pq_PQfreemem(s->blob);
         s->blob = NULL;
         return ++s->row < s->nrows ? DB_ROW : DB_DONE;
     }
-    s->res = PQexecPrepared(db->conn, s->name, s->nparams,
-                            (const char *const *)s->vals, s->lens, s->fmts, 0);
-    status = PQresultStatus(s->res);
+    if (revive(db, false) != GALEN_OK ||
+        (s->gen != db->gen && server_prepare(db, s) != GALEN_OK))
+        return DB_ERROR;
+    s->res =
+        pq_PQexecPrepared(db->conn, s->name, s->nparams,
+                          (const char *const *)s->vals, s->lens, s->fmts, 0);
+    status = pq_PQresultStatus(s->res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         int rc = result_error(db, s->res);
 
-        PQclear(s->res);
+        note_tx(db);
+        pq_PQclear(s->res);
         s->res = NULL;
         return rc;
     }
-    db->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
-    s->nrows = status == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+    db->changes = strtoll(pq_PQcmdTuples(s->res), NULL, 10);
+    note_tx(db);
+    s->nrows = status == PGRES_TUPLES_OK ? pq_PQntuples(s->res) : 0;
     s->row = 0;
     return s->nrows > 0 ? DB_ROW : DB_DONE;
 }
@@ -374,21 +508,21 @@ static int pg_step(struct db_stmt *st)
 static bool has(struct pg_stmt *s, int i)
 {
     return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 &&
-           i < PQnfields(s->res) && !PQgetisnull(s->res, s->row, i);
+           i < pq_PQnfields(s->res) && !pq_PQgetisnull(s->res, s->row, i);
 }
 
 static const char *pg_col_text(struct db_stmt *st, int i)
 {
     struct pg_stmt *s = PS(st);
 
-    return has(s, i) ? PQgetvalue(s->res, s->row, i) : NULL;
+    return has(s, i) ? pq_PQgetvalue(s->res, s->row, i) : NULL;
 }
 
 static size_t pg_col_bytes(struct db_stmt *st, int i)
 {
     struct pg_stmt *s = PS(st);
 
-    return has(s, i) ? (size_t)PQgetlength(s->res, s->row, i) : 0;
+    return has(s, i) ? (size_t)pq_PQgetlength(s->res, s->row, i) : 0;
 }
 
 static int64_t pg_col_int64(struct db_stmt *st, int i)
@@ -398,7 +532,7 @@ static int64_t pg_col_int64(struct db_stmt *st, int i)
 
     if (!v)
         return 0;
-    if (PQftype(s->res, i) == OID_BOOL)
+    if (pq_PQftype(s->res, i) == OID_BOOL)
         return v[0] == 't';
     return strtoll(v, NULL, 10);
 }
@@ -411,20 +545,24 @@ static const void *pg_col_blob(struct db_stmt *st, int i, size_t *len)
     *len = 0;
     if (!v)
         return NULL;
-    if (PQftype(s->res, i) != OID_BYTEA) {
+    if (pq_PQftype(s->res, i) != OID_BYTEA) {
         *len = pg_col_bytes(st, i);
         return v;
     }
-    PQfreemem(s->blob);
-    s->blob = PQunescapeBytea((const unsigned char *)v, len);
+    pq_PQfreemem(s->blob);
+    s->blob = pq_PQunescapeBytea((const unsigned char *)v, len);
     return s->blob;
 }
 
 static int pg_exec(struct db *db, const char *sql, bool ddl)
 {
+    bool rollback = strncmp(sql, "ROLLBACK", 8) == 0;
+    unsigned gen = P(db)->gen;
     struct buf b;
-    int rc = GALEN_OK;
+    int rc = revive(P(db), rollback);
 
+    if (rc != GALEN_OK || (rollback && gen != P(db)->gen))
+        return rc; /* a lost connection took the transaction with it */
     if (!ddl)
         return run(P(db), sql);
     buf_init(&b, (size_t)1 << 20);
@@ -446,20 +584,20 @@ static int64_t pg_changes(struct db *db)
 /* Reads one integer from sql's first row and column. */
 static int query_int(struct pg *db, const char *sql, int64_t *out)
 {
-    PGresult *res = PQexec(db->conn, sql);
+    PGresult *res = pq_PQexec(db->conn, sql);
     int rc = GALEN_OK;
 
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (pq_PQresultStatus(res) != PGRES_TUPLES_OK) {
         result_error(db, res);
         rc = GALEN_EDB;
-    } else if (PQntuples(res) < 1 || PQgetisnull(res, 0, 0)) {
+    } else if (pq_PQntuples(res) < 1 || pq_PQgetisnull(res, 0, 0)) {
         *out = 0;
     } else {
-        const char *v = PQgetvalue(res, 0, 0);
+        const char *v = pq_PQgetvalue(res, 0, 0);
 
         *out = v[0] == 't' ? 1 : v[0] == 'f' ? 0 : strtoll(v, NULL, 10);
     }
-    PQclear(res);
+    pq_PQclear(res);
     return rc;
 }
 
@@ -472,7 +610,9 @@ static int pg_last_id(struct db *db, int64_t *out)
 
 static bool pg_in_tx(struct db *db)
 {
-    return PQtransactionStatus(P(db)->conn) != PQTRANS_IDLE;
+    if (pq_PQstatus(P(db)->conn) != CONNECTION_OK)
+        return P(db)->tx_open;
+    return pq_PQtransactionStatus(P(db)->conn) != PQTRANS_IDLE;
 }
 
 static int pg_version_get(struct db *db, int *out)

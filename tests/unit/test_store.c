@@ -440,6 +440,39 @@ static void test_store_get_survives_allocation_failures(void **state)
     doc_cleanup(&d);
 }
 
+/* A broken connection (a server restart, a failover) heals outside a
+ * transaction; inside one, statements fail until the rollback, so no half
+ * of it runs in autocommit. PostgreSQL only (skipped on SQLite). */
+static void test_store_reconnects(void **state)
+{
+    struct tmp_store *f = *state;
+    static const char kill[] = "SELECT pg_terminate_backend(pg_backend_pid())";
+    enum store_upsert_result res;
+    struct galen_store_counts n;
+    struct doc d, *got = NULL;
+
+    if (!test_pg)
+        skip();
+    full_doc(&d, "doc-8");
+    assert_int_equal(store_upsert(f->st, &d, "test", &res), GALEN_OK);
+    assert_int_not_equal(store_exec(f->st, kill), GALEN_OK);
+    /* The statement that finds the connection gone fails (it may have
+     * run: no retry); the next one reconnects. */
+    if (store_get(f->st, "doc-8", &got) != GALEN_OK)
+        assert_int_equal(store_get(f->st, "doc-8", &got), GALEN_OK);
+    doc_free(got);
+    assert_int_equal(store_begin(f->st), GALEN_OK);
+    assert_int_equal(store_delete(f->st, "doc-8", "ed"), GALEN_OK);
+    assert_int_not_equal(store_exec(f->st, kill), GALEN_OK);
+    assert_int_not_equal(
+        store_set_status(f->st, "doc-8", DOC_STATUS_APPROVED, "ed", NULL),
+        GALEN_OK);
+    store_rollback(f->st);
+    assert_int_equal(galen_store_counts(f->st, &n), GALEN_OK);
+    assert_int_equal(n.docs, 1); /* the delete went with the transaction */
+    doc_cleanup(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +490,7 @@ int main(void)
         T(test_store_rejects_invalid_documents),
         cmocka_unit_test(test_store_hash_covers_content),
         T(test_store_get_survives_allocation_failures),
+        T(test_store_reconnects),
 #undef T
     };
 
