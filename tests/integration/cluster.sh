@@ -74,7 +74,7 @@ pg_port=5432 # a Unix socket in $pg/sock only: no TCP port is taken
 "${as_user[@]}" "$pgbin/initdb" -D "$pg/data" -U galen -A trust -E UTF8 \
     --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 ||
     skip "initdb failed: $(tail -3 "$tmp/initdb.log")"
-pg_start() {
+pg_up() {
     "${as_user[@]}" "$pgbin/postgres" -D "$pg/data" -k "$pg/sock" -p "$pg_port" \
         -c listen_addresses= -c max_connections=200 >>"$tmp/pg.log" 2>&1 &
     pg_pid=$!
@@ -84,19 +84,10 @@ pg_start() {
     done
     return 1
 }
-pg_start || skip "PostgreSQL did not start: $(tail -3 "$tmp/pg.log")"
+pg_up || skip "PostgreSQL did not start: $(tail -3 "$tmp/pg.log")"
 "$pgbin/createdb" -h "$pg/sock" -p "$pg_port" -U galen galen || { bad "createdb"; finish; exit 1; }
-psql=("$pgbin/psql" -h "$pg/sock" -p "$pg_port" -U galen -d galen -qtA)
 export GALEN_STORE="postgresql://galen@/galen?host=$pg/sock&port=$pg_port"
-store_kind=postgresql
-# Until this build of galen speaks PostgreSQL, the replicas share one
-# SQLite file instead and the restart test cannot run.
-if ! "$GALEN" import article -q --no-index -d "$tmp/loader" "$root/data/pack" 2>"$tmp/probe.err"; then
-    echo "cluster.sh: this galen cannot use PostgreSQL ($(head -1 "$tmp/probe.err")); using a shared SQLite store"
-    export GALEN_STORE="$tmp/store.db"
-    store_kind=sqlite
-    expect "import pack" 0 "$GALEN" import article -q --no-index -d "$tmp/loader" "$root/data/pack"
-fi
+expect "import pack into PostgreSQL" 0 "$GALEN" import article -q --no-index -d "$tmp/loader" "$root/data/pack"
 printf 'correct horse battery\n' | "$GALEN" user add sam --role specialist \
     --specialty Neurology -d "$tmp/loader" >/dev/null || bad "user add"
 
@@ -284,28 +275,24 @@ echo "  kill -9 load: $(field "$tmp/load1.json" 'd["get"], d["post"]')"
 check "no acknowledged write lost (kill -9)" acked_all_present "$tmp/load1.json"
 
 # ---- a PostgreSQL restart under load ------------------------------------
-if [ "$store_kind" = postgresql ]; then
-    run_load 14 "$tmp/load2.json"
-    sleep 3
-    stop_pid "$pg_pid" INT # a fast shutdown: sessions are cut
-    sleep 2                # the window
-    pg_start || bad "PostgreSQL did not restart"
-    wait "$load_pid"
-    load_pid=""
-    echo "  restart load: $(field "$tmp/load2.json" 'd["get"], d["post"], d["window"]')"
-    [ "$(field "$tmp/load2.json" 'sum(v for k, v in d["get"].items() if k != "200")')" = 0 ] && ok ||
-        bad "GETs failed during the restart: $(field "$tmp/load2.json" 'd["get_failures"]')"
-    [ "$(field "$tmp/load2.json" 'd["post"].get("503", 0)')" -gt 0 ] && ok ||
-        bad "no 503 while PostgreSQL was down"
-    [ "$(field "$tmp/load2.json" 'sorted(set(d["post"]) - {"201", "503"})')" = "[]" ] && ok ||
-        bad "writes got other than 201 or 503: $(field "$tmp/load2.json" 'd["post"]')"
-    # Recovery: writes succeed again well before the load ended.
-    [ "$(field "$tmp/load2.json" 'int(d["window"] is not None and d["window"][1] < d["seconds"] - 3)')" = 1 ] && ok ||
-        bad "writes did not recover after the restart: window $(field "$tmp/load2.json" 'd["window"]')"
-    check "no acknowledged write lost (restart)" acked_all_present "$tmp/load2.json"
-else
-    echo "cluster.sh: PostgreSQL restart not tested (shared SQLite store)"
-fi
+run_load 14 "$tmp/load2.json"
+sleep 3
+stop_pid "$pg_pid" INT # a fast shutdown: sessions are cut
+sleep 2                # the window
+pg_up || bad "PostgreSQL did not restart"
+wait "$load_pid"
+load_pid=""
+echo "  restart load: $(field "$tmp/load2.json" 'd["get"], d["post"], d["window"]')"
+[ "$(field "$tmp/load2.json" 'sum(v for k, v in d["get"].items() if k != "200")')" = 0 ] && ok ||
+    bad "GETs failed during the restart: $(field "$tmp/load2.json" 'd["get_failures"]')"
+[ "$(field "$tmp/load2.json" 'd["post"].get("503", 0)')" -gt 0 ] && ok ||
+    bad "no 503 while PostgreSQL was down"
+[ "$(field "$tmp/load2.json" 'sorted(set(d["post"]) - {"201", "503"})')" = "[]" ] && ok ||
+    bad "writes got other than 201 or 503: $(field "$tmp/load2.json" 'd["post"]')"
+# Recovery: writes succeed again well before the load ended.
+[ "$(field "$tmp/load2.json" 'int(d["window"] is not None and d["window"][1] < d["seconds"] - 3)')" = 1 ] && ok ||
+    bad "writes did not recover after the restart: window $(field "$tmp/load2.json" 'd["window"]')"
+check "no acknowledged write lost (restart)" acked_all_present "$tmp/load2.json"
 
 # ---- replicas started later catch up ------------------------------------
 sed 's/cluster-late/cluster-later/; s/vembriquat/quendrilox/g' "$tmp/late.md" >"$tmp/later.md"
