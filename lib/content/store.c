@@ -227,7 +227,7 @@ struct migration {
     const char *pg;
 };
 
-/* Version 6: the change log replicas follow. Every change the index must
+/* Version 7: the change log replicas follow. Every change the index must
  * see (a new document, a new content hash or status, a delete) appends
  * the document's id under a new sequence number; each replica keeps its
  * own index and the last number it applied (store_index.c), so the log,
@@ -236,7 +236,7 @@ struct migration {
  * SQLite has one writer at a time, and on PostgreSQL the trigger takes a
  * transaction-long advisory lock before it takes the next number, so
  * writers of the log commit one after another. */
-static const char schema_v6_sqlite[] =
+static const char schema_v7_sqlite[] =
     "CREATE TABLE index_log ("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     " doc_id TEXT NOT NULL);"
@@ -255,7 +255,7 @@ static const char schema_v6_sqlite[] =
 /* No sequence on PostgreSQL: under the lock, MAX + 1 is as good, and a
  * sequence here would become the lastval() that store_upsert reads for
  * the document's own key. */
-static const char schema_v6_pg[] =
+static const char schema_v7_pg[] =
     "CREATE TABLE index_log ("
     " seq BIGINT PRIMARY KEY,"
     " doc_id TEXT NOT NULL);"
@@ -279,14 +279,35 @@ static const char schema_v6_pg[] =
     "CREATE TRIGGER index_log_delete AFTER DELETE ON documents"
     " FOR EACH ROW EXECUTE FUNCTION index_log_add();";
 
-/* Version 7: the per-account login backoff, shared by every replica on
+/* Version 8: the per-account login backoff, shared by every replica on
  * the store (a name guessed through one replica waits on all of them).
  * name is the lowercased account name as typed; until_ms is Unix time in
  * milliseconds, so replicas on different machines agree (NTP). */
-static const char schema_v7[] = "CREATE TABLE login_backoff ("
+static const char schema_v8[] = "CREATE TABLE login_backoff ("
                                 " name TEXT PRIMARY KEY,"
                                 " fails INTEGER NOT NULL,"
                                 " until_ms INTEGER NOT NULL) WITHOUT ROWID;";
+
+/* Version 6: accounts. One-time password-reset links an admin issues
+ * (only the BLAKE2b hash of the token is kept; used_at makes it one-time),
+ * and the account audit trail: password changes, reset links issued and
+ * used. The trail keeps user names, so it outlives a deleted account. */
+static const char schema_v6[] =
+    "CREATE TABLE password_resets ("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL,"
+    " used_at TEXT) WITHOUT ROWID;"
+    "CREATE INDEX password_resets_user ON password_resets(user_id);"
+    "CREATE TABLE account_events ("
+    " id INTEGER PRIMARY KEY,"
+    " user_name TEXT NOT NULL,"
+    " actor_name TEXT,"
+    " event TEXT NOT NULL CHECK (event IN"
+    "  ('password_changed','reset_issued','password_reset')),"
+    " at TEXT NOT NULL);";
 
 /* migrations[i] moves a store from version i to version i + 1. */
 static const struct migration migrations[STORE_SCHEMA_VERSION] = {
@@ -295,8 +316,9 @@ static const struct migration migrations[STORE_SCHEMA_VERSION] = {
     {schema_v3, schema_v3_sqlite, schema_v3_pg},
     {schema_v4, NULL, NULL},
     {schema_v5, NULL, NULL},
-    {NULL, schema_v6_sqlite, schema_v6_pg},
-    {schema_v7, NULL, NULL}};
+    {schema_v6, NULL, NULL},
+    {NULL, schema_v7_sqlite, schema_v7_pg},
+    {schema_v8, NULL, NULL}};
 
 /* ---- errors and statements --------------------------------------------- */
 
