@@ -8,7 +8,6 @@
  * racing on two processes cannot both succeed. Each of these writes a row
  * of the account audit trail (account_events, schema v6). */
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +23,7 @@ static int audit(struct galen_service *svc, const char *user, const char *actor,
                  const char *event, long long now)
 {
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "INSERT INTO account_events(user_name,actor_name,"
                           "event,at) VALUES (?1,?2,?3,?4)",
@@ -44,7 +43,7 @@ static int audit(struct galen_service *svc, const char *user, const char *actor,
 static int user_row(struct galen_service *svc, long long id,
                     char name[GALEN_NAME_MAX], char *hash)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "SELECT name,pw_hash FROM users WHERE id=?1 AND "
                           "disabled=0",
@@ -53,14 +52,17 @@ static int user_row(struct galen_service *svc, long long id,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    found = sqlite3_step(s) == SQLITE_ROW;
+    db_bind_int64(s, 1, id);
+    rc = service_row(svc, s);
+    found = rc == GALEN_OK;
     if (found) {
         snprintf(name, GALEN_NAME_MAX, "%s", service_col(s, 0));
         if (hash)
             snprintf(hash, AUTH_PWHASH_LEN, "%s", service_col(s, 1));
     }
-    sqlite3_reset(s);
+    db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
     return found ? GALEN_OK : service_fail(svc, GALEN_ENOENT, "no such user");
 }
 
@@ -69,22 +71,22 @@ static int user_row(struct galen_service *svc, long long id,
 static int set_hash(struct galen_service *svc, long long id, const char *hash,
                     const char *keep_hash)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc, "UPDATE users SET pw_hash=?2 WHERE id=?1", &s);
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     service_bind(s, 2, hash);
     rc = service_done(svc, s);
     if (rc == GALEN_OK)
         rc = service_prep(svc,
                           "DELETE FROM sessions WHERE user_id=?1 AND "
-                          "token_hash IS NOT ?2",
+                          "token_hash IS DISTINCT FROM ?2",
                           &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     service_bind(s, 2, keep_hash);
     return service_done(svc, s);
 }
@@ -156,7 +158,7 @@ static int insert_reset(struct galen_service *svc, long long id,
 {
     char created[SERVICE_ISO_LEN];
     char expires[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "DELETE FROM password_resets WHERE user_id=?1 AND "
                           "used_at IS NULL",
@@ -164,7 +166,7 @@ static int insert_reset(struct galen_service *svc, long long id,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     rc = service_done(svc, s);
     if (rc == GALEN_OK)
         rc = service_prep(svc,
@@ -177,11 +179,11 @@ static int insert_reset(struct galen_service *svc, long long id,
     service_iso(now, created);
     service_iso(now + ttl, expires);
     service_bind(s, 1, hash);
-    sqlite3_bind_int64(s, 2, id);
+    db_bind_int64(s, 2, id);
     if (actor_id > 0)
-        sqlite3_bind_int64(s, 3, actor_id);
+        db_bind_int64(s, 3, actor_id);
     else
-        sqlite3_bind_null(s, 3);
+        db_bind_null(s, 3);
     service_bind(s, 4, created);
     service_bind(s, 5, expires);
     return service_done(svc, s);
@@ -226,7 +228,7 @@ static int reset_user(struct galen_service *svc, const char *token,
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     bool found;
     int rc;
 
@@ -244,12 +246,15 @@ static int reset_user(struct galen_service *svc, const char *token,
     service_iso(now, iso);
     service_bind(s, 1, hash);
     service_bind(s, 2, iso);
-    found = sqlite3_step(s) == SQLITE_ROW;
+    rc = service_row(svc, s);
+    found = rc == GALEN_OK;
     if (found) {
-        *id = sqlite3_column_int64(s, 0);
+        *id = db_col_int64(s, 0);
         snprintf(name, GALEN_NAME_MAX, "%s", service_col(s, 1));
     }
-    sqlite3_reset(s);
+    db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
     return found ? GALEN_OK
                  : service_fail(svc, GALEN_ENOENT,
                                 "this reset link is unknown, used or "
@@ -270,7 +275,7 @@ static int consume(struct galen_service *svc, const char *token, long long now)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "UPDATE password_resets SET used_at=?2 WHERE "
                           "token_hash=?1 AND used_at IS NULL AND "
@@ -325,33 +330,33 @@ int account_events(struct galen_service *svc, const char *user, size_t limit,
                    void *ctx)
 {
     struct galen_account_event e;
-    sqlite3_stmt *s;
-    int rc = service_prep(svc,
-                          "SELECT at,user_name,actor_name,event FROM "
-                          "account_events WHERE ?1 IS NULL OR user_name=?1 "
-                          "ORDER BY id DESC LIMIT ?2",
-                          &s);
+    struct db_stmt *s;
+    int rc = service_prep(
+        svc,
+        "SELECT at,user_name,actor_name,event FROM "
+        "account_events WHERE CAST(?1 AS TEXT) IS NULL OR user_name=?1 "
+        "ORDER BY id DESC LIMIT ?2",
+        &s);
 
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, user);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)(limit ? limit : 100));
+    db_bind_int64(s, 2, (int64_t)(limit ? limit : 100));
     for (;;) {
-        rc = sqlite3_step(s);
-        if (rc != SQLITE_ROW)
+        rc = db_step(s);
+        if (rc != DB_ROW)
             break;
         e.at = service_col(s, 0);
         e.user = service_col(s, 1);
-        e.actor =
-            sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : service_col(s, 2);
+        e.actor = db_col_text(s, 2); /* NULL when SQL NULL */
         e.event = service_col(s, 3);
         rc = cb(ctx, &e);
         if (rc != 0) {
-            sqlite3_reset(s);
+            db_reset(s);
             return rc;
         }
     }
-    rc = rc == SQLITE_DONE ? GALEN_OK : service_db_error(svc);
-    sqlite3_reset(s);
+    rc = rc == DB_DONE ? GALEN_OK : service_db_error(svc);
+    db_reset(s);
     return rc;
 }
