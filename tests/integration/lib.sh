@@ -4,7 +4,7 @@
 # temporary folder $tmp that is removed on exit together with any server
 # serve_start left running, and counts checks in $pass and $fail; the
 # script ends with `finish`, which prints "N passed, N failed" and fails
-# when any check did.
+# when any check did. KEEP_TMP=1 keeps $tmp to look at after a failure.
 
 GALEN=${GALEN:-build/release/galen}
 tmp=$(mktemp -d)
