@@ -187,4 +187,11 @@ int cli_open_answerer(const char *data, const char *lexicon,
  * Returns an exit code. */
 int cli_index_store(const char *data, bool rebuild, bool quiet, bool json);
 
+/* `galen index --follow`: keeps <data>/index, a replica's own index, in
+ * step with the store's change log until SIGINT or SIGTERM, checking every
+ * interval_ms; with once, one round only (cmd_follow.c). Returns an exit
+ * code. */
+int cli_index_follow(const char *data, unsigned interval_ms, bool once,
+                     bool quiet);
+
 #endif

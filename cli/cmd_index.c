@@ -20,6 +20,7 @@ static void usage(FILE *f)
             "usage: galen index [-d DIR] [--format beir] [options] FILE...\n"
             "       galen index [-d DIR] [-q] [--rebuild]\n"
             "       galen index [-d DIR] --verify\n"
+            "       galen index [-d DIR] --follow [--once] [--interval MS]\n"
             "\n"
             "With no FILE, brings DIR/index up to date with the store\n"
             "(DIR/store.db): only documents changed since the last run.\n"
@@ -40,6 +41,15 @@ static void usage(FILE *f)
             "      --verify         check every checksum and decode every "
             "block\n"
             "      --rebuild        rebuild DIR/index from the store\n"
+            "      --follow         keep DIR/index, a replica's own index, in "
+            "step\n"
+            "                       with the store's change log until "
+            "stopped\n"
+            "                       (an empty DIR is built first; "
+            "docs/deploy.md)\n"
+            "      --once           with --follow: one round, then exit\n"
+            "      --interval MS    with --follow: time between rounds "
+            "(1000)\n"
             "  -q, --quiet          no progress bar or summary\n"
             "      --json           print the summary as JSON\n"
             "  -h, --help           this help\n",
@@ -86,7 +96,10 @@ enum {
     OPT_MERGE,
     OPT_VERIFY,
     OPT_JSON,
-    OPT_REBUILD
+    OPT_REBUILD,
+    OPT_FOLLOW,
+    OPT_ONCE,
+    OPT_INTERVAL
 };
 
 static const struct option long_opts[] = {
@@ -100,13 +113,17 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"json", no_argument, NULL, OPT_JSON},
     {"rebuild", no_argument, NULL, OPT_REBUILD},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
 /* The command line of `galen index`. */
 struct index_args {
     const char *data;
-    bool quiet, json, verify, rebuild;
+    bool quiet, json, verify, rebuild, follow, once;
+    unsigned interval_ms;
     struct galen_build_opts o;
 };
 
@@ -147,6 +164,18 @@ static int one_opt(int c, struct index_args *a)
     case OPT_REBUILD:
         a->rebuild = true;
         return 0;
+    case OPT_FOLLOW:
+        a->follow = true;
+        return 0;
+    case OPT_ONCE:
+        a->once = true;
+        return 0;
+    case OPT_INTERVAL:
+        if (cli_uint(optarg, 10, 3600000, &a->interval_ms) == 0)
+            return 0;
+        cli_usage_error("index", "bad --interval '%s' (want 10..3600000 ms)",
+                        optarg);
+        return -1;
     case 'q':
         a->quiet = true;
         return 0;
@@ -268,6 +297,14 @@ int cmd_index(int argc, char **argv)
     if (a.verify && a.rebuild)
         return cli_usage_error("index", "--verify and --rebuild do not go "
                                         "together");
+    if (a.follow && (optind < argc || a.verify || a.rebuild))
+        return cli_usage_error("index", "--follow takes no FILE, --verify "
+                                        "or --rebuild");
+    if ((a.once || a.interval_ms) && !a.follow)
+        return cli_usage_error("index", "--once and --interval go with "
+                                        "--follow");
+    if (a.follow)
+        return cli_index_follow(a.data, a.interval_ms, a.once, a.quiet);
     if (optind < argc)
         return build(&a, argv + optind, argc - optind);
     rc = cli_need_data(a.data);

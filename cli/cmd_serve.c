@@ -67,6 +67,13 @@ static void usage(FILE *f)
             "      --redflags FILE   red-flag rules (default redflags.txt, "
             "likewise);\n"
             "                        galen will not serve without either\n"
+            "      --follow          keep DIR/index as this replica's own "
+            "copy,\n"
+            "                        following the store's change log "
+            "(on by\n"
+            "                        default when $GALEN_STORE names a "
+            "shared\n"
+            "                        store; docs/deploy.md)\n"
             "  -q, --quiet           no access log\n"
             "  -h, --help            this help\n",
             CLI_DEFAULT_DATA, cli_share_dir);
@@ -77,6 +84,7 @@ struct serve_opts {
     struct server_conf srv;
     struct proxy_trust trust;
     const char *port_file;
+    bool follow;
 };
 
 /* Parses optarg as a whole number in 1..max into *out; -1 after saying
@@ -134,6 +142,9 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
     case 'R':
         o->app.redflags = optarg;
         return 0;
+    case 'F':
+        o->follow = true;
+        return 0;
     case 'q':
         o->srv.access_log = false;
         return 0;
@@ -183,6 +194,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"port-file", required_argument, NULL, 'p'},
         {"lexicon", required_argument, NULL, 'L'},
         {"redflags", required_argument, NULL, 'R'},
+        {"follow", no_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
         {"trusted-proxy", required_argument, NULL, 'X'},
         {"base-path", required_argument, NULL, 'B'},
@@ -190,6 +202,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *data = NULL;
+    const char *shared = getenv("GALEN_STORE");
     int c;
     int rc;
 
@@ -206,6 +219,8 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
     }
     o->app.data_dir = cli_data_dir(data);
     o->srv.trust = &o->trust;
+    if (shared && *shared)
+        o->follow = true; /* a shared store's marks fit no one index */
     o->app.threads = o->srv.threads ? o->srv.threads : 4;
     return 0;
 }
@@ -300,7 +315,7 @@ static int run(struct serve_opts *o)
         cli_index_hint(rc, o->app.data_dir);
         return cli_exit_for(rc);
     }
-    rc = live_start(app, o->app.data_dir, 0, &live);
+    rc = live_start(app, o->app.data_dir, o->follow, 0, &live);
     if (rc == GALEN_OK)
         rc = server_open(app, &o->srv, &srv, err, sizeof err);
     else

@@ -187,6 +187,10 @@ static int pool_open(struct service_pool *p, const char *store_path, unsigned n,
     p->idle = galen_calloc(n, sizeof *p->idle);
     if (!p->all || !p->idle)
         return GALEN_ENOMEM;
+    if ((size_t)snprintf(p->store_path, sizeof p->store_path, "%s",
+                         store_path) >= sizeof p->store_path)
+        return GALEN_EINVAL;
+    p->self_review = self_review;
     for (p->n = 0; p->n < n; p->n++) {
         rc = galen_service_open(store_path, &p->all[p->n]);
         if (rc != GALEN_OK)
@@ -209,6 +213,19 @@ static void pool_close(struct service_pool *p)
     p->n = p->nidle = 0;
 }
 
+/* Replaces the slot holding old (NULL: an empty slot) with new. Under
+ * the pool's lock. */
+static void pool_swap(struct service_pool *p, struct galen_service *old,
+                      struct galen_service *new)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->all[i] == old) {
+            p->all[i] = new;
+            return;
+        }
+    }
+}
+
 struct galen_service *app_service_get(struct app *app)
 {
     struct service_pool *p = &app->pool;
@@ -221,19 +238,47 @@ struct galen_service *app_service_get(struct app *app)
         pthread_cond_wait(&p->freed, &p->lock);
     svc = p->idle[--p->nidle];
     pthread_mutex_unlock(&p->lock);
+    if (svc)
+        return svc;
+    /* A slot whose connection failed: reconnect outside the lock (it may
+     * wait for the network). Still down: the request gets a 503. */
+    if (galen_service_open(p->store_path, &svc) != GALEN_OK)
+        return NULL;
+    galen_service_set_self_review(svc, p->self_review);
+    pthread_mutex_lock(&p->lock);
+    pool_swap(p, NULL, svc);
+    pthread_mutex_unlock(&p->lock);
     return svc;
 }
 
-void app_service_put(struct app *app, struct galen_service *svc)
+/* Puts a taken slot back: svc, or NULL for an empty slot. */
+static void pool_put(struct service_pool *p, struct galen_service *svc)
 {
-    struct service_pool *p = &app->pool;
-
-    if (!svc)
-        return;
     pthread_mutex_lock(&p->lock);
     p->idle[p->nidle++] = svc;
     pthread_cond_signal(&p->freed);
     pthread_mutex_unlock(&p->lock);
+}
+
+void app_service_put(struct app *app, struct galen_service *svc)
+{
+    if (app->has_store)
+        pool_put(&app->pool, svc);
+}
+
+void app_service_drop(struct app *app, struct galen_service *svc)
+{
+    struct service_pool *p = &app->pool;
+
+    if (!app->has_store)
+        return;
+    if (svc) {
+        pthread_mutex_lock(&p->lock);
+        pool_swap(p, svc, NULL);
+        pthread_mutex_unlock(&p->lock);
+        galen_service_close(svc);
+    }
+    pool_put(p, NULL);
 }
 
 static struct galen_service *p_first(struct app *app)
@@ -253,10 +298,11 @@ static int open_parts(struct app *app, struct app_conf *conf)
         rc = ratelimit_new(conf->question_rate > 0 ? conf->question_rate : 0.05,
                            conf->question_burst >= 1 ? conf->question_burst : 5,
                            4096, &app->rl_question);
-    if (rc == GALEN_OK)
-        rc = backoff_new(conf->backoff_base > 0 ? conf->backoff_base : 1.0,
-                         conf->backoff_cap > 0 ? conf->backoff_cap : 300.0,
-                         4096, &app->login_backoff);
+    app->backoff_base = conf->backoff_base > 0 ? conf->backoff_base : 1.0;
+    app->backoff_cap =
+        conf->backoff_cap > app->backoff_base
+            ? conf->backoff_cap
+            : (app->backoff_base > 300.0 ? app->backoff_base : 300.0);
     if (rc == GALEN_OK) {
         unsigned n = conf->hash_slots ? conf->hash_slots
                                       : (conf->threads ? conf->threads : 4) / 2;
@@ -337,7 +383,6 @@ void app_close(struct app *app)
     pool_close(&app->pool);
     ratelimit_free(app->rl_login);
     ratelimit_free(app->rl_question);
-    backoff_free(app->login_backoff);
     if (app->hash_sem_ok)
         sem_destroy(&app->hash_sem);
     for (i = 0; i < app->nfiles; i++)

@@ -15,7 +15,6 @@
 
 #include <galen/service.h>
 
-#include "backoff.h"
 #include "http.h"
 #include "proxy.h"
 #include "ratelimit.h"
@@ -60,13 +59,17 @@ struct app_conf {
 };
 
 /* One service (store connection) per concurrent request: SQLite handles
- * are not shared between threads. */
+ * are not shared between threads. A handle whose connection failed (a
+ * PostgreSQL restart) is closed and its slot left NULL, to be reopened
+ * by the next request that takes it. */
 struct service_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
-    struct galen_service **all;  /* n handles */
-    struct galen_service **idle; /* stack of nidle free handles */
+    struct galen_service **all;  /* n handles; NULL: to be reopened */
+    struct galen_service **idle; /* stack of nidle free slots' handles */
     size_t n, nidle;
+    char store_path[1024]; /* what to reopen */
+    bool self_review;
 };
 
 struct app {
@@ -77,9 +80,10 @@ struct app {
     struct metrics *metrics; /* /metrics counters */
     struct ratelimit *rl_login;
     struct ratelimit *rl_question;
-    struct backoff *login_backoff; /* per account name */
-    sem_t hash_sem;                /* bounds concurrent Argon2id hashes */
-    bool hash_sem_ok;              /* hash_sem was initialised */
+    double backoff_base, backoff_cap; /* per-account login backoff, in
+                                         the store (galen_login_wait) */
+    sem_t hash_sem;                   /* bounds concurrent Argon2id hashes */
+    bool hash_sem_ok;                 /* hash_sem was initialised */
     bool self_review;
     struct galen_csrf_key csrf;
     struct web_file files[APP_MAX_FILES];
@@ -113,15 +117,19 @@ struct ctx {
     long long id;                   /* the {id} path parameter, if any */
     char slug[128];                 /* the {slug} path parameter, if any */
     bool is_api;                    /* JSON errors instead of HTML pages */
+    bool store_failed;              /* the store failed: reconnect c->svc */
     int rc; /* sticky error of the response body writers */
 };
 
 typedef void (*route_fn)(struct ctx *c);
 
 /* Takes a service from the pool, waiting if all are busy; NULL when the
- * app has no store. Give it back with app_service_put. */
+ * app has no store, or when its store cannot be reached just now. Give it
+ * back with app_service_put, or with app_service_drop after a store error
+ * (the connection is closed, and reopened by a later app_service_get). */
 struct galen_service *app_service_get(struct app *app);
 void app_service_put(struct app *app, struct galen_service *svc);
+void app_service_drop(struct app *app, struct galen_service *svc);
 
 /* Takes one of the few password-hashing slots (64 MiB of Argon2id each),
  * so that logins cannot tie up every worker thread and starve answers.

@@ -23,6 +23,7 @@ struct live {
     struct app *app;
     char *data_dir;
     unsigned interval_ms;
+    bool follow; /* a replica: follow the shared store's change log */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -64,6 +65,19 @@ static void apply_store_changes(struct live *l)
             count(l, METRICS_STORE_ERROR);
             return;
         }
+    }
+    if (l->follow) {
+        if (galen_data_index_path(l->data_dir, path, sizeof path) != GALEN_OK)
+            return;
+        rc = galen_store_index_follow(l->st, path, NULL, NULL, &stats);
+        if (rc != GALEN_OK && rc != GALEN_ESTATE) {
+            log_once(l, "follow", galen_store_errmsg(l->st));
+            count(l, METRICS_STORE_ERROR);
+            /* A store that went away (a restart): reconnect next round. */
+            galen_store_close(l->st);
+            l->st = NULL;
+        }
+        return;
     }
     rc = galen_store_index_pending(l->st, &pending);
     if (rc != GALEN_OK) {
@@ -142,8 +156,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-int live_start(struct app *app, const char *data_dir, unsigned interval_ms,
-               struct live **out)
+int live_start(struct app *app, const char *data_dir, bool follow,
+               unsigned interval_ms, struct live **out)
 {
     struct live *l = galen_calloc(1, sizeof *l);
 
@@ -153,6 +167,7 @@ int live_start(struct app *app, const char *data_dir, unsigned interval_ms,
     }
     l->app = app;
     l->interval_ms = interval_ms ? interval_ms : 1000;
+    l->follow = follow;
     pthread_mutex_init(&l->lock, NULL);
     pthread_cond_init(&l->wake, NULL);
     if (!app->engine || pthread_create(&l->thread, NULL, run, l) != 0) {

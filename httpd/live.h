@@ -9,16 +9,22 @@
 #ifndef GALEN_HTTPD_LIVE_H
 #define GALEN_HTTPD_LIVE_H
 
+#include <stdbool.h>
+
 #include "common.h"
 
 struct app;
 struct live;
 
 /* Starts the watcher over data_dir, checking every interval_ms (0: 1000).
- * GALEN_OK or GALEN_ENOMEM. Caller stops it with live_stop before closing
- * the app. */
+ * With follow (a replica of a shared store), it applies the store's change
+ * log to data_dir's own index (galen_store_index_follow), building it
+ * first when the folder has none, instead of using the store's single set
+ * of index marks. GALEN_OK or GALEN_ENOMEM. Caller stops it with
+ * live_stop before closing the app. */
 GALEN_NODISCARD int live_start(struct app *app, const char *data_dir,
-                               unsigned interval_ms, struct live **out);
+                               bool follow, unsigned interval_ms,
+                               struct live **out);
 
 /* Asks for a forced reload of the index, lexicon and red-flag rules at
  * once (async-signal-unsafe: call it from the thread that took SIGHUP

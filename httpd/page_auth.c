@@ -64,10 +64,13 @@ void page_login_form(struct ctx *c)
 static int checked_login(struct ctx *c, const char *name, const char *pw,
                          struct galen_user *u)
 {
-    double retry = 0;
-    int rc;
+    /* Wall time: the wait is kept in the store, for every replica. */
+    double now = (double)c->req->wall, retry = 0;
+    int rc = galen_login_wait(c->svc, name, now, &retry);
 
-    if (!backoff_allowed(c->app->login_backoff, name, c->req->now, &retry)) {
+    if (rc != GALEN_OK)
+        return rc;
+    if (retry > 0) {
         ctx_error(c, 429, "account_locked",
                   "too many failed logins for this account; wait and try "
                   "again");
@@ -78,10 +81,15 @@ static int checked_login(struct ctx *c, const char *name, const char *pw,
         return GALEN_EABORT;
     rc = galen_user_login(c->svc, name, pw, u);
     ctx_hash_end(c);
-    if (rc == GALEN_EPERM)
-        backoff_failed(c->app->login_backoff, name, c->req->now);
-    else if (rc == GALEN_OK)
-        backoff_succeeded(c->app->login_backoff, name);
+    if (rc == GALEN_EPERM) {
+        int brc = galen_login_failed(c->svc, name, now, c->app->backoff_base,
+                                     c->app->backoff_cap);
+
+        if (brc != GALEN_OK)
+            return brc;
+    } else if (rc == GALEN_OK) {
+        rc = galen_login_cleared(c->svc, name);
+    }
     return rc;
 }
 

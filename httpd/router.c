@@ -198,6 +198,7 @@ static void session_resolve(struct ctx *c)
     const struct http_req *req = c->req;
     char tok[GALEN_TOKEN_LEN + 1];
     const char *auth = req->authorization;
+    int rc;
 
     c->user.role = GALEN_ROLE_ANON;
     if (req->cookie &&
@@ -207,18 +208,32 @@ static void session_resolve(struct ctx *c)
     if (!c->svc)
         return;
     if (auth && strncmp(auth, "Bearer ", 7) == 0 && galen_token_ok(auth + 7)) {
-        if (galen_session_get(c->svc, auth + 7, req->wall, &c->user) ==
-            GALEN_OK) {
+        rc = galen_session_get(c->svc, auth + 7, req->wall, &c->user);
+        if (rc == GALEN_OK) {
             c->via_bearer = true;
             return;
         }
         c->user.role = GALEN_ROLE_ANON;
+        c->store_failed = rc == GALEN_EDB;
+        if (c->store_failed)
+            return;
     }
-    if (c->sid[0] &&
-        galen_session_get(c->svc, c->sid, req->wall, &c->user) == GALEN_OK)
+    rc = c->sid[0] ? galen_session_get(c->svc, c->sid, req->wall, &c->user)
+                   : GALEN_ENOENT;
+    if (rc == GALEN_OK)
         c->has_session = true;
     else
         c->user.role = GALEN_ROLE_ANON;
+    c->store_failed = rc == GALEN_EDB;
+}
+
+/* The answer to a request that needs the store while it is unreachable:
+ * a passing state, for the client and a load balancer to retry. */
+static void store_unavailable(struct ctx *c)
+{
+    c->resp->retry_after = 1;
+    ctx_error(c, 503, "store_unavailable",
+              "the store cannot be reached; try again in a moment");
 }
 
 /* Checks the body of a POST: its content type, and the CSRF token that
@@ -345,8 +360,15 @@ void server_dispatch(struct app *app, const struct http_req *creq,
     }
     *route_pattern = c.route->pattern;
     c.svc = app_service_get(app);
-    session_resolve(&c);
-    if (!galen_role_can(c.user.role, c.route->perm))
+    /* Answers and search need only the index: a reader goes on, as
+     * anonymous, while the store cannot be reached; anything else waits. */
+    c.store_failed = app->has_store && !c.svc;
+    if (!c.store_failed)
+        session_resolve(&c);
+    if (c.store_failed &&
+        (c.route->perm != GALEN_PERM_READ || req.method == HTTP_POST))
+        store_unavailable(&c);
+    else if (!galen_role_can(c.user.role, c.route->perm))
         refuse(&c);
     else if (req.method != HTTP_POST || post_ok(&c, &req))
         if (rate_ok(&c))
@@ -354,7 +376,10 @@ void server_dispatch(struct app *app, const struct http_req *creq,
     if (c.rc != GALEN_OK)
         ctx_fail(&c, c.rc, "the response could not be built");
     prefix_location(app, resp);
-    app_service_put(app, c.svc);
+    if (c.store_failed)
+        app_service_drop(app, c.svc);
+    else
+        app_service_put(app, c.svc);
     http_params_cleanup(&req.form);
 }
 
@@ -406,6 +431,19 @@ void ctx_fail(struct ctx *c, int err, const char *what)
     default:
         if (err == GALEN_EDB || err == GALEN_EIO || err == GALEN_ECORRUPT)
             metrics_event(c->app->metrics, METRICS_STORE_ERROR);
+        if (err == GALEN_EDB) {
+            /* A store that cannot be reached (a PostgreSQL restart, a
+             * lock held too long) is a passing state: tell the client and
+             * a load balancer to retry rather than that galen failed, and
+             * give this connection up for a new one. */
+            fprintf(stderr, "galen: store unavailable: %s %s: %s\n",
+                    c->req->method == HTTP_POST ? "POST" : "GET",
+                    c->route ? c->route->pattern : "-",
+                    c->svc ? galen_service_errmsg(c->svc) : "");
+            c->store_failed = true;
+            store_unavailable(c);
+            return;
+        }
         /* The client learns only that it failed; the log keeps the cause
          * (a full disk, a locked or corrupt store) for the operator. */
         fprintf(stderr, "galen: error: %s %s: %s: %s: %s\n",
@@ -423,6 +461,10 @@ bool ctx_need_store(struct ctx *c, const char *what)
 
     if (c->svc)
         return true;
+    if (c->app->has_store) {
+        store_unavailable(c); /* it has one, out of reach just now */
+        return false;
+    }
     snprintf(msg, sizeof msg, "this server has no %s store", what);
     ctx_error(c, 503, "no_store", msg);
     return false;

@@ -10,10 +10,11 @@ build_pkgs=(gcc make pkg-config
             libsqlite3-dev libpq-dev libmicrohttpd-dev libxml2-dev libcjson-dev libyaml-dev
             libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev wamerican)
 # What the checks need on top: the fuzzer's compiler, cmocka, the linters,
-# and the tools the integration tests drive.
+# and the tools the integration tests drive (tests/integration/cluster.sh:
+# PostgreSQL and nginx; bench/cluster.sh: wrk).
 pkgs=("${build_pkgs[@]}" clang libcmocka-dev
       python3 sqlite3 curl clang-format cppcheck
-      python3-prometheus-client nginx postgresql)
+      python3-prometheus-client nginx postgresql libpq-dev wrk)
 if [ "${1:-}" = --build ]; then
     shift
     pkgs=("${build_pkgs[@]}")

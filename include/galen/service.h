@@ -166,6 +166,25 @@ GALEN_API GALEN_NODISCARD int galen_user_login(struct galen_service *svc,
                                                const char *password,
                                                struct galen_user *out);
 
+/* The per-account login backoff, kept in the store so that every process
+ * on it (every replica behind a load balancer) enforces it alike. Each
+ * failed login for a name doubles the wait before the next attempt for
+ * that name may be checked (base, 2 base, 4 base ... up to cap seconds),
+ * whichever address it comes from; a success clears it. Names compare
+ * without case, are cut to 63 bytes and are kept whether or not the
+ * account exists, so a refusal says nothing about which names exist. now
+ * is Unix time in seconds. galen_login_wait sets *wait to the seconds left
+ * (0: check it now). GALEN_OK, GALEN_EINVAL (base <= 0 or cap < base), or
+ * GALEN_EDB. */
+GALEN_API GALEN_NODISCARD int galen_login_wait(struct galen_service *svc,
+                                               const char *name, double now,
+                                               double *wait);
+GALEN_API GALEN_NODISCARD int galen_login_failed(struct galen_service *svc,
+                                                 const char *name, double now,
+                                                 double base, double cap);
+GALEN_API GALEN_NODISCARD int galen_login_cleared(struct galen_service *svc,
+                                                  const char *name);
+
 /* Enables or disables a user; disabling also ends their sessions.
  * GALEN_ENOENT if there is no such user. */
 GALEN_API GALEN_NODISCARD int

@@ -164,6 +164,19 @@ GALEN_API GALEN_NODISCARD int galen_store_index_rebuild(
     void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
     struct galen_store_index_stats *stats);
 
+/* Brings a replica's own index in index_dir up to date with st by
+ * following the store's change log from the position recorded in
+ * index_dir/FOLLOW (docs/store.md): any number of replicas, each with its
+ * own index, follow one shared store, and none writes to the store. An
+ * empty or missing index_dir (a new replica), one without a FOLLOW file or
+ * one ahead of the log is rebuilt from every document first. GALEN_OK
+ * (nothing to do is OK), GALEN_ESTATE when another process is writing the
+ * index, or the index or store error; galen_store_errmsg(st) says why. */
+GALEN_API GALEN_NODISCARD int galen_store_index_follow(
+    struct galen_store *st, const char *index_dir,
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    struct galen_store_index_stats *stats);
+
 /* ---- backup, restore, export, delete ----------------------------------- */
 
 struct galen_backup_stats {

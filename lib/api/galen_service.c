@@ -390,6 +390,23 @@ int galen_session_get(struct galen_service *svc, const char *token,
     return service_session_get(svc, token, now, out);
 }
 
+int galen_login_wait(struct galen_service *svc, const char *name, double now,
+                     double *wait)
+{
+    return service_login_wait(svc, name, now, wait);
+}
+
+int galen_login_failed(struct galen_service *svc, const char *name, double now,
+                       double base, double cap)
+{
+    return service_login_failed(svc, name, now, base, cap);
+}
+
+int galen_login_cleared(struct galen_service *svc, const char *name)
+{
+    return service_login_cleared(svc, name);
+}
+
 int galen_session_end(struct galen_service *svc, const char *token)
 {
     return service_session_end(svc, token);

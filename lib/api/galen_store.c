@@ -71,6 +71,14 @@ int galen_store_index_rebuild(struct galen_store *st, const char *index_dir,
     return store_index_rebuild(st, index_dir, progress, ctx, stats);
 }
 
+int galen_store_index_follow(struct galen_store *st, const char *index_dir,
+                             void (*progress)(void *ctx, uint64_t done,
+                                              uint64_t total),
+                             void *ctx, struct galen_store_index_stats *stats)
+{
+    return store_index_follow(st, index_dir, progress, ctx, stats);
+}
+
 int galen_store_index_pending(struct galen_store *st, bool *pending)
 {
     return store_index_pending(st, pending);

@@ -220,12 +220,73 @@ static const char schema_v1_pg[] =
     " locale = 'und-u-ks-level2', deterministic = false);";
 
 /* One step of the schema: text in SQLite's dialect both backends run
- * (db_exec_ddl), then what each dialect adds (may be NULL). */
+ * (db_exec_ddl; may be NULL), then what each dialect adds (may be NULL). */
 struct migration {
     const char *shared;
     const char *sqlite;
     const char *pg;
 };
+
+/* Version 8: the change log replicas follow. Every change the index must
+ * see (a new document, a new content hash or status, a delete) appends
+ * the document's id under a new sequence number; each replica keeps its
+ * own index and the last number it applied (store_index.c), so the log,
+ * unlike indexed_hash, serves any number of indexes. A follower reads the
+ * log up to its newest number, so numbers must become visible in order:
+ * SQLite has one writer at a time, and on PostgreSQL the trigger takes a
+ * transaction-long advisory lock before it takes the next number, so
+ * writers of the log commit one after another. */
+static const char schema_v8_sqlite[] =
+    "CREATE TABLE index_log ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " doc_id TEXT NOT NULL);"
+    "CREATE TRIGGER index_log_insert AFTER INSERT ON documents BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (new.id);"
+    " END;"
+    "CREATE TRIGGER index_log_update AFTER UPDATE OF content_hash, status"
+    " ON documents WHEN old.content_hash IS NOT new.content_hash"
+    " OR old.status IS NOT new.status BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (new.id);"
+    " END;"
+    "CREATE TRIGGER index_log_delete AFTER DELETE ON documents BEGIN"
+    " INSERT INTO index_log(doc_id) VALUES (old.id);"
+    " END;";
+
+/* No sequence on PostgreSQL: under the lock, MAX + 1 is as good, and a
+ * sequence here would become the lastval() that store_upsert reads for
+ * the document's own key. */
+static const char schema_v8_pg[] =
+    "CREATE TABLE index_log ("
+    " seq BIGINT PRIMARY KEY,"
+    " doc_id TEXT NOT NULL);"
+    "CREATE FUNCTION index_log_add() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$ BEGIN"
+    " PERFORM pg_advisory_xact_lock(7366101);"
+    " INSERT INTO index_log(seq, doc_id)"
+    " SELECT COALESCE(MAX(seq), 0) + 1,"
+    " CASE WHEN TG_OP = 'DELETE' THEN old.id ELSE new.id END"
+    " FROM index_log;"
+    " IF TG_OP = 'DELETE' THEN RETURN old; END IF;"
+    " RETURN new;"
+    " END $$;"
+    "CREATE TRIGGER index_log_insert AFTER INSERT ON documents"
+    " FOR EACH ROW EXECUTE FUNCTION index_log_add();"
+    "CREATE TRIGGER index_log_update AFTER UPDATE OF content_hash, status"
+    " ON documents FOR EACH ROW"
+    " WHEN (old.content_hash IS DISTINCT FROM new.content_hash"
+    " OR old.status IS DISTINCT FROM new.status)"
+    " EXECUTE FUNCTION index_log_add();"
+    "CREATE TRIGGER index_log_delete AFTER DELETE ON documents"
+    " FOR EACH ROW EXECUTE FUNCTION index_log_add();";
+
+/* Version 9: the per-account login backoff, shared by every replica on
+ * the store (a name guessed through one replica waits on all of them).
+ * name is the lowercased account name as typed; until_ms is Unix time in
+ * milliseconds, so replicas on different machines agree (NTP). */
+static const char schema_v9[] = "CREATE TABLE login_backoff ("
+                                " name TEXT PRIMARY KEY,"
+                                " fails INTEGER NOT NULL,"
+                                " until_ms INTEGER NOT NULL) WITHOUT ROWID;";
 
 /* Version 6: accounts. One-time password-reset links an admin issues
  * (only the BLAKE2b hash of the token is kept; used_at makes it one-time),
@@ -261,7 +322,9 @@ static const struct migration migrations[STORE_SCHEMA_VERSION] = {
     {schema_v4, NULL, NULL},
     {schema_v5, NULL, NULL},
     {schema_v6, NULL, NULL},
-    {schema_v7, NULL, NULL}};
+    {schema_v7, NULL, NULL},
+    {NULL, schema_v8_sqlite, schema_v8_pg},
+    {schema_v9, NULL, NULL}};
 
 /* ---- errors and statements --------------------------------------------- */
 
@@ -417,7 +480,7 @@ static int apply(struct galen_store *st, int v)
 {
     const struct migration *m = &migrations[v];
     const char *own = db_kind(st->db) == DB_PG ? m->pg : m->sqlite;
-    int rc = db_exec_ddl(st->db, m->shared);
+    int rc = m->shared ? db_exec_ddl(st->db, m->shared) : GALEN_OK;
 
     if (rc == GALEN_OK && own)
         rc = db_exec(st->db, own);

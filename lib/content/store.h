@@ -16,7 +16,7 @@
 #include "doc.h"
 
 /* The schema version galen_store_open migrates to (db_version_get). */
-enum { STORE_SCHEMA_VERSION = 7 };
+enum { STORE_SCHEMA_VERSION = 9 };
 
 /* Opens path (a SQLite file, or a postgresql:// URL) and migrates it only up to
  * version (1..STORE_SCHEMA_VERSION); for tests of migrations. Otherwise as
@@ -133,6 +133,10 @@ GALEN_NODISCARD int
 store_index_rebuild(struct galen_store *st, const char *index_dir,
                     void (*progress)(void *ctx, uint64_t done, uint64_t total),
                     void *ctx, struct galen_store_index_stats *stats);
+GALEN_NODISCARD int
+store_index_follow(struct galen_store *st, const char *index_dir,
+                   void (*progress)(void *ctx, uint64_t done, uint64_t total),
+                   void *ctx, struct galen_store_index_stats *stats);
 GALEN_NODISCARD int store_index_pending(struct galen_store *st, bool *pending);
 GALEN_NODISCARD int store_open(const char *path, struct galen_store **out);
 

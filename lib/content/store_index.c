@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +49,7 @@ struct run {
     size_t cap;       /* of done */
     size_t unflushed; /* documents added since the last commit */
     bool rebuild;     /* every document, into a fresh index; marks deferred */
+    bool follow;      /* a replica's own index: no marks in the store */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     uint64_t total;
@@ -288,6 +290,10 @@ static int flush(struct run *k)
     int rc = index_writer_commit(k->w);
 
     k->unflushed = 0;
+    if (k->follow) {
+        k->ndone = 0; /* the store's marks belong to `galen index` */
+        return rc;
+    }
     if (k->rebuild)
         return rc; /* marked once the new index replaces the old */
     if (rc == GALEN_OK)
@@ -522,9 +528,15 @@ static void run_errmsg(struct run *k)
         store_set_errmsg(k->st, m);
 }
 
+static int write_cursor(const char *dir, int64_t seq);
+
+/* Rebuilds index_dir from every document. follow_seq < 0: as `galen
+ * index`, recording the marks; else as a replica's follower, leaving the
+ * marks alone and saving follow_seq (the log position read before any
+ * document was) as the new index's cursor before the swap. */
 static int rebuild(struct galen_store *st, const char *index_dir,
                    void (*progress)(void *ctx, uint64_t, uint64_t), void *ctx,
-                   struct galen_store_index_stats *stats)
+                   struct galen_store_index_stats *stats, int64_t follow_seq)
 {
     struct index_writer *guard = NULL;
     char fresh[4096];
@@ -533,6 +545,7 @@ static int rebuild(struct galen_store *st, const char *index_dir,
 
     run_init(&k, st, stats, progress, ctx);
     k.rebuild = true;
+    k.follow = follow_seq >= 0;
     if ((size_t)snprintf(fresh, sizeof fresh, "%s.rebuild", index_dir) >=
         sizeof fresh) {
         store_set_errmsg(st, "cannot open the index writer: the index path "
@@ -561,6 +574,12 @@ static int rebuild(struct galen_store *st, const char *index_dir,
     if (rc == GALEN_OK) {
         index_writer_close(k.w);
         k.w = NULL;
+        if (k.follow && write_cursor(fresh, follow_seq) != GALEN_OK) {
+            store_set_errmsg(st, "cannot write the new index's FOLLOW file");
+            rc = GALEN_EIO;
+        }
+    }
+    if (rc == GALEN_OK) {
         char msg[300] = "";
 
         rc = swap_dirs(index_dir, fresh, msg, sizeof msg);
@@ -570,7 +589,7 @@ static int rebuild(struct galen_store *st, const char *index_dir,
         run_errmsg(&k);
     }
     index_writer_close(guard);
-    if (rc == GALEN_OK)
+    if (rc == GALEN_OK && !k.follow)
         rc = mark_done(&k);
     if (rc != GALEN_OK)
         remove_index_dir(fresh);
@@ -631,7 +650,7 @@ int store_index_rebuild(struct galen_store *st, const char *index_dir,
 {
     struct galen_store_index_stats again;
     bool pending = false;
-    int rc = rebuild(st, index_dir, progress, ctx, stats);
+    int rc = rebuild(st, index_dir, progress, ctx, stats, -1);
 
     /* What changed or was deleted while the rebuild ran. */
     if (rc == GALEN_OK)
@@ -652,4 +671,249 @@ int store_index_update(struct galen_store *st, const char *index_dir,
     if (!has_manifest(index_dir))
         return store_index_rebuild(st, index_dir, progress, ctx, stats);
     return update(st, index_dir, progress, ctx, stats);
+}
+
+/* ---- following the change log ------------------------------------------
+ * A replica's index records in its own folder (FOLLOW) the last index_log
+ * sequence number it applied; the store keeps no per-replica state, so
+ * replicas come and go freely. A cursor is written only after the index
+ * commit it describes: a crash in between re-applies a few changes, which
+ * is harmless (adding a document replaces it; deleting an absent one is a
+ * no-op). No index, no cursor, or a cursor ahead of the log (a different
+ * store) means: rebuild from every document. */
+
+#define FOLLOW_FILE "FOLLOW"
+
+static int cursor_path(const char *dir, char *out, size_t cap)
+{
+    return (size_t)snprintf(out, cap, "%s/" FOLLOW_FILE, dir) < cap
+               ? GALEN_OK
+               : GALEN_EINVAL;
+}
+
+/* GALEN_OK, GALEN_ENOENT (no cursor) or GALEN_ECORRUPT. */
+static int read_cursor(const char *dir, int64_t *seq)
+{
+    unsigned char *data = NULL;
+    char path[4096], *end;
+    size_t len;
+    long long v;
+    int rc = cursor_path(dir, path, sizeof path);
+
+    if (rc == GALEN_OK)
+        rc = fileio_read_all(path, 64, &data, &len);
+    if (rc != GALEN_OK)
+        return rc == GALEN_ENOENT ? rc : GALEN_ECORRUPT;
+    errno = 0;
+    v = strtoll((const char *)data, &end, 10);
+    rc = errno == 0 && end != (char *)data && (*end == '\n' || !*end) && v >= 0
+             ? GALEN_OK
+             : GALEN_ECORRUPT;
+    galen_free(data);
+    *seq = v;
+    return rc;
+}
+
+static int write_cursor(const char *dir, int64_t seq)
+{
+    char path[4096], line[32];
+    int n = snprintf(line, sizeof line, "%lld\n", (long long)seq);
+    int rc = cursor_path(dir, path, sizeof path);
+
+    return rc == GALEN_OK ? fileio_write_atomic(dir, path, line, (size_t)n)
+                          : rc;
+}
+
+/* The newest sequence number in the log (0 when empty). */
+static int log_head(struct galen_store *st, int64_t *head)
+{
+    struct db_stmt *s;
+    int rc = store_stmt(st, "SELECT COALESCE(MAX(seq),0) FROM index_log", &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    if (db_step(s) == DB_ROW) {
+        *head = db_col_int64(s, 0);
+    } else {
+        rc = store_db_error(st);
+    }
+    db_reset(s);
+    return rc;
+}
+
+/* The ids logged in (after, upto], each once. Caller frees each and *out. */
+static int log_ids(struct galen_store *st, int64_t after, int64_t upto,
+                   char ***out, size_t *n)
+{
+    struct db_stmt *s;
+    char **v = NULL;
+    size_t cap = 0, len = 0;
+    int rc = store_stmt(st,
+                        "SELECT DISTINCT doc_id FROM index_log"
+                        " WHERE seq>?1 AND seq<=?2",
+                        &s);
+
+    if (rc == GALEN_OK) {
+        db_bind_int64(s, 1, after);
+        db_bind_int64(s, 2, upto);
+    }
+    while (rc == GALEN_OK) {
+        int step = db_step(s);
+
+        if (step == DB_DONE)
+            break;
+        if (step != DB_ROW) {
+            rc = store_db_error(st);
+            break;
+        }
+        if (len == cap) {
+            char **nv = galen_realloc(v, (cap ? cap * 2 : 256) * sizeof *v);
+
+            if (!nv) {
+                rc = GALEN_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = cap ? cap * 2 : 256;
+        }
+        if (!(v[len] = galen_strdup(db_col_text(s, 0))))
+            rc = GALEN_ENOMEM;
+        else
+            len++;
+    }
+    db_reset(s);
+    if (rc != GALEN_OK) {
+        while (len)
+            galen_free(v[--len]);
+        galen_free(v);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return GALEN_OK;
+}
+
+static int version_of(struct galen_store *st, const char *id, int64_t *version,
+                      char updated_at[32])
+{
+    struct db_stmt *s;
+    int rc = store_stmt(
+        st, "SELECT version,updated_at FROM documents WHERE id=?1", &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    db_bind_text(s, 1, id, -1);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        const char *u = db_col_text(s, 1);
+
+        *version = db_col_int64(s, 0);
+        snprintf(updated_at, 32, "%s", u ? u : "");
+        rc = GALEN_OK;
+    } else {
+        rc = rc == DB_DONE ? GALEN_ENOENT : store_db_error(st);
+    }
+    db_reset(s);
+    return rc;
+}
+
+/* Brings the index's copy of id to the store's current state: the
+ * document as it is now, or its removal. */
+static int follow_doc(struct run *k, const char *id)
+{
+    char updated_at[32];
+    struct doc *d = NULL;
+    int64_t version = 0;
+    int rc = store_get(k->st, id, &d);
+
+    if (rc == GALEN_OK)
+        rc = version_of(k->st, id, &version, updated_at);
+    if (rc == GALEN_ENOENT) {
+        rc = index_writer_delete(k->w, str_from(id));
+        k->stats->removed += rc == GALEN_OK;
+    } else if (rc == GALEN_OK && d->has_answer && d->nsections > 0) {
+        rc = add_doc(k, d, version, updated_at);
+        k->stats->added += rc == GALEN_OK;
+    } else if (rc == GALEN_OK) {
+        /* Never answer evidence; drop it if an earlier form was indexed. */
+        rc = index_writer_delete(k->w, str_from(id));
+        k->stats->skipped += rc == GALEN_OK;
+    }
+    doc_free(d);
+    return rc;
+}
+
+/* Applies the log from the cursor at to head, a chunk per index commit,
+ * advancing the cursor after each. */
+static int follow_log(struct galen_store *st, const char *index_dir, int64_t at,
+                      int64_t head,
+                      void (*progress)(void *ctx, uint64_t, uint64_t),
+                      void *ctx, struct galen_store_index_stats *stats)
+{
+    struct run k;
+    int rc;
+
+    run_init(&k, st, stats, progress, ctx);
+    k.follow = true;
+    stats->total = (uint64_t)(head - at);
+    rc = index_writer_open(index_dir, NULL, &k.w);
+    if (rc != GALEN_OK) {
+        if (rc != GALEN_ESTATE)
+            open_failed(st);
+        run_cleanup(&k);
+        return rc;
+    }
+    while (rc == GALEN_OK && at < head) {
+        int64_t upto =
+            head - at > STORE_INDEX_CHUNK ? at + STORE_INDEX_CHUNK : head;
+        char **ids = NULL;
+        size_t n = 0, i;
+
+        rc = log_ids(st, at, upto, &ids, &n);
+        for (i = 0; rc == GALEN_OK && i < n; i++)
+            rc = follow_doc(&k, ids[i]);
+        for (i = 0; i < n; i++)
+            galen_free(ids[i]);
+        galen_free(ids);
+        if (rc == GALEN_OK)
+            rc = index_writer_commit(k.w);
+        if (rc == GALEN_OK)
+            rc = write_cursor(index_dir, upto);
+        if (rc == GALEN_OK)
+            at = upto;
+        if (rc == GALEN_OK && progress)
+            progress(ctx, stats->total - (uint64_t)(head - at), stats->total);
+    }
+    if (rc != GALEN_OK)
+        run_errmsg(&k);
+    run_cleanup(&k);
+    return rc;
+}
+
+int store_index_follow(struct galen_store *st, const char *index_dir,
+                       void (*progress)(void *ctx, uint64_t done,
+                                        uint64_t total),
+                       void *ctx, struct galen_store_index_stats *stats)
+{
+    struct galen_store_index_stats again;
+    int64_t head = 0, at = 0;
+    int rc = log_head(st, &head);
+
+    memset(stats, 0, sizeof *stats);
+    if (rc != GALEN_OK)
+        return rc;
+    if (!has_manifest(index_dir) || read_cursor(index_dir, &at) != GALEN_OK ||
+        at > head) {
+        rc = rebuild(st, index_dir, progress, ctx, stats, head);
+        if (rc != GALEN_OK)
+            return rc;
+        at = head;
+        rc = log_head(st, &head); /* what changed meanwhile */
+        if (rc != GALEN_OK || at == head)
+            return rc;
+        return follow_log(st, index_dir, at, head, NULL, NULL, &again);
+    }
+    if (at == head)
+        return GALEN_OK;
+    return follow_log(st, index_dir, at, head, progress, ctx, stats);
 }

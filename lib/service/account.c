@@ -53,13 +53,16 @@ static int user_row(struct galen_service *svc, long long id,
     if (rc != GALEN_OK)
         return rc;
     db_bind_int64(s, 1, id);
-    found = db_step(s) == DB_ROW;
+    rc = service_row(svc, s);
+    found = rc == GALEN_OK;
     if (found) {
         snprintf(name, GALEN_NAME_MAX, "%s", service_col(s, 0));
         if (hash)
             snprintf(hash, AUTH_PWHASH_LEN, "%s", service_col(s, 1));
     }
     db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
     return found ? GALEN_OK : service_fail(svc, GALEN_ENOENT, "no such user");
 }
 
@@ -243,12 +246,15 @@ static int reset_user(struct galen_service *svc, const char *token,
     service_iso(now, iso);
     service_bind(s, 1, hash);
     service_bind(s, 2, iso);
-    found = db_step(s) == DB_ROW;
+    rc = service_row(svc, s);
+    found = rc == GALEN_OK;
     if (found) {
         *id = db_col_int64(s, 0);
         snprintf(name, GALEN_NAME_MAX, "%s", service_col(s, 1));
     }
     db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
     return found ? GALEN_OK
                  : service_fail(svc, GALEN_ENOENT,
                                 "this reset link is unknown, used or "
@@ -342,7 +348,7 @@ int account_events(struct galen_service *svc, const char *user, size_t limit,
             break;
         e.at = service_col(s, 0);
         e.user = service_col(s, 1);
-        e.actor = db_col_text(s, 2);
+        e.actor = db_col_text(s, 2); /* NULL when SQL NULL */
         e.event = service_col(s, 3);
         rc = cb(ctx, &e);
         if (rc != 0) {

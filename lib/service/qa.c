@@ -238,7 +238,9 @@ int service_question_get(struct galen_service *svc, long long id,
         svc, "SELECT " QUESTION_COLS " FROM patient_questions WHERE id=?1", &s);
     if (rc == GALEN_OK) {
         db_bind_int64(s, 1, id);
-        rc = db_step(s) == DB_ROW ? read_question(s, q) : GALEN_ENOENT;
+        rc = service_row(svc, s);
+        if (rc == GALEN_OK)
+            rc = read_question(s, q);
         db_reset(s);
     }
     if (rc == GALEN_OK)
@@ -345,7 +347,7 @@ static int question_specialty(struct galen_service *svc, long long id,
     if (rc != GALEN_OK)
         return rc;
     db_bind_int64(s, 1, id);
-    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
+    rc = service_row(svc, s);
     if (rc == GALEN_OK)
         snprintf(spec, cap, "%s", service_col(s, 0));
     db_reset(s);
@@ -428,7 +430,7 @@ static int doc_exists(struct galen_service *svc, const char *doc_id)
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, doc_id);
-    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
+    rc = service_row(svc, s);
     db_reset(s);
     return rc;
 }
@@ -527,8 +529,11 @@ int service_comment_moderate(struct galen_service *svc, long long id,
     if (rc != GALEN_OK)
         return rc;
     db_bind_int64(s, 1, id);
-    rc = db_step(s) == DB_ROW ? GALEN_ESTATE : GALEN_ENOENT;
+    rc = service_row(svc, s);
     db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
+    rc = rc == GALEN_OK ? GALEN_ESTATE : GALEN_ENOENT;
     return service_fail(svc, rc,
                         rc == GALEN_ESTATE ? "the comment was already moderated"
                                            : "no such comment");

@@ -92,7 +92,7 @@ int service_doc_info(struct galen_service *svc, const char *doc_id,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, doc_id);
-    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
+    rc = service_row(svc, s);
     if (rc == GALEN_OK) {
         snprintf(out->status, sizeof out->status, "%s", service_col(s, 0));
         snprintf(out->updated_at, sizeof out->updated_at, "%s",

@@ -131,6 +131,15 @@ int service_fail(struct galen_service *svc, int code, const char *msg)
     return code;
 }
 
+int service_row(struct galen_service *svc, struct db_stmt *s)
+{
+    int step = db_step(s);
+
+    if (step == DB_ROW)
+        return GALEN_OK;
+    return step == DB_DONE ? GALEN_ENOENT : service_db_error(svc);
+}
+
 int service_db_error(struct galen_service *svc)
 {
     int rc = store_db_error(svc->st);
@@ -274,12 +283,15 @@ int service_user_login(struct galen_service *svc, const char *name,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, name ? name : "");
-    found = db_step(s) == DB_ROW;
+    rc = service_row(svc, s);
+    found = rc == GALEN_OK;
     if (found) {
         read_user(s, 0, &u);
         snprintf(hash, sizeof hash, "%s", service_col(s, 5));
     }
     db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc; /* no login (nor a backoff) for an unreachable store */
     if (!found) {
         auth_password_dummy(password);
         return GALEN_EPERM;
@@ -507,10 +519,13 @@ int service_session_get(struct galen_service *svc, const char *token,
     service_iso(now, iso);
     service_bind(s, 1, hash);
     service_bind(s, 2, iso);
-    found = db_step(s) == DB_ROW;
+    rc = service_row(svc, s); /* a lost store is not a lost session */
+    found = rc == GALEN_OK;
     if (found)
         read_user(s, 0, &u);
     db_reset(s);
+    if (rc != GALEN_OK && rc != GALEN_ENOENT)
+        return rc;
     if (!found || u.role == GALEN_ROLE_ANON)
         return GALEN_ENOENT;
     *out = u;

@@ -33,6 +33,17 @@ struct galen_store *service_store(struct galen_service *svc);
 /* Last error message (the store's). Borrowed. */
 const char *service_errmsg(struct galen_service *svc);
 
+/* ---- login backoff (backoff.c) ------------------------------------------ */
+
+GALEN_NODISCARD int service_login_wait(struct galen_service *svc,
+                                       const char *name, double now,
+                                       double *wait);
+GALEN_NODISCARD int service_login_failed(struct galen_service *svc,
+                                         const char *name, double now,
+                                         double base, double cap);
+GALEN_NODISCARD int service_login_cleared(struct galen_service *svc,
+                                          const char *name);
+
 /* ---- users and sessions ------------------------------------------------ */
 
 /* True if name is 2..63 bytes of [A-Za-z0-9._-]. */

@@ -27,6 +27,11 @@ const char *service_col(struct db_stmt *s, int i);
  * constraint, else GALEN_EDB. */
 GALEN_NODISCARD int service_done(struct galen_service *svc, struct db_stmt *s);
 
+/* Steps a statement that returns at most one row: GALEN_OK on a row,
+ * GALEN_ENOENT when there is none, else the store's error (GALEN_EDB), so
+ * that a lost connection is not taken for a missing row. */
+GALEN_NODISCARD int service_row(struct galen_service *svc, struct db_stmt *s);
+
 /* Records msg as the last error and returns code. */
 int service_fail(struct galen_service *svc, int code, const char *msg);
 

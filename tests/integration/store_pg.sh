@@ -31,7 +31,7 @@ case $? in
     ;;
 esac
 
-for t in test_store test_store_index test_service test_service_api; do
+for t in test_store test_store_index test_store_follow test_service test_service_api; do
     if [ ! -x "$tests/$t" ]; then
         bad "$tests/$t is not built"
         continue

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_gate.c: the gate's checks of a request head (issue 10: too many
  * parameters, unknown Transfer-Encoding, bare LF, folded headers, request
- * smuggling shapes), its address buckets (IPv6 per /64), and the
- * per-account login backoff. */
+ * smuggling shapes) and its address buckets (IPv6 per /64). The
+ * per-account login backoff lives in the store (test_service.c). */
 /* cmocka.h needs these headers first. */
 /* clang-format off */
 #include <setjmp.h>
@@ -18,7 +18,6 @@
 
 #include <galen/error.h>
 
-#include "backoff.h"
 #include "gate.h"
 
 static enum gate_verdict check(const char *head)
@@ -147,44 +146,6 @@ static void test_gate_address_buckets(void **state)
     assert_string_equal(text, "127.0.0.2");
 }
 
-static void test_backoff_doubles_caps_and_resets(void **state)
-{
-    struct backoff *b = NULL;
-    double retry = 0;
-    int i;
-
-    (void)state;
-    assert_int_equal(backoff_new(0, 1, 8, &b), GALEN_EINVAL);
-    assert_int_equal(backoff_new(1, 8, 4, &b), GALEN_OK);
-    assert_true(backoff_allowed(b, "Pat", 100.0, NULL));
-    backoff_failed(b, "Pat", 100.0);
-    /* Any case, from anywhere: the account waits 1 s, then 2, 4, 8, 8. */
-    assert_false(backoff_allowed(b, "pat", 100.5, &retry));
-    assert_true(retry > 0.4 && retry < 0.6);
-    assert_true(backoff_allowed(b, "PAT", 101.0, NULL));
-    backoff_failed(b, "pat", 101.0);
-    assert_false(backoff_allowed(b, "pat", 102.9, NULL));
-    assert_true(backoff_allowed(b, "pat", 103.0, NULL));
-    for (i = 0; i < 10; i++)
-        backoff_failed(b, "pat", 200.0);
-    assert_false(backoff_allowed(b, "pat", 207.9, &retry));
-    assert_true(backoff_allowed(b, "pat", 208.0, NULL));
-    /* Other names are not affected; a success clears the account. */
-    assert_true(backoff_allowed(b, "ann", 200.0, NULL));
-    backoff_succeeded(b, "pat");
-    assert_true(backoff_allowed(b, "pat", 200.0, NULL));
-    /* A full table forgets the entry whose wait ends first. */
-    backoff_failed(b, "a", 300.0);
-    backoff_failed(b, "b", 301.0);
-    backoff_failed(b, "c", 302.0);
-    backoff_failed(b, "d", 303.0);
-    backoff_failed(b, "e", 304.0);
-    assert_true(backoff_allowed(b, "a", 300.5, NULL));
-    assert_false(backoff_allowed(b, "e", 304.5, NULL));
-    backoff_free(b);
-    backoff_free(NULL);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,7 +154,6 @@ int main(void)
         cmocka_unit_test(test_gate_bodies_and_parameters),
         cmocka_unit_test(test_gate_size_limits),
         cmocka_unit_test(test_gate_address_buckets),
-        cmocka_unit_test(test_backoff_doubles_caps_and_resets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

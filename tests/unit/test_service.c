@@ -577,6 +577,52 @@ static void test_service_diff(void **state)
     galen_free(v2);
 }
 
+/* The per-account login backoff lives in the store, so every process on
+ * it (every replica) sees the same wait. */
+static void test_service_login_backoff_shared(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_service *other = NULL;
+    double wait = -1;
+    int i;
+
+    assert_int_equal(service_open(f->path, &other), GALEN_OK);
+    assert_int_equal(service_login_failed(f->svc, "Pat", 100.0, 0, 1),
+                     GALEN_EINVAL);
+    assert_int_equal(service_login_wait(f->svc, "pat", 100.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    assert_int_equal(service_login_failed(f->svc, "Pat", 100.0, 1, 8),
+                     GALEN_OK);
+    /* Any case, through another connection: 1 s, then 2, 4, 8, 8. */
+    assert_int_equal(service_login_wait(other, "pat", 100.5, &wait), GALEN_OK);
+    assert_true(wait > 0.4 && wait < 0.6);
+    assert_int_equal(service_login_wait(other, "PAT", 101.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    assert_int_equal(service_login_failed(other, "pat", 101.0, 1, 8), GALEN_OK);
+    assert_int_equal(service_login_wait(f->svc, "pat", 102.9, &wait), GALEN_OK);
+    assert_true(wait > 0);
+    assert_int_equal(service_login_wait(f->svc, "pat", 103.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    for (i = 0; i < 10; i++)
+        assert_int_equal(service_login_failed(f->svc, "pat", 200.0, 1, 8),
+                         GALEN_OK);
+    assert_int_equal(service_login_wait(other, "pat", 207.9, &wait), GALEN_OK);
+    assert_true(wait > 0);
+    assert_int_equal(service_login_wait(other, "pat", 208.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    /* Other names are not affected; a success clears the account. */
+    assert_int_equal(service_login_wait(other, "ann", 200.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    assert_int_equal(service_login_cleared(other, "PAT"), GALEN_OK);
+    assert_int_equal(service_login_wait(f->svc, "pat", 200.0, &wait), GALEN_OK);
+    assert_true(wait == 0);
+    assert_int_equal(service_login_failed(f->svc, "pat", 300.0, 1, 8),
+                     GALEN_OK);
+    assert_int_equal(service_login_wait(f->svc, "pat", 300.5, &wait), GALEN_OK);
+    assert_true(wait > 0.4 && wait < 0.6); /* the count started again */
+    service_close(other);
+}
+
 static int count_event(void *ctx, const struct galen_account_event *e)
 {
     char *out = ctx;
@@ -709,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_service_diff),
         cmocka_unit_test(test_service_password_change),
         cmocka_unit_test(test_service_reset_links),
+        cmocka_unit_test(test_service_login_backoff_shared),
     };
 
     return STORE_RUN_TESTS(tests, setup, teardown);
