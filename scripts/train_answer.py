@@ -26,9 +26,10 @@ Needs python3 only; runs in a few minutes on two cores.
 import argparse, glob, json, math, os, random, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
-NF = 9
+NF = 12
 NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
-         "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic"]
+         "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic",
+         "peak_topic", "question_length", "collection_size"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

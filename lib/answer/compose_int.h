@@ -26,6 +26,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "redflag.h"
+#include "sentmodel.h"
 #include "text/analyzer.h"
 #include "text/sentence.h"
 #include "text/words.h"
@@ -147,6 +148,9 @@ struct csent {
     size_t nstems;
     double score, focus, rel, cue;
     double fscore; /* score with the cue of its own facet, not the asked */
+    double f[SM_NFEATURES]; /* the sentence model's features */
+    double fcue, fheading;  /* cue and heading of its own facet */
+    size_t ord;             /* place among its document's sentences */
     enum qtype facet;
     enum answer_block_kind block;
     size_t words;
@@ -174,6 +178,8 @@ struct compose {
     double *docw;              /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
+    float *share;  /* per pool entry: share of the sentences with it */
+    size_t ord;    /* sentences seen so far in the document scanned */
     double *mass;  /* per sentence: sum of its terms' weights */
 };
 
@@ -261,6 +267,10 @@ void compose_lead_clinician(struct compose *c, struct chosen *ch, double floor);
 void compose_lead_patient(struct compose *c, struct chosen *ch, double floor);
 void compose_sort_block(const struct compose *c, size_t *v, size_t n);
 int compose_weigh_terms(struct compose *c);
+
+/* Scores the candidates with the sentence model: after compose_weigh_terms,
+ * which also gives each sentence its centrality. */
+void compose_score_sentences(struct compose *c);
 int compose_build_body(struct builder *b, struct chosen *ch);
 int compose_copy_redflags(struct galen_answer *ans,
                           const struct answer_compose_in *in);

@@ -153,16 +153,25 @@ static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
     return false;
 }
 
-/* Scores one sentence and keeps it if it is eligible and relevant. */
+/* A sentence that names none of the question's terms is a candidate only
+ * among the first CONTEXT_ORD of its document: an opening sentence often
+ * says what the whole passage is about ("Two cartilage rings are in the
+ * centre of each knee"), a later one has drifted. */
+enum { CONTEXT_ORD = 6 };
+
+/* Records one sentence's features (sentmodel.h) and keeps it if it is
+ * eligible; compose_score_sentences scores it once every candidate is
+ * known. */
 static int consider(struct compose *c, size_t ci, size_t si,
                     const struct qtype_result *hr, double heading_focus,
                     const char *text, const struct sentence *sen, size_t nstems)
 {
     const struct doc *d = c->in->cands[ci].doc;
     const char *s = text + sen->start;
-    size_t len = sen->end - sen->start;
+    size_t len = sen->end - sen->start, ord = c->ord++;
     struct csent cs;
-    double heading, fheading, docw, fcue = 0;
+    double heading, fheading, fcue = 0;
+    bool context;
 
     memset(&cs, 0, sizeof cs);
     cs.stem_off = c->npool;
@@ -171,7 +180,8 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.rel = compose_coverage(&c->q, c->pool + c->npool, nstems);
     c->best_share = MAX(c->best_share,
                         compose_cover_share(&c->q, c->pool + c->npool, nstems));
-    if (cs.focus <= 0 && cs.rel < ELIGIBLE_REL)
+    context = cs.focus <= 0 && cs.rel < ELIGIBLE_REL;
+    if (context && ord >= CONTEXT_ORD)
         return GALEN_OK;
     cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
     if (compose_is_definitional(&c->q, s, len) &&
@@ -185,26 +195,22 @@ static int consider(struct compose *c, size_t ci, size_t si,
     heading = MIN(1.0, heading + 0.5 * heading_focus);
     fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
     fheading = MIN(1.0, fheading + 0.5 * heading_focus);
-    docw = c->docw[ci];
-    cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
-               W_HEADING * heading + W_DOC * docw;
-    cs.fscore =
-        cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    cs.f[SM_FOCUS] = cs.focus;
+    cs.f[SM_REL] = cs.rel;
+    cs.f[SM_CUE] = cs.cue;
+    cs.f[SM_HEADING] = heading;
+    cs.f[SM_DOC] = c->docw[ci];
+    cs.f[SM_LEAD] = 1.0 / (1.0 + (double)ord);
+    cs.f[SM_ANAPHORIC] = compose_is_anaphoric(s, len);
+    cs.f[SM_LONG] = len > 300;
+    cs.f[SM_CONTEXT] = context;
     /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
      * without it answers the previous question, not this one. */
-    if (c->in->qa->is_follow_up &&
-        !has_qualifier(c, c->pool + c->npool, nstems)) {
-        cs.score *= 0.7;
-        cs.fscore *= 0.7;
-    }
-    if (compose_is_anaphoric(s, len)) {
-        cs.score *= 0.85;
-        cs.fscore *= 0.85;
-    }
-    if (len > 300) {
-        cs.score *= 0.9;
-        cs.fscore *= 0.9;
-    }
+    cs.f[SM_NO_QUALIFIER] = c->in->qa->is_follow_up &&
+                            !has_qualifier(c, c->pool + c->npool, nstems);
+    cs.fcue = fcue;
+    cs.fheading = fheading;
+    cs.ord = ord;
     cs.cand = ci;
     cs.section = si;
     cs.start = sen->start;
@@ -327,10 +333,7 @@ static int doc_summary(struct compose *c, size_t ci, size_t first)
     }
     c->doc_cov[ci] = c->q.ctotal > 0 ? MIN(1.0, got / c->q.ctotal) : 0;
     c->doc_topic[ci] = c->q.ctotal > 0 ? MIN(1.0, topic / c->q.ctotal) : 0;
-    for (k = first; k < c->ns; k++) {
-        c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
-        c->best_focus = MAX(c->best_focus, c->s[k].focus);
-    }
+    (void)first;
     return rc;
 }
 
@@ -346,6 +349,7 @@ int compose_scan_docs(struct compose *c)
         if (!compose_doc_allowed(c->in, d))
             continue;
         c->docw[ci] = doc_weight(c, ci);
+        c->ord = 0;
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!compose_skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
@@ -357,4 +361,51 @@ int compose_scan_docs(struct compose *c)
             return rc;
     }
     return GALEN_OK;
+}
+
+/* GALEN_SENTENCE_FEATURES=1 prints each candidate's features, then its
+ * facet's cue and heading, its document rank and its text, on stderr: the
+ * training data of scripts/train_answer.py. */
+static void dump_features(const struct compose *c, const struct csent *s)
+{
+    const struct doc_section *sec =
+        &c->in->cands[s->cand].doc->sections[s->section];
+    size_t k;
+
+    fputs("sentence-features", stderr);
+    for (k = 0; k < SM_NFEATURES; k++)
+        fprintf(stderr, "\t%.4f", s->f[k]);
+    fprintf(stderr, "\t%.4f\t%.4f\t%zu\t%s\t%d\t%.*s\n", s->fcue,
+            s->fheading, s->cand, c->in->cands[s->cand].doc->id,
+            (int)s->facet, (int)(s->end - s->start), sec->text + s->start);
+}
+
+/* Scores every candidate with the sentence model (sentmodel.h), once
+ * compose_weigh_terms has weighed the terms: fscore is the score with the
+ * cue and heading of the sentence's own facet instead of the asked one.
+ * A document's best sentence and the best focus count only sentences that
+ * name the question. */
+void compose_score_sentences(struct compose *c)
+{
+    const struct sentmodel *m =
+        c->in->model ? c->in->model : &sentmodel_default;
+    double f[SM_NFEATURES];
+    bool dump = getenv("GALEN_SENTENCE_FEATURES") != NULL;
+    size_t k;
+
+    for (k = 0; k < c->ns; k++) {
+        struct csent *s = &c->s[k];
+
+        s->score = sentmodel_score(m, s->f);
+        memcpy(f, s->f, sizeof f);
+        f[SM_CUE] = s->fcue;
+        f[SM_HEADING] = s->fheading;
+        s->fscore = sentmodel_score(m, f);
+        if (s->f[SM_CONTEXT] == 0) {
+            c->doc_best[s->cand] = MAX(c->doc_best[s->cand], s->score);
+            c->best_focus = MAX(c->best_focus, s->focus);
+        }
+        if (dump)
+            dump_features(c, s);
+    }
 }

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Trains galen's sentence model: the logistic regression that scores each
+candidate sentence of an answer (docs/answer.md, "Sentence model"). Writes
+data/answer-model.tsv, which galen loads beside its red-flag rules.
+
+Training data, dev sets only (never a test split): the mas-dev questions,
+the consumer's own words and the short question, each over its own answer
+passages (a bare BEIR corpus). galen prints every candidate sentence with
+its features (GALEN_SENTENCE_FEATURES=1); a sentence is a positive when the
+experts' extractive summary holds it. Each question weighs the same, and
+positives as much as negatives within it.
+
+Reports 5-fold cross-validation by question (the folds keep both forms of
+a question together), and each form held out in turn: the model fitted on
+the short questions scores the long ones, and back. The score is the share
+of positives among the top sentences up to the summary's length (the
+budget ans_rouge.py gives), beside the same for the lead sentences only.
+
+usage: scripts/train_sentences.py [--galen BIN] [--shared DIR] [--out FILE]
+                                  [--features CACHE.jsonl] [--no-write]
+"""
+import argparse, json, math, os, random, re, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMES = ["focus", "rel", "cue", "heading", "doc", "lead", "central",
+         "anaphoric", "long", "context", "no_qualifier"]
+NF = len(NAMES)
+
+
+def norm(s):
+    return " ".join(re.findall(r"[a-z0-9]+", s.lower()))
+
+
+def features(galen, data, q):
+    env = dict(os.environ, GALEN_SENTENCE_FEATURES="1")
+    p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit("galen ask failed on %r: %s" % (q, p.stderr.strip()))
+    out = []
+    for line in p.stderr.splitlines():
+        if line.startswith("sentence-features\t"):
+            v = line.split("\t")
+            out.append(([float(x) for x in v[1:1 + NF]], v[-1]))
+    return out
+
+
+def collect(galen, shared, tmp):
+    mas = [json.loads(l) for l in open(os.path.join(
+        shared, "data", "eval", "mas-dev", "questions.jsonl"))]
+    rows = []  # (question index, form, features, label, words)
+    for i, it in enumerate(mas):
+        d = os.path.join(tmp, "mas%d" % i)
+        c = d + ".jsonl"
+        with open(c, "w") as f:
+            for a in it["answers"]:
+                f.write(json.dumps({"_id": a["id"], "title": a.get("title", ""),
+                                    "text": a["text"]}) + "\n")
+        subprocess.run([galen, "index", "-q", "-d", d, "--format", "beir", c],
+                       check=True, stdout=subprocess.DEVNULL)
+        ext = norm(it["extractive"])
+        for form in ("question", "short_question"):
+            for f, text in features(galen, d, it[form]):
+                t = norm(text)
+                rows.append((i, form, f, int(len(t) > 0 and t in ext),
+                             len(text.split()), len(it["extractive"].split())))
+    return rows
+
+
+def weights(rows):
+    """Each question weighs the same; within it, positives as negatives."""
+    cnt = {}
+    for r in rows:
+        cnt.setdefault((r[0], r[1], r[3]), 0)
+        cnt[(r[0], r[1], r[3])] += 1
+    return [1.0 / cnt[(r[0], r[1], r[3])] for r in rows]
+
+
+def train(rows, l2=1e-3, iters=1500, lr=2.0):
+    X = [r[2] for r in rows]
+    y = [r[3] for r in rows]
+    w = weights(rows)
+    tw = sum(w)
+    b, W = 0.0, [0.0] * NF
+    for _ in range(iters):
+        gb, gW = 0.0, [0.0] * NF
+        for x, t, wi in zip(X, y, w):
+            z = b + sum(a * c for a, c in zip(W, x))
+            p = 1 / (1 + math.exp(-max(-30, min(30, z))))
+            g = wi * (p - t)
+            gb += g
+            for k in range(NF):
+                gW[k] += g * x[k]
+        b -= lr * gb / tw
+        W = [Wk - lr * (gk / tw + l2 * Wk) for Wk, gk in zip(W, gW)]
+    return b, W
+
+
+def precision(m, rows, key=None):
+    """Mean over questions of the share of positive words among the top
+    sentences up to the summary's length."""
+    by = {}
+    for r in rows:
+        by.setdefault((r[0], r[1]), []).append(r)
+    tot = 0.0
+    for rs in by.values():
+        if key is None:
+            b, W = m
+            rs = sorted(rs, key=lambda r: -(b + sum(a * c for a, c in
+                                                    zip(W, r[2]))))
+        else:
+            rs = sorted(rs, key=key)
+        got = words = 0
+        for r in rs:
+            if words >= r[5]:
+                break
+            words += r[4]
+            got += r[4] * r[3]
+        tot += got / max(1, words)
+    return tot / max(1, len(by))
+
+
+def report(rows):
+    qs = sorted({r[0] for r in rows})
+    rnd = random.Random(8)
+    rnd.shuffle(qs)
+    folds = [set(qs[k::5]) for k in range(5)]
+    cv = {}
+    for form in ("question", "short_question"):
+        s = 0.0
+        for f in folds:
+            m = train([r for r in rows if r[0] not in f])
+            s += precision(m, [r for r in rows if r[0] in f and r[1] == form]) \
+                * len(f)
+        cv[form] = s / len(qs)
+    held = {}
+    for form, other in (("question", "short_question"),
+                        ("short_question", "question")):
+        m = train([r for r in rows if r[1] == other])
+        held[form] = precision(m, [r for r in rows if r[1] == form])
+    lead = {form: precision(None, [r for r in rows if r[1] == form],
+                            key=lambda r: -r[2][NAMES.index("lead")])
+            for form in ("question", "short_question")}
+    out = ["| form | 5-fold CV | other form held out | lead only |",
+           "|---|---|---|---|"]
+    for form in ("question", "short_question"):
+        out.append("| %s | %.3f | %.3f | %.3f |" % (form, cv[form], held[form],
+                                                    lead[form]))
+    return out
+
+
+def write_model(path, m, table):
+    b, W = m
+    lines = ["# galen's sentence model: written by scripts/train_sentences.py;",
+             "# do not edit. A logistic regression over the features of",
+             "# docs/answer.md (\"Sentence model\"). Share of summary words",
+             "# among the top-ranked sentences, mas-dev:"]
+    lines += ["#   " + l for l in table]
+    lines.append("bias\t%.6f" % b)
+    lines += ["%s\t%.6f" % (n, w) for n, w in zip(NAMES, W)]
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--galen", default=os.path.join(ROOT, "build/release/galen"))
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "data/answer-model.tsv"))
+    ap.add_argument("--features", help="cache of collected rows (jsonl)")
+    ap.add_argument("--no-write", action="store_true")
+    a = ap.parse_args()
+    if a.features and os.path.exists(a.features):
+        rows = [tuple(json.loads(l)) for l in open(a.features)]
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = collect(a.galen, a.shared, tmp)
+        if a.features:
+            with open(a.features, "w") as f:
+                for r in rows:
+                    f.write(json.dumps(r) + "\n")
+    table = report(rows)
+    print("\n".join(table))
+    m = train(rows)
+    print("bias %.4f %s" % (m[0], " ".join("%s=%.3f" % (n, w)
+                                           for n, w in zip(NAMES, m[1]))))
+    if not a.no_write:
+        write_model(a.out, m, table)
+        print("wrote", a.out)
+
+
+if __name__ == "__main__":
+    main()
