@@ -34,7 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def features(galen, data, q):
-    env = dict(os.environ, GALEN_EVIDENCE_FEATURES="1")
+    env = dict(os.environ, GALEN_EVIDENCE_FEATURES="1",
+               GALEN_SHARE=os.path.join(ROOT, "data"))
     p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
                        capture_output=True, text=True)
     if p.returncode != 0:

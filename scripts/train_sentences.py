@@ -20,12 +20,14 @@ budget ans_rouge.py gives), beside the same for the lead sentences only.
 usage: scripts/train_sentences.py [--galen BIN] [--shared DIR] [--out FILE]
                                   [--features CACHE.jsonl] [--no-write]
 """
-import argparse, json, math, os, random, re, subprocess, sys, tempfile
+import argparse, glob, json, math, os, random, re, subprocess, sys, tempfile
+import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["focus", "rel", "cue", "heading", "doc", "lead", "central",
-         "anaphoric", "long", "context", "no_qualifier"]
+         "anaphoric", "long", "context", "title"]
 NF = len(NAMES)
+
 
 
 def norm(s):
@@ -33,7 +35,8 @@ def norm(s):
 
 
 def features(galen, data, q):
-    env = dict(os.environ, GALEN_SENTENCE_FEATURES="1")
+    env = dict(os.environ, GALEN_SENTENCE_FEATURES="1",
+               GALEN_SHARE=os.path.join(ROOT, "data"))
     p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
                        capture_output=True, text=True)
     if p.returncode != 0:
@@ -42,7 +45,7 @@ def features(galen, data, q):
     for line in p.stderr.splitlines():
         if line.startswith("sentence-features\t"):
             v = line.split("\t")
-            out.append(([float(x) for x in v[1:1 + NF]], v[-1]))
+            out.append(([float(x) for x in v[1:1 + NF]], v[-1], v[-3]))
     return out
 
 
@@ -61,11 +64,57 @@ def collect(galen, shared, tmp):
                        check=True, stdout=subprocess.DEVNULL)
         ext = norm(it["extractive"])
         for form in ("question", "short_question"):
-            for f, text in features(galen, d, it[form]):
+            for f, text, _ in features(galen, d, it[form]):
                 t = norm(text)
                 rows.append((i, form, f, int(len(t) > 0 and t in ext),
                              len(text.split()), len(it["extractive"].split())))
+    ev = os.path.join(shared, "data", "eval", "mediqa-alexa")
+    grade = {}
+    for l in list(open(os.path.join(ev, "qrels", "dev.tsv")))[1:]:
+        q, d, g = l.rstrip("\n").split("\t")
+        grade[(q, d)] = int(g)
+    ma = os.path.join(tmp, "mediqa")
+    subprocess.run([galen, "import", "-q", "-d", ma, "beir",
+                    os.path.join(ev, "corpus.jsonl")], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for i, l in enumerate(open(os.path.join(ev, "queries.jsonl"))):
+        q = json.loads(l)
+        # A sentence of a judged-good answer (3 or 4 of 4) is a positive.
+        for f, text, doc in features(galen, ma, q["text"]):
+            rows.append((1000 + i, "mediqa-alexa", f,
+                         int(grade.get((q["_id"], doc), 0) >= 3),
+                         len(text.split()), 200))
+    # MedQuAD: every 80th answered question over all of MedQuAD; a positive
+    # is a sentence of its own answer (galen's document SOURCE_DOC_SecPID),
+    # against the same page's other answers and every other page: picking
+    # the right section among a document's others.
+    mq = os.path.join(tmp, "medquad")
+    subprocess.run([galen, "import", "-q", "-d", mq, "medquad",
+                    os.path.join(shared, "data", "medquad")], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for i, (q, gold) in enumerate(medquad_pairs(os.path.join(
+            shared, "data", "medquad"))):
+        for f, text, doc in features(galen, mq, q):
+            rows.append((5000 + i, "medquad", f, int(doc == gold),
+                         len(text.split()), 200))
     return rows
+
+
+def medquad_pairs(d, every=80):
+    out = []
+    for f in sorted(glob.glob(os.path.join(d, "*", "*.xml"))):
+        try:
+            root = ET.parse(f).getroot()
+        except ET.ParseError:
+            continue
+        src = root.get("source") or root.get("corpus") or ""
+        docid = root.get("id") or root.get("docid") or ""
+        for p in root.iter("QAPair"):
+            q, a = p.find("Question"), p.find("Answer")
+            if q is not None and a is not None and (a.text or "").strip():
+                out.append((q.text.strip(), "%s_%s_Sec%s" % (
+                    src, docid, p.get("pid"))))
+    return out[::every]
 
 
 def weights(rows):
@@ -77,7 +126,24 @@ def weights(rows):
     return [1.0 / cnt[(r[0], r[1], r[3])] for r in rows]
 
 
-def train(rows, l2=1e-3, iters=1500, lr=2.0):
+def subsample(rows, cap=80):
+    """At most cap candidates per question, drawn the same way every run:
+    a question over a large corpus has hundreds, and each question weighs
+    the same anyway. Pure python stays fast."""
+    by = {}
+    for r in rows:
+        by.setdefault((r[0], r[1]), []).append(r)
+    out = []
+    for key in sorted(by, key=str):
+        rs = by[key]
+        if len(rs) > cap:
+            rs = random.Random(str(key)).sample(rs, cap)
+        out += rs
+    return out
+
+
+def train(rows, l2=1e-3, iters=400, lr=4.0):
+    rows = subsample(rows)
     X = [r[2] for r in rows]
     y = [r[3] for r in rows]
     w = weights(rows)
@@ -126,25 +192,31 @@ def report(rows):
     rnd = random.Random(8)
     rnd.shuffle(qs)
     folds = [set(qs[k::5]) for k in range(5)]
+    fits = [train([r for r in rows if r[0] not in f]) for f in folds]
     cv = {}
-    for form in ("question", "short_question"):
-        s = 0.0
-        for f in folds:
-            m = train([r for r in rows if r[0] not in f])
-            s += precision(m, [r for r in rows if r[0] in f and r[1] == form]) \
-                * len(f)
-        cv[form] = s / len(qs)
+    forms = ("question", "short_question", "mediqa-alexa", "medquad")
+    for form in forms:
+        s = n = 0.0
+        for k, f in enumerate(folds):
+            held_rows = [r for r in rows if r[0] in f and r[1] == form]
+            nq = len({r[0] for r in held_rows})
+            if nq:
+                s += precision(fits[k], held_rows) * nq
+                n += nq
+        cv[form] = s / max(1, n)
     held = {}
-    for form, other in (("question", "short_question"),
-                        ("short_question", "question")):
-        m = train([r for r in rows if r[1] == other])
+    for form in forms:
+        # mas-dev's two forms are one set: hold out the set, not the form.
+        held_set = {form} if form in ("mediqa-alexa", "medquad") else {
+            "question", "short_question"}
+        m = train([r for r in rows if r[1] not in held_set])
         held[form] = precision(m, [r for r in rows if r[1] == form])
     lead = {form: precision(None, [r for r in rows if r[1] == form],
                             key=lambda r: -r[2][NAMES.index("lead")])
-            for form in ("question", "short_question")}
-    out = ["| form | 5-fold CV | other form held out | lead only |",
+            for form in forms}
+    out = ["| set | 5-fold CV | other set held out | lead only |",
            "|---|---|---|---|"]
-    for form in ("question", "short_question"):
+    for form in forms:
         out.append("| %s | %.3f | %.3f | %.3f |" % (form, cv[form], held[form],
                                                     lead[form]))
     return out

@@ -139,6 +139,7 @@ struct answer_compose_in {
     size_t nsimilar;
     const struct sentmodel *model; /* NULL: sentmodel_default */
     size_t ndocs;                  /* documents in the index */
+    bool long_answer;              /* galen_ask_opts.long_answer */
 };
 
 /* Thresholds of the abstention rule, calibrated in docs/answer.md. */

@@ -56,6 +56,7 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     memset(c, 0, sizeof *c);
     c->in = in;
     c->nscan = MIN(in->ncands, nscan);
+    c->pop = compose_populations(in->qa->text, strlen(in->qa->text));
     if (in->ncands > 0 && in->cands[0].score <= 0)
         return GALEN_EINVAL;
     c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);

@@ -216,7 +216,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
     size_t k, best = NONE;
     double best_v = 0;
 
-    if (ch->nall >= CHOSEN_MAX || ch->words >= BODY_WORDS_MAX)
+    if (ch->nall >= CHOSEN_MAX || ch->words >= compose_words(c, BODY_WORDS_MAX))
         return NONE;
     for (k = 0; k < c->ns; k++) {
         const struct csent *s = &c->s[k];
@@ -380,8 +380,9 @@ static size_t related_facets(enum qtype t, enum galen_audience a,
  * speaks within the budget. */
 static size_t block_words(const struct compose *c, enum answer_block_kind b)
 {
-    return b == answer_block_order(c->in->audience)[0] ? BLOCK_WORDS_FIRST
-                                                       : BLOCK_WORDS_OTHER;
+    return compose_words(c, b == answer_block_order(c->in->audience)[0]
+                                ? BLOCK_WORDS_FIRST
+                                : BLOCK_WORDS_OTHER);
 }
 
 static bool block_add(struct compose *c, struct chosen *ch,

@@ -105,9 +105,9 @@ enum {
 /* The default body's length in words (DESIGN.md: about the seeds'). */
 enum {
     BODY_WORDS_MIN = 150,
-    BODY_WORDS_MAX = 600,
-    BLOCK_WORDS_FIRST = 300,
-    BLOCK_WORDS_OTHER = 150
+    BODY_WORDS_MAX = 400, /* the seeds' length; --long doubles every budget */
+    BLOCK_WORDS_FIRST = 250,
+    BLOCK_WORDS_OTHER = 100
 };
 
 struct qterm_h {
@@ -150,7 +150,10 @@ struct csent {
     double fscore; /* score with the cue of its own facet, not the asked */
     double f[SM_NFEATURES]; /* the sentence model's features */
     double fcue, fheading;  /* cue and heading of its own facet */
-    size_t ord;             /* place among its document's sentences */
+    size_t ord;             /* place among its section's sentences */
+    bool no_qualifier;      /* a follow-up's sentence without its qualifier */
+    bool excluded;          /* advice for a population not asked about */
+    unsigned pop;           /* special populations it names */
     enum qtype facet;
     enum answer_block_kind block;
     size_t words;
@@ -179,9 +182,17 @@ struct compose {
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
     float *weight; /* per pool entry: log(1 + ns / sentences with it) */
     float *share;  /* per pool entry: share of the sentences with it */
-    size_t ord;    /* sentences seen so far in the document scanned */
+    size_t ord;    /* sentences seen so far in the section scanned */
+    unsigned pop;  /* special populations the question names */
+    double title_focus; /* the document scanned: its title names the focus */
     double *mass;  /* per sentence: sum of its terms' weights */
 };
+
+/* A word budget, doubled for the long answer. */
+static inline size_t compose_words(const struct compose *c, size_t words)
+{
+    return c->in->long_answer ? 2 * words : words;
+}
 
 static inline int cmp_u32(const void *a, const void *b)
 {
@@ -256,6 +267,7 @@ bool compose_doc_allowed(const struct answer_compose_in *in,
 bool compose_eligible_text(const char *s, size_t len, unsigned flags);
 double compose_focus_cov(const struct qmodel *q, const uint32_t *st, size_t n);
 bool compose_is_anaphoric(const char *s, size_t len);
+unsigned compose_populations(const char *s, size_t len);
 unsigned compose_primary_bit(const struct qmodel *q);
 bool compose_skip_section(const char *heading);
 double compose_density(const struct compose *c, size_t ci, size_t k);

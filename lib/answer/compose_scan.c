@@ -157,7 +157,36 @@ static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
  * among the first CONTEXT_ORD of its document: an opening sentence often
  * says what the whole passage is about ("Two cartilage rings are in the
  * centre of each knee"), a later one has drifted. */
-enum { CONTEXT_ORD = 6 };
+enum { CONTEXT_ORD = 3 };
+#define NO_QUALIFIER 0.7
+
+/* Patients get advice for a special population (one the sentence names
+ * alone: a sentence naming several lists them among other things) only
+ * when they name it, or when their sources are about that population: a
+ * quarter of the document's candidates name it (a children's disease).
+ * Clinicians see it, as the guidelines give it. */
+static void drop_population_advice(struct compose *c, size_t first)
+{
+    size_t k, n = c->ns - first, named[8] = {0};
+    unsigned bit;
+
+    if (c->in->audience != GALEN_AUDIENCE_PATIENT || n == 0)
+        return;
+    for (k = first; k < c->ns; k++) {
+        for (bit = 0; bit < 8; bit++)
+            named[bit] += (c->s[k].pop >> bit) & 1u;
+    }
+    for (k = first; k < c->ns; k++) {
+        unsigned p = c->s[k].pop & ~c->pop;
+
+        if (p && (c->s[k].pop & (c->s[k].pop - 1)) == 0) {
+            for (bit = 0; bit < 8; bit++) {
+                if (((p >> bit) & 1u) && 4 * named[bit] < n)
+                    c->s[k].excluded = true;
+            }
+        }
+    }
+}
 
 /* Records one sentence's features (sentmodel.h) and keeps it if it is
  * eligible; compose_score_sentences scores it once every candidate is
@@ -200,17 +229,19 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.f[SM_CUE] = cs.cue;
     cs.f[SM_HEADING] = heading;
     cs.f[SM_DOC] = c->docw[ci];
+    cs.f[SM_TITLE] = c->title_focus;
     cs.f[SM_LEAD] = 1.0 / (1.0 + (double)ord);
     cs.f[SM_ANAPHORIC] = compose_is_anaphoric(s, len);
     cs.f[SM_LONG] = len > 300;
     cs.f[SM_CONTEXT] = context;
     /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
      * without it answers the previous question, not this one. */
-    cs.f[SM_NO_QUALIFIER] = c->in->qa->is_follow_up &&
-                            !has_qualifier(c, c->pool + c->npool, nstems);
+    cs.no_qualifier = c->in->qa->is_follow_up &&
+                      !has_qualifier(c, c->pool + c->npool, nstems);
     cs.fcue = fcue;
     cs.fheading = fheading;
     cs.ord = ord;
+    cs.pop = compose_populations(s, len);
     cs.cand = ci;
     cs.section = si;
     cs.start = sen->start;
@@ -223,22 +254,28 @@ static int consider(struct compose *c, size_t ci, size_t si,
     return push_sent(c, &cs);
 }
 
-static double heading_focus(struct compose *c, const char *heading)
+/* How much text (a heading, a title) names the focus: the share of the
+ * focus's words it has; with `exact`, relative to its own words too, so
+ * that "Glaucoma" names the focus "glaucoma" fully and "Glaucoma in
+ * Chandler's syndrome" only in part. */
+static double names_focus(struct compose *c, const char *text, bool exact)
 {
     struct focus_set tmp;
     size_t k, hit = 0, best_n = 0;
-    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in, false};
+    struct qcollect qc = {&c->q, text, 0, &tmp, c->in, false};
 
-    if (!heading || !*heading || c->q.nfocus == 0)
+    if (!text || !*text || c->q.nfocus == 0)
         return 0;
     memset(&tmp, 0, sizeof tmp);
-    if (analyzer_run(c->in->analyzer, &index_opts, heading, strlen(heading),
+    if (analyzer_run(c->in->analyzer, &index_opts, text, strlen(text),
                      compose_on_qterm, &qc) != GALEN_OK)
         return 0;
     qsort(tmp.h, tmp.n, sizeof *tmp.h, cmp_u32);
     best_n = c->q.focus[0].n;
     for (k = 0; k < best_n; k++)
         hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
+    if (exact)
+        best_n = MAX(best_n, tmp.n);
     return best_n ? (double)hit / (double)best_n : 0;
 }
 
@@ -276,7 +313,8 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
         if (hr.score[t] >= QTYPE_FACET_MIN)
             hr.mask |= 1u << t;
     }
-    hf = heading_focus(c, sec->heading);
+    hf = names_focus(c, sec->heading, false);
+    c->ord = 0; /* a section's first sentences say what it is about */
     rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
                       &st);
     if (rc == GALEN_OK)
@@ -349,13 +387,14 @@ int compose_scan_docs(struct compose *c)
         if (!compose_doc_allowed(c->in, d))
             continue;
         c->docw[ci] = doc_weight(c, ci);
-        c->ord = 0;
+        c->title_focus = names_focus(c, d->title, true);
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!compose_skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
         }
         if (rc != GALEN_OK)
             return rc;
+        drop_population_advice(c, first);
         rc = doc_summary(c, ci, first);
         if (rc != GALEN_OK)
             return rc;
@@ -401,7 +440,14 @@ void compose_score_sentences(struct compose *c)
         f[SM_CUE] = s->fcue;
         f[SM_HEADING] = s->fheading;
         s->fscore = sentmodel_score(m, f);
-        if (s->f[SM_CONTEXT] == 0) {
+        if (s->excluded)
+            s->score = s->fscore = 0;
+        /* A rule, not a learned weight: the dev sets hold no follow-ups. */
+        if (s->no_qualifier) {
+            s->score *= NO_QUALIFIER;
+            s->fscore *= NO_QUALIFIER;
+        }
+        if (s->f[SM_CONTEXT] == 0 && !s->excluded) {
             c->doc_best[s->cand] = MAX(c->doc_best[s->cand], s->score);
             c->best_focus = MAX(c->best_focus, s->focus);
         }

@@ -1124,6 +1124,7 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf_ctx = a;
     in->model = a->has_model ? &a->model : NULL;
     in->ndocs = (size_t)index_doc_count(a->idx);
+    in->long_answer = o->long_answer;
 }
 
 /* Hands a composed answer to the safety pass (safety.h). */

@@ -15,14 +15,14 @@ enum { MODEL_FILE_MAX = 1u << 16 };
 
 const char *const sentmodel_names[SM_NFEATURES] = {
     "focus",     "rel",  "cue",     "heading", "doc",         "lead",
-    "central",   "anaphoric", "long", "context", "no_qualifier"};
+    "central",   "anaphoric", "long", "context", "title"};
 
 /* Before the model was fitted, a sentence scored 0.30 focus + 0.15
  * coverage + 0.30 cue + 0.10 heading + 0.15 document, times 0.85 when
- * anaphoric, 0.9 when long and 0.7 for a follow-up without its
- * qualifier; only sentences naming the question were candidates. */
+ * anaphoric and 0.9 when long; only sentences naming the question were
+ * candidates. */
 const struct sentmodel sentmodel_default = {
-    -2.0, {3.0, 1.5, 3.0, 1.0, 1.5, 0.0, 0.0, -0.5, -0.3, -4.0, -1.0}};
+    -2.0, {3.0, 1.5, 3.0, 1.0, 1.5, 0.0, 0.0, -0.5, -0.3, -4.0, 0.0}};
 
 static int set_value(struct sentmodel *m, unsigned *seen, const char *name,
                      size_t nlen, double v, long line, struct diag *diag)

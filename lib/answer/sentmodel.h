@@ -18,12 +18,12 @@ enum sm_feature {
     SM_CUE,          /* cue words of the asked question type */
     SM_HEADING,      /* its section heading names the type or the focus */
     SM_DOC,          /* its document's retrieval weight */
-    SM_LEAD,         /* 1 / (1 + its place among its document's sentences) */
+    SM_LEAD,         /* 1 / (1 + its place among its section's sentences) */
     SM_CENTRAL,      /* how much it shares with the other candidates */
     SM_ANAPHORIC,    /* opens with "These", "This", "They", ... */
     SM_LONG,         /* longer than 300 bytes */
     SM_CONTEXT,      /* names none of the question's terms */
-    SM_NO_QUALIFIER, /* a follow-up's sentence without its qualifier */
+    SM_TITLE,        /* its document's title is the focus, no more */
     SM_NFEATURES
 };
 
