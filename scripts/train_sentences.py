@@ -49,7 +49,7 @@ def features(galen, data, q):
     return out
 
 
-def collect(galen, shared, tmp):
+def collect(galen, shared, tmp, sets):
     mas = [json.loads(l) for l in open(os.path.join(
         shared, "data", "eval", "mas-dev", "questions.jsonl"))]
     rows = []  # (question index, form, features, label, words)
@@ -68,6 +68,14 @@ def collect(galen, shared, tmp):
                 t = norm(text)
                 rows.append((i, form, f, int(len(t) > 0 and t in ext),
                              len(text.split()), len(it["extractive"].split())))
+    if "mediqa-alexa" in sets:
+        mediqa(galen, shared, tmp, rows)
+    if "medquad" in sets:
+        medquad(galen, shared, tmp, rows)
+    return rows
+
+
+def mediqa(galen, shared, tmp, rows):
     ev = os.path.join(shared, "data", "eval", "mediqa-alexa")
     grade = {}
     for l in list(open(os.path.join(ev, "qrels", "dev.tsv")))[1:]:
@@ -84,6 +92,9 @@ def collect(galen, shared, tmp):
             rows.append((1000 + i, "mediqa-alexa", f,
                          int(grade.get((q["_id"], doc), 0) >= 3),
                          len(text.split()), 200))
+
+
+def medquad(galen, shared, tmp, rows):
     # MedQuAD: every 80th answered question over all of MedQuAD; a positive
     # is a sentence of its own answer (galen's document SOURCE_DOC_SecPID),
     # against the same page's other answers and every other page: picking
@@ -97,7 +108,6 @@ def collect(galen, shared, tmp):
         for f, text, doc in features(galen, mq, q):
             rows.append((5000 + i, "medquad", f, int(doc == gold),
                          len(text.split()), 200))
-    return rows
 
 
 def medquad_pairs(d, every=80):
@@ -194,7 +204,8 @@ def report(rows):
     folds = [set(qs[k::5]) for k in range(5)]
     fits = [train([r for r in rows if r[0] not in f]) for f in folds]
     cv = {}
-    forms = ("question", "short_question", "mediqa-alexa", "medquad")
+    forms = [f for f in ("question", "short_question", "mediqa-alexa",
+                         "medquad") if any(r[1] == f for r in rows)]
     for form in forms:
         s = n = 0.0
         for k, f in enumerate(folds):
@@ -244,12 +255,15 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "data/answer-model.tsv"))
     ap.add_argument("--features", help="cache of collected rows (jsonl)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--sets", default="mas-dev,mediqa-alexa",
+                    help="training sets: mas-dev (always), mediqa-alexa, "
+                    "medquad")
     a = ap.parse_args()
     if a.features and os.path.exists(a.features):
         rows = [tuple(json.loads(l)) for l in open(a.features)]
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = collect(a.galen, a.shared, tmp)
+            rows = collect(a.galen, a.shared, tmp, a.sets.split(","))
         if a.features:
             with open(a.features, "w") as f:
                 for r in rows:

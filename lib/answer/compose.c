@@ -153,8 +153,8 @@ static double peak_topic(const struct compose *c)
     for (ci = 0; ci < c->nscan; ci++) {
         for (k = 0; k < c->q.nt; k++) {
             if (c->q.t[k].own)
-                best = MAX(best, MIN(1.0, compose_density(c, ci, k) /
-                                              TOPIC_DENSITY));
+                best = MAX(best,
+                           MIN(1.0, compose_density(c, ci, k) / TOPIC_DENSITY));
         }
     }
     return best;

@@ -447,7 +447,11 @@ void compose_fill_blocks(struct compose *c, struct chosen *ch, double floor)
                              ? b != ANSWER_BLOCK_PATIENTS
                              : b == ANSWER_BLOCK_PATIENTS;
 
-        fill_block(c, ch, b, preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX,
+        /* The long answer gives every kind of source the room of the
+         * preferred one. */
+        fill_block(c, ch, b,
+                   preferred || c->in->long_answer ? ANSWER_BLOCK_MAX
+                                                   : ANSWER_OTHER_MAX,
                    floor);
     }
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* compose_features.c: sentence features: coverage, focus, facet and cue,
  * eligibility, document kind. */
-#include "compose_int.h"
-
 #include <strings.h>
+
+#include "compose_int.h"
 
 /* ---- sentence features ------------------------------------------------- */
 
@@ -168,13 +168,13 @@ unsigned compose_populations(const char *s, size_t len)
     static const struct {
         const char *w;
         unsigned bit;
-    } terms[] = {
-        {"cirrho*", 1u},       {"dialys*", 2u},     {"haemodialys*", 2u},
-        {"hemodialys*", 2u},   {"pregnan*", 4u},    {"breastfe*", 4u},
-        {"child", 8u},         {"children*", 8u},   {"childhood", 8u},
-        {"infant*", 8u},       {"newborn*", 8u},    {"toddler*", 8u},
-        {"baby", 8u},          {"babies", 8u},      {"paediatric*", 8u},
-        {"pediatric*", 8u}};
+    } terms[] = {{"cirrho*", 1u},     {"dialys*", 2u},   {"haemodialys*", 2u},
+                 {"hemodialys*", 2u}, {"pregnan*", 4u},  {"breastfe*", 4u},
+                 {"child", 8u},       {"children*", 8u}, {"childhood", 8u},
+                 {"infant*", 8u},     {"newborn*", 8u},  {"toddler*", 8u},
+                 {"baby", 8u},        {"babies", 8u},    {"paediatric*", 8u},
+                 {"pediatric*", 8u}};
+
     unsigned m = 0;
     size_t i = 0, e = 0, k;
 
@@ -186,7 +186,8 @@ unsigned compose_populations(const char *s, size_t len)
             size_t n = strlen(terms[k].w);
             bool star = terms[k].w[n - 1] == '*';
 
-            if (star ? e - i >= n - 1 && strncasecmp(s + i, terms[k].w, n - 1) == 0
+            if (star ? e - i >= n - 1 &&
+                           strncasecmp(s + i, terms[k].w, n - 1) == 0
                      : answer_text_ieq(s + i, e - i, terms[k].w))
                 m |= terms[k].bit;
         }
@@ -206,17 +207,33 @@ static bool has_phrase(const char *s, size_t len, const char *phrase)
     return false;
 }
 
-/* Page furniture, not a statement: links and navigation ("Click the table
- * on the right"), a table row or a heading run into a sentence (most of
+/* Page furniture, not a statement: links, navigation and notes about the
+ * page ("Click the table on the right", "Much of this information comes
+ * from ..."), a table row or a heading run into a sentence (most of
  * its words capitalised: "Signs and Symptoms Approximate number of
  * patients ..."), and an opener that points at something not quoted
  * ("These steps ...", "Such cases ..."). */
 static bool is_furniture(const char *s, size_t len)
 {
     static const char *const phrases[] = {
-        "click ", "the table on", "table below", "table above",
-        "this website", "this page", "see the link", "visit the ",
-        "approximate number of patients", "human phenotype ontology"};
+        "click ",
+        "the table on",
+        "table below",
+        "table above",
+        "this website",
+        "this page",
+        "see the link",
+        "visit the ",
+        "approximate number of patients",
+        "human phenotype ontology",
+        "medical dictionary",
+        "this information comes from",
+        "answers below",
+        "listed below",
+        "see below",
+        "this article",
+        "this section",
+        "is usually listed as a rough estimate"};
     static const char *const openers[] = {"these", "those", "such"};
     size_t i = 0, e = 0, words = 0, caps = 0, k;
 

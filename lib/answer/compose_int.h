@@ -105,8 +105,8 @@ enum {
 /* The default body's length in words (DESIGN.md: about the seeds'). */
 enum {
     BODY_WORDS_MIN = 150,
-    BODY_WORDS_MAX = 400, /* the seeds' length; --long doubles every budget */
-    BLOCK_WORDS_FIRST = 250,
+    BODY_WORDS_MAX = 300, /* the seeds' length; --long doubles every budget */
+    BLOCK_WORDS_FIRST = 200,
     BLOCK_WORDS_OTHER = 100
 };
 
@@ -180,12 +180,12 @@ struct compose {
     double best_share;         /* highest cover_share of any sentence */
     double *docw;              /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
-    float *weight; /* per pool entry: log(1 + ns / sentences with it) */
-    float *share;  /* per pool entry: share of the sentences with it */
-    size_t ord;    /* sentences seen so far in the section scanned */
-    unsigned pop;  /* special populations the question names */
+    float *weight;      /* per pool entry: log(1 + ns / sentences with it) */
+    float *share;       /* per pool entry: share of the sentences with it */
+    size_t ord;         /* sentences seen so far in the section scanned */
+    unsigned pop;       /* special populations the question names */
     double title_focus; /* the document scanned: its title names the focus */
-    double *mass;  /* per sentence: sum of its terms' weights */
+    double *mass;       /* per sentence: sum of its terms' weights */
 };
 
 /* A word budget, doubled for the long answer. */

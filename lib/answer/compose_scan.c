@@ -158,6 +158,7 @@ static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
  * says what the whole passage is about ("Two cartilage rings are in the
  * centre of each knee"), a later one has drifted. */
 enum { CONTEXT_ORD = 3 };
+
 #define NO_QUALIFIER 0.7
 
 /* Patients get advice for a special population (one the sentence names
@@ -414,9 +415,9 @@ static void dump_features(const struct compose *c, const struct csent *s)
     fputs("sentence-features", stderr);
     for (k = 0; k < SM_NFEATURES; k++)
         fprintf(stderr, "\t%.4f", s->f[k]);
-    fprintf(stderr, "\t%.4f\t%.4f\t%zu\t%s\t%d\t%.*s\n", s->fcue,
-            s->fheading, s->cand, c->in->cands[s->cand].doc->id,
-            (int)s->facet, (int)(s->end - s->start), sec->text + s->start);
+    fprintf(stderr, "\t%.4f\t%.4f\t%zu\t%s\t%d\t%.*s\n", s->fcue, s->fheading,
+            s->cand, c->in->cands[s->cand].doc->id, (int)s->facet,
+            (int)(s->end - s->start), sec->text + s->start);
 }
 
 /* Scores every candidate with the sentence model (sentmodel.h), once

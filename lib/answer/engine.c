@@ -30,9 +30,9 @@
 #include "qtype.h"
 #include "redflag.h"
 #include "safety.h"
-#include "sentmodel.h"
 #include "search/query.h"
 #include "search/search.h"
+#include "sentmodel.h"
 #include "spell.h"
 #include "text/analyzer.h"
 #include "text/words.h"
@@ -57,13 +57,13 @@ struct galen_answerer {
     struct buf scratch; /* stored fields of one document */
     struct lexicon *lex;
     struct redflag_rules *rf;
-    struct safety *safety; /* medicine warnings; set whenever rf is */
+    struct safety *safety;  /* medicine warnings; set whenever rf is */
     struct sentmodel model; /* the sentence model; set whenever rf is */
     bool has_model;
-    struct spell *spell;   /* built from the index vocabulary on first need */
-    int spell_rc;          /* GALEN_OK until a build failed */
-    char *dict_path;       /* known-word list, loaded on first need */
-    struct spell *dict;    /* its words (as a set), or NULL */
+    struct spell *spell; /* built from the index vocabulary on first need */
+    int spell_rc;        /* GALEN_OK until a build failed */
+    char *dict_path;     /* known-word list, loaded on first need */
+    struct spell *dict;  /* its words (as a set), or NULL */
     bool dict_tried;
     int title_field; /* -1 if the index has no title field */
     int body_field;

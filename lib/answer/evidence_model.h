@@ -18,19 +18,13 @@
 
 enum { EVIDENCE_NFEATURES = 12 };
 
-static const double evidence_bias = -5.035012;
+static const double evidence_bias = -4.974891;
 static const double evidence_weights[EVIDENCE_NFEATURES] = {
-    1.806264 /* doc_coverage */,
-    4.464819 /* doc_topic */,
-    1.399367 /* sentence_share */,
-    -1.494265 /* focus_in_sentence */,
-    1.800572 /* medical_words */,
-    0.462168 /* medical_focus */,
-    1.813182 /* red_flag */,
-    -0.852387 /* best_sentence */,
-    1.518078 /* focus_topic */,
-    2.038526 /* peak_topic */,
-    3.929341 /* question_length */,
-    -5.258301 /* collection_size */};
+    1.886153 /* doc_coverage */,    4.518087 /* doc_topic */,
+    1.240609 /* sentence_share */,  -1.547510 /* focus_in_sentence */,
+    1.801899 /* medical_words */,   0.460270 /* medical_focus */,
+    1.816519 /* red_flag */,        -0.875808 /* best_sentence */,
+    1.534300 /* focus_topic */,     2.055063 /* peak_topic */,
+    3.911312 /* question_length */, -5.248967 /* collection_size */};
 
 #endif

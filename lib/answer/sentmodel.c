@@ -14,8 +14,8 @@
 enum { MODEL_FILE_MAX = 1u << 16 };
 
 const char *const sentmodel_names[SM_NFEATURES] = {
-    "focus",     "rel",  "cue",     "heading", "doc",         "lead",
-    "central",   "anaphoric", "long", "context", "title"};
+    "focus",   "rel",       "cue",  "heading", "doc",  "lead",
+    "central", "anaphoric", "long", "context", "title"};
 
 /* Before the model was fitted, a sentence scored 0.30 focus + 0.15
  * coverage + 0.30 cue + 0.10 heading + 0.15 document, times 0.85 when

@@ -13,17 +13,17 @@
 
 /* The features, in the file's order of names. */
 enum sm_feature {
-    SM_FOCUS,        /* share of the focus the sentence names */
-    SM_REL,          /* share of the question's own terms it covers */
-    SM_CUE,          /* cue words of the asked question type */
-    SM_HEADING,      /* its section heading names the type or the focus */
-    SM_DOC,          /* its document's retrieval weight */
-    SM_LEAD,         /* 1 / (1 + its place among its section's sentences) */
-    SM_CENTRAL,      /* how much it shares with the other candidates */
-    SM_ANAPHORIC,    /* opens with "These", "This", "They", ... */
-    SM_LONG,         /* longer than 300 bytes */
-    SM_CONTEXT,      /* names none of the question's terms */
-    SM_TITLE,        /* its document's title is the focus, no more */
+    SM_FOCUS,     /* share of the focus the sentence names */
+    SM_REL,       /* share of the question's own terms it covers */
+    SM_CUE,       /* cue words of the asked question type */
+    SM_HEADING,   /* its section heading names the type or the focus */
+    SM_DOC,       /* its document's retrieval weight */
+    SM_LEAD,      /* 1 / (1 + its place among its section's sentences) */
+    SM_CENTRAL,   /* how much it shares with the other candidates */
+    SM_ANAPHORIC, /* opens with "These", "This", "They", ... */
+    SM_LONG,      /* longer than 300 bytes */
+    SM_CONTEXT,   /* names none of the question's terms */
+    SM_TITLE,     /* its document's title is the focus, no more */
     SM_NFEATURES
 };
 

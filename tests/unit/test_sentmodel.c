@@ -49,8 +49,7 @@ static void expect_error(const char *text, long line, const char *msg)
     struct sentmodel m;
     struct diag d = {{0}, 0};
 
-    assert_int_equal(sentmodel_parse(text, strlen(text), &m, &d),
-                     GALEN_EPARSE);
+    assert_int_equal(sentmodel_parse(text, strlen(text), &m, &d), GALEN_EPARSE);
     assert_int_equal(d.line, line);
     if (!strstr(d.msg, msg))
         fail_msg("'%s' lacks '%s'", d.msg, msg);
@@ -93,9 +92,8 @@ static void test_sentmodel_load(void **state)
     struct diag d = {{0}, 0};
 
     (void)state;
-    assert_int_not_equal(sentmodel_load("/nonexistent/answer-model.tsv", &m,
-                                        &d),
-                         GALEN_OK);
+    assert_int_not_equal(
+        sentmodel_load("/nonexistent/answer-model.tsv", &m, &d), GALEN_OK);
     assert_non_null(strstr(d.msg, "cannot read the answer model"));
 }
 
