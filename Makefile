@@ -21,10 +21,12 @@ PCDIR      ?= $(LIBDIR)/pkgconfig
 
 # libgalen's own dependencies (galen.pc lists them); the web server adds
 # libmicrohttpd.
+# libpq's header only: the PostgreSQL store loads libpq.so.5 when it opens
+# one (lib/content/db_pg.c), so nothing links it.
 LIB_PKGS     := sqlite3 libxml-2.0 libcjson libzstd libsodium zlib
 LIB_PRIVATE  := -lstemmer -lm -lpthread
 PKGS     := $(LIB_PKGS) libmicrohttpd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(LIB_PRIVATE)
 LIB_LIBS   := $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) $(LIB_PRIVATE)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -21,6 +21,7 @@
 
 #include <galen/error.h>
 #include <galen/search.h>
+#include <galen/store.h>
 
 enum log_level cli_log_level = LOG_LEVEL_WARN;
 
@@ -109,6 +110,11 @@ const char *cli_data_dir(const char *opt)
     if (env && *env)
         return env;
     return CLI_DEFAULT_DATA;
+}
+
+const char *cli_store_label(const char *path)
+{
+    return galen_store_is_url(path) ? "the PostgreSQL store" : path;
 }
 
 #ifndef CLI_SHARE_DIR

@@ -30,6 +30,10 @@ int cli_exit_for(int galen_err);
  * Borrowed string. */
 const char *cli_data_dir(const char *opt);
 
+/* What to call the store at path in messages: path itself, or "the
+ * PostgreSQL store" for a URL, which may hold a password. */
+const char *cli_store_label(const char *path);
+
 /* Keeps the data folder private (it holds patient questions and password
  * hashes): clears the group and other permission bits of dir and of
  * everything under it, warning when it had to. A folder that does not

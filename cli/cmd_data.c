@@ -162,7 +162,7 @@ static int put_line(void *ctx, const char *json, size_t len)
     return GALEN_OK;
 }
 
-/* Opens <data>/store.db, which must exist. */
+/* Opens the store (<data>/store.db or $GALEN_STORE), which must exist. */
 static int open_existing(const char *data, struct galen_store **st)
 {
     char path[4096];
@@ -170,15 +170,16 @@ static int open_existing(const char *data, struct galen_store **st)
 
     if (rc != EXIT_OK)
         return rc;
-    if (!cli_path(path, sizeof path, data, "store.db"))
+    if (galen_data_store_path(data, path, sizeof path) != GALEN_OK)
         return EXIT_USAGE;
-    if (access(path, F_OK) != 0) {
+    if (!galen_store_is_url(path) && access(path, F_OK) != 0) {
         LOG_ERROR("no store at %s: run 'galen import' first", path);
         return EXIT_NOTFOUND;
     }
     rc = galen_store_open(path, st);
     if (rc != GALEN_OK) {
-        LOG_ERROR("cannot open %s: %s", path, galen_store_errmsg(NULL));
+        LOG_ERROR("cannot open %s: %s", cli_store_label(path),
+                  galen_store_errmsg(NULL));
         return cli_exit_for(rc);
     }
     return EXIT_OK;

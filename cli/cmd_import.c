@@ -99,8 +99,9 @@ static void summary(const struct galen_import_stats *s, double secs, bool json)
            (unsigned long long)s->files, secs);
 }
 
-/* Opens <data>/store.db, creating the data folder and the store when
- * create is set; otherwise a missing store is GALEN_ENOENT. Logs failures. */
+/* Opens the store (<data>/store.db or $GALEN_STORE), creating the data folder
+ * and the store when create is set; otherwise a missing store is GALEN_ENOENT.
+ * Logs failures. */
 static int open_store(const char *data, bool create, struct galen_store **st)
 {
     char path[4096];
@@ -114,13 +115,14 @@ static int open_store(const char *data, bool create, struct galen_store **st)
     }
     if (cli_private_dir(data) != 0)
         return GALEN_EIO;
-    if (!create && access(path, F_OK) != 0) {
+    if (!create && !galen_store_is_url(path) && access(path, F_OK) != 0) {
         LOG_ERROR("no store at %s: run 'galen import' first", path);
         return GALEN_ENOENT;
     }
     rc = galen_store_open(path, st);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open store %s: %s", path, galen_store_errmsg(NULL));
+        LOG_ERROR("cannot open store %s: %s", cli_store_label(path),
+                  galen_store_errmsg(NULL));
     return rc;
 }
 

@@ -42,6 +42,20 @@ static void usage(FILE *f)
             "                        /64 (default 16)\n"
             "      --web DIR         folder with style.css and app.js\n"
             "      --secure-cookies  mark cookies Secure (behind HTTPS)\n"
+            "      --trusted-proxy CIDR\n"
+            "                        believe X-Forwarded-For and "
+            "X-Forwarded-Proto\n"
+            "                        from peers in CIDR (IPv4 or IPv6; may "
+            "be\n"
+            "                        repeated); see docs/deploy.md\n"
+            "      --base-path /P    serve under the URL prefix /P (the "
+            "proxy\n"
+            "                        passes it on, unstripped)\n"
+            "      --access-log FILE JSON access log, one object a line "
+            "('-':\n"
+            "                        stderr, replacing the text lines); "
+            "never\n"
+            "                        query strings or bodies\n"
             "      --self-review     let an editor approve a document they\n"
             "                        submitted or started reviewing "
             "(default:\n"
@@ -61,6 +75,7 @@ static void usage(FILE *f)
 struct serve_opts {
     struct app_conf app;
     struct server_conf srv;
+    struct proxy_trust trust;
     const char *port_file;
 };
 
@@ -122,6 +137,28 @@ static int apply_opt(int c, struct serve_opts *o, const char **data)
     case 'q':
         o->srv.access_log = false;
         return 0;
+    case 'X':
+        if (proxy_trust_add(&o->trust, optarg) == GALEN_OK)
+            return 0;
+        cli_usage_error("serve",
+                        "bad --trusted-proxy '%s' (want an IPv4 or IPv6 "
+                        "address or CIDR such as 10.0.0.0/8 or ::1/128; at "
+                        "most %d)",
+                        optarg, PROXY_MAX_CIDRS);
+        return -1;
+    case 'B':
+        o->app.base_path = optarg;
+        if (optarg[0] && proxy_base_ok(optarg))
+            return 0;
+        cli_usage_error("serve",
+                        "bad --base-path '%s' (want /NAME: a '/', then "
+                        "letters, digits and -._~/, no trailing '/', at most "
+                        "%d bytes)",
+                        optarg, PROXY_BASE_MAX - 1);
+        return -1;
+    case 'A':
+        o->srv.json_log = optarg;
+        return 0;
     case 'h':
         usage(stdout);
         return -2;
@@ -147,6 +184,9 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         {"lexicon", required_argument, NULL, 'L'},
         {"redflags", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},
+        {"trusted-proxy", required_argument, NULL, 'X'},
+        {"base-path", required_argument, NULL, 'B'},
+        {"access-log", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *data = NULL;
@@ -165,6 +205,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
         return -1;
     }
     o->app.data_dir = cli_data_dir(data);
+    o->srv.trust = &o->trust;
     o->app.threads = o->srv.threads ? o->srv.threads : 4;
     return 0;
 }
@@ -271,8 +312,10 @@ static int run(struct serve_opts *o)
         return cli_exit_for(rc);
     }
     write_port(o->port_file, server_port(srv));
-    fprintf(stderr, "galen: serving %s on %s, port %u%s\n", o->app.data_dir,
+    fprintf(stderr, "galen: serving %s on %s, port %u%s%s%s\n", o->app.data_dir,
             o->srv.listen ? o->srv.listen : "127.0.0.1:8080", server_port(srv),
+            o->app.base_path ? ", under " : "",
+            o->app.base_path ? o->app.base_path : "",
             engine_ready(app->engine) ? ""
                                       : " (no index yet: answers unavailable)");
     sig = wait_signals(&set, live);

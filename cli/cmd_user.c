@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_user.c: `galen user`: accounts in the store from the command line:
- * add (above all the first admin), list, disable, enable, delete and
- * passwd. A password never appears in argv or the shell history: it is
- * read from the terminal without echo (asked twice), or else from the
- * first line of standard input. */
+ * add (above all the first admin), list, disable, enable, delete, passwd,
+ * reset-link (a one-time link for the user to set a password) and audit. A
+ * password never appears in argv or the shell history: it is read from the
+ * terminal without echo (asked twice), or else from the first line of standard
+ * input. */
 #include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -25,7 +26,12 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: galen user add NAME --role ROLE [--specialty S] [-d DIR]\n"
             "       galen user list [-d DIR] [--json]\n"
-            "       galen user disable|enable|delete|passwd NAME [-d DIR]\n\n"
+            "       galen user disable|enable|delete|passwd NAME [-d DIR]\n"
+            "       galen user reset-link NAME [--base-path /P] [-d DIR]\n"
+            "       galen user audit [NAME] [-d DIR] [--json]\n\n"
+            "reset-link prints the path of a one-time link that sets NAME's\n"
+            "password within an hour (prefixed with the server's\n"
+            "--base-path); audit prints the account audit trail.\n"
             "add and passwd ask for the password (8 to 128 bytes) on the\n"
             "terminal without echo, or read the first line of standard\n"
             "input. disable ends the user's sessions; delete refuses a user\n"
@@ -105,7 +111,8 @@ static int open_service(const char *data, struct galen_service **svc)
         return GALEN_EIO;
     rc = galen_service_open(path, svc);
     if (rc != GALEN_OK)
-        LOG_ERROR("cannot open %s: %s", path, galen_service_errmsg(NULL));
+        LOG_ERROR("cannot open %s: %s", cli_store_label(path),
+                  galen_service_errmsg(NULL));
     return rc;
 }
 
@@ -223,19 +230,102 @@ static int user_change(const char *data, const char *verb, const char *name)
     return cli_exit_for(rc);
 }
 
+/* Prints the path of a fresh one-time reset link for name. */
+static int user_reset_link(const char *data, const char *name, const char *base)
+{
+    struct galen_service *svc = NULL;
+    struct find f = {name, 0};
+    char token[GALEN_TOKEN_LEN + 1];
+    int rc = open_service(data, &svc);
+
+    if (rc == GALEN_OK)
+        rc = galen_users(svc, find_cb, &f);
+    if (rc == GALEN_OK && f.id == 0) {
+        LOG_ERROR("no user '%s'", name);
+        rc = GALEN_ENOENT;
+    } else if (rc == GALEN_OK) {
+        rc = galen_reset_issue(svc, f.id, NULL, (long long)time(NULL),
+                               GALEN_RESET_TTL, token);
+        if (rc != GALEN_OK)
+            LOG_ERROR("cannot issue a reset link for %s: %s", name,
+                      galen_service_errmsg(svc));
+        else
+            printf("%s/reset?token=%s\n", base ? base : "", token);
+    }
+    sodium_memzero(token, sizeof token);
+    galen_service_close(svc);
+    return cli_exit_for(rc);
+}
+
+static int print_event(void *ctx, const struct galen_account_event *e)
+{
+    cJSON *arr = ctx;
+    cJSON *o;
+
+    if (!arr) {
+        printf("%s  %-20s %-17s %s\n", e->at, e->user, e->event,
+               e->actor ? e->actor : "(command line)");
+        return 0;
+    }
+    o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o))
+        return GALEN_ENOMEM;
+    cJSON_AddStringToObject(o, "at", e->at);
+    cJSON_AddStringToObject(o, "user", e->user);
+    cJSON_AddStringToObject(o, "event", e->event);
+    if (e->actor)
+        cJSON_AddStringToObject(o, "actor", e->actor);
+    else
+        cJSON_AddNullToObject(o, "actor");
+    return 0;
+}
+
+static int user_audit(const char *data, const char *name, bool json)
+{
+    struct galen_service *svc = NULL;
+    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    int rc = json && !arr ? GALEN_ENOMEM : open_service(data, &svc);
+
+    if (rc == GALEN_OK)
+        rc = galen_account_events(svc, name, 1000, print_event, arr);
+    galen_service_close(svc);
+    if (rc == GALEN_OK && json)
+        return cli_print_json(arr);
+    cJSON_Delete(arr);
+    return cli_exit_for(rc);
+}
+
+/* The actions that take one NAME and a data folder that exists. */
+static int named_action(const char *data, const char *verb, int argc,
+                        char **argv, const char *base)
+{
+    int code;
+
+    if (argc != 2)
+        return cli_usage_error("user", "%s takes one NAME", verb);
+    code = cli_need_data(data);
+    if (code != EXIT_OK)
+        return code;
+    if (strcmp(verb, "reset-link") == 0)
+        return user_reset_link(data, argv[1], base);
+    return user_change(data, verb, argv[1]);
+}
+
 int cmd_user(int argc, char **argv)
 {
-    enum { OPT_JSON = 256 };
+    enum { OPT_JSON = 256, OPT_BASE };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"role", required_argument, NULL, 'r'},
         {"specialty", required_argument, NULL, 's'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"base-path", required_argument, NULL, OPT_BASE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     const char *role = NULL;
     const char *specialty = NULL;
+    const char *base = NULL;
     const char *verb;
     bool json = false;
     int c, code;
@@ -255,6 +345,9 @@ int cmd_user(int argc, char **argv)
         case OPT_JSON:
             json = true;
             break;
+        case OPT_BASE:
+            base = optarg;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_OK;
@@ -264,7 +357,8 @@ int cmd_user(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("user", "no action given (add, list, disable, "
-                                       "enable, delete or passwd)");
+                                       "enable, delete, passwd, reset-link "
+                                       "or audit)");
     verb = argv[optind];
     data = cli_data_dir(data);
     if (strcmp(verb, "add") == 0) {
@@ -285,16 +379,28 @@ int cmd_user(int argc, char **argv)
         code = cli_need_data(data);
         return code != EXIT_OK ? code : user_list(data, json);
     }
-    if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0 ||
-        strcmp(verb, "delete") == 0 || strcmp(verb, "passwd") == 0) {
-        if (optind + 2 != argc)
-            return cli_usage_error("user", "%s takes one NAME", verb);
+    if (strcmp(verb, "audit") == 0) {
+        if (optind + 2 < argc)
+            return cli_usage_error("user", "audit takes at most one NAME");
         code = cli_need_data(data);
-        return code != EXIT_OK ? code
-                               : user_change(data, verb, argv[optind + 1]);
+        return code != EXIT_OK
+                   ? code
+                   : user_audit(data,
+                                optind + 1 < argc ? argv[optind + 1] : NULL,
+                                json);
     }
+    if (base && (base[0] != '/' || base[strlen(base) - 1] == '/' ||
+                 strpbrk(base, "?#%; \t\"<>\\")))
+        return cli_usage_error("user",
+                               "bad --base-path '%s' (want /NAME, no "
+                               "trailing '/')",
+                               base);
+    if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0 ||
+        strcmp(verb, "delete") == 0 || strcmp(verb, "passwd") == 0 ||
+        strcmp(verb, "reset-link") == 0)
+        return named_action(data, verb, argc - optind, argv + optind, base);
     return cli_usage_error("user",
                            "unknown action '%s' (want add, list, disable, "
-                           "enable, delete or passwd)",
+                           "enable, delete, passwd, reset-link or audit)",
                            verb);
 }

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -71,7 +72,8 @@ static void usage(FILE *f)
 {
     size_t i;
 
-    fprintf(f, "usage: galen [--version] [--help] COMMAND [ARGS]\n\n"
+    fprintf(f, "usage: galen [--version] [--help] [--store URL] COMMAND "
+               "[ARGS]\n\n"
                "galen answers health questions offline from cited sources.\n\n"
                "Commands:\n");
     for (i = 0; i < ARRAY_SIZE(commands); i++)
@@ -79,6 +81,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\nEvery command takes -d DIR / --data DIR, the folder holding "
             "the\nstore and the index (default $GALEN_DATA, else ./%s).\n"
+            "--store URL (or $GALEN_STORE) keeps the store elsewhere: a\n"
+            "postgresql:// URL puts it in PostgreSQL (docs/store.md).\n"
             "Run 'galen COMMAND --help' for its options.\n\n"
             "Exit codes: 0 ok, 1 usage, 2 bad input (malformed file, corrupt\n"
             "index, bad query), 3 I/O, 4 not found, 5 internal error.\n",
@@ -92,6 +96,22 @@ int main(int argc, char **argv)
     /* Everything galen creates (store, WAL, index, folders) holds or
      * indexes patient data: private to the user running it. */
     umask(077);
+    /* --store reaches every command's store through $GALEN_STORE
+     * (galen_data_store_path). */
+    if (argc > 1 && (strcmp(argv[1], "--store") == 0 ||
+                     strncmp(argv[1], "--store=", 8) == 0)) {
+        int used = argv[1][7] == '=' ? 1 : 2;
+        const char *url = used == 1 ? argv[1] + 8 : argv[2];
+
+        if (!url || !*url || setenv("GALEN_STORE", url, 1) != 0) {
+            fprintf(stderr, "galen: --store needs a store: a postgresql:// "
+                            "URL or a file\n");
+            return EXIT_USAGE;
+        }
+        argv[used] = argv[0];
+        argc -= used;
+        argv += used;
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

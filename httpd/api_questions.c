@@ -102,9 +102,9 @@ void api_question_submit(struct ctx *c)
     bool bad = false;
     long long id = 0;
     cJSON *out;
-    char url[64];
+    char url[160];
     char link[GALEN_TOKEN_LEN + 1];
-    char secret[128];
+    char secret[256];
     int rc;
 
     if (!body || !ctx_need_store(c, "question")) {
@@ -131,8 +131,10 @@ void api_question_submit(struct ctx *c)
         return;
     }
     out = cJSON_CreateObject();
-    snprintf(url, sizeof url, "/questions/%lld", id);
-    snprintf(secret, sizeof secret, "/questions/%lld?key=%s", id, link);
+    /* Site paths carry the base path, as every URL galen writes. */
+    snprintf(url, sizeof url, "%s/questions/%lld", c->app->base_path, id);
+    snprintf(secret, sizeof secret, "%s/questions/%lld?key=%s",
+             c->app->base_path, id, link);
     cJSON_AddNumberToObject(out, "id", (double)id);
     cJSON_AddStringToObject(out, "url", url);
     /* The only copy of the secret: the store keeps its hash. */

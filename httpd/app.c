@@ -299,6 +299,10 @@ int app_open(struct app_conf *conf, struct app **out)
 
     if (rc != GALEN_OK)
         return rc;
+    if (conf->base_path && !proxy_base_ok(conf->base_path)) {
+        snprintf(conf->errmsg, sizeof conf->errmsg, "bad base path");
+        return GALEN_EINVAL;
+    }
     app = galen_calloc(1, sizeof *app);
     if (!app)
         return GALEN_ENOMEM;
@@ -306,6 +310,8 @@ int app_open(struct app_conf *conf, struct app **out)
     pthread_cond_init(&app->pool.freed, NULL);
     galen_csrf_key_init(&app->csrf);
     app->secure_cookies = conf->secure_cookies;
+    snprintf(app->base_path, sizeof app->base_path, "%s",
+             conf->base_path ? conf->base_path : "");
     app->self_review = conf->self_review;
     app->session_ttl = conf->session_ttl > 0 ? conf->session_ttl : 12 * 3600;
     load_web(app, conf->web_dir);

@@ -17,6 +17,7 @@
 
 #include "backoff.h"
 #include "http.h"
+#include "proxy.h"
 #include "ratelimit.h"
 
 struct engine;
@@ -40,6 +41,8 @@ struct app_conf {
     const char *web_dir;    /* NULL = find web/ next to the binary or cwd */
     unsigned threads;       /* worker threads = store connections */
     bool secure_cookies;    /* add "; Secure" (behind a TLS proxy) */
+    const char *base_path;  /* URL prefix galen is mounted under ("/galen");
+                               NULL or "" for none; proxy_base_ok */
     long session_ttl;       /* seconds a login lasts; 0 = 12 hours */
     double login_rate;      /* login attempts per second per client */
     double login_burst;
@@ -83,6 +86,7 @@ struct app {
     size_t nfiles;
     bool secure_cookies;
     long session_ttl;
+    char base_path[PROXY_BASE_MAX]; /* "" or "/galen": every URL written */
 };
 
 /* Opens the application: libsodium, rate limiters, the static files and,
@@ -139,9 +143,14 @@ void ctx_fail(struct ctx *c, int galen_err, const char *what);
 bool ctx_need_store(struct ctx *c, const char *what);
 
 /* Whether cookies get "; Secure": always with --secure-cookies, and
- * whenever the request itself came over TLS. (Trusting a proxy's word that
- * it did is the trusted-proxy setting's job.) */
+ * whenever the request came over TLS, to galen or to a trusted proxy that
+ * says so with X-Forwarded-Proto (server.c). */
 bool ctx_secure_cookies(const struct ctx *c);
+
+/* Adds the Set-Cookie for name=value (max_age 0 deletes it), with the base
+ * path as its Path and Secure as ctx_secure_cookies says. */
+GALEN_NODISCARD int ctx_cookie(struct ctx *c, const char *name,
+                               const char *value, long max_age);
 
 /* Ensures the client has an sid cookie (a fresh anonymous token if not) so
  * that a form on this page can carry a CSRF token bound to it, and fills

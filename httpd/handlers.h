@@ -24,6 +24,15 @@ void api_login(struct ctx *c);
 void api_logout(struct ctx *c);
 void api_me(struct ctx *c);
 
+/* page_account.c */
+void page_account(struct ctx *c);
+void page_account_password(struct ctx *c);
+void api_account_password(struct ctx *c);
+void page_reset_form(struct ctx *c);
+void page_reset(struct ctx *c);
+void page_user_reset(struct ctx *c);
+void api_user_reset(struct ctx *c);
+
 /* page_admin.c */
 void page_users(struct ctx *c);
 void page_user_add(struct ctx *c);

@@ -48,10 +48,12 @@ struct http_req {
     const char *if_none_match;
     const char *body; /* borrowed; not NUL-terminated */
     size_t body_len;
-    char client[HTTP_CLIENT_MAX]; /* peer address, for rate limiting */
-    bool tls;                     /* the request came over TLS */
-    double now;                   /* monotonic seconds, for rate limits */
-    long long wall;               /* Unix time of the request */
+    char client[HTTP_CLIENT_MAX]; /* real client's address (its IPv6 /64),
+                                     for rate limiting: the peer, or the
+                                     one a trusted proxy names */
+    bool tls;       /* over TLS, to galen or to a trusted proxy that says so */
+    double now;     /* monotonic seconds, for rate limits */
+    long long wall; /* Unix time of the request */
 };
 
 enum { HTTP_MAX_COOKIES = 2, HTTP_COOKIE_MAX = 256, HTTP_LOCATION_MAX = 1024 };
@@ -69,6 +71,7 @@ struct http_resp {
     char location[HTTP_LOCATION_MAX]; /* redirect target, "" if none */
     char etag[40];                    /* "" if none */
     long retry_after;                 /* seconds; 0 = no header */
+    char request_id[72];              /* X-Request-Id; "" for none */
 };
 
 /* Parses a method name. Unknown methods give HTTP_OTHER. */

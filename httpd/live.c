@@ -56,8 +56,7 @@ static void apply_store_changes(struct live *l)
     int rc;
 
     if (!l->st) {
-        if ((size_t)snprintf(path, sizeof path, "%s/store.db", l->data_dir) >=
-            sizeof path)
+        if (galen_data_store_path(l->data_dir, path, sizeof path) != GALEN_OK)
             return;
         rc = galen_store_open(path, &l->st);
         if (rc != GALEN_OK) {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* page.c: the page frame every HTML page shares. Navigation shows only the
  * links the visitor's role may use (the router still checks every request;
- * hiding links is a courtesy, not the control). */
+ * hiding links is a courtesy, not the control). Pages write site paths
+ * ("/articles") in their format strings; under a base path page_out puts
+ * the prefix into every href="/, action="/ and src="/ of the format, never
+ * of an argument, so each link carries it without any page knowing. */
 #include "page.h"
 
 #include <stdarg.h>
@@ -12,13 +15,64 @@
 
 #include "html.h"
 
+/* Length of the URL attribute opening (href="/ ...) at s minus its '/',
+ * or 0. */
+static size_t url_attr(const char *s)
+{
+    static const char *const attrs[] = {" href=\"/", " action=\"/", " src=\"/"};
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+        size_t n = strlen(attrs[i]);
+
+        if (strncmp(s, attrs[i], n) == 0)
+            return n - 1;
+    }
+    return 0;
+}
+
+/* fmt with base inserted before the path of each site URL attribute, in
+ * out (NUL-terminated). base has no '%' (proxy_base_ok). */
+static void prefix_format(int *rc, struct buf *out, const char *fmt,
+                          const char *base)
+{
+    const char *p = fmt;
+
+    while (*p) {
+        size_t n = url_attr(p);
+
+        if (n) {
+            buf_put(rc, out, p, n);
+            buf_put_str(rc, out, base);
+            p += n;
+            continue;
+        }
+        buf_put_byte(rc, out, (unsigned char)*p++);
+    }
+    buf_put_nul(rc, out);
+}
+
 void page_out(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
+    struct buf f;
+    int rc = GALEN_OK;
+    const char *base = c->app ? c->app->base_path : "";
 
     va_start(ap, fmt);
-    html_vfmt(&c->rc, &c->resp->body, fmt, ap);
+    if (!base[0] || !strstr(fmt, "=\"/")) {
+        html_vfmt(&c->rc, &c->resp->body, fmt, ap);
+        va_end(ap);
+        return;
+    }
+    buf_init(&f, HTTP_MAX_RESP);
+    prefix_format(&rc, &f, fmt, base);
+    if (rc == GALEN_OK)
+        html_vfmt(&c->rc, &c->resp->body, (const char *)f.data, ap);
+    else if (c->rc == GALEN_OK)
+        c->rc = rc;
     va_end(ap);
+    buf_cleanup(&f);
 }
 
 static void nav_link(struct ctx *c, const char *href, const char *label)
@@ -28,7 +82,7 @@ static void nav_link(struct ctx *c, const char *href, const char *label)
     bool here = strcmp(path, href) == 0 ||
                 (n > 1 && strncmp(path, href, n) == 0 && path[n] == '/');
 
-    page_out(c, "<li><a href=\"%s\"%R>%s</a></li>", href,
+    page_out(c, "<li><a href=\"%R%s\"%R>%s</a></li>", c->app->base_path, href,
              here ? " aria-current=\"page\"" : "", label);
 }
 
@@ -40,8 +94,9 @@ static void account_box(struct ctx *c)
         return;
     }
     page_out(c,
-             "<div class=\"account\"><span class=\"who\">%s <span "
-             "class=\"role\">(%s%R%s)</span></span>",
+             "<div class=\"account\"><a class=\"who\" href=\"/account\" "
+             "title=\"Your account\">%s <span "
+             "class=\"role\">(%s%R%s)</span></a>",
              c->user.name, galen_role_name(c->user.role),
              c->user.specialty[0] ? ", " : "", c->user.specialty);
     page_out(c, "<form method=\"post\" action=\"/logout\" class=\"inline\">");
@@ -115,6 +170,20 @@ void page_csrf_field(struct ctx *c)
     if (!c->csrf[0])
         ctx_need_csrf(c);
     page_out(c, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->csrf);
+}
+
+void page_ask_link(struct ctx *c, const char *q, const char *audience,
+                   const char *label)
+{
+    page_out(c,
+             "<form method=\"post\" action=\"/ask\" class=\"ask-link\">"
+             "<input type=\"hidden\" name=\"q\" value=\"%s\">",
+             q);
+    if (audience)
+        page_out(c, "<input type=\"hidden\" name=\"audience\" value=\"%s\">",
+                 audience);
+    page_out(c, "<button type=\"submit\" class=\"link\">%s</button></form>",
+             label);
 }
 
 static int status_step(const char *status)

@@ -25,6 +25,13 @@ void page_error(struct ctx *c, int status, const char *msg);
 /* Writes the hidden CSRF input for a form (issuing an sid if needed). */
 void page_csrf_field(struct ctx *c);
 
+/* Writes a button, looking like a link, that asks q (for audience
+ * "patient" or "clinician"; NULL: the default) by POST, so that the
+ * question stays out of URLs, browser history and proxy logs. label is
+ * plain text. */
+void page_ask_link(struct ctx *c, const char *q, const char *audience,
+                   const char *label);
+
 /* Writes the review-status banner: the steps Submitted, Under Review,
  * Approved (or Rejected) with the current one marked, and "Last updated"
  * from updated (ISO 8601 date or date-time; NULL or "" omits it). */

@@ -2,7 +2,8 @@
 /* page_admin.c: user management for admins: list accounts, add one with a
  * role (and a specialty for specialists), disable or re-enable one. An
  * admin cannot disable their own account, so the last admin cannot lock
- * everyone out by accident. */
+ * everyone out by accident. An admin can also issue a one-time password
+ * reset link (page_account.c) and read the account audit trail. */
 #include <string.h>
 
 #include <galen/error.h>
@@ -29,6 +30,15 @@ static int user_row(void *ctx, const struct galen_user *u)
                  "class=\"secondary\">%s</button></form>",
                  u->disabled ? "enable" : "disable",
                  u->disabled ? "Enable" : "Disable");
+    }
+    if (!u->disabled) {
+        page_out(c,
+                 "<form method=\"post\" action=\"/admin/users/%lld/reset\" "
+                 "class=\"inline\">",
+                 u->id);
+        page_csrf_field(c);
+        page_out(c, "<button type=\"submit\" class=\"secondary\">Reset "
+                    "link</button></form>");
     }
     page_out(c, "</td></tr>\n");
     return 0;
@@ -61,6 +71,43 @@ static void add_form(struct ctx *c)
                 "</form></section>\n");
 }
 
+static int event_row(void *ctx, const struct galen_account_event *e)
+{
+    static const char *const names[][2] = {
+        {"password_changed", "changed their password"},
+        {"reset_issued", "reset link issued"},
+        {"password_reset", "password set with a reset link"}};
+    struct ctx *c = ctx;
+    const char *what = e->event;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(names); i++) {
+        if (strcmp(e->event, names[i][0]) == 0)
+            what = names[i][1];
+    }
+    page_out(c, "<tr><td>");
+    page_date(c, e->at);
+    page_out(c,
+             " <span class=\"meta\">%s</span></td><td>%s</td><td>%s</td>"
+             "<td>%s</td></tr>\n",
+             e->at + (strlen(e->at) > 11 ? 11 : 0), e->user, what,
+             e->actor ? e->actor : "(command line)");
+    return 0;
+}
+
+/* The account audit trail, newest first. */
+static void audit_section(struct ctx *c)
+{
+    page_out(c, "<section aria-labelledby=\"audit-h\"><h2 "
+                "id=\"audit-h\">Account audit trail</h2><table><thead><tr><th "
+                "scope=\"col\">When (UTC)</th><th scope=\"col\">User</th><th "
+                "scope=\"col\">Event</th><th scope=\"col\">By</th></tr>"
+                "</thead><tbody>");
+    if (galen_account_events(c->svc, NULL, 50, event_row, c) != GALEN_OK)
+        c->rc = GALEN_EDB;
+    page_out(c, "</tbody></table></section>\n");
+}
+
 static void users_page(struct ctx *c, const char *error, const char *flash)
 {
     page_begin(c, "Users");
@@ -77,6 +124,7 @@ static void users_page(struct ctx *c, const char *error, const char *flash)
         c->rc = GALEN_EDB;
     page_out(c, "</tbody></table>\n");
     add_form(c);
+    audit_section(c);
     page_end(c);
 }
 

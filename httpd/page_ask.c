@@ -23,7 +23,7 @@ static bool is_clinician(const char *audience)
 static void ask_form(struct ctx *c, const char *q, bool clinician)
 {
     page_out(c,
-             "<form method=\"get\" action=\"/ask\" class=\"ask\" "
+             "<form method=\"post\" action=\"/ask\" class=\"ask\" "
              "role=\"search\" aria-label=\"Ask a health question\">"
              "<label for=\"q\" class=\"q-label\">Your health question</label>"
              "<textarea id=\"q\" name=\"q\" rows=\"3\" maxlength=\"%d\" "
@@ -57,16 +57,29 @@ void page_home(struct ctx *c)
     page_end(c);
 }
 
-/* Writes the link that shows the same answer for the other audience. */
+/* Writes the button that shows the same answer for the other audience. */
 static void audience_switch(struct ctx *c, const char *q, bool clinician)
 {
+    page_out(c, "<div class=\"switch\">Showing the answer for %s. ",
+             clinician ? "clinicians" : "patients and caregivers");
+    page_ask_link(c, q, clinician ? "patient" : "clinician",
+                  clinician ? "Show it for patients and caregivers instead"
+                            : "Show it for clinicians instead");
+    page_out(c, "</div>\n");
+}
+
+/* The one link that carries the question, made only when the user asks
+ * for it: a GET form, so the address appears on click, not before. */
+static void share_link(struct ctx *c, const char *q, bool clinician)
+{
     page_out(c,
-             "<p class=\"switch\">Showing the answer for %s. <a "
-             "href=\"/ask?q=%U&amp;audience=%s\">Show it for %s "
-             "instead</a>.</p>\n",
-             clinician ? "clinicians" : "patients and caregivers", q,
-             clinician ? "patient" : "clinician",
-             clinician ? "patients and caregivers" : "clinicians");
+             "<form method=\"get\" action=\"/ask\" class=\"share\">"
+             "<input type=\"hidden\" name=\"q\" value=\"%s\">"
+             "<input type=\"hidden\" name=\"audience\" value=\"%s\">"
+             "<button type=\"submit\" class=\"link\">Link to this answer"
+             "</button> <span class=\"hint\">(puts your question in the "
+             "page address, to bookmark or share)</span></form>\n",
+             q, clinician ? "clinician" : "patient");
 }
 
 static const char *json_str(const cJSON *o, const char *key)
@@ -108,11 +121,11 @@ static void did_you_mean(struct ctx *c, const cJSON *root, bool clinician)
 {
     const char *dym = json_str(root, "did_you_mean");
 
-    if (dym && *dym)
-        page_out(c,
-                 "<p class=\"dym\">Did you mean <a "
-                 "href=\"/ask?q=%U&amp;audience=%s\">%s</a>?</p>\n",
-                 dym, clinician ? "clinician" : "patient", dym);
+    if (!dym || !*dym)
+        return;
+    page_out(c, "<div class=\"dym\">Did you mean ");
+    page_ask_link(c, dym, clinician ? "clinician" : "patient", dym);
+    page_out(c, "?</div>\n");
 }
 
 /* Follow-up questions as links that ask them. Returns how many. */
@@ -132,8 +145,9 @@ static int follow_ups(struct ctx *c, const cJSON *root, bool clinician)
             page_out(c, "<section class=\"followups\" "
                         "aria-labelledby=\"fu-h\"><h2 id=\"fu-h\">Have a "
                         "follow-up question?</h2><ul>");
-        page_out(c, "<li><a href=\"/ask?q=%U&amp;audience=%s\">%s</a></li>", q,
-                 clinician ? "clinician" : "patient", q);
+        page_out(c, "<li>");
+        page_ask_link(c, q, clinician ? "clinician" : "patient", q);
+        page_out(c, "</li>");
     }
     if (n)
         page_out(c, "</ul></section>\n");
@@ -187,6 +201,7 @@ static void answer(struct ctx *c, const char *q, bool clinician)
         page_out(c, "</div>\n");
         if (root)
             follow_ups(c, root, clinician);
+        share_link(c, q, clinician);
     }
     cJSON_Delete(root);
     buf_cleanup(&html);
@@ -195,8 +210,8 @@ static void answer(struct ctx *c, const char *q, bool clinician)
 
 void page_ask(struct ctx *c)
 {
-    const char *q = http_param(&c->req->query, "q");
-    bool clinician = is_clinician(http_param(&c->req->query, "audience"));
+    const char *q = http_req_param(c->req, "q");
+    bool clinician = is_clinician(http_req_param(c->req, "audience"));
     size_t n = q ? strlen(q) : 0;
 
     if (n == 0) {

@@ -29,6 +29,9 @@ static void login_form(struct ctx *c, const char *error, const char *name)
                     "name was free, your account is ready: log in. If you "
                     "cannot, the name was taken; register with "
                     "another.</p>\n");
+    if (!error && http_param(&c->req->query, "reset"))
+        page_out(c, "<p class=\"notice\" role=\"status\">Your new "
+                    "password is set: log in with it.</p>\n");
     if (error)
         page_out(c, "<p class=\"error\" role=\"alert\">%s</p>\n", error);
     page_out(c, "<form method=\"post\" action=\"/login\" class=\"stack\">");
@@ -86,7 +89,6 @@ static int checked_login(struct ctx *c, const char *name, const char *pw,
 static int start_session(struct ctx *c, const struct galen_user *u, bool cookie,
                          char token[GALEN_TOKEN_LEN + 1])
 {
-    char set[HTTP_COOKIE_MAX];
     int rc = galen_session_new(c->svc, u->id, c->req->wall, c->app->session_ttl,
                                token);
 
@@ -95,11 +97,7 @@ static int start_session(struct ctx *c, const struct galen_user *u, bool cookie,
     /* The anonymous session that carried the login form ends here. */
     if (c->has_session)
         (void)!galen_session_end(c->svc, c->sid);
-    rc = galen_cookie(set, sizeof set, "sid", token, c->app->session_ttl,
-                      ctx_secure_cookies(c));
-    if (rc == GALEN_OK)
-        rc = http_resp_cookie(c->resp, set);
-    return rc;
+    return ctx_cookie(c, "sid", token, c->app->session_ttl);
 }
 
 void page_login(struct ctx *c)
@@ -131,13 +129,9 @@ void page_login(struct ctx *c)
 
 void page_logout(struct ctx *c)
 {
-    char set[HTTP_COOKIE_MAX];
-
     if (c->svc)
         (void)!galen_session_end(c->svc, c->sid);
-    if (galen_cookie(set, sizeof set, "sid", "", 0, ctx_secure_cookies(c)) ==
-        GALEN_OK)
-        (void)!http_resp_cookie(c->resp, set);
+    (void)!ctx_cookie(c, "sid", "", 0);
     http_resp_redirect(c->resp, "/");
 }
 

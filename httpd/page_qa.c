@@ -299,10 +299,9 @@ static int topic_cb(void *ctx, const char *topic, const char *specialty,
     UNUSED(ndocs);
     if (t->shown >= TOPICS_K || !topic_matches(topic, t->text))
         return 0;
-    page_out(t->c,
-             "<li><a href=\"/ask?q=%U\">%s</a> <span "
-             "class=\"specialty\">(%s)</span></li>",
-             topic, topic, specialty);
+    page_out(t->c, "<li>");
+    page_ask_link(t->c, topic, NULL, topic);
+    page_out(t->c, " <span class=\"specialty\">(%s)</span></li>", specialty);
     t->shown++;
     return 0;
 }
@@ -449,10 +448,10 @@ static void question_list(struct ctx *c, bool answered, const char *base)
         page_out(c, "<li>No questions here yet.</li>");
     page_out(c, "</ul><nav aria-label=\"Pages\" class=\"pager\">");
     if (page > 1)
-        page_out(c, "<a href=\"%s?page=%ld\" rel=\"prev\">Newer</a> ", base,
-                 page - 1);
-    page_out(c, "<a href=\"%s?page=%ld\" rel=\"next\">Older</a></nav>\n", base,
-             page + 1);
+        page_out(c, "<a href=\"%R%s?page=%ld\" rel=\"prev\">Newer</a> ",
+                 c->app->base_path, base, page - 1);
+    page_out(c, "<a href=\"%R%s?page=%ld\" rel=\"next\">Older</a></nav>\n",
+             c->app->base_path, base, page + 1);
 }
 
 void page_questions(struct ctx *c)

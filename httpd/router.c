@@ -17,6 +17,7 @@
 enum route_flags {
     ROUTE_LIMIT_LOGIN = 1u << 0,    /* counts against the login limiter */
     ROUTE_LIMIT_QUESTION = 1u << 1, /* counts against question submissions */
+    ROUTE_NO_CSRF = 1u << 2,        /* a POST that changes nothing (asking) */
 };
 
 struct route {
@@ -34,12 +35,18 @@ struct route {
 static const struct route routes[] = {
     {GET, "/", page_home, PERM(READ), 0},
     {GET, "/ask", page_ask, PERM(READ), 0},
+    {POST, "/ask", page_ask, PERM(READ), ROUTE_NO_CSRF},
     {GET, "/static/{slug}", static_get, PERM(READ), 0},
     {GET, "/login", page_login_form, PERM(READ), 0},
     {POST, "/login", page_login, PERM(READ), ROUTE_LIMIT_LOGIN},
     {POST, "/logout", page_logout, PERM(ACCOUNT), 0},
     {GET, "/register", page_register_form, PERM(READ), 0},
     {POST, "/register", page_register, PERM(READ), ROUTE_LIMIT_LOGIN},
+    {GET, "/account", page_account, PERM(ACCOUNT), 0},
+    {POST, "/account/password", page_account_password, PERM(ACCOUNT),
+     ROUTE_LIMIT_LOGIN},
+    {GET, "/reset", page_reset_form, PERM(READ), 0},
+    {POST, "/reset", page_reset, PERM(READ), ROUTE_LIMIT_LOGIN},
     {GET, "/questions", page_questions, PERM(READ), 0},
     {GET, "/questions/new", page_question_new, PERM(QUESTION_SUBMIT), 0},
     {POST, "/questions", page_question_submit, PERM(QUESTION_SUBMIT),
@@ -59,6 +66,7 @@ static const struct route routes[] = {
     {GET, "/admin/users", page_users, PERM(USERS), 0},
     {POST, "/admin/users", page_user_add, PERM(USERS), 0},
     {POST, "/admin/users/{id}", page_user_toggle, PERM(USERS), 0},
+    {POST, "/admin/users/{id}/reset", page_user_reset, PERM(USERS), 0},
 
     {GET, "/api/health", api_health, PERM(READ), 0},
     {GET, "/api/ready", api_ready, PERM(READ), 0},
@@ -91,6 +99,9 @@ static const struct route routes[] = {
     {POST, "/api/logout", api_logout, PERM(ACCOUNT), 0},
     {GET, "/api/me", api_me, PERM(READ), 0},
     {GET, "/api/users", api_users, PERM(USERS), 0},
+    {POST, "/api/users/{id}/reset-link", api_user_reset, PERM(USERS), 0},
+    {POST, "/api/account/password", api_account_password, PERM(ACCOUNT),
+     ROUTE_LIMIT_LOGIN},
 };
 
 #undef GET
@@ -223,6 +234,8 @@ static bool post_ok(struct ctx *c, struct http_req *req)
             ctx_error(c, 400, "bad_form", "the form data is malformed");
             return false;
         }
+        if (c->route->flags & ROUTE_NO_CSRF)
+            return true;
         token = http_param(&req->form, "csrf");
     } else if (http_is_content_type(req, "application/json") ||
                (!req->content_type && req->body_len == 0)) {
@@ -284,22 +297,43 @@ static void refuse(struct ctx *c)
                        n > 0 && (size_t)n < sizeof next ? next : "/login");
 }
 
+/* Puts the base path in front of a redirect to a site path. */
+static void prefix_location(const struct app *app, struct http_resp *resp)
+{
+    char loc[HTTP_LOCATION_MAX];
+    int n;
+
+    if (!app->base_path[0] || resp->location[0] != '/')
+        return;
+    n = snprintf(loc, sizeof loc, "%s%s", app->base_path, resp->location);
+    if (n > 0 && (size_t)n < sizeof loc && http_location_ok(loc))
+        memcpy(resp->location, loc, (size_t)n + 1);
+    else
+        snprintf(resp->location, sizeof resp->location, "%s/", app->base_path);
+}
+
 void server_dispatch(struct app *app, const struct http_req *creq,
                      struct http_resp *resp, const char **route_pattern)
 {
     struct http_req req = *creq;
     struct ctx c;
     bool path_known;
+    const char *path = proxy_strip_base(app->base_path, creq->path);
 
     memset(&c, 0, sizeof c);
     memset(&req.form, 0, sizeof req.form);
     c.app = app;
     c.req = &req;
     c.resp = resp;
-    c.is_api =
-        strncmp(req.path, "/api/", 5) == 0 || strcmp(req.path, "/api") == 0;
     *route_pattern = NULL;
-    c.route = route_find(&req, &c, &path_known);
+    /* Requests arrive with the base path (the proxy does not strip it);
+     * the routes and every handler see the path below it. */
+    req.path = (char *)(path ? path : "/-");
+    c.is_api = !path || strncmp(req.path, "/api/", 5) == 0 ||
+               strcmp(req.path, "/api") == 0;
+    c.route = path ? route_find(&req, &c, &path_known) : NULL;
+    if (!path)
+        path_known = false;
     if (!c.route) {
         if (path_known)
             ctx_error(&c, 405, "method_not_allowed",
@@ -318,6 +352,7 @@ void server_dispatch(struct app *app, const struct http_req *creq,
             c.route->fn(&c);
     if (c.rc != GALEN_OK)
         ctx_fail(&c, c.rc, "the response could not be built");
+    prefix_location(app, resp);
     app_service_put(app, c.svc);
     http_params_cleanup(&req.form);
 }
@@ -397,16 +432,21 @@ bool ctx_secure_cookies(const struct ctx *c)
     return c->app->secure_cookies || c->req->tls;
 }
 
+int ctx_cookie(struct ctx *c, const char *name, const char *value, long max_age)
+{
+    char set[HTTP_COOKIE_MAX];
+    const char *path = c->app->base_path[0] ? c->app->base_path : "/";
+    int rc = galen_cookie_path(set, sizeof set, name, value, path, max_age,
+                               ctx_secure_cookies(c));
+
+    return rc == GALEN_OK ? http_resp_cookie(c->resp, set) : rc;
+}
+
 void ctx_need_csrf(struct ctx *c)
 {
-    char cookie[HTTP_COOKIE_MAX];
-
     if (!c->sid[0]) {
         galen_token_new(c->sid);
-        if (galen_cookie(cookie, sizeof cookie, "sid", c->sid,
-                         c->app->session_ttl,
-                         ctx_secure_cookies(c)) == GALEN_OK)
-            (void)!http_resp_cookie(c->resp, cookie);
+        (void)!ctx_cookie(c, "sid", c->sid, c->app->session_ttl);
     }
     galen_csrf_token(&c->app->csrf, c->sid, c->csrf);
 }

@@ -11,8 +11,10 @@
  * copies the raw target into the record (MHD would otherwise hand us the
  * path already decoded and the query split up), the access handler collects
  * the body up to HTTP_MAX_BODY and dispatches, and the completion callback
- * writes the access-log line. Every response says "Connection: close", so
- * each request passes through the gate. */
+ * writes the access-log line: text on stderr, or one JSON object per line
+ * (--access-log), each written with one write() to an O_APPEND file so that
+ * lines from several threads never interleave. Every response says
+ * "Connection: close", so each request passes through the gate. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -20,8 +22,10 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,18 +33,30 @@
 #include <galen/error.h>
 
 #include "gate.h"
+#include "json.h"
 #include "mem.h"
 #include "metrics.h"
 #include "str.h"
 
-enum { TARGET_MAX = GATE_TARGET_MAX };
+enum {
+    TARGET_MAX = GATE_TARGET_MAX,
+    REQ_ID_MAX = 64,     /* bytes of a request id */
+    XFF_MAX = 16 * 1024, /* bytes of X-Forwarded-For looked at */
+    LOG_LINE_MAX = 2048  /* bytes of one JSON access-log line */
+};
 
 struct server {
     struct MHD_Daemon *d;
     struct gate *gate;
     int lfd;
     struct app *app;
-    bool access_log;
+    bool access_log; /* text lines on stderr */
+    int json_fd;     /* JSON access log, -1 for none */
+    bool json_close; /* json_fd is a file we opened */
+    const struct proxy_trust *trust;
+    char tag[9];      /* random per process: request ids are unique across
+                         the processes on one store */
+    atomic_ulong seq; /* requests seen */
     unsigned port;
 };
 
@@ -54,7 +70,9 @@ struct req_rec {
     double t0;        /* monotonic start */
     int status;
     size_t bytes;
-    const char *pattern; /* matched route, or NULL */
+    const char *pattern;              /* matched route, or NULL */
+    char id[REQ_ID_MAX + 1];          /* request id (X-Request-Id) */
+    char client[PROXY_ADDR_TEXT + 1]; /* real client address */
     char method[8];
     char path[128];              /* logged path: only when a route matched */
     char target[TARGET_MAX + 1]; /* raw request target */
@@ -74,9 +92,9 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One access-log line on stderr. */
-static void log_line(double t0, const char *method, const char *path,
-                     int status, size_t bytes, const char *note)
+/* One text access-log line on stderr. */
+static void log_text(const struct req_rec *r, const char *method,
+                     const char *path, const char *note)
 {
     char when[32];
     time_t now = time(NULL);
@@ -85,17 +103,67 @@ static void log_line(double t0, const char *method, const char *path,
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(stderr, "galen: access: %s %s %s %d %zu %.1fms%s\n", when, method,
-            path, status, bytes, (mono_now() - t0) * 1000.0, note);
+            path, r->status, r->bytes, (mono_now() - r->t0) * 1000.0, note);
+}
+
+/* One JSON access-log line: never the query string or the body, which
+ * may hold a question (health data). */
+static void log_json(const struct server *s, const struct req_rec *r,
+                     const char *method, const char *path, const char *note)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    struct buf b;
+    int rc = GALEN_OK;
+
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf_init(&b, LOG_LINE_MAX);
+    buf_put_str(&rc, &b, "{\"time\":");
+    json_put_str(&rc, &b, when);
+    buf_put_str(&rc, &b, ",\"id\":");
+    json_put_str(&rc, &b, r->id);
+    buf_put_str(&rc, &b, ",\"client\":");
+    json_put_str(&rc, &b, r->client[0] ? r->client : NULL);
+    buf_put_str(&rc, &b, ",\"method\":");
+    json_put_str(&rc, &b, method);
+    buf_put_str(&rc, &b, ",\"path\":");
+    json_put_str(&rc, &b, path);
+    buf_printf(&rc, &b, ",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.1f",
+               r->status, r->bytes, (mono_now() - r->t0) * 1000.0);
+    if (*note) {
+        buf_put_str(&rc, &b, ",\"note\":");
+        json_put_str(&rc, &b, note + 1);
+    }
+    buf_put_str(&rc, &b, "}\n");
+    if (rc == GALEN_OK)
+        (void)!write(s->json_fd, b.data, b.len);
+    buf_cleanup(&b);
+}
+
+/* The access-log lines of a request: JSON to the access log, and text on
+ * stderr unless quiet or the JSON goes there; path NULL logs "-". note is
+ * "" or starts with a blank. */
+static void log_line(const struct server *s, const struct req_rec *r,
+                     const char *method, const char *path, const char *note)
+{
+    if (s->json_fd >= 0)
+        log_json(s, r, method, path ? path : "-", note);
+    if (s->access_log && s->json_fd != STDERR_FILENO)
+        log_text(r, method, path ? path : "-", note);
 }
 
 /* The line for a request MHD refused before our handler saw it. */
-static void log_refused(struct MHD_Connection *conn, const struct req_rec *r)
+static void log_refused(const struct server *s, struct MHD_Connection *conn,
+                        struct req_rec *r)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
 
-    log_line(r->t0, "-", "-", ci ? (int)ci->http_status : 0, 0,
-             " refused: malformed request");
+    r->status = ci ? (int)ci->http_status : 0;
+    r->bytes = 0;
+    log_line(s, r, "-", "-", " refused: malformed request");
 }
 
 static void req_reset(struct req_rec *r)
@@ -128,23 +196,43 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
     }
     if (!cr)
         return;
-    if (cr->req.in_use && !cr->req.started && s->access_log)
-        log_refused(conn, &cr->req);
+    if (cr->req.in_use && !cr->req.started)
+        log_refused(s, conn, &cr->req);
     gate_conn_closed(s->gate, cr->key);
     req_reset(&cr->req);
     galen_free(cr);
     *socket_context = NULL;
 }
 
+/* The peer's address in the 16-byte form of proxy.h (all zero if
+ * unknown). */
+static void peer_addr(struct MHD_Connection *conn, unsigned char out[16])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    memset(out, 0, 16);
+    if (sa && sa->sa_family == AF_INET) {
+        out[10] = out[11] = 0xff;
+        memcpy(out + 12,
+               &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+               16);
+    }
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+    struct server *s = cls;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     struct conn_rec *cr = ci ? ci->socket_context : NULL;
     struct req_rec *r;
     size_t n = strlen(uri);
+    unsigned char peer[16];
 
-    UNUSED(cls);
     if (!cr)
         return NULL;
     r = &cr->req;
@@ -152,6 +240,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     r->in_use = true;
     buf_init(&r->body, HTTP_MAX_BODY);
     r->t0 = mono_now();
+    snprintf(r->id, sizeof r->id, "%s-%06lx", s->tag,
+             (unsigned long)atomic_fetch_add(&s->seq, 1) + 1);
+    peer_addr(conn, peer);
+    proxy_addr_text(peer, r->client, sizeof r->client);
     if (n <= TARGET_MAX)
         memcpy(r->target, uri, n + 1);
     else
@@ -196,6 +288,8 @@ static struct MHD_Response *build_response(struct http_resp *resp)
     MHD_add_response_header(mr, "Cache-Control", resp->cache);
     MHD_add_response_header(mr, "Connection", "close");
     add_security_headers(mr);
+    if (resp->request_id[0])
+        MHD_add_response_header(mr, "X-Request-Id", resp->request_id);
     for (i = 0; i < resp->ncookies; i++)
         MHD_add_response_header(mr, "Set-Cookie", resp->cookie[i]);
     if (resp->location[0])
@@ -217,6 +311,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req_rec *r,
 
     r->status = resp->status;
     r->bytes = resp->shared_body ? resp->shared_len : resp->body.len;
+    snprintf(resp->request_id, sizeof resp->request_id, "%s", r->id);
     mr = build_response(resp);
     if (!mr)
         return MHD_NO;
@@ -239,21 +334,86 @@ static enum MHD_Result send_error(struct MHD_Connection *conn,
     return ret;
 }
 
-/* The client's rate-limit key: its IPv4 address, or its IPv6 /64 (one
- * customer network), so that hopping addresses in a /64 gains nothing. */
-static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    unsigned char key[GATE_KEY_LEN];
-
-    gate_addr_key(ci ? ci->client_addr : NULL, key);
-    gate_key_text(key, out, cap);
-}
-
 static const char *header(struct MHD_Connection *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Joins every X-Forwarded-For header, in the order received, with commas
+ * (two headers are one list, RFC 9110 section 5.3). */
+struct xff {
+    struct buf b;
+    int rc; /* sticky: too long */
+};
+
+static enum MHD_Result xff_each(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
+{
+    struct xff *x = cls;
+
+    UNUSED(kind);
+    if (!key || !value || strcasecmp(key, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (x->b.len)
+        buf_put_byte(&x->rc, &x->b, ',');
+    buf_put_str(&x->rc, &x->b, value);
+    buf_put_nul(&x->rc, &x->b);
+    return MHD_YES;
+}
+
+static bool request_id_ok(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    size_t i;
+
+    if (n == 0 || n > REQ_ID_MAX)
+        return false;
+    for (i = 0; i < n; i++) {
+        char ch = v[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
+            return false;
+    }
+    return true;
+}
+
+/* Fills the request's client (its rate-limit key: an IPv4 address, or an
+ * IPv6 /64, one customer network) and whether it came over TLS, believing
+ * X-Forwarded-For, X-Forwarded-Proto and X-Request-Id only from a trusted
+ * proxy. */
+static void client_of(const struct server *s, struct MHD_Connection *conn,
+                      struct req_rec *r, struct http_req *req)
+{
+    static const struct proxy_trust none;
+    const struct proxy_trust *t = s->trust ? s->trust : &none;
+    unsigned char peer[16], real[16], key[GATE_KEY_LEN];
+    struct sockaddr_in6 sa;
+    struct xff xff = {.rc = GALEN_OK};
+    const char *proto = header(conn, "X-Forwarded-Proto");
+    bool trusted;
+
+    peer_addr(conn, peer);
+    trusted = proxy_trusts(t, peer);
+    buf_init(&xff.b, XFF_MAX);
+    if (trusted)
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, xff_each, &xff);
+    /* An overlong list is not believed: the proxy's own word is left. */
+    proxy_client(t, peer,
+                 xff.b.len && xff.rc == GALEN_OK ? (const char *)xff.b.data
+                                                 : NULL,
+                 real);
+    buf_cleanup(&xff.b);
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    memcpy(&sa.sin6_addr, real, 16);
+    gate_addr_key((const struct sockaddr *)(const void *)&sa, key);
+    gate_key_text(key, req->client, sizeof req->client);
+    proxy_addr_text(real, r->client, sizeof r->client);
+    if (trusted && proto && strcasecmp(proto, "https") == 0)
+        req->tls = true;
+    if (trusted && request_id_ok(header(conn, "X-Request-Id")))
+        snprintf(r->id, sizeof r->id, "%s", header(conn, "X-Request-Id"));
 }
 
 /* Checks made once the headers are in, before any body is read. Returns
@@ -311,10 +471,10 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
     req.body_len = r->body.len;
     req.now = mono_now();
     req.wall = (long long)time(NULL);
-    client_addr(conn, req.client, sizeof req.client);
     /* MHD reports a protocol only for TLS connections. */
     req.tls =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
+    client_of(s, conn, r, &req);
     server_dispatch(s->app, &req, &resp, &r->pattern);
     if (r->pattern)
         snprintf(r->path, sizeof r->path, "%s", req.path);
@@ -370,11 +530,10 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                         mono_now() - r->t0);
     /* The path is logged only when it matched a route (ids and slugs);
      * query strings and bodies are never logged. */
-    if (s->access_log && !r->started)
-        log_refused(conn, r);
-    else if (s->access_log)
-        log_line(r->t0, r->method, r->pattern ? r->path : "-", r->status,
-                 r->bytes,
+    if (!r->started)
+        log_refused(s, conn, r);
+    else
+        log_line(s, r, r->method, r->pattern ? r->path : NULL,
                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     /* The record belongs to the connection (freed when it closes). */
     req_reset(r);
@@ -484,6 +643,45 @@ static unsigned bound_port(int fd)
     return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* Opens the JSON access log: "-" is stderr; a file is created 0600 (it
+ * names clients) and appended to. Also draws the request-id tag. */
+static int open_json_log(struct server *s, const char *path, char *err,
+                         size_t cap)
+{
+    char tok[GALEN_TOKEN_LEN + 1];
+    char msg[300];
+
+    galen_token_new(tok);
+    memcpy(s->tag, tok, sizeof s->tag - 1);
+    s->tag[sizeof s->tag - 1] = '\0';
+    atomic_init(&s->seq, 0);
+    s->json_fd = -1;
+    if (!path)
+        return GALEN_OK;
+    if (strcmp(path, "-") == 0) {
+        s->json_fd = STDERR_FILENO;
+        return GALEN_OK;
+    }
+    s->json_fd =
+        open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    if (s->json_fd < 0) {
+        snprintf(msg, sizeof msg, "cannot open the access log %.200s: %s", path,
+                 strerror(errno));
+        set_err(err, cap, msg);
+        return GALEN_EIO;
+    }
+    s->json_close = true;
+    return GALEN_OK;
+}
+
+static void close_json_log(struct server *s)
+{
+    if (s->json_close)
+        close(s->json_fd);
+    s->json_close = false;
+    s->json_fd = -1;
+}
+
 int server_open(struct app *app, const struct server_conf *conf,
                 struct server **out, char *err, size_t cap)
 {
@@ -514,12 +712,18 @@ int server_open(struct app *app, const struct server_conf *conf,
         return GALEN_ENOMEM;
     s->app = app;
     s->access_log = conf->access_log;
+    s->trust = conf->trust;
+    if (open_json_log(s, conf->json_log, err, cap) != GALEN_OK) {
+        galen_free(s);
+        return GALEN_EIO;
+    }
     s->lfd = ipv6 ? listen_on((const struct sockaddr *)(const void *)&v6,
                               sizeof v6, true)
                   : listen_on((const struct sockaddr *)(const void *)&v4,
                               sizeof v4, false);
     if (s->lfd < 0) {
         set_err(err, cap, "cannot listen on that address (in use?)");
+        close_json_log(s);
         galen_free(s);
         return GALEN_EIO;
     }
@@ -537,6 +741,7 @@ int server_open(struct app *app, const struct server_conf *conf,
         if (s->d)
             MHD_stop_daemon(s->d);
         close(s->lfd);
+        close_json_log(s);
         galen_free(s);
         return GALEN_EIO;
     }
@@ -569,5 +774,6 @@ void server_close(struct server *s, unsigned drain)
     }
     MHD_stop_daemon(s->d);
     gate_close(s->gate);
+    close_json_log(s);
     galen_free(s);
 }

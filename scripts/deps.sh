@@ -7,13 +7,13 @@ set -euo pipefail
 
 # What building and running galen needs (scripts/demo.sh: --build).
 build_pkgs=(gcc make pkg-config
-            libsqlite3-dev libmicrohttpd-dev libxml2-dev libcjson-dev
+            libsqlite3-dev libpq-dev libmicrohttpd-dev libxml2-dev libcjson-dev
             libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev wamerican)
 # What the checks need on top: the fuzzer's compiler, cmocka, the linters,
 # and the tools the integration tests drive.
 pkgs=("${build_pkgs[@]}" clang libcmocka-dev
       python3 sqlite3 curl clang-format cppcheck
-      python3-prometheus-client nginx)
+      python3-prometheus-client nginx postgresql)
 if [ "${1:-}" = --build ]; then
     shift
     pkgs=("${build_pkgs[@]}")

@@ -101,6 +101,13 @@ GALEN_API GALEN_NODISCARD int galen_cookie(char *out, size_t cap,
                                            const char *name, const char *value,
                                            long max_age, bool secure);
 
+/* As galen_cookie, with path as the cookie's Path (an application mounted
+ * under a prefix, "/galen"). GALEN_EINVAL for a path that does not start
+ * with '/' or holds ';', ',' or a blank. */
+GALEN_API GALEN_NODISCARD int
+galen_cookie_path(char *out, size_t cap, const char *name, const char *value,
+                  const char *path, long max_age, bool secure);
+
 /* Finds cookie name in a Cookie header and copies its value into out.
  * GALEN_OK, GALEN_ENOENT if absent, GALEN_ETOOBIG if longer than cap-1. */
 GALEN_API GALEN_NODISCARD int
@@ -206,6 +213,65 @@ GALEN_API GALEN_NODISCARD int galen_session_get(struct galen_service *svc,
 /* Ends the session with token (no error if there is none). */
 GALEN_API GALEN_NODISCARD int galen_session_end(struct galen_service *svc,
                                                 const char *token);
+
+/* ---- passwords and reset links ------------------------------------------ */
+
+enum { GALEN_RESET_TTL = 3600 }; /* seconds a reset link lasts by default */
+
+/* One entry of the account audit trail; strings borrowed for the
+ * callback's duration. */
+struct galen_account_event {
+    const char *at;    /* ISO 8601 UTC */
+    const char *user;  /* whose account */
+    const char *actor; /* who did it; NULL: the command line */
+    const char *event; /* "password_changed", "reset_issued",
+                          "password_reset" */
+};
+
+/* A user changes their own password: checks current, sets password, and
+ * ends every session of theirs except keep_token's (the one they are
+ * using; NULL ends all). GALEN_EPERM if current is wrong, GALEN_EINVAL for
+ * an unfit new password (8 to 128 bytes), GALEN_ENOENT for no enabled
+ * user id. Recorded in the audit trail. */
+GALEN_API GALEN_NODISCARD int
+galen_user_change_password(struct galen_service *svc, long long id,
+                           const char *current, const char *password,
+                           const char *keep_token, long long now);
+
+/* An admin (actor; NULL for the command line) issues a one-time link to
+ * reset user id's password, valid ttl seconds (GALEN_RESET_TTL), which
+ * replaces the user's earlier unused links. token receives its secret, the
+ * only copy: the store keeps its hash. GALEN_ENOENT for no enabled user,
+ * GALEN_EINVAL for ttl <= 0. Recorded in the audit trail. */
+GALEN_API GALEN_NODISCARD int
+galen_reset_issue(struct galen_service *svc, long long id,
+                  const struct galen_user *actor, long long now, long ttl,
+                  char token[GALEN_TOKEN_LEN + 1]);
+
+/* GALEN_OK, with the user's name in name, if token is a reset link that is
+ * unused and unexpired; GALEN_ENOENT otherwise. */
+GALEN_API GALEN_NODISCARD int galen_reset_check(struct galen_service *svc,
+                                                const char *token,
+                                                long long now,
+                                                char name[GALEN_NAME_MAX]);
+
+/* Sets a new password with a reset link: the link is used up (a second
+ * use, even racing from another process, gets GALEN_ENOENT) and every
+ * session of the user ends. GALEN_ENOENT for an unknown, used or expired
+ * link; GALEN_EINVAL for an unfit password, which leaves the link usable.
+ * Recorded in the audit trail. */
+GALEN_API GALEN_NODISCARD int galen_reset_use(struct galen_service *svc,
+                                              const char *token,
+                                              const char *password,
+                                              long long now);
+
+/* Calls cb with the account audit trail, newest first: the events of user
+ * (NULL: of everyone), at most limit (0: 100). A non-zero return stops the
+ * walk and is returned. */
+GALEN_API GALEN_NODISCARD int
+galen_account_events(struct galen_service *svc, const char *user, size_t limit,
+                     int (*cb)(void *ctx, const struct galen_account_event *e),
+                     void *ctx);
 
 /* ---- patient questions and replies ------------------------------------- */
 

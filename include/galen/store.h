@@ -20,16 +20,24 @@ struct galen_store;
 /* ---- the data folder ------------------------------------------------------
  * A data folder holds the store (<data>/store.db) and the search index
  * (<data>/index). These write the path of each into out[0..cap); GALEN_OK,
- * or GALEN_EINVAL (out empty) when it does not fit. */
+ * or GALEN_EINVAL (out empty) when it does not fit. When $GALEN_STORE is
+ * set (`galen --store URL` sets it), galen_data_store_path gives it
+ * instead: a postgresql:// URL puts the store in PostgreSQL while the
+ * index stays in the data folder (docs/store.md). */
 GALEN_API GALEN_NODISCARD int galen_data_store_path(const char *data_dir,
                                                     char *out, size_t cap);
 GALEN_API GALEN_NODISCARD int galen_data_index_path(const char *data_dir,
                                                     char *out, size_t cap);
 
-/* Opens the store at path, creating it if missing and migrating an older
- * schema to the current one. GALEN_EDB if SQLite fails
- * (galen_store_errmsg(NULL) then says why), GALEN_EVERSION if the file was
- * written by a newer galen. Caller closes with galen_store_close. */
+/* True if path is a PostgreSQL URL (postgresql:// or postgres://) rather
+ * than a SQLite file. */
+GALEN_API bool galen_store_is_url(const char *path);
+
+/* Opens the store at path (a SQLite file, or a PostgreSQL URL), creating
+ * it if missing and migrating an older schema to the current one.
+ * GALEN_EDB if the database fails (galen_store_errmsg(NULL) then says
+ * why), GALEN_EVERSION if it was written by a newer galen. Caller closes
+ * with galen_store_close. */
 GALEN_API GALEN_NODISCARD int galen_store_open(const char *path,
                                                struct galen_store **out);
 

@@ -26,6 +26,7 @@
 
 #include "base/fileio.h"
 #include "base/mem.h"
+#include "content/db.h"
 #include "content/doc.h"
 #include "content/store.h"
 #include "index/index.h"
@@ -249,6 +250,11 @@ int galen_backup(const char *data_dir, const char *dest,
 
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
+    if (galen_data_store_path(data_dir, src, sizeof src) == GALEN_OK &&
+        db_is_url(src))
+        return errf(err, cap, GALEN_EINVAL,
+                    "the store is in PostgreSQL ($GALEN_STORE): back it up "
+                    "with pg_dump; galen backup copies a local store");
     if (!join(src, data_dir, "store.db") || !join(idx, data_dir, "index"))
         return errf(err, cap, GALEN_EINVAL, "%s: path too long", data_dir);
     if (access(src, F_OK) != 0)
@@ -382,7 +388,7 @@ int galen_store_export(struct galen_store *st,
                        int (*cb)(void *ctx, const char *json, size_t len),
                        void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     char **ids = NULL;
     size_t n = 0, cap = 0, i;
     int rc = store_stmt(st, "SELECT id FROM documents ORDER BY id", &s);
@@ -390,11 +396,11 @@ int galen_store_export(struct galen_store *st,
     /* Ids first, then one document at a time: store_get reuses the
      * statement cache, which must not be stepped under it. */
     while (rc == GALEN_OK) {
-        int step = sqlite3_step(s);
+        int step = db_step(s);
 
-        if (step == SQLITE_DONE)
+        if (step == DB_DONE)
             break;
-        if (step != SQLITE_ROW) {
+        if (step != DB_ROW) {
             rc = store_db_error(st);
             break;
         }
@@ -408,11 +414,11 @@ int galen_store_export(struct galen_store *st,
             ids = v;
             cap = cap ? cap * 2 : 256;
         }
-        ids[n] = galen_strdup((const char *)sqlite3_column_text(s, 0));
+        ids[n] = galen_strdup(db_col_text(s, 0));
         rc = ids[n++] ? GALEN_OK : GALEN_ENOMEM;
     }
     if (rc == GALEN_OK || rc == GALEN_ENOMEM)
-        sqlite3_reset(s);
+        db_reset(s);
     for (i = 0; rc == GALEN_OK && i < n; i++) {
         struct doc *d = NULL;
         char *json = NULL;

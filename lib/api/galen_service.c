@@ -277,7 +277,14 @@ bool galen_csrf_check(const struct galen_csrf_key *key,
 int galen_cookie(char *out, size_t cap, const char *name, const char *value,
                  long max_age, bool secure)
 {
-    return auth_cookie(out, cap, name, value, max_age, secure);
+    return auth_cookie(out, cap, name, value, "/", max_age, secure);
+}
+
+int galen_cookie_path(char *out, size_t cap, const char *name,
+                      const char *value, const char *path, long max_age,
+                      bool secure)
+{
+    return auth_cookie(out, cap, name, value, path, max_age, secure);
 }
 
 int galen_cookie_get(const char *header, const char *name, char *out,
@@ -319,6 +326,39 @@ int galen_user_set_password(struct galen_service *svc, long long id,
                             const char *password)
 {
     return service_user_set_password(svc, id, password);
+}
+
+int galen_user_change_password(struct galen_service *svc, long long id,
+                               const char *current, const char *password,
+                               const char *keep_token, long long now)
+{
+    return account_change_password(svc, id, current, password, keep_token, now);
+}
+
+int galen_reset_issue(struct galen_service *svc, long long id,
+                      const struct galen_user *actor, long long now, long ttl,
+                      char token[GALEN_TOKEN_LEN + 1])
+{
+    return account_reset_issue(svc, id, actor, now, ttl, token);
+}
+
+int galen_reset_check(struct galen_service *svc, const char *token,
+                      long long now, char name[GALEN_NAME_MAX])
+{
+    return account_reset_check(svc, token, now, name);
+}
+
+int galen_reset_use(struct galen_service *svc, const char *token,
+                    const char *password, long long now)
+{
+    return account_reset_use(svc, token, password, now);
+}
+
+int galen_account_events(
+    struct galen_service *svc, const char *user, size_t limit,
+    int (*cb)(void *ctx, const struct galen_account_event *e), void *ctx)
+{
+    return account_events(svc, user, limit, cb, ctx);
 }
 
 int galen_user_delete(struct galen_service *svc, long long id)

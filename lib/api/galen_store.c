@@ -1,15 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /* galen_store.c: the public store API (galen/store.h) over lib/content. A
  * failed open leaves *out NULL. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <galen/error.h>
 #include <galen/store.h>
 
 #include "content/datadir.h"
+#include "content/db.h"
 #include "content/store.h"
 
 int galen_data_store_path(const char *data_dir, char *out, size_t cap)
 {
+    const char *env = getenv("GALEN_STORE");
+
+    if (env && *env) {
+        if ((size_t)snprintf(out, cap, "%s", env) < cap)
+            return GALEN_OK;
+        if (cap)
+            out[0] = '\0';
+        return GALEN_EINVAL;
+    }
     return datadir_store_path(data_dir, out, cap);
+}
+
+bool galen_store_is_url(const char *path)
+{
+    return db_is_url(path);
 }
 
 int galen_data_index_path(const char *data_dir, char *out, size_t cap)

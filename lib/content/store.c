@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* store.c: the SQLite content store. One connection per handle, in WAL mode
- * with foreign keys on and a busy timeout. Every statement is prepared once
+/* store.c: the content store, on SQLite (a file) or PostgreSQL (a URL)
+ * through db.h. One connection per handle. Every statement is prepared once
  * and cached per handle, keyed by its SQL text; values are always bound,
- * never spliced into SQL. The schema is versioned with PRAGMA user_version
- * and moved forward by an ordered list of migrations, each applied in its
- * own transaction, so a store is always at exactly one known version.
+ * never spliced into SQL. The schema is versioned (db_version_get) and
+ * moved forward by one ordered list of migrations that both backends
+ * share, each applied in its own transaction, so a store is always at
+ * exactly one known version.
  * Invariant: documents.content_hash is doc_hash of the stored content, and
  * documents.indexed_hash is the hash the search index last saw (NULL when
  * the index must look at the document again). */
@@ -20,19 +21,21 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "db.h"
 
 enum { STMT_CACHE = 256, ERRMSG_LEN = 256 };
 
 struct stmt_slot {
     char *sql; /* owned copy of the key; NULL for an empty slot */
     uint64_t hash;
-    sqlite3_stmt *stmt;
+    struct db_stmt *stmt;
 };
 
 struct galen_store {
-    sqlite3 *db;
-    int version; /* schema version (user_version) */
+    struct db *db;
+    int version; /* schema version */
     bool in_tx;
+    bool sp_tx; /* savepoint() began the transaction (PostgreSQL) */
     char errmsg[ERRMSG_LEN];
     struct stmt_slot slots[STMT_CACHE]; /* open addressing, linear probe */
     size_t nslots;
@@ -108,8 +111,7 @@ static const char schema_v1[] =
     " who TEXT NOT NULL,"
     " at TEXT NOT NULL,"
     " note TEXT);"
-    "CREATE INDEX review_events_doc ON review_events(doc_id, id);"
-    "PRAGMA user_version = 1;";
+    "CREATE INDEX review_events_doc ON review_events(doc_id, id);";
 
 /* Version 2: the web service's tables. Its accessors live with the web
  * service; the store only owns the schema. */
@@ -160,26 +162,40 @@ static const char schema_v2[] =
     " created_at TEXT NOT NULL,"
     " status TEXT NOT NULL DEFAULT 'pending'"
     "  CHECK (status IN ('pending','approved','rejected')));"
-    "CREATE INDEX comments_doc ON comments(doc_id, status);"
-    "PRAGMA user_version = 2;";
+    "CREATE INDEX comments_doc ON comments(doc_id, status);";
 
 /* Version 3: the index change log. indexed_hash differs from content_hash
  * exactly for documents the index has not seen in their current form (a
  * partial index makes finding them cheap), and a trigger queues deletions
- * of documents the index holds. */
+ * of documents the index holds. The index and the trigger are written in
+ * each dialect (schema_v3_sqlite, schema_v3_pg). */
 static const char schema_v3[] =
     "ALTER TABLE documents ADD COLUMN indexed_hash TEXT;"
-    "CREATE INDEX documents_unindexed ON documents(pk)"
-    " WHERE indexed_hash IS NOT content_hash;"
     "CREATE TABLE index_deletes ("
     " doc_id TEXT PRIMARY KEY,"
-    " deleted_at TEXT NOT NULL) WITHOUT ROWID;"
+    " deleted_at TEXT NOT NULL) WITHOUT ROWID;";
+
+static const char schema_v3_sqlite[] =
+    "CREATE INDEX documents_unindexed ON documents(pk)"
+    " WHERE indexed_hash IS NOT content_hash;"
     "CREATE TRIGGER documents_index_delete AFTER DELETE ON documents"
     " WHEN old.indexed_hash IS NOT NULL BEGIN"
     " INSERT OR REPLACE INTO index_deletes(doc_id, deleted_at)"
     " VALUES (old.id, " NOW ");"
-    " END;"
-    "PRAGMA user_version = 3;";
+    " END;";
+
+static const char schema_v3_pg[] =
+    "CREATE INDEX documents_unindexed ON documents(pk)"
+    " WHERE indexed_hash IS DISTINCT FROM content_hash;"
+    "CREATE FUNCTION documents_index_delete() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$ BEGIN"
+    " INSERT INTO index_deletes(doc_id, deleted_at) VALUES (old.id,"
+    " to_char(now() AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+    " ON CONFLICT (doc_id) DO UPDATE SET deleted_at = excluded.deleted_at;"
+    " RETURN old; END $$;"
+    "CREATE TRIGGER documents_index_delete AFTER DELETE ON documents"
+    " FOR EACH ROW WHEN (old.indexed_hash IS NOT NULL)"
+    " EXECUTE FUNCTION documents_index_delete();";
 
 /* Version 4: the privacy of patient questions. A question is published
  * only if its asker agreed (public = 1) and it has been answered; link_hash
@@ -188,20 +204,58 @@ static const char schema_v3[] =
 static const char schema_v4[] =
     "ALTER TABLE patient_questions ADD COLUMN public INTEGER NOT NULL"
     " DEFAULT 0;"
-    "ALTER TABLE patient_questions ADD COLUMN link_hash TEXT;"
-    "PRAGMA user_version = 4;";
+    "ALTER TABLE patient_questions ADD COLUMN link_hash TEXT;";
 
 /* Version 5: secrets every process on the store shares (the CSRF key), so
  * a form served by one process posts to another, and after a restart. */
 static const char schema_v5[] = "CREATE TABLE secrets ("
                                 " name TEXT PRIMARY KEY,"
                                 " value BLOB NOT NULL,"
-                                " created_at TEXT NOT NULL) WITHOUT ROWID;"
-                                "PRAGMA user_version = 5;";
+                                " created_at TEXT NOT NULL) WITHOUT ROWID;";
+
+/* PostgreSQL has no NOCASE: users.name (v2) compares under an ICU
+ * collation that ignores case, made in v1 so that v2 is shared text. */
+static const char schema_v1_pg[] =
+    "CREATE COLLATION IF NOT EXISTS galen_nocase (provider = icu,"
+    " locale = 'und-u-ks-level2', deterministic = false);";
+
+/* One step of the schema: text in SQLite's dialect both backends run
+ * (db_exec_ddl), then what each dialect adds (may be NULL). */
+struct migration {
+    const char *shared;
+    const char *sqlite;
+    const char *pg;
+};
+
+/* Version 6: accounts. One-time password-reset links an admin issues
+ * (only the BLAKE2b hash of the token is kept; used_at makes it one-time),
+ * and the account audit trail: password changes, reset links issued and
+ * used. The trail keeps user names, so it outlives a deleted account. */
+static const char schema_v6[] =
+    "CREATE TABLE password_resets ("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL,"
+    " used_at TEXT) WITHOUT ROWID;"
+    "CREATE INDEX password_resets_user ON password_resets(user_id);"
+    "CREATE TABLE account_events ("
+    " id INTEGER PRIMARY KEY,"
+    " user_name TEXT NOT NULL,"
+    " actor_name TEXT,"
+    " event TEXT NOT NULL CHECK (event IN"
+    "  ('password_changed','reset_issued','password_reset')),"
+    " at TEXT NOT NULL);";
 
 /* migrations[i] moves a store from version i to version i + 1. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
+static const struct migration migrations[STORE_SCHEMA_VERSION] = {
+    {schema_v1, NULL, schema_v1_pg},
+    {schema_v2, NULL, NULL},
+    {schema_v3, schema_v3_sqlite, schema_v3_pg},
+    {schema_v4, NULL, NULL},
+    {schema_v5, NULL, NULL},
+    {schema_v6, NULL, NULL}};
 
 /* ---- errors and statements --------------------------------------------- */
 
@@ -220,7 +274,7 @@ void store_set_errmsg(struct galen_store *st, const char *msg)
 
 int store_db_error(struct galen_store *st)
 {
-    return set_err(st, GALEN_EDB, sqlite3_errmsg(st->db));
+    return set_err(st, GALEN_EDB, db_errmsg(st->db));
 }
 
 const char *store_errmsg(const struct galen_store *st)
@@ -228,9 +282,14 @@ const char *store_errmsg(const struct galen_store *st)
     return st ? st->errmsg : open_errmsg;
 }
 
-sqlite3 *store_sqlite(struct galen_store *st)
+struct db *store_db(struct galen_store *st)
 {
     return st->db;
+}
+
+enum db_kind store_kind(struct galen_store *st)
+{
+    return db_kind(st->db);
 }
 
 int store_schema_version(struct galen_store *st)
@@ -238,17 +297,18 @@ int store_schema_version(struct galen_store *st)
     return st->version;
 }
 
-int store_stmt(struct galen_store *st, const char *sql, sqlite3_stmt **out)
+int store_stmt(struct galen_store *st, const char *sql, struct db_stmt **out)
 {
     uint64_t h = hash_fnv1a64(sql, strlen(sql));
     size_t i = (size_t)h % STMT_CACHE;
     struct stmt_slot *s;
+    int rc;
 
     while (st->slots[i].sql) {
         s = &st->slots[i];
         if (s->hash == h && strcmp(s->sql, sql) == 0) {
-            sqlite3_reset(s->stmt);
-            sqlite3_clear_bindings(s->stmt);
+            db_reset(s->stmt);
+            db_clear(s->stmt);
             *out = s->stmt;
             return GALEN_OK;
         }
@@ -257,12 +317,15 @@ int store_stmt(struct galen_store *st, const char *sql, sqlite3_stmt **out)
     if (st->nslots + 1 >= STMT_CACHE)
         return set_err(st, GALEN_ETOOBIG, "statement cache is full");
     s = &st->slots[i];
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt,
-                           NULL) != SQLITE_OK)
-        return store_db_error(st);
+    rc = db_prepare(st->db, sql, &s->stmt);
+    if (rc != GALEN_OK) {
+        s->stmt = NULL;
+        return rc == GALEN_ENOMEM ? set_err(st, rc, "out of memory")
+                                  : store_db_error(st);
+    }
     s->sql = galen_strdup(sql);
     if (!s->sql) {
-        sqlite3_finalize(s->stmt);
+        db_finalize(s->stmt);
         s->stmt = NULL;
         return set_err(st, GALEN_ENOMEM, "out of memory");
     }
@@ -272,44 +335,33 @@ int store_stmt(struct galen_store *st, const char *sql, sqlite3_stmt **out)
     return GALEN_OK;
 }
 
+int store_exec(struct galen_store *st, const char *sql)
+{
+    return db_exec(st->db, sql) == GALEN_OK ? GALEN_OK : store_db_error(st);
+}
+
+int64_t store_changes(struct galen_store *st)
+{
+    return db_changes(st->db);
+}
+
+int store_last_id(struct galen_store *st, int64_t *id)
+{
+    return db_last_id(st->db, id) == GALEN_OK ? GALEN_OK : store_db_error(st);
+}
+
 /* Runs a statement that returns no rows, from the cache. */
 static int exec1(struct galen_store *st, const char *sql)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st, sql, &s);
 
     if (rc != GALEN_OK)
         return rc;
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE && rc != DB_ROW)
         return store_db_error(st);
-    return GALEN_OK;
-}
-
-/* Runs each statement of a constant script in turn (prepare, step,
- * finalise): migrations and connection setup, never data. */
-static int exec_script(struct galen_store *st, const char *sql)
-{
-    const char *p = sql;
-
-    while (*p) {
-        sqlite3_stmt *s = NULL;
-        const char *tail = NULL;
-        int rc = sqlite3_prepare_v2(st->db, p, -1, &s, &tail);
-
-        if (rc != SQLITE_OK)
-            return store_db_error(st);
-        if (!s)
-            break; /* only whitespace or comments left */
-        do {
-            rc = sqlite3_step(s);
-        } while (rc == SQLITE_ROW);
-        sqlite3_finalize(s);
-        if (rc != SQLITE_DONE)
-            return store_db_error(st);
-        p = tail;
-    }
     return GALEN_OK;
 }
 
@@ -346,70 +398,68 @@ void store_rollback(struct galen_store *st)
      * active" would hide the real cause. */
     memcpy(kept, st->errmsg, sizeof kept);
     if (exec1(st, "ROLLBACK") != GALEN_OK)
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(st->db, "ROLLBACK");
     memcpy(st->errmsg, kept, sizeof kept);
     st->in_tx = false;
 }
 
 /* ---- open / close / migrate -------------------------------------------- */
 
-static int read_user_version(struct galen_store *st, int *out)
+/* Applies migrations[v] and records version v + 1, inside the caller's
+ * transaction. */
+static int apply(struct galen_store *st, int v)
 {
-    sqlite3_stmt *s;
-    int rc = store_stmt(st, "PRAGMA user_version", &s);
+    const struct migration *m = &migrations[v];
+    const char *own = db_kind(st->db) == DB_PG ? m->pg : m->sqlite;
+    int rc = db_exec_ddl(st->db, m->shared);
 
-    if (rc != GALEN_OK)
-        return rc;
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        rc = store_db_error(st);
-        sqlite3_reset(s);
-        return rc;
-    }
-    *out = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
+    if (rc == GALEN_OK && own)
+        rc = db_exec(st->db, own);
+    if (rc == GALEN_OK)
+        rc = db_version_set(st->db, v + 1);
+    return rc == GALEN_OK ? GALEN_OK : store_db_error(st);
+}
+
+static int read_version(struct galen_store *st, int *v)
+{
+    if (db_version_get(st->db, v) != GALEN_OK)
+        return store_db_error(st);
+    if (*v > STORE_SCHEMA_VERSION)
+        return set_err(st, GALEN_EVERSION,
+                       "store was written by a newer galen (schema too new)");
     return GALEN_OK;
 }
 
+/* Each step runs in its own transaction, under the schema lock, after
+ * reading the version again: another process may have moved it on. */
 static int migrate(struct galen_store *st, int target)
 {
     int v;
-    int rc = read_user_version(st, &v);
+    int rc = read_version(st, &v);
 
-    if (rc != GALEN_OK)
-        return rc;
-    if (v > STORE_SCHEMA_VERSION)
-        return set_err(st, GALEN_EVERSION,
-                       "store was written by a newer galen (schema too new)");
-    while (v < target) {
+    while (rc == GALEN_OK && v < target) {
         rc = exec1(st, "BEGIN IMMEDIATE");
         if (rc != GALEN_OK)
             return rc;
-        rc = exec_script(st, migrations[v]);
+        if (db_lock_schema(st->db) != GALEN_OK)
+            rc = store_db_error(st);
+        if (rc == GALEN_OK)
+            rc = read_version(st, &v);
+        if (rc == GALEN_OK && v < target)
+            rc = apply(st, v++);
         if (rc == GALEN_OK)
             rc = exec1(st, "COMMIT");
-        if (rc != GALEN_OK) {
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
-        v++;
+        if (rc != GALEN_OK)
+            db_exec(st->db, "ROLLBACK");
     }
     st->version = v;
-    return GALEN_OK;
-}
-
-static int configure(struct galen_store *st)
-{
-    sqlite3_busy_timeout(st->db, 10000);
-    sqlite3_extended_result_codes(st->db, 1);
-    return exec_script(st, "PRAGMA journal_mode = WAL;"
-                           "PRAGMA synchronous = NORMAL;"
-                           "PRAGMA foreign_keys = ON;"
-                           "PRAGMA trusted_schema = OFF;");
+    return rc;
 }
 
 int store_open_version(const char *path, int version, struct galen_store **out)
 {
     struct galen_store *st;
+    char err[ERRMSG_LEN];
     int rc;
 
     if (version < 1 || version > STORE_SCHEMA_VERSION)
@@ -419,21 +469,14 @@ int store_open_version(const char *path, int version, struct galen_store **out)
     st = galen_calloc(1, sizeof *st);
     if (!st)
         return set_err(NULL, GALEN_ENOMEM, "out of memory");
-    if (sqlite3_open_v2(path, &st->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                            SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        rc = set_err(NULL, GALEN_EDB,
-                     st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        goto out;
-    }
-    rc = configure(st);
-    if (rc == GALEN_OK)
-        rc = migrate(st, version);
-    if (rc != GALEN_OK)
-        set_err(NULL, rc, st->errmsg);
-out:
+    rc = db_open(path, &st->db, err, sizeof err);
     if (rc != GALEN_OK) {
+        galen_free(st);
+        return set_err(NULL, rc, err);
+    }
+    rc = migrate(st, version);
+    if (rc != GALEN_OK) {
+        set_err(NULL, rc, st->errmsg);
         store_close(st);
         return rc;
     }
@@ -453,88 +496,88 @@ void store_close(struct galen_store *st)
     if (!st)
         return;
     for (i = 0; i < STMT_CACHE; i++) {
-        sqlite3_finalize(st->slots[i].stmt);
+        db_finalize(st->slots[i].stmt);
         galen_free(st->slots[i].sql);
     }
-    if (st->in_tx)
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(st->db);
+    if (st->in_tx || st->sp_tx)
+        db_exec(st->db, "ROLLBACK");
+    db_close(st->db);
     galen_free(st);
 }
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static int bind_str(sqlite3_stmt *s, int i, const char *v)
+static int bind_str(struct db_stmt *s, int i, const char *v)
 {
     if (!v)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+        return db_bind_null(s, i);
+    return db_bind_text(s, i, v, -1);
 }
 
 /* Steps a statement expected to finish (no rows) and resets it. */
-static int step_done(struct galen_store *st, sqlite3_stmt *s)
+static int step_done(struct galen_store *st, struct db_stmt *s)
 {
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
 
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_reset(s);
+    if (rc != DB_DONE)
         return store_db_error(st);
     return GALEN_OK;
 }
 
 /* Steps s once: *row tells whether it produced a row. GALEN_OK or
  * GALEN_EDB. */
-static int step_row(struct galen_store *st, sqlite3_stmt *s, bool *row)
+static int step_row(struct galen_store *st, struct db_stmt *s, bool *row)
 {
-    int step = sqlite3_step(s);
+    int step = db_step(s);
 
-    *row = step == SQLITE_ROW;
-    if (step == SQLITE_ROW || step == SQLITE_DONE)
+    *row = step == DB_ROW;
+    if (step == DB_ROW || step == DB_DONE)
         return GALEN_OK;
     return store_db_error(st);
 }
 
-static const char *col_str(sqlite3_stmt *s, int i)
+static const char *col_str(struct db_stmt *s, int i)
 {
-    return (const char *)sqlite3_column_text(s, i);
+    return db_col_text(s, i);
 }
 
 /* Copies column i into *field (NULL stays NULL). */
-static int col_copy(sqlite3_stmt *s, int i, char **field)
+static int col_copy(struct db_stmt *s, int i, char **field)
 {
     const char *v = col_str(s, i);
 
     if (!v)
         return GALEN_OK;
-    return doc_set(field, v, (size_t)sqlite3_column_bytes(s, i));
+    return doc_set(field, v, (size_t)db_col_bytes(s, i));
 }
 
 int store_counts(struct galen_store *st, struct galen_store_counts *out)
 {
     static const char *const sql[] = {
         "SELECT count(*) FROM documents",
-        "SELECT count(*) FROM documents WHERE has_answer",
+        "SELECT count(*) FROM documents WHERE has_answer<>0",
         "SELECT count(*) FROM doc_versions",
         "SELECT count(*) FROM review_events",
         "SELECT count(*) FROM documents"
-        " WHERE indexed_hash IS NOT content_hash",
+        " WHERE indexed_hash IS DISTINCT FROM content_hash",
         "SELECT count(*) FROM index_deletes"};
     uint64_t v[ARRAY_SIZE(sql)];
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(sql); i++) {
-        sqlite3_stmt *s;
+        struct db_stmt *s;
         int rc = store_stmt(st, sql[i], &s);
 
         if (rc != GALEN_OK)
             return rc;
-        if (sqlite3_step(s) != SQLITE_ROW) {
+        if (db_step(s) != DB_ROW) {
             rc = store_db_error(st);
-            sqlite3_reset(s);
+            db_reset(s);
             return rc;
         }
-        v[i] = (uint64_t)sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+        v[i] = (uint64_t)db_col_int64(s, 0);
+        db_reset(s);
     }
     out->docs = v[0];
     out->answered = v[1];
@@ -548,33 +591,39 @@ int store_counts(struct galen_store *st, struct galen_store_counts *out)
 /* Runs a check pragma; any row other than a single "ok" is a problem. */
 static int check_pragma(struct galen_store *st, const char *sql, bool ok_row)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st, sql, &s);
     int step;
 
     if (rc != GALEN_OK)
         return rc;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = db_step(s);
+    if (step == DB_ROW) {
         const char *v = col_str(s, 0);
 
         if (!ok_row || !v || strcmp(v, "ok") != 0) {
             char msg[ERRMSG_LEN];
 
             snprintf(msg, sizeof msg, "%s: %s", sql, v ? v : "problem");
-            sqlite3_reset(s);
+            db_reset(s);
             return set_err(st, GALEN_ECORRUPT, msg);
         }
-    } else if (step != SQLITE_DONE) {
+    } else if (step != DB_DONE) {
         rc = store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 int store_check(struct galen_store *st)
 {
-    int rc = check_pragma(st, "PRAGMA integrity_check", true);
+    int rc;
+
+    /* PostgreSQL checks its own pages and enforces foreign keys always;
+     * what can be asked is whether the server answers. */
+    if (db_kind(st->db) == DB_PG)
+        return exec1(st, "SELECT 1");
+    rc = check_pragma(st, "PRAGMA integrity_check", true);
 
     if (rc == GALEN_OK)
         rc = check_pragma(st, "PRAGMA foreign_key_check", false);
@@ -646,10 +695,9 @@ static void json_cols_cleanup(struct doc_json_cols *j)
         buf_cleanup(&j->b[i]);
 }
 
-static int bind_json(sqlite3_stmt *s, int i, const struct buf *b)
+static int bind_json(struct db_stmt *s, int i, const struct buf *b)
 {
-    return sqlite3_bind_text(s, i, (const char *)b->data, (int)b->len,
-                             SQLITE_STATIC);
+    return db_bind_text(s, i, (const char *)b->data, (int)b->len);
 }
 
 static const char *evidence_or_null(enum doc_evidence e)
@@ -657,7 +705,7 @@ static const char *evidence_or_null(enum doc_evidence e)
     return e == DOC_EVIDENCE_NONE ? NULL : doc_evidence_name(e);
 }
 
-static void bind_doc(sqlite3_stmt *s, const struct doc *d,
+static void bind_doc(struct db_stmt *s, const struct doc *d,
                      const struct doc_json_cols *j, const char *hash)
 {
     bind_str(s, 1, d->id);
@@ -678,7 +726,7 @@ static void bind_doc(sqlite3_stmt *s, const struct doc *d,
     bind_str(s, 16, d->semantic_group);
     bind_json(s, 17, &j->b[JSON_PTYPES]);
     bind_str(s, 18, d->question_type);
-    sqlite3_bind_int(s, 19, d->has_answer ? 1 : 0);
+    db_bind_int64(s, 19, d->has_answer ? 1 : 0);
     bind_str(s, 20, d->pmid);
     bind_str(s, 21, d->doi);
     bind_str(s, 22, d->age_band);
@@ -695,7 +743,7 @@ static int write_row(struct galen_store *st, const struct doc *d,
                      const char *hash, bool update)
 {
     struct doc_json_cols j;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = json_cols_build(&j, d);
 
     if (rc == GALEN_OK)
@@ -711,7 +759,7 @@ static int write_row(struct galen_store *st, const struct doc *d,
 static int write_sections(struct galen_store *st, int64_t pk,
                           const struct doc *d)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     size_t i;
     int rc = store_stmt(st,
                         "INSERT INTO sections(doc,ord,heading,body)"
@@ -719,8 +767,8 @@ static int write_sections(struct galen_store *st, int64_t pk,
                         &s);
 
     for (i = 0; rc == GALEN_OK && i < d->nsections; i++) {
-        sqlite3_bind_int64(s, 1, pk);
-        sqlite3_bind_int64(s, 2, (int64_t)i);
+        db_bind_int64(s, 1, pk);
+        db_bind_int64(s, 2, (int64_t)i);
         bind_str(s, 3, d->sections[i].heading);
         bind_str(s, 4, d->sections[i].text);
         rc = step_done(st, s);
@@ -730,7 +778,7 @@ static int write_sections(struct galen_store *st, int64_t pk,
 
 static int write_refs(struct galen_store *st, int64_t pk, const struct doc *d)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     size_t i;
     int rc = store_stmt(st,
                         "INSERT INTO doc_refs(doc,ord,kind,title,source,"
@@ -741,14 +789,14 @@ static int write_refs(struct galen_store *st, int64_t pk, const struct doc *d)
     for (i = 0; rc == GALEN_OK && i < d->nrefs; i++) {
         const struct doc_ref *r = &d->refs[i];
 
-        sqlite3_bind_int64(s, 1, pk);
-        sqlite3_bind_int64(s, 2, (int64_t)i);
+        db_bind_int64(s, 1, pk);
+        db_bind_int64(s, 2, (int64_t)i);
         bind_str(s, 3, r->kind);
         bind_str(s, 4, r->title);
         bind_str(s, 5, r->source);
         bind_str(s, 6, r->authors);
         if (r->year)
-            sqlite3_bind_int(s, 7, r->year);
+            db_bind_int64(s, 7, r->year);
         bind_str(s, 8, r->pmid);
         bind_str(s, 9, r->doi);
         bind_str(s, 10, r->url);
@@ -764,12 +812,12 @@ static int clear_parts(struct galen_store *st, int64_t pk)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(sql); i++) {
-        sqlite3_stmt *s;
+        struct db_stmt *s;
         int rc = store_stmt(st, sql[i], &s);
 
         if (rc != GALEN_OK)
             return rc;
-        sqlite3_bind_int64(s, 1, pk);
+        db_bind_int64(s, 1, pk);
         rc = step_done(st, s);
         if (rc != GALEN_OK)
             return rc;
@@ -781,7 +829,7 @@ static int add_event(struct galen_store *st, const char *id, int64_t version,
                      const char *from, const char *to, const char *who,
                      const char *note)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "INSERT INTO review_events(doc_id,version,"
                         "from_status,to_status,who,at,note)"
@@ -791,7 +839,7 @@ static int add_event(struct galen_store *st, const char *id, int64_t version,
     if (rc != GALEN_OK)
         return rc;
     bind_str(s, 1, id);
-    sqlite3_bind_int64(s, 2, version);
+    db_bind_int64(s, 2, version);
     bind_str(s, 3, from);
     bind_str(s, 4, to);
     bind_str(s, 5, who ? who : "system");
@@ -808,7 +856,7 @@ struct current {
     char updated_at[32];
 };
 
-static void copy_col(sqlite3_stmt *s, int i, char *dst, size_t cap)
+static void copy_col(struct db_stmt *s, int i, char *dst, size_t cap)
 {
     const char *v = col_str(s, i);
 
@@ -819,7 +867,7 @@ static void copy_col(sqlite3_stmt *s, int i, char *dst, size_t cap)
 static int read_current(struct galen_store *st, const char *id,
                         struct current *c)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "SELECT pk,version,content_hash,status,updated_at"
                         " FROM documents WHERE id=?1",
@@ -829,19 +877,19 @@ static int read_current(struct galen_store *st, const char *id,
     if (rc != GALEN_OK)
         return rc;
     bind_str(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        c->pk = sqlite3_column_int64(s, 0);
-        c->version = sqlite3_column_int64(s, 1);
+    step = db_step(s);
+    if (step == DB_ROW) {
+        c->pk = db_col_int64(s, 0);
+        c->version = db_col_int64(s, 1);
         copy_col(s, 2, c->hash, sizeof c->hash);
         copy_col(s, 3, c->status, sizeof c->status);
         copy_col(s, 4, c->updated_at, sizeof c->updated_at);
-    } else if (step == SQLITE_DONE) {
+    } else if (step == DB_DONE) {
         rc = GALEN_ENOENT;
     } else {
         rc = store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -851,20 +899,25 @@ static int snapshot(struct galen_store *st, const char *id,
 {
     struct doc *old = NULL;
     char *json = NULL;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_get(st, id, &old);
 
     if (rc == GALEN_OK)
         rc = doc_to_json(old, &json);
     if (rc == GALEN_OK)
         rc = store_stmt(st,
-                        "INSERT OR REPLACE INTO doc_versions(doc_id,version,"
+                        "INSERT INTO doc_versions(doc_id,version,"
                         "content_hash,status,snapshot,created_at,"
-                        "superseded_at) VALUES(?1,?2,?3,?4,?5,?6," NOW ")",
+                        "superseded_at) VALUES(?1,?2,?3,?4,?5,?6," NOW ")"
+                        " ON CONFLICT(doc_id,version) DO UPDATE SET"
+                        " content_hash=excluded.content_hash,"
+                        "status=excluded.status,snapshot=excluded.snapshot,"
+                        "created_at=excluded.created_at,"
+                        "superseded_at=excluded.superseded_at",
                         &s);
     if (rc == GALEN_OK) {
         bind_str(s, 1, id);
-        sqlite3_bind_int64(s, 2, c->version);
+        db_bind_int64(s, 2, c->version);
         bind_str(s, 3, c->hash);
         bind_str(s, 4, c->status);
         bind_str(s, 5, json);
@@ -876,13 +929,31 @@ static int snapshot(struct galen_store *st, const char *id,
     return rc;
 }
 
+/* A document write is atomic on its own and inside a caller's
+ * transaction. SQLite opens a transaction for a savepoint outside one;
+ * PostgreSQL refuses the savepoint, so there it is a transaction. */
 static int savepoint(struct galen_store *st)
 {
+    int rc;
+
+    if (db_kind(st->db) == DB_PG && !db_in_tx(st->db)) {
+        rc = exec1(st, "BEGIN");
+        st->sp_tx = rc == GALEN_OK;
+        return rc;
+    }
     return exec1(st, "SAVEPOINT doc_write");
 }
 
 static int release(struct galen_store *st, int rc)
 {
+    if (st->sp_tx) {
+        st->sp_tx = false;
+        if (rc == GALEN_OK)
+            rc = exec1(st, "COMMIT");
+        if (rc != GALEN_OK)
+            db_exec(st->db, "ROLLBACK");
+        return rc;
+    }
     if (rc == GALEN_OK)
         return exec1(st, "RELEASE doc_write");
     if (exec1(st, "ROLLBACK TO doc_write") == GALEN_OK)
@@ -914,9 +985,11 @@ static int update_doc(struct galen_store *st, const struct doc *d,
 static int insert_doc(struct galen_store *st, const struct doc *d,
                       const char *hash, const char *who)
 {
+    int64_t pk = 0;
     int rc = write_row(st, d, hash, false);
-    int64_t pk = sqlite3_last_insert_rowid(st->db);
 
+    if (rc == GALEN_OK)
+        rc = store_last_id(st, &pk);
     if (rc == GALEN_OK)
         rc = write_sections(st, pk, d);
     if (rc == GALEN_OK)
@@ -1089,7 +1162,7 @@ static int load_objects(const char *json, struct doc *d, bool tables)
 }
 
 /* Columns 0..28 as in DOC_COLS. */
-static int load_scalars(sqlite3_stmt *s, struct doc *d)
+static int load_scalars(struct db_stmt *s, struct doc *d)
 {
     /* The column of each string field, in DOC_STR_* order. */
     static const int str_cols[DOC_STR_COUNT] = {0,  2,  3,  4,  5,  6,  7,  9,
@@ -1108,11 +1181,11 @@ static int load_scalars(sqlite3_stmt *s, struct doc *d)
     if (col_str(s, 10) &&
         doc_evidence_parse(col_str(s, 10), &d->evidence) != GALEN_OK)
         return GALEN_ECORRUPT;
-    d->has_answer = sqlite3_column_int(s, 18) != 0;
+    d->has_answer = db_col_int(s, 18) != 0;
     return GALEN_OK;
 }
 
-static int load_json_cols(sqlite3_stmt *s, struct doc *d)
+static int load_json_cols(struct db_stmt *s, struct doc *d)
 {
     int rc = load_list(col_str(s, 11), &d->focus);
 
@@ -1134,32 +1207,33 @@ static int load_json_cols(sqlite3_stmt *s, struct doc *d)
 /* Runs sql with ?1 bound to a document's pk and hands each result row to
  * load, which adds it to d. */
 static int load_rows(struct galen_store *st, const char *sql, int64_t pk,
-                     int (*load)(sqlite3_stmt *s, struct doc *d), struct doc *d)
+                     int (*load)(struct db_stmt *s, struct doc *d),
+                     struct doc *d)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st, sql, &s);
     bool row = true;
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, pk);
+    db_bind_int64(s, 1, pk);
     while (rc == GALEN_OK) {
         rc = step_row(st, s, &row);
         if (rc != GALEN_OK || !row)
             break;
         rc = load(s, d);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
-static int load_section(sqlite3_stmt *s, struct doc *d)
+static int load_section(struct db_stmt *s, struct doc *d)
 {
     return doc_add_section(d, col_str(s, 0), col_str(s, 1),
-                           (size_t)sqlite3_column_bytes(s, 1));
+                           (size_t)db_col_bytes(s, 1));
 }
 
-static int load_ref(sqlite3_stmt *s, struct doc *d)
+static int load_ref(struct db_stmt *s, struct doc *d)
 {
     struct doc_ref *r;
     int rc = doc_add_ref(d, &r);
@@ -1173,7 +1247,7 @@ static int load_ref(sqlite3_stmt *s, struct doc *d)
     if (rc == GALEN_OK)
         rc = col_copy(s, 3, &r->authors);
     if (rc == GALEN_OK)
-        r->year = sqlite3_column_int(s, 4);
+        r->year = db_col_int(s, 4);
     if (rc == GALEN_OK)
         rc = col_copy(s, 5, &r->pmid);
     if (rc == GALEN_OK)
@@ -1187,23 +1261,23 @@ static int load_ref(sqlite3_stmt *s, struct doc *d)
 static int load_row(struct galen_store *st, const char *id, struct doc *d,
                     int64_t *pk)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st, sql_select, &s);
     int step;
 
     if (rc != GALEN_OK)
         return rc;
     bind_str(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = db_step(s);
+    if (step == DB_ROW) {
         rc = load_scalars(s, d);
         if (rc == GALEN_OK)
             rc = load_json_cols(s, d);
-        *pk = sqlite3_column_int64(s, 29);
+        *pk = db_col_int64(s, 29);
     } else {
-        rc = step == SQLITE_DONE ? GALEN_ENOENT : store_db_error(st);
+        rc = step == DB_DONE ? GALEN_ENOENT : store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     if (rc == GALEN_ECORRUPT)
         set_err(st, rc, "stored document has malformed columns");
     return rc;
@@ -1255,7 +1329,7 @@ int store_doc_version(struct galen_store *st, const char *id, int64_t *version,
 int store_get_version(struct galen_store *st, const char *id, int64_t version,
                       char **json)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "SELECT snapshot FROM doc_versions"
                         " WHERE doc_id=?1 AND version=?2",
@@ -1265,18 +1339,18 @@ int store_get_version(struct galen_store *st, const char *id, int64_t version,
     if (rc != GALEN_OK)
         return rc;
     bind_str(s, 1, id);
-    sqlite3_bind_int64(s, 2, version);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    db_bind_int64(s, 2, version);
+    step = db_step(s);
+    if (step == DB_ROW) {
         char *copy = galen_strdup(col_str(s, 0) ? col_str(s, 0) : "");
 
         if (copy)
             *json = copy;
         rc = copy ? GALEN_OK : GALEN_ENOMEM;
     } else {
-        rc = step == SQLITE_DONE ? GALEN_ENOENT : store_db_error(st);
+        rc = step == DB_DONE ? GALEN_ENOENT : store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -1285,7 +1359,7 @@ int store_get_version(struct galen_store *st, const char *id, int64_t version,
 static int delete_row(struct galen_store *st, const char *id,
                       const char *status, int64_t version, const char *who)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st, "DELETE FROM documents WHERE id=?1", &s);
 
     if (rc != GALEN_OK)
@@ -1318,7 +1392,7 @@ int store_set_status(struct galen_store *st, const char *id, enum doc_status to,
 {
     const char *name = doc_status_name(to);
     struct current c;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = read_current(st, id, &c);
 
     if (rc != GALEN_OK)
@@ -1346,7 +1420,7 @@ int store_set_status(struct galen_store *st, const char *id, enum doc_status to,
 int store_history(struct galen_store *st, const char *id,
                   int (*cb)(void *ctx, const struct store_event *ev), void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "SELECT id,doc_id,version,from_status,to_status,who,"
                         "at,note FROM review_events WHERE doc_id=?1"
@@ -1363,9 +1437,9 @@ int store_history(struct galen_store *st, const char *id,
         rc = step_row(st, s, &row);
         if (rc != GALEN_OK || !row)
             break;
-        ev.id = sqlite3_column_int64(s, 0);
+        ev.id = db_col_int64(s, 0);
         ev.doc_id = col_str(s, 1);
-        ev.version = sqlite3_column_int64(s, 2);
+        ev.version = db_col_int64(s, 2);
         ev.from = col_str(s, 3);
         ev.to = col_str(s, 4);
         ev.who = col_str(s, 5);
@@ -1373,6 +1447,6 @@ int store_history(struct galen_store *st, const char *id,
         ev.note = col_str(s, 7);
         rc = cb(ctx, &ev);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

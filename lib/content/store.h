@@ -1,43 +1,54 @@
 /* SPDX-License-Identifier: MIT */
-/* store.h: libgalen's internal view of the content store: the SQLite
- * handle, the prepared-statement cache, transactions, and document upsert,
- * load, delete and review. Modules that add their own tables (users,
- * sessions, questions, ...) run SQL through store_stmt on store_sqlite. */
+/* store.h: libgalen's internal view of the content store: its database
+ * (db.h: SQLite or PostgreSQL), the prepared-statement cache, transactions,
+ * and document upsert, load, delete and review. Modules that add their own
+ * tables (users, sessions, questions, ...) run SQL through store_stmt, in
+ * the subset of SQL both backends accept (db.h). */
 #ifndef GALEN_STORE_INTERNAL_H
 #define GALEN_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include <galen/store.h>
 
 #include "base/common.h"
+#include "db.h"
 #include "doc.h"
 
-/* The schema version galen_store_open migrates to (PRAGMA user_version). */
-enum { STORE_SCHEMA_VERSION = 5 };
+/* The schema version galen_store_open migrates to (db_version_get). */
+enum { STORE_SCHEMA_VERSION = 6 };
 
-/* Opens path and migrates it only up to version (1..STORE_SCHEMA_VERSION);
- * for tests of migrations. Otherwise as galen_store_open. */
+/* Opens path (a SQLite file, or a postgresql:// URL) and migrates it only up to
+ * version (1..STORE_SCHEMA_VERSION); for tests of migrations. Otherwise as
+ * galen_store_open. */
 GALEN_NODISCARD int store_open_version(const char *path, int version,
                                        struct galen_store **out);
 
 /* The schema version of the open store. */
 int store_schema_version(struct galen_store *st);
 
-/* The underlying connection (WAL, foreign keys on, busy timeout set).
- * Borrowed; do not close it. */
-sqlite3 *store_sqlite(struct galen_store *st);
+/* The underlying connection, borrowed, and which backend it is. */
+struct db *store_db(struct galen_store *st);
+enum db_kind store_kind(struct galen_store *st);
+
+/* Runs a constant script (db_exec). GALEN_OK or GALEN_EDB. */
+GALEN_NODISCARD int store_exec(struct galen_store *st, const char *sql);
+
+/* Rows changed by the last statement; the key of the last insert (call
+ * only after one succeeded). */
+int64_t store_changes(struct galen_store *st);
+GALEN_NODISCARD int store_last_id(struct galen_store *st, int64_t *id);
 
 /* Returns the cached prepared statement for sql (prepared on first use and
  * kept until galen_store_close), reset and with its bindings cleared. The
- * caller binds, steps, and calls sqlite3_reset when done so that no read stays
+ * caller binds, steps, and calls db_reset when done so that no read stays
  * open. Borrowed; never finalise it. GALEN_EDB if sql does not prepare,
  * GALEN_ETOOBIG if the cache is full, GALEN_ENOMEM. */
 GALEN_NODISCARD int store_stmt(struct galen_store *st, const char *sql,
-                               sqlite3_stmt **out);
+                               struct db_stmt **out);
 
-/* Records SQLite's current message as st's error and returns GALEN_EDB. */
+/* Records the database's current message as st's error and returns GALEN_EDB.
+ */
 int store_db_error(struct galen_store *st);
 
 /* Makes msg the message galen_store_errmsg(st) returns. */

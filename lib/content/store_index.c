@@ -148,7 +148,7 @@ static void meta_json(int *rc, struct buf *b, const struct doc *d,
 static int row_info(struct galen_store *st, int64_t pk, char **id,
                     int64_t *version, char updated_at[32], bool *was_indexed)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "SELECT id,version,updated_at,indexed_hash IS NOT NULL"
                         " FROM documents WHERE pk=?1",
@@ -156,20 +156,20 @@ static int row_info(struct galen_store *st, int64_t pk, char **id,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, pk);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        const char *u = (const char *)sqlite3_column_text(s, 2);
+    db_bind_int64(s, 1, pk);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        const char *u = db_col_text(s, 2);
 
-        *id = galen_strdup((const char *)sqlite3_column_text(s, 0));
-        *version = sqlite3_column_int64(s, 1);
-        *was_indexed = sqlite3_column_int(s, 3) != 0;
+        *id = galen_strdup(db_col_text(s, 0));
+        *version = db_col_int64(s, 1);
+        *was_indexed = db_col_int(s, 3) != 0;
         snprintf(updated_at, 32, "%s", u ? u : "");
         rc = *id ? GALEN_OK : GALEN_ENOMEM;
     } else {
-        rc = rc == SQLITE_DONE ? GALEN_ENOENT : store_db_error(st);
+        rc = rc == DB_DONE ? GALEN_ENOENT : store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -256,7 +256,7 @@ static int one_doc(struct run *k, int64_t pk)
 
 static int mark_done(struct run *k)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     size_t i;
     int rc = store_begin(k->st);
 
@@ -271,12 +271,11 @@ static int mark_done(struct run *k)
                         &s);
         if (rc != GALEN_OK)
             break;
-        sqlite3_bind_int64(s, 1, k->done[i].pk);
-        sqlite3_bind_text(s, 2, k->done[i].hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, doc_status_name(k->done[i].status), -1,
-                          SQLITE_STATIC);
-        rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
-        sqlite3_reset(s);
+        db_bind_int64(s, 1, k->done[i].pk);
+        db_bind_text(s, 2, k->done[i].hash, -1);
+        db_bind_text(s, 3, doc_status_name(k->done[i].status), -1);
+        rc = db_step(s) == DB_DONE ? GALEN_OK : store_db_error(k->st);
+        db_reset(s);
     }
     if (rc == GALEN_OK)
         return store_commit(k->st);
@@ -301,22 +300,22 @@ static int flush(struct run *k)
 static int changed_pks(struct galen_store *st, bool all, int64_t **out,
                        size_t *n)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int64_t *v = NULL;
     size_t cap = 0, len = 0;
-    int rc =
-        store_stmt(st,
-                   all ? "SELECT pk FROM documents ORDER BY pk"
-                       : "SELECT pk FROM documents"
-                         " WHERE indexed_hash IS NOT content_hash ORDER BY pk",
-                   &s);
+    int rc = store_stmt(
+        st,
+        all ? "SELECT pk FROM documents ORDER BY pk"
+            : "SELECT pk FROM documents"
+              " WHERE indexed_hash IS DISTINCT FROM content_hash ORDER BY pk",
+        &s);
 
     while (rc == GALEN_OK) {
-        int step = sqlite3_step(s);
+        int step = db_step(s);
 
-        if (step == SQLITE_DONE)
+        if (step == DB_DONE)
             break;
-        if (step != SQLITE_ROW) {
+        if (step != DB_ROW) {
             rc = store_db_error(st);
             break;
         }
@@ -330,9 +329,9 @@ static int changed_pks(struct galen_store *st, bool all, int64_t **out,
             v = nv;
             cap = cap ? cap * 2 : 1024;
         }
-        v[len++] = sqlite3_column_int64(s, 0);
+        v[len++] = db_col_int64(s, 0);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     if (rc != GALEN_OK) {
         galen_free(v);
         return rc;
@@ -345,23 +344,22 @@ static int changed_pks(struct galen_store *st, bool all, int64_t **out,
 /* Removes the queued deletions from the index, then from the queue. */
 static int apply_deletes(struct run *k)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(k->st, "SELECT doc_id FROM index_deletes", &s);
 
     while (rc == GALEN_OK) {
-        int step = sqlite3_step(s);
+        int step = db_step(s);
 
-        if (step == SQLITE_DONE)
+        if (step == DB_DONE)
             break;
-        if (step != SQLITE_ROW) {
+        if (step != DB_ROW) {
             rc = store_db_error(k->st);
             break;
         }
-        rc = index_writer_delete(
-            k->w, str_from((const char *)sqlite3_column_text(s, 0)));
+        rc = index_writer_delete(k->w, str_from(db_col_text(s, 0)));
         k->stats->removed += rc == GALEN_OK;
     }
-    sqlite3_reset(s);
+    db_reset(s);
     /* Every commit is a new generation that servers reload: none for
      * nothing. */
     if (rc == GALEN_OK && k->stats->removed > 0)
@@ -377,8 +375,8 @@ static int apply_deletes(struct run *k)
                     &s);
     if (rc != GALEN_OK)
         return rc;
-    rc = sqlite3_step(s) == SQLITE_DONE ? GALEN_OK : store_db_error(k->st);
-    sqlite3_reset(s);
+    rc = db_step(s) == DB_DONE ? GALEN_OK : store_db_error(k->st);
+    db_reset(s);
     return rc;
 }
 
@@ -606,23 +604,23 @@ static int update(struct galen_store *st, const char *index_dir,
 
 int store_index_pending(struct galen_store *st, bool *pending)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = store_stmt(st,
                         "SELECT EXISTS(SELECT 1 FROM documents"
-                        " WHERE indexed_hash IS NOT content_hash)"
+                        " WHERE indexed_hash IS DISTINCT FROM content_hash)"
                         " OR EXISTS(SELECT 1 FROM index_deletes)",
                         &s);
 
     if (rc != GALEN_OK)
         return rc;
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *pending = sqlite3_column_int(s, 0) != 0;
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *pending = db_col_int(s, 0) != 0;
         rc = GALEN_OK;
     } else {
         rc = store_db_error(st);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 

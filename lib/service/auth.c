@@ -222,12 +222,16 @@ bool auth_ct_equal(const char *a, const char *b)
 }
 
 int auth_cookie(char *out, size_t cap, const char *name, const char *value,
-                long max_age, bool secure)
+                const char *path, long max_age, bool secure)
 {
-    int n = snprintf(out, cap,
-                     "%s=%s; Path=/; HttpOnly; SameSite=Strict; "
-                     "Max-Age=%ld%s",
-                     name, value, max_age, secure ? "; Secure" : "");
+    int n;
+
+    if (!path || path[0] != '/' || strpbrk(path, ";, \t\r\n"))
+        return GALEN_EINVAL;
+    n = snprintf(out, cap,
+                 "%s=%s; Path=%s; HttpOnly; SameSite=Strict; "
+                 "Max-Age=%ld%s",
+                 name, value, path, max_age, secure ? "; Secure" : "");
 
     if (n < 0 || (size_t)n >= cap)
         return GALEN_ETOOBIG;

@@ -81,11 +81,14 @@ bool auth_csrf_check(const struct galen_csrf_key *key,
  * secret). */
 bool auth_ct_equal(const char *a, const char *b);
 
-/* Writes a Set-Cookie value "name=value; Path=/; HttpOnly;
+/* Writes a Set-Cookie value "name=value; Path=PATH; HttpOnly;
  * SameSite=Strict; Max-Age=N" (plus "; Secure" if secure) into out.
- * max_age 0 deletes the cookie. GALEN_ETOOBIG if it does not fit. */
+ * max_age 0 deletes the cookie. GALEN_ETOOBIG if it does not fit,
+ * GALEN_EINVAL for a path not starting with '/' or holding ';', ',' or a
+ * blank. */
 GALEN_NODISCARD int auth_cookie(char *out, size_t cap, const char *name,
-                                const char *value, long max_age, bool secure);
+                                const char *value, const char *path,
+                                long max_age, bool secure);
 
 /* Finds cookie name in a Cookie header and copies its value into out.
  * GALEN_OK, GALEN_ENOENT if absent, GALEN_ETOOBIG if longer than cap-1. */

@@ -22,8 +22,8 @@ int service_doc_versions(struct galen_service *svc, const char *doc_id,
                                    const char *status, const char *created_at),
                          void *ctx)
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
+    struct db_stmt *s;
+    int step = DB_DONE;
     int rc = service_prep(svc,
                           "SELECT version,status,created_at FROM doc_versions"
                           " WHERE doc_id=?1 ORDER BY version",
@@ -32,12 +32,11 @@ int service_doc_versions(struct galen_service *svc, const char *doc_id,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, doc_id);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
-        rc = cb(ctx, sqlite3_column_int64(s, 0), service_col(s, 1),
-                service_col(s, 2));
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW)
+        rc = cb(ctx, db_col_int64(s, 0), service_col(s, 1), service_col(s, 2));
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 

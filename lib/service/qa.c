@@ -62,7 +62,7 @@ int service_question_add(struct galen_service *svc,
     char iso[SERVICE_ISO_LEN];
     char link[GALEN_TOKEN_LEN + 1];
     char link_hash[AUTH_TOKEN_HASH_LEN + 1];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = check_text(svc, in->title, GALEN_TITLE_MAX, "title");
 
     if (rc == GALEN_OK)
@@ -83,11 +83,11 @@ int service_question_add(struct galen_service *svc,
         return rc;
     auth_token_new(link);
     auth_token_hash(link, link_hash);
-    sqlite3_bind_int(s, 8, in->publish ? 1 : 0);
+    db_bind_int64(s, 8, in->publish ? 1 : 0);
     service_bind(s, 9, link_hash);
     service_iso(in->now, iso);
     if (in->user_id > 0)
-        sqlite3_bind_int64(s, 1, in->user_id);
+        db_bind_int64(s, 1, in->user_id);
     service_bind(s, 2, in->title);
     service_bind(s, 3, in->body);
     service_bind(s, 4, age);
@@ -96,7 +96,7 @@ int service_question_add(struct galen_service *svc,
     service_bind(s, 7, spec);
     rc = service_done(svc, s);
     if (rc == GALEN_OK && id)
-        *id = service_last_id(svc);
+        rc = service_last_id(svc, id);
     if (rc == GALEN_OK && in->link)
         memcpy(in->link, link, sizeof link);
     return rc;
@@ -156,7 +156,7 @@ void service_question_free(struct galen_question *q)
 }
 
 /* Copies column i; returns false on ENOMEM. */
-static bool dup_col(sqlite3_stmt *s, int i, char **out)
+static bool dup_col(struct db_stmt *s, int i, char **out)
 {
     *out = galen_strdup(service_col(s, i));
     return *out != NULL;
@@ -170,21 +170,21 @@ static bool dup_col(sqlite3_stmt *s, int i, char **out)
     "public,link_hash"
 
 /* Fills q from a row of QUESTION_COLS. GALEN_OK or GALEN_ENOMEM. */
-static int read_question(sqlite3_stmt *s, struct galen_question *q)
+static int read_question(struct db_stmt *s, struct galen_question *q)
 {
-    q->id = sqlite3_column_int64(s, 0);
-    q->user_id = sqlite3_column_int64(s, 1);
+    q->id = db_col_int64(s, 0);
+    q->user_id = db_col_int64(s, 1);
     q->answered = strcmp(service_col(s, 7), "answered") == 0;
     if (!dup_col(s, 2, &q->title) || !dup_col(s, 3, &q->body) ||
         !dup_col(s, 4, &q->age_band) || !dup_col(s, 5, &q->sex) ||
         !dup_col(s, 6, &q->asked_at) || !dup_col(s, 8, &q->specialty) ||
         !dup_col(s, 9, &q->asker) || !dup_col(s, 11, &q->link_hash))
         return GALEN_ENOMEM;
-    q->publish = sqlite3_column_int(s, 10) != 0;
+    q->publish = db_col_int(s, 10) != 0;
     return GALEN_OK;
 }
 
-static int add_reply(struct galen_question *q, sqlite3_stmt *s)
+static int add_reply(struct galen_question *q, struct db_stmt *s)
 {
     struct galen_reply *r;
     struct galen_reply *v =
@@ -195,8 +195,8 @@ static int add_reply(struct galen_question *q, sqlite3_stmt *s)
     q->replies = v;
     r = &v[q->nreplies++];
     memset(r, 0, sizeof *r);
-    r->id = sqlite3_column_int64(s, 0);
-    r->user_id = sqlite3_column_int64(s, 1);
+    r->id = db_col_int64(s, 0);
+    r->user_id = db_col_int64(s, 1);
     if (!dup_col(s, 2, &r->author) || !dup_col(s, 3, &r->specialty) ||
         !dup_col(s, 4, &r->body) || !dup_col(s, 5, &r->replied_at))
         return GALEN_ENOMEM;
@@ -205,8 +205,8 @@ static int add_reply(struct galen_question *q, sqlite3_stmt *s)
 
 static int load_replies(struct galen_service *svc, struct galen_question *q)
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
+    struct db_stmt *s;
+    int step = DB_DONE;
     int rc = service_prep(svc,
                           "SELECT r.id,r.user_id,COALESCE(u.name,''),"
                           "r.specialty,r.body,r.replied_at FROM replies r "
@@ -216,12 +216,12 @@ static int load_replies(struct galen_service *svc, struct galen_question *q)
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, q->id);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+    db_bind_int64(s, 1, q->id);
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW)
         rc = add_reply(q, s);
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -229,7 +229,7 @@ int service_question_get(struct galen_service *svc, long long id,
                          struct galen_question **out)
 {
     struct galen_question *q = galen_calloc(1, sizeof *q);
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (!q)
@@ -237,9 +237,9 @@ int service_question_get(struct galen_service *svc, long long id,
     rc = service_prep(
         svc, "SELECT " QUESTION_COLS " FROM patient_questions WHERE id=?1", &s);
     if (rc == GALEN_OK) {
-        sqlite3_bind_int64(s, 1, id);
-        rc = sqlite3_step(s) == SQLITE_ROW ? read_question(s, q) : GALEN_ENOENT;
-        sqlite3_reset(s);
+        db_bind_int64(s, 1, id);
+        rc = db_step(s) == DB_ROW ? read_question(s, q) : GALEN_ENOENT;
+        db_reset(s);
     }
     if (rc == GALEN_OK)
         rc = load_replies(svc, q);
@@ -266,24 +266,24 @@ static void question_clear(struct galen_question *q)
 }
 
 /* Runs a question query whose ?1.. are bound by bind, calling cb per row. */
-static int question_rows(struct galen_service *svc, sqlite3_stmt *s,
+static int question_rows(struct galen_service *svc, struct db_stmt *s,
                          int (*cb)(void *ctx, const struct galen_question *q),
                          void *ctx)
 {
     struct galen_question q;
-    int step = SQLITE_DONE;
+    int step = DB_DONE;
     int rc = GALEN_OK;
 
     memset(&q, 0, sizeof q);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
         rc = read_question(s, &q);
         if (rc == GALEN_OK)
             rc = cb(ctx, &q);
         question_clear(&q);
     }
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -292,7 +292,7 @@ int service_questions(struct galen_service *svc, bool answered, size_t limit,
                       int (*cb)(void *ctx, const struct galen_question *q),
                       void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "SELECT " QUESTION_COLS
                           " FROM patient_questions WHERE status=?1"
@@ -304,8 +304,8 @@ int service_questions(struct galen_service *svc, bool answered, size_t limit,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, answered ? "answered" : "open");
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+    db_bind_int64(s, 2, (int64_t)limit);
+    db_bind_int64(s, 3, (int64_t)offset);
     return question_rows(svc, s, cb, ctx);
 }
 
@@ -315,7 +315,7 @@ int service_questions_queue(struct galen_service *svc, const char *specialty,
                                       const struct galen_question *q),
                             void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "SELECT " QUESTION_COLS
                           " FROM patient_questions WHERE status='open'"
@@ -327,8 +327,8 @@ int service_questions_queue(struct galen_service *svc, const char *specialty,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, specialty ? specialty : "");
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+    db_bind_int64(s, 2, (int64_t)limit);
+    db_bind_int64(s, 3, (int64_t)offset);
     return question_rows(svc, s, cb, ctx);
 }
 
@@ -336,7 +336,7 @@ int service_questions_queue(struct galen_service *svc, const char *specialty,
 static int question_specialty(struct galen_service *svc, long long id,
                               char *spec, size_t cap)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "SELECT COALESCE(specialty,'') FROM "
                           "patient_questions WHERE id=?1",
@@ -344,11 +344,11 @@ static int question_specialty(struct galen_service *svc, long long id,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_OK : GALEN_ENOENT;
+    db_bind_int64(s, 1, id);
+    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
     if (rc == GALEN_OK)
         snprintf(spec, cap, "%s", service_col(s, 0));
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -356,7 +356,7 @@ static int insert_reply(struct galen_service *svc, long long qid,
                         const struct galen_user *u, const char *body,
                         const char *iso, long long *id)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "INSERT INTO replies(question_id,user_id,specialty,"
                           "body,replied_at) VALUES (?1,?2,?3,?4,?5)",
@@ -364,14 +364,14 @@ static int insert_reply(struct galen_service *svc, long long qid,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, qid);
-    sqlite3_bind_int64(s, 2, u->id);
+    db_bind_int64(s, 1, qid);
+    db_bind_int64(s, 2, u->id);
     service_bind(s, 3, u->specialty);
     service_bind(s, 4, body);
     service_bind(s, 5, iso);
     rc = service_done(svc, s);
     if (rc == GALEN_OK && id)
-        *id = service_last_id(svc);
+        rc = service_last_id(svc, id);
     if (rc != GALEN_OK)
         return rc;
     rc = service_prep(svc,
@@ -380,7 +380,7 @@ static int insert_reply(struct galen_service *svc, long long qid,
                       &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, qid);
+    db_bind_int64(s, 1, qid);
     service_bind(s, 2, u->specialty);
     return service_done(svc, s);
 }
@@ -422,14 +422,14 @@ int service_reply_add(struct galen_service *svc, long long question_id,
 
 static int doc_exists(struct galen_service *svc, const char *doc_id)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc, "SELECT 1 FROM documents WHERE id=?1", &s);
 
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, doc_id);
-    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_OK : GALEN_ENOENT;
-    sqlite3_reset(s);
+    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
+    db_reset(s);
     return rc;
 }
 
@@ -438,7 +438,7 @@ int service_comment_add(struct galen_service *svc, const char *doc_id,
                         long long now, long long *id)
 {
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = check_text(svc, body, GALEN_TEXT_MAX, "comment");
 
     if (rc == GALEN_OK && has_content(author))
@@ -458,13 +458,13 @@ int service_comment_add(struct galen_service *svc, const char *doc_id,
     service_iso(now, iso);
     service_bind(s, 1, doc_id);
     if (user_id > 0)
-        sqlite3_bind_int64(s, 2, user_id);
+        db_bind_int64(s, 2, user_id);
     service_bind(s, 3, has_content(author) ? author : "Anonymous");
     service_bind(s, 4, body);
     service_bind(s, 5, iso);
     rc = service_done(svc, s);
     if (rc == GALEN_OK && id)
-        *id = service_last_id(svc);
+        rc = service_last_id(svc, id);
     return rc;
 }
 
@@ -476,13 +476,14 @@ int service_comments(struct galen_service *svc, const char *doc_id,
                      int (*cb)(void *ctx, const struct galen_comment *c),
                      void *ctx)
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
-    int rc = service_prep(svc,
-                          "SELECT id,doc_id,author,body,created_at FROM "
-                          "comments WHERE (?1 IS NULL OR doc_id=?1) AND "
-                          "status=?2 ORDER BY id",
-                          &s);
+    struct db_stmt *s;
+    int step = DB_DONE;
+    int rc = service_prep(
+        svc,
+        "SELECT id,doc_id,author,body,created_at FROM "
+        "comments WHERE (CAST(?1 AS TEXT) IS NULL OR doc_id=?1) AND "
+        "status=?2 ORDER BY id",
+        &s);
 
     if (rc != GALEN_OK)
         return rc;
@@ -490,8 +491,8 @@ int service_comments(struct galen_service *svc, const char *doc_id,
         return GALEN_EINVAL;
     service_bind(s, 1, doc_id);
     service_bind(s, 2, comment_status_names[status]);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct galen_comment c = {sqlite3_column_int64(s, 0),
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
+        struct galen_comment c = {db_col_int64(s, 0),
                                   service_col(s, 1),
                                   service_col(s, 2),
                                   service_col(s, 3),
@@ -500,16 +501,16 @@ int service_comments(struct galen_service *svc, const char *doc_id,
 
         rc = cb(ctx, &c);
     }
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 int service_comment_moderate(struct galen_service *svc, long long id,
                              bool approve)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "UPDATE comments SET status=?2 WHERE id=?1 AND "
                           "status='pending'",
@@ -517,7 +518,7 @@ int service_comment_moderate(struct galen_service *svc, long long id,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     service_bind(s, 2, approve ? "approved" : "rejected");
     rc = service_done(svc, s);
     if (rc != GALEN_OK || service_changes(svc) > 0)
@@ -525,9 +526,9 @@ int service_comment_moderate(struct galen_service *svc, long long id,
     rc = service_prep(svc, "SELECT 1 FROM comments WHERE id=?1", &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_ESTATE : GALEN_ENOENT;
-    sqlite3_reset(s);
+    db_bind_int64(s, 1, id);
+    rc = db_step(s) == DB_ROW ? GALEN_ESTATE : GALEN_ENOENT;
+    db_reset(s);
     return service_fail(svc, rc,
                         rc == GALEN_ESTATE ? "the comment was already moderated"
                                            : "no such comment");
@@ -617,7 +618,7 @@ static int score_pool(struct galen_service *svc, const struct words *want,
                       long long exclude, struct cand *top, size_t k,
                       size_t *ntop)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     struct words have;
     char text[GALEN_TITLE_MAX + 1024];
     int step;
@@ -629,11 +630,11 @@ static int score_pool(struct galen_service *svc, const struct words *want,
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, exclude);
-    sqlite3_bind_int(s, 2, SIMILAR_POOL);
+    db_bind_int64(s, 1, exclude);
+    db_bind_int64(s, 2, SIMILAR_POOL);
     *ntop = 0;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct cand c = {sqlite3_column_int64(s, 0), 0};
+    while ((step = db_step(s)) == DB_ROW) {
+        struct cand c = {db_col_int64(s, 0), 0};
         size_t i;
 
         snprintf(text, sizeof text, "%s %s", service_col(s, 1),
@@ -652,8 +653,8 @@ static int score_pool(struct galen_service *svc, const struct words *want,
                 (*ntop)++;
         }
     }
-    sqlite3_reset(s);
-    return step == SQLITE_DONE ? GALEN_OK : service_db_error(svc);
+    db_reset(s);
+    return step == DB_DONE ? GALEN_OK : service_db_error(svc);
 }
 
 int service_similar_questions(
@@ -687,26 +688,33 @@ int service_topics(struct galen_service *svc, const char *specialty,
                              const char *specialty, long long ndocs),
                    void *ctx)
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
-    int rc = service_prep(svc,
-                          "SELECT j.value, d.specialty, count(*) AS n FROM "
-                          "documents d, json_each(d.focus) j WHERE "
-                          "d.specialty IS NOT NULL AND d.specialty<>'' AND "
-                          "(?1 IS NULL OR d.specialty=?1) AND "
-                          "j.type='text' GROUP BY j.value, d.specialty "
-                          "ORDER BY n DESC, j.value LIMIT ?2",
-                          &s);
+    /* The one query whose dialects differ: each walks a JSON array. */
+    static const char *const sql[] = {
+        "SELECT j.value, d.specialty, count(*) AS n FROM "
+        "documents d, json_each(d.focus) j WHERE "
+        "d.specialty IS NOT NULL AND d.specialty<>'' AND "
+        "(CAST(?1 AS TEXT) IS NULL OR d.specialty=?1) AND "
+        "j.type='text' GROUP BY j.value, d.specialty "
+        "ORDER BY n DESC, j.value LIMIT ?2",
+        "SELECT j.value #>> '{}' AS v, d.specialty, count(*) AS n FROM "
+        "documents d, json_array_elements(d.focus::json) AS j(value) WHERE "
+        "d.specialty IS NOT NULL AND d.specialty<>'' AND "
+        "(CAST(?1 AS TEXT) IS NULL OR d.specialty=?1) AND "
+        "json_typeof(j.value)='string' GROUP BY v, d.specialty "
+        "ORDER BY n DESC, v LIMIT ?2"};
+    struct db_stmt *s;
+    int step = DB_DONE;
+    int rc = service_prep(
+        svc, sql[store_kind(service_store(svc)) == DB_PG ? 1 : 0], &s);
 
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, specialty);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
-        rc = cb(ctx, service_col(s, 0), service_col(s, 1),
-                sqlite3_column_int64(s, 2));
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    db_bind_int64(s, 2, (int64_t)limit);
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW)
+        rc = cb(ctx, service_col(s, 0), service_col(s, 1), db_col_int64(s, 2));
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

@@ -49,38 +49,39 @@ int service_docs(struct galen_service *svc, const char *status,
                  const char *kind, size_t limit, size_t offset,
                  int (*cb)(void *ctx, const struct galen_doc_row *r), void *ctx)
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
-    int rc = service_prep(svc,
-                          "SELECT id,title,kind,status,updated_at,version "
-                          "FROM documents WHERE (?1 IS NULL OR status=?1) "
-                          "AND (?2 IS NULL OR kind=?2) ORDER BY title, id "
-                          "LIMIT ?3 OFFSET ?4",
-                          &s);
+    struct db_stmt *s;
+    int step = DB_DONE;
+    int rc = service_prep(
+        svc,
+        "SELECT id,title,kind,status,updated_at,version "
+        "FROM documents WHERE (CAST(?1 AS TEXT) IS NULL OR status=?1) "
+        "AND (CAST(?2 AS TEXT) IS NULL OR kind=?2) ORDER BY title, id "
+        "LIMIT ?3 OFFSET ?4",
+        &s);
 
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, status);
     service_bind(s, 2, kind);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-    sqlite3_bind_int64(s, 4, (sqlite3_int64)offset);
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        struct galen_doc_row r = {
-            service_col(s, 0), service_col(s, 1), service_col(s, 2),
-            service_col(s, 3), service_col(s, 4), sqlite3_column_int64(s, 5)};
+    db_bind_int64(s, 3, (int64_t)limit);
+    db_bind_int64(s, 4, (int64_t)offset);
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
+        struct galen_doc_row r = {service_col(s, 0), service_col(s, 1),
+                                  service_col(s, 2), service_col(s, 3),
+                                  service_col(s, 4), db_col_int64(s, 5)};
 
         rc = cb(ctx, &r);
     }
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 int service_doc_info(struct galen_service *svc, const char *doc_id,
                      struct galen_doc_info *out)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc,
                           "SELECT status,updated_at,version FROM documents "
                           "WHERE id=?1",
@@ -89,21 +90,21 @@ int service_doc_info(struct galen_service *svc, const char *doc_id,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, doc_id);
-    rc = sqlite3_step(s) == SQLITE_ROW ? GALEN_OK : GALEN_ENOENT;
+    rc = db_step(s) == DB_ROW ? GALEN_OK : GALEN_ENOENT;
     if (rc == GALEN_OK) {
         snprintf(out->status, sizeof out->status, "%s", service_col(s, 0));
         snprintf(out->updated_at, sizeof out->updated_at, "%s",
                  service_col(s, 1));
-        out->version = sqlite3_column_int64(s, 2);
+        out->version = db_col_int64(s, 2);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 int service_doc_counts(struct galen_service *svc, long long out[4])
 {
-    sqlite3_stmt *s;
-    int step = SQLITE_DONE;
+    struct db_stmt *s;
+    int step = DB_DONE;
     long long n[DOC_STATUS_COUNT] = {0};
     int rc = service_prep(svc,
                           "SELECT status,count(*) FROM documents "
@@ -112,14 +113,14 @@ int service_doc_counts(struct galen_service *svc, long long out[4])
 
     if (rc != GALEN_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = db_step(s)) == DB_ROW) {
         enum doc_status st;
 
         if (doc_status_parse(service_col(s, 0), &st) == GALEN_OK)
-            n[st] = sqlite3_column_int64(s, 1);
+            n[st] = db_col_int64(s, 1);
     }
-    sqlite3_reset(s);
-    if (step != SQLITE_DONE)
+    db_reset(s);
+    if (step != DB_DONE)
         return service_db_error(svc);
     memcpy(out, n, sizeof n);
     return GALEN_OK;
@@ -130,7 +131,7 @@ int service_doc_counts(struct galen_service *svc, long long out[4])
 static int took_part(struct galen_service *svc, const char *doc_id,
                      const char *name, bool *out)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int step;
     int rc = service_prep(
         svc,
@@ -144,11 +145,10 @@ static int took_part(struct galen_service *svc, const char *doc_id,
         return rc;
     service_bind(s, 1, doc_id);
     service_bind(s, 2, name);
-    step = sqlite3_step(s);
-    *out = step == SQLITE_ROW;
-    sqlite3_reset(s);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? GALEN_OK
-                                                     : service_db_error(svc);
+    step = db_step(s);
+    *out = step == DB_ROW;
+    db_reset(s);
+    return step == DB_ROW || step == DB_DONE ? GALEN_OK : service_db_error(svc);
 }
 
 /* Checks and applies act inside the caller's transaction. */

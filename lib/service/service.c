@@ -6,7 +6,6 @@
 #include "service.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -94,39 +93,34 @@ void service_iso(long long t, char out[SERVICE_ISO_LEN])
         memcpy(out, "1970-01-01T00:00:00Z", SERVICE_ISO_LEN);
 }
 
-const char *service_col(sqlite3_stmt *s, int i)
+const char *service_col(struct db_stmt *s, int i)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
 
-    return v ? (const char *)v : "";
+    return v ? v : "";
 }
 
-void service_bind(sqlite3_stmt *s, int i, const char *v)
+void service_bind(struct db_stmt *s, int i, const char *v)
 {
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
+    (void)db_bind_text(s, i, v, -1); /* NULL binds NULL */
 }
 
-int service_prep(struct galen_service *svc, const char *sql, sqlite3_stmt **out)
+int service_prep(struct galen_service *svc, const char *sql,
+                 struct db_stmt **out)
 {
     return store_stmt(svc->st, sql, out);
 }
 
-int service_done(struct galen_service *svc, sqlite3_stmt *s)
+int service_done(struct galen_service *svc, struct db_stmt *s)
 {
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
 
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return GALEN_OK;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if (rc == DB_EUNIQUE || rc == DB_ECONSTRAINT) {
         service_db_error(svc);
-        return (rc == SQLITE_CONSTRAINT_UNIQUE ||
-                rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-                   ? GALEN_EEXIST
-                   : GALEN_EINVAL;
+        return rc == DB_EUNIQUE ? GALEN_EEXIST : GALEN_EINVAL;
     }
     return service_db_error(svc);
 }
@@ -145,14 +139,19 @@ int service_db_error(struct galen_service *svc)
     return rc;
 }
 
-long long service_last_id(struct galen_service *svc)
+int service_last_id(struct galen_service *svc, long long *id)
 {
-    return (long long)sqlite3_last_insert_rowid(store_sqlite(svc->st));
+    int64_t v = 0;
+
+    if (store_last_id(svc->st, &v) != GALEN_OK)
+        return service_db_error(svc);
+    *id = (long long)v;
+    return GALEN_OK;
 }
 
 int service_changes(struct galen_service *svc)
 {
-    return sqlite3_changes(store_sqlite(svc->st));
+    return (int)store_changes(svc->st);
 }
 
 const char *service_pick(const char *const *list, const char *v)
@@ -212,7 +211,7 @@ int service_user_add(struct galen_service *svc, const char *name,
 {
     char hash[AUTH_PWHASH_LEN];
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = check_user(svc, name, role, specialty);
 
     if (rc != GALEN_OK)
@@ -241,29 +240,29 @@ int service_user_add(struct galen_service *svc, const char *name,
     if (rc == GALEN_EEXIST)
         return service_fail(svc, rc, "that user name is taken");
     if (rc == GALEN_OK && id)
-        *id = service_last_id(svc);
+        rc = service_last_id(svc, id);
     return rc;
 }
 
 /* Reads columns id, name, role, specialty, disabled starting at col. */
-static void read_user(sqlite3_stmt *s, int col, struct galen_user *u)
+static void read_user(struct db_stmt *s, int col, struct galen_user *u)
 {
     enum galen_role role = GALEN_ROLE_ANON;
 
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(s, col);
+    u->id = db_col_int64(s, col);
     snprintf(u->name, sizeof u->name, "%s", service_col(s, col + 1));
     if (auth_role_parse(service_col(s, col + 2), &role) != GALEN_OK)
         role = GALEN_ROLE_ANON;
     u->role = role;
     snprintf(u->specialty, sizeof u->specialty, "%s", service_col(s, col + 3));
-    u->disabled = sqlite3_column_int(s, col + 4) != 0;
+    u->disabled = db_col_int(s, col + 4) != 0;
 }
 
 int service_user_login(struct galen_service *svc, const char *name,
                        const char *password, struct galen_user *out)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     struct galen_user u;
     char hash[AUTH_PWHASH_LEN];
     int rc = service_prep(svc,
@@ -275,12 +274,12 @@ int service_user_login(struct galen_service *svc, const char *name,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, name ? name : "");
-    found = sqlite3_step(s) == SQLITE_ROW;
+    found = db_step(s) == DB_ROW;
     if (found) {
         read_user(s, 0, &u);
         snprintf(hash, sizeof hash, "%s", service_col(s, 5));
     }
-    sqlite3_reset(s);
+    db_reset(s);
     if (!found) {
         auth_password_dummy(password);
         return GALEN_EPERM;
@@ -295,13 +294,13 @@ int service_user_login(struct galen_service *svc, const char *name,
 int service_user_set_disabled(struct galen_service *svc, long long id,
                               bool disabled)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc, "UPDATE users SET disabled=?2 WHERE id=?1", &s);
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, disabled ? 1 : 0);
     rc = service_done(svc, s);
     if (rc != GALEN_OK)
         return rc;
@@ -312,19 +311,19 @@ int service_user_set_disabled(struct galen_service *svc, long long id,
     rc = service_prep(svc, "DELETE FROM sessions WHERE user_id=?1", &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     return service_done(svc, s);
 }
 
 /* Ends every session of user id. */
 static int end_sessions(struct galen_service *svc, long long id)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = service_prep(svc, "DELETE FROM sessions WHERE user_id=?1", &s);
 
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     return service_done(svc, s);
 }
 
@@ -332,7 +331,7 @@ int service_user_set_password(struct galen_service *svc, long long id,
                               const char *password)
 {
     char hash[AUTH_PWHASH_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = auth_password_hash(password, hash);
 
     if (rc != GALEN_OK)
@@ -342,7 +341,7 @@ int service_user_set_password(struct galen_service *svc, long long id,
                                 : "cannot hash the password");
     rc = service_prep(svc, "UPDATE users SET pw_hash=?2 WHERE id=?1", &s);
     if (rc == GALEN_OK) {
-        sqlite3_bind_int64(s, 1, id);
+        db_bind_int64(s, 1, id);
         service_bind(s, 2, hash);
         rc = service_done(svc, s);
     }
@@ -354,14 +353,14 @@ int service_user_set_password(struct galen_service *svc, long long id,
 
 int service_user_delete(struct galen_service *svc, long long id)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc = end_sessions(svc, id);
 
     if (rc == GALEN_OK)
         rc = service_prep(svc, "DELETE FROM users WHERE id=?1", &s);
     if (rc != GALEN_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     rc = service_done(svc, s);
     if (rc == GALEN_EINVAL)
         return service_fail(svc, rc,
@@ -376,7 +375,9 @@ int service_secret(struct galen_service *svc, const char *name,
                    unsigned char *out, size_t len)
 {
     unsigned char fresh[64];
-    sqlite3_stmt *s;
+    const void *stored = NULL;
+    struct db_stmt *s;
+    size_t n = 0;
     int rc;
 
     if (len > sizeof fresh)
@@ -384,13 +385,14 @@ int service_secret(struct galen_service *svc, const char *name,
     /* The first process to ask creates it; every later one reads it. */
     randombytes_buf(fresh, len);
     rc = service_prep(svc,
-                      "INSERT OR IGNORE INTO secrets(name,value,created_at)"
-                      " VALUES(?1,?2,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                      "INSERT INTO secrets(name,value,created_at)"
+                      " VALUES(?1,?2,strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+                      " ON CONFLICT(name) DO NOTHING",
                       &s);
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, name);
-    sqlite3_bind_blob(s, 2, fresh, (int)len, SQLITE_TRANSIENT);
+    (void)db_bind_blob(s, 2, fresh, len);
     rc = service_done(svc, s);
     sodium_memzero(fresh, sizeof fresh);
     if (rc != GALEN_OK)
@@ -399,39 +401,41 @@ int service_secret(struct galen_service *svc, const char *name,
     if (rc != GALEN_OK)
         return rc;
     service_bind(s, 1, name);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == (int)len) {
-        memcpy(out, sqlite3_column_blob(s, 0), len);
+    rc = db_step(s);
+    if (rc == DB_ROW)
+        stored = db_col_blob(s, 0, &n);
+    if (rc == DB_ROW && stored && n == len) {
+        memcpy(out, stored, len);
         rc = GALEN_OK;
-    } else if (rc == SQLITE_ROW) {
+    } else if (rc == DB_ROW) {
         rc = service_fail(svc, GALEN_ECORRUPT, "secret has the wrong size");
     } else {
         rc = service_db_error(svc);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 int service_users(struct galen_service *svc,
                   int (*cb)(void *ctx, const struct galen_user *u), void *ctx)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     struct galen_user u;
     int rc = service_prep(svc,
                           "SELECT id,name,role,specialty,disabled FROM users "
                           "ORDER BY name",
                           &s);
-    int step = SQLITE_DONE;
+    int step = DB_DONE;
 
     if (rc != GALEN_OK)
         return rc;
-    while (rc == GALEN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
         read_user(s, 0, &u);
         rc = cb(ctx, &u);
     }
-    if (rc == GALEN_OK && step != SQLITE_DONE)
+    if (rc == GALEN_OK && step != DB_DONE)
         rc = service_db_error(svc);
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -445,7 +449,7 @@ int service_session_new(struct galen_service *svc, long long user_id,
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char created[SERVICE_ISO_LEN];
     char expires[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     rc = service_prep(svc, "DELETE FROM sessions WHERE expires_at<=?1", &s);
@@ -467,7 +471,7 @@ int service_session_new(struct galen_service *svc, long long user_id,
     service_iso(now, created);
     service_iso(now + ttl, expires);
     service_bind(s, 1, hash);
-    sqlite3_bind_int64(s, 2, user_id);
+    db_bind_int64(s, 2, user_id);
     /* CSRF tokens are derived from the session token (auth_csrf_token), so
      * there is no per-session secret to keep here. */
     service_bind(s, 3, "derived");
@@ -484,7 +488,7 @@ int service_session_get(struct galen_service *svc, const char *token,
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
     char iso[SERVICE_ISO_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     struct galen_user u;
     bool found;
     int rc;
@@ -503,10 +507,10 @@ int service_session_get(struct galen_service *svc, const char *token,
     service_iso(now, iso);
     service_bind(s, 1, hash);
     service_bind(s, 2, iso);
-    found = sqlite3_step(s) == SQLITE_ROW;
+    found = db_step(s) == DB_ROW;
     if (found)
         read_user(s, 0, &u);
-    sqlite3_reset(s);
+    db_reset(s);
     if (!found || u.role == GALEN_ROLE_ANON)
         return GALEN_ENOENT;
     *out = u;
@@ -516,7 +520,7 @@ int service_session_get(struct galen_service *svc, const char *token,
 int service_session_end(struct galen_service *svc, const char *token)
 {
     char hash[AUTH_TOKEN_HASH_LEN + 1];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (!auth_token_ok(token))

@@ -101,6 +101,48 @@ GALEN_NODISCARD int service_session_get(struct galen_service *svc,
 GALEN_NODISCARD int service_session_end(struct galen_service *svc,
                                         const char *token);
 
+/* ---- account.c: passwords, reset links, the account audit trail --------- */
+
+/* Changes user id's password after checking current, and ends every
+ * session of theirs but keep_token's (NULL: all). GALEN_EPERM if current
+ * is wrong, GALEN_EINVAL for an unfit new password, GALEN_ENOENT for no
+ * (enabled) user. Audited as "password_changed". */
+GALEN_NODISCARD int account_change_password(struct galen_service *svc,
+                                            long long id, const char *current,
+                                            const char *password,
+                                            const char *keep_token,
+                                            long long now);
+
+/* Issues a one-time link to reset user id's password, valid ttl seconds,
+ * replacing their earlier unused ones; writes its token (the only copy).
+ * actor is the admin (NULL: the command line). GALEN_ENOENT for no
+ * (enabled) user. Audited as "reset_issued". */
+GALEN_NODISCARD int account_reset_issue(struct galen_service *svc, long long id,
+                                        const struct galen_user *actor,
+                                        long long now, long ttl,
+                                        char token[GALEN_TOKEN_LEN + 1]);
+
+/* GALEN_OK and the user's name if token is a live reset link, else
+ * GALEN_ENOENT. */
+GALEN_NODISCARD int account_reset_check(struct galen_service *svc,
+                                        const char *token, long long now,
+                                        char name[GALEN_NAME_MAX]);
+
+/* Sets a new password with a reset link, uses the link up and ends every
+ * session of the user. GALEN_ENOENT if the link is unknown, used or
+ * expired; GALEN_EINVAL for an unfit password (the link stays usable).
+ * Audited as "password_reset". */
+GALEN_NODISCARD int account_reset_use(struct galen_service *svc,
+                                      const char *token, const char *password,
+                                      long long now);
+
+/* Calls cb with the account audit trail, newest first: user's events, or
+ * everyone's when user is NULL; at most limit (0: 100). */
+GALEN_NODISCARD int
+account_events(struct galen_service *svc, const char *user, size_t limit,
+               int (*cb)(void *ctx, const struct galen_account_event *e),
+               void *ctx);
+
 /* ---- patient questions and replies ------------------------------------- */
 
 /* Validates and stores a question. GALEN_EINVAL with a reason in

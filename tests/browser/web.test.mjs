@@ -67,7 +67,9 @@ test('ask a question and see the cited answer', async (t) => {
   const page = await context.newPage();
   await page.goto(`${BASE}/`);
   await page.getByLabel('Your health question').fill('What causes muscle cramps in the calf at night?');
-  await Promise.all([page.waitForURL(/\/ask\?/), page.getByRole('button', { name: 'Ask' }).click()]);
+  // The form posts: the question is in neither the address nor any link.
+  await Promise.all([page.waitForURL(/\/ask$/), page.getByRole('button', { name: 'Ask' }).click()]);
+  assert.equal(await page.locator('a[href*="q="]').count(), 0, 'no link carries the question');
   await shot(page, 'ask-patient');
   await page.getByRole('heading', { level: 1, name: /muscle cramps in the calf/ }).waitFor();
   if (!engine) {
@@ -85,6 +87,9 @@ test('ask a question and see the cited answer', async (t) => {
   assert.match(await answer.innerText(), /References/i);
   assert.match(await answer.innerText(), /Summary/);
   assert.match(await page.locator('.review-status').innerText(), /Last updated/);
+  // Only "Link to this answer", clicked on purpose, puts it in the address.
+  await Promise.all([page.waitForURL(/\/ask\?q=/), page.getByRole('button', { name: 'Link to this answer' }).click()]);
+  await page.getByRole('heading', { level: 1, name: /muscle cramps in the calf/ }).waitFor();
   // A red-flag question puts the urgent notice before the answer.
   await page.goto(`${BASE}/ask?q=${encodeURIComponent('My calf is swollen, warm and red on one side after a long flight')}`);
   const first = page.locator('article.answer > :not(h1)').first();
@@ -98,15 +103,19 @@ test('switch the audience', async () => {
   const q = encodeURIComponent('Is baclofen used for muscle cramps in cirrhosis?');
   await page.goto(`${BASE}/ask?q=${q}&audience=patient`);
   assert.equal(await page.getByLabel(/Patient or caregiver/).isChecked(), true);
+  // The switch posts the question again, as the ask form does.
+  const posted = () => page.waitForResponse((r) => r.request().method() === 'POST' && /\/ask$/.test(r.url()));
   await Promise.all([
-    page.waitForURL(/audience=clinician/),
-    page.getByRole('link', { name: /Show it for clinicians/ }).click(),
+    posted(),
+    page.getByRole('button', { name: /Show it for clinicians/ }).click(),
   ]);
+  await page.waitForLoadState();
   assert.equal(await page.getByLabel('Clinician').isChecked(), true);
   assert.match(await page.locator('.switch').innerText(), /for clinicians/);
   await shot(page, 'ask-clinician');
   // Choosing the other radio button re-asks at once (app.js).
-  await Promise.all([page.waitForURL(/audience=patient/), page.getByLabel(/Patient or caregiver/).check()]);
+  await Promise.all([posted(), page.getByLabel(/Patient or caregiver/).check()]);
+  await page.waitForLoadState();
   assert.match(await page.locator('.switch').innerText(), /patients and caregivers/);
   await page.close();
 });

@@ -16,6 +16,7 @@
 #include "content/doc.h"
 #include "content/store.h"
 #include "import/import.h"
+#include "store_test.h"
 #include "test_util.h"
 
 enum { COLLECT_MAX = 64 };
@@ -128,10 +129,10 @@ static inline const char *jat(const cJSON *o, const char *key, int i)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A store in a fresh temporary folder. */
+/* A store in a fresh temporary folder (or PostgreSQL schema). */
 struct tmp_store {
     char dir[TMP_DIR_MAX];
-    char path[128]; /* dir/store.db */
+    char path[256]; /* dir/store.db, or a PostgreSQL URL */
     struct galen_store *st;
 };
 
@@ -139,7 +140,7 @@ struct tmp_store {
 static inline bool tmp_store_open(struct tmp_store *t)
 {
     tmp_dir(t->dir);
-    snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+    test_store_target(t->dir, "store.db", t->path, sizeof t->path);
     return galen_store_open(t->path, &t->st) == GALEN_OK;
 }
 

@@ -145,15 +145,25 @@ static void test_auth_cookies(void **state)
     char v[16];
 
     UNUSED(state);
-    assert_int_equal(auth_cookie(out, sizeof out, "sid", "abc", 3600, false),
-                     GALEN_OK);
+    assert_int_equal(
+        auth_cookie(out, sizeof out, "sid", "abc", "/", 3600, false), GALEN_OK);
     assert_string_equal(out, "sid=abc; Path=/; HttpOnly; SameSite=Strict; "
                              "Max-Age=3600");
-    assert_int_equal(auth_cookie(out, sizeof out, "sid", "", 0, true),
+    assert_int_equal(auth_cookie(out, sizeof out, "sid", "", "/", 0, true),
                      GALEN_OK);
     assert_non_null(strstr(out, "; Secure"));
-    assert_int_equal(auth_cookie(out, 10, "sid", "abc", 1, false),
+    assert_int_equal(auth_cookie(out, 10, "sid", "abc", "/", 1, false),
                      GALEN_ETOOBIG);
+    assert_int_equal(
+        auth_cookie(out, sizeof out, "sid", "abc", "/galen", 60, false),
+        GALEN_OK);
+    assert_non_null(strstr(out, "; Path=/galen; "));
+    assert_int_equal(
+        auth_cookie(out, sizeof out, "sid", "abc", "/a;b", 60, false),
+        GALEN_EINVAL);
+    assert_int_equal(
+        auth_cookie(out, sizeof out, "sid", "abc", "galen", 60, false),
+        GALEN_EINVAL);
     assert_int_equal(auth_cookie_get("a=1; sid=xyz; b=2", "sid", v, sizeof v),
                      GALEN_OK);
     assert_string_equal(v, "xyz");

@@ -511,6 +511,13 @@ static const struct action actions[] = {
     {"POST", "/admin/users", "name=newbie&password=password123&role=patient",
      R(ADMIN)},
     {"POST", "/admin/users/1", "action=enable", R(ADMIN)},
+    {"POST", "/ask", "q=cramps", ALL},
+    {"GET", "/account", NULL,
+     R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN)},
+    {"POST", "/account/password",
+     "current=x&password=password-a&again=password-b",
+     R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN)},
+    {"POST", "/admin/users/1/reset", "", R(ADMIN)},
     {"POST", "/logout", "", R(PATIENT) | R(SPECIALIST) | R(EDITOR) | R(ADMIN)},
 };
 
@@ -849,12 +856,134 @@ static void test_routes_ask_page_without_engine(void **state)
     assert_int_equal(c.resp.status, 200);
     assert_non_null(strstr(c.text, "calf &lt;b&gt;"));
     assert_non_null(strstr(c.text, "not available"));
-    assert_non_null(strstr(c.text, "audience=patient"));
+    assert_non_null(
+        strstr(c.text, "name=\"audience\" value=\"patient\"><button"));
     call_done(&c);
     assert_int_equal(status_of(f, "GET", "/api/ask?q=x", NULL, NULL, NULL),
                      503);
     assert_int_equal(
         status_of(f, "GET", "/api/ask?audience=x", NULL, NULL, NULL), 400);
+}
+
+/* The ask form posts; the answer page links nowhere with the question in
+ * the address, and asking needs no CSRF token (so sets no cookie). */
+static void test_routes_ask_is_posted(void **state)
+{
+    struct fx *f = *state;
+    struct call c = {.method = "POST",
+                     .target = "/ask",
+                     .ctype = "application/x-www-form-urlencoded",
+                     .body = "q=calf+%3Cb%3E+cramps&audience=clinician"};
+    struct call home = {.method = "GET", .target = "/"};
+
+    call_run(f, &c);
+    assert_int_equal(c.resp.status, 200);
+    assert_int_equal(c.resp.ncookies, 0);
+    assert_non_null(strstr(c.text, "calf &lt;b&gt; cramps</h1>"));
+    assert_null(strstr(c.text, "?q="));
+    assert_non_null(strstr(c.text, "<form method=\"post\" action=\"/ask\" "
+                                   "class=\"ask-link\"><input "
+                                   "type=\"hidden\" name=\"q\" "
+                                   "value=\"calf &lt;b&gt; cramps\">"));
+    call_done(&c);
+    call_run(f, &home);
+    assert_non_null(strstr(home.text, "<form method=\"post\" "
+                                      "action=\"/ask\" class=\"ask\""));
+    assert_int_equal(home.resp.ncookies, 0);
+    call_done(&home);
+    /* A shared link (GET) still shows the answer. */
+    assert_int_equal(status_of(f, "GET", "/ask?q=cramps", NULL, NULL, NULL),
+                     200);
+}
+
+/* Every site URL in s starts with base. */
+static void all_prefixed(const char *s, const char *base)
+{
+    static const char *const attrs[] = {"href=\"/", "action=\"/", "src=\"/"};
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+        const char *p = s;
+
+        while ((p = strstr(p, attrs[i])) != NULL) {
+            p += strlen(attrs[i]) - 1;
+            if (strncmp(p, base, strlen(base)) != 0)
+                fail_msg("unprefixed URL: %.60s", p);
+        }
+    }
+}
+
+static void test_routes_base_path(void **state)
+{
+    struct fx *f = *state;
+    static const char *const pages[] = {"/galen/",
+                                        "/galen/ask?q=cramps",
+                                        "/galen/login",
+                                        "/galen/register",
+                                        "/galen/questions",
+                                        "/galen/articles",
+                                        "/galen/articles/calf-cramps"};
+    struct browser b;
+    size_t i;
+
+    snprintf(f->app->base_path, sizeof f->app->base_path, "/galen");
+    for (i = 0; i < ARRAY_SIZE(pages); i++) {
+        struct call c = {.method = "GET", .target = pages[i]};
+
+        call_run(f, &c);
+        assert_int_equal(c.resp.status, 200);
+        all_prefixed(c.text, "/galen/");
+        assert_non_null(strstr(c.text, "href=\"/galen/static/style.css\""));
+        call_done(&c);
+    }
+    assert_int_equal(status_of(f, "GET", "/", NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", "/ask", NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", "/galenx/", NULL, NULL, NULL), 404);
+    assert_int_equal(status_of(f, "GET", "/galen", NULL, NULL, NULL), 200);
+    assert_int_equal(status_of(f, "GET", "/galen/api/health", NULL, NULL, NULL),
+                     200);
+    {
+        struct call c = {.method = "GET", .target = "/galen/specialist"};
+
+        call_run(f, &c);
+        assert_int_equal(c.resp.status, 303);
+        assert_string_equal(c.resp.location, "/galen/login?next=/specialist");
+        call_done(&c);
+    }
+    {
+        struct call c = {.method = "GET", .target = "/galen/login"};
+
+        call_run(f, &c);
+        assert_int_equal(c.resp.ncookies, 1);
+        assert_non_null(strstr(c.resp.cookie[0], "; Path=/galen; "));
+        call_done(&c);
+    }
+    /* A logged-in page, and a redirect after a form. */
+    f->app->base_path[0] = '\0';
+    browser_login(f, "admin", &b);
+    snprintf(f->app->base_path, sizeof f->app->base_path, "/galen");
+    {
+        struct call c = {.method = "GET",
+                         .target = "/galen/admin/users",
+                         .cookie = b.cookie};
+        struct call out = {.method = "POST",
+                           .target = "/galen/logout",
+                           .ctype = "application/x-www-form-urlencoded",
+                           .cookie = b.cookie};
+        char form[128];
+
+        call_run(f, &c);
+        assert_int_equal(c.resp.status, 200);
+        all_prefixed(c.text, "/galen/");
+        call_done(&c);
+        snprintf(form, sizeof form, "csrf=%s", b.csrf);
+        out.body = form;
+        call_run(f, &out);
+        assert_int_equal(out.resp.status, 303);
+        assert_string_equal(out.resp.location, "/galen/");
+        call_done(&out);
+    }
+    f->app->base_path[0] = '\0';
 }
 
 int main(void)
@@ -878,6 +1007,8 @@ int main(void)
         cmocka_unit_test(test_routes_login_next_is_same_site),
         cmocka_unit_test(test_routes_cookie_secure_over_tls),
         cmocka_unit_test(test_routes_password_hashes_are_bounded),
+        cmocka_unit_test(test_routes_ask_is_posted),
+        cmocka_unit_test(test_routes_base_path),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,11 +19,12 @@
 #include "content/doc.h"
 #include "content/store.h"
 #include "service/service.h"
+#include "store_test.h"
 #include "test_util.h"
 
 struct fixture {
     char dir[TMP_DIR_MAX];
-    char path[128];
+    char path[256];
     struct galen_service *svc;
 };
 
@@ -36,7 +37,7 @@ static int setup(void **state)
     if (!f || auth_init() != GALEN_OK)
         return -1;
     tmp_dir(f->dir);
-    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    test_store_target(f->dir, "store.db", f->path, sizeof f->path);
     if (service_open(f->path, &f->svc) != GALEN_OK)
         return -1;
     *state = f;
@@ -481,6 +482,124 @@ static void test_service_diff(void **state)
     galen_free(v2);
 }
 
+static int count_event(void *ctx, const struct galen_account_event *e)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 256 - n, "%s%s:%s", n ? " " : "", e->event,
+             e->actor ? e->actor : "-");
+    return 0;
+}
+
+static void test_service_password_change(void **state)
+{
+    struct fixture *f = *state;
+    char a[GALEN_TOKEN_LEN + 1], b[GALEN_TOKEN_LEN + 1];
+    struct galen_user u;
+    long long id = 0;
+    char log[256] = "";
+
+    auth_set_fast_hashing(true);
+    assert_int_equal(service_user_add(f->svc, "pwuser", "password one",
+                                      GALEN_ROLE_PATIENT, NULL, T0, &id),
+                     GALEN_OK);
+    assert_int_equal(service_session_new(f->svc, id, T0, 3600, a), GALEN_OK);
+    assert_int_equal(service_session_new(f->svc, id, T0, 3600, b), GALEN_OK);
+    assert_int_equal(
+        account_change_password(f->svc, id, "wrong one", "password two", a, T0),
+        GALEN_EPERM);
+    assert_int_equal(
+        account_change_password(f->svc, id, "password one", "short", a, T0),
+        GALEN_EINVAL);
+    assert_int_equal(account_change_password(f->svc, 999999, "password one",
+                                             "password two", a, T0),
+                     GALEN_ENOENT);
+    /* Nothing changed so far. */
+    assert_int_equal(service_session_get(f->svc, b, T0, &u), GALEN_OK);
+    assert_int_equal(account_change_password(f->svc, id, "password one",
+                                             "password two", a, T0 + 1),
+                     GALEN_OK);
+    assert_int_equal(service_session_get(f->svc, a, T0, &u), GALEN_OK);
+    assert_int_equal(service_session_get(f->svc, b, T0, &u), GALEN_ENOENT);
+    assert_int_equal(service_user_login(f->svc, "pwuser", "password one", &u),
+                     GALEN_EPERM);
+    assert_int_equal(service_user_login(f->svc, "pwuser", "password two", &u),
+                     GALEN_OK);
+    /* Without a session to keep, all end. */
+    assert_int_equal(account_change_password(f->svc, id, "password two",
+                                             "password three", NULL, T0 + 2),
+                     GALEN_OK);
+    assert_int_equal(service_session_get(f->svc, a, T0, &u), GALEN_ENOENT);
+    assert_int_equal(account_events(f->svc, "pwuser", 0, count_event, log),
+                     GALEN_OK);
+    assert_string_equal(log, "password_changed:pwuser "
+                             "password_changed:pwuser");
+    auth_set_fast_hashing(false);
+}
+
+static void test_service_reset_links(void **state)
+{
+    struct fixture *f = *state;
+    char tok[GALEN_TOKEN_LEN + 1], old[GALEN_TOKEN_LEN + 1];
+    char sess[GALEN_TOKEN_LEN + 1];
+    char name[GALEN_NAME_MAX];
+    struct galen_user admin, u;
+    long long id = 0;
+    char log[256] = "";
+
+    auth_set_fast_hashing(true);
+    assert_int_equal(service_user_add(f->svc, "resetme", "password one",
+                                      GALEN_ROLE_PATIENT, NULL, T0, &id),
+                     GALEN_OK);
+    assert_int_equal(service_user_add(f->svc, "boss", "password one",
+                                      GALEN_ROLE_ADMIN, NULL, T0, &admin.id),
+                     GALEN_OK);
+    snprintf(admin.name, sizeof admin.name, "boss");
+    assert_int_equal(account_reset_issue(f->svc, 999999, &admin, T0, 3600, tok),
+                     GALEN_ENOENT);
+    assert_int_equal(account_reset_issue(f->svc, id, &admin, T0, 0, tok),
+                     GALEN_EINVAL);
+    assert_int_equal(account_reset_issue(f->svc, id, &admin, T0, 3600, old),
+                     GALEN_OK);
+    /* A second link replaces the first. */
+    assert_int_equal(account_reset_issue(f->svc, id, NULL, T0, 3600, tok),
+                     GALEN_OK);
+    assert_int_equal(account_reset_check(f->svc, old, T0, name), GALEN_ENOENT);
+    assert_int_equal(account_reset_check(f->svc, tok, T0, name), GALEN_OK);
+    assert_string_equal(name, "resetme");
+    /* Expired an hour later. */
+    assert_int_equal(account_reset_check(f->svc, tok, T0 + 3600, name),
+                     GALEN_ENOENT);
+    assert_int_equal(account_reset_use(f->svc, tok, "password two", T0 + 3600),
+                     GALEN_ENOENT);
+    assert_int_equal(account_reset_check(f->svc, "not a token", T0, name),
+                     GALEN_ENOENT);
+    /* A bad password leaves the link usable; a good one uses it up. */
+    assert_int_equal(service_session_new(f->svc, id, T0, 7200, sess), GALEN_OK);
+    assert_int_equal(account_reset_use(f->svc, tok, "short", T0 + 10),
+                     GALEN_EINVAL);
+    assert_int_equal(account_reset_use(f->svc, tok, "password two", T0 + 10),
+                     GALEN_OK);
+    assert_int_equal(service_session_get(f->svc, sess, T0 + 11, &u),
+                     GALEN_ENOENT);
+    assert_int_equal(service_user_login(f->svc, "resetme", "password two", &u),
+                     GALEN_OK);
+    assert_int_equal(account_reset_use(f->svc, tok, "password three", T0 + 11),
+                     GALEN_ENOENT);
+    assert_int_equal(account_events(f->svc, "resetme", 0, count_event, log),
+                     GALEN_OK);
+    assert_string_equal(log, "password_reset:resetme reset_issued:- "
+                             "reset_issued:boss");
+    /* A disabled account's link does not work. */
+    assert_int_equal(account_reset_issue(f->svc, id, NULL, T0, 3600, tok),
+                     GALEN_OK);
+    assert_int_equal(service_user_set_disabled(f->svc, id, true), GALEN_OK);
+    assert_int_equal(account_reset_use(f->svc, tok, "password four", T0 + 20),
+                     GALEN_ENOENT);
+    auth_set_fast_hashing(false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,7 +611,9 @@ int main(void)
         cmocka_unit_test(test_service_comments_moderation),
         cmocka_unit_test(test_service_review_workflow),
         cmocka_unit_test(test_service_diff),
+        cmocka_unit_test(test_service_password_change),
+        cmocka_unit_test(test_service_reset_links),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return STORE_RUN_TESTS(tests, setup, teardown);
 }

@@ -22,11 +22,12 @@
 #include "base/buf.h"
 #include "content/doc.h"
 #include "content/store.h"
+#include "store_test.h"
 #include "test_util.h"
 
 struct fixture {
     char dir[TMP_DIR_MAX];
-    char path[128];
+    char path[256];
     struct galen_service *svc;
 };
 
@@ -37,7 +38,7 @@ static int setup(void **state)
     if (!f || galen_auth_init() != GALEN_OK)
         return -1;
     tmp_dir(f->dir);
-    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    test_store_target(f->dir, "store.db", f->path, sizeof f->path);
     if (galen_service_open(f->path, &f->svc) != GALEN_OK)
         return -1;
     *state = f;
@@ -224,5 +225,5 @@ int main(void)
                                         teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return STORE_RUN_TESTS(tests, NULL, NULL);
 }

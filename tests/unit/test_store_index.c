@@ -337,5 +337,5 @@ int main(void)
                                         setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return STORE_RUN_TESTS(tests, NULL, NULL);
 }
