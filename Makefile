@@ -23,7 +23,7 @@ PCDIR      ?= $(LIBDIR)/pkgconfig
 # libmicrohttpd.
 # libpq's header only: the PostgreSQL store loads libpq.so.5 when it opens
 # one (lib/content/db_pg.c), so nothing links it.
-LIB_PKGS     := sqlite3 libxml-2.0 libcjson libzstd libsodium zlib
+LIB_PKGS     := sqlite3 libxml-2.0 libcjson libzstd libsodium zlib yaml-0.1
 LIB_PRIVATE  := -lstemmer -lm -lpthread
 PKGS     := $(LIB_PKGS) libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null)

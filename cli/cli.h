@@ -148,6 +148,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 /* Where an installed galen keeps the files that ship in data/ and web/:
  * PREFIX/share/galen, compiled in by the Makefile. */

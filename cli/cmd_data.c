@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_data.c: the commands that handle a data folder as a whole:
  * `galen backup DEST` (consistent, while serving), `galen restore BACKUP`,
- * `galen export` (every document as JSON Lines) and `galen delete ID`. */
+ * `galen export` (every document as JSON Lines, or as galen Markdown
+ * articles in a folder) and `galen delete ID`. */
 #include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -14,8 +15,11 @@
 #include <galen/store.h>
 
 #include "cli.h"
+#include "fileio.h"
 
 enum { OPT_JSON = 256, OPT_FORMAT, OPT_NO_INDEX, OPT_WHO };
+
+enum { PATH_CAP = 4096 };
 
 /* The options every command here shares: -d, --json, --help. Returns 0,
  * 1 for --help, -1 for a bad option (already reported). */
@@ -23,6 +27,7 @@ struct data_args {
     const char *data;
     const char *format;
     const char *who;
+    const char *out; /* -o DIR */
     bool json, no_index, quiet;
 };
 
@@ -35,12 +40,13 @@ static int parse(int argc, char **argv, struct data_args *a)
         {"no-index", no_argument, NULL, OPT_NO_INDEX},
         {"who", required_argument, NULL, OPT_WHO},
         {"quiet", no_argument, NULL, 'q'},
+        {"out", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
 
     optind = 0;
-    while ((c = cli_getopt(argc, argv, "d:qh", longopts)) != -1) {
+    while ((c = cli_getopt(argc, argv, "d:qo:h", longopts)) != -1) {
         switch (c) {
         case 'd':
             a->data = optarg;
@@ -59,6 +65,9 @@ static int parse(int argc, char **argv, struct data_args *a)
             break;
         case 'q':
             a->quiet = true;
+            break;
+        case 'o':
+            a->out = optarg;
             break;
         case 'h':
             return 1;
@@ -185,35 +194,110 @@ static int open_existing(const char *data, struct galen_store **st)
     return EXIT_OK;
 }
 
+/* Where `galen export --format article` writes, and what it counted. */
+struct article_out {
+    const char *dir;
+    unsigned long written, skipped;
+};
+
+static int put_article(void *ctx, const char *id, const char *text, size_t len,
+                       const char *why)
+{
+    struct article_out *o = ctx;
+    char path[PATH_CAP];
+    int n;
+
+    if (!text) {
+        fprintf(stderr, "galen export: %s: left out: %s\n", id, why);
+        o->skipped++;
+        return GALEN_OK;
+    }
+    n = snprintf(path, sizeof path, "%s/%s.md", o->dir, id);
+    if (n < 0 || (size_t)n >= sizeof path || strchr(id, '/') || id[0] == '.')
+        return GALEN_EINVAL; /* article ids are [A-Za-z0-9._-] */
+    if (fileio_write_atomic(o->dir, path, text, len) != GALEN_OK) {
+        LOG_ERROR("export: cannot write %s: %s", path, strerror(errno));
+        return GALEN_EIO;
+    }
+    o->written++;
+    return GALEN_OK;
+}
+
+static void export_usage(void)
+{
+    printf("usage: galen export [-d DIR] [--format jsonl]\n"
+           "       galen export [-d DIR] --format article -o OUTDIR\n\n"
+           "jsonl (the default) prints every document in the store, one "
+           "JSON\nobject a line, in id order: all fields, sections, "
+           "references, tables\nand status. article writes each document "
+           "as OUTDIR/ID.md in galen's\nMarkdown format "
+           "(docs/article-format.md); 'galen import article\nOUTDIR' reads "
+           "them back as the same documents. A document the format\ncannot "
+           "hold exactly is left out and named on stderr.\n");
+}
+
+/* Checks the options; the exit code of a usage error, or EXIT_OK. */
+static int export_args(const struct data_args *a, int argc, char **argv,
+                       bool *article)
+{
+    *article = a->format && strcmp(a->format, "article") == 0;
+    if (a->format && !*article && strcmp(a->format, "jsonl") != 0)
+        return cli_usage_error(
+            "export", "unknown format '%s' (want jsonl or article)", a->format);
+    if (*article && !a->out)
+        return cli_usage_error("export", "--format article needs -o OUTDIR");
+    if (!*article && a->out)
+        return cli_usage_error("export", "-o is for --format article");
+    if (optind != argc)
+        return cli_usage_error("export", "unexpected argument '%s'",
+                               argv[optind]);
+    return EXIT_OK;
+}
+
+static int export_articles(struct galen_store *st, const char *dir)
+{
+    struct article_out o = {dir, 0, 0};
+    int rc;
+
+    if (cli_make_dirs(dir) != 0) {
+        LOG_ERROR("export: cannot create %s: %s", dir, strerror(errno));
+        return GALEN_EIO;
+    }
+    rc = galen_store_export_as(st, GALEN_EXPORT_ARTICLE, put_article, &o);
+    if (rc == GALEN_OK)
+        fprintf(stderr, "exported %lu articles to %s, left out %lu\n",
+                o.written, dir, o.skipped);
+    return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
     struct data_args a = {0};
     struct galen_store *st = NULL;
+    bool article = false;
     int rc = parse(argc, argv, &a);
 
     if (rc != 0) {
         if (rc > 0)
-            printf("usage: galen export [-d DIR] [--format jsonl]\n\n"
-                   "Prints every document in the store, one JSON object a "
-                   "line, in id\norder: all fields, sections, references, "
-                   "tables and status.\n");
+            export_usage();
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (a.format && strcmp(a.format, "jsonl") != 0)
-        return cli_usage_error("export", "unknown format '%s' (want jsonl)",
-                               a.format);
-    if (optind != argc)
-        return cli_usage_error("export", "unexpected argument '%s'",
-                               argv[optind]);
+    rc = export_args(&a, argc, argv, &article);
+    if (rc != EXIT_OK)
+        return rc;
     rc = open_existing(a.data, &st);
     if (rc != EXIT_OK)
         return rc;
-    rc = galen_store_export(st, put_line, NULL);
+    if (article)
+        rc = export_articles(st, a.out);
+    else
+        rc = galen_store_export(st, put_line, NULL);
     if (rc == GALEN_OK && fflush(stdout) != 0)
         rc = GALEN_EIO;
-    if (rc != GALEN_OK)
-        LOG_ERROR("export: %s: %s", galen_strerror(rc),
-                  rc == GALEN_EIO ? strerror(errno) : galen_store_errmsg(st));
+    if (rc != GALEN_OK && rc != GALEN_EIO)
+        LOG_ERROR("export: %s: %s", galen_strerror(rc), galen_store_errmsg(st));
+    else if (rc == GALEN_EIO && !article)
+        LOG_ERROR("export: %s: %s", galen_strerror(rc), strerror(errno));
     galen_store_close(st);
     return cli_exit_for(rc);
 }

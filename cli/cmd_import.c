@@ -19,28 +19,30 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: galen import FORMAT [options] PATH...\n\n"
-            "Imports documents into the store (<data>/store.db). FORMAT is\n"
-            "one of:\n"
-            "  medquad   MedQuAD XML files or folders\n"
-            "  pubmed    PubMed/MEDLINE XML (PubmedArticleSet), plain or .gz\n"
-            "  beir      BEIR corpus.jsonl (_id, title, text)\n"
-            "  article   galen Markdown articles (*.md, folders recursed)\n\n"
-            "Importing is idempotent: unchanged documents are left alone,\n"
-            "changed ones get a new version. Afterwards the search index\n"
-            "(<data>/index) is brought up to date with what changed.\n\n"
-            "Options:\n"
-            "  -d, --data DIR  data folder (default $GALEN_DATA or ./%s)\n"
-            "      --strict    stop at the first failure\n"
-            "  -q, --quiet     no progress bar\n"
-            "      --json      print the summary as JSON\n"
-            "      --no-index  leave the search index alone ('galen index'\n"
-            "                  updates it later)\n"
-            "  -h, --help      show this help\n\n"
-            "Exit status: 0 all imported, 2 some input failed, 3 I/O or\n"
-            "store error, 4 a PATH does not exist.\n",
-            CLI_DEFAULT_DATA);
+    fprintf(
+        f,
+        "usage: galen import FORMAT [options] PATH...\n\n"
+        "Imports documents into the store (<data>/store.db). FORMAT is\n"
+        "one of:\n"
+        "  medquad      MedQuAD XML files or folders\n"
+        "  pubmed       PubMed/MEDLINE XML (PubmedArticleSet), plain or .gz\n"
+        "  beir         BEIR corpus.jsonl (_id, title, text)\n"
+        "  article      galen Markdown articles (*.md, folders recursed)\n"
+        "  medlineplus  MedlinePlus health-topics XML, plain or .gz\n\n"
+        "Importing is idempotent: unchanged documents are left alone,\n"
+        "changed ones get a new version. Afterwards the search index\n"
+        "(<data>/index) is brought up to date with what changed.\n\n"
+        "Options:\n"
+        "  -d, --data DIR  data folder (default $GALEN_DATA or ./%s)\n"
+        "      --strict    stop at the first failure\n"
+        "  -q, --quiet     no progress bar\n"
+        "      --json      print the summary as JSON\n"
+        "      --no-index  leave the search index alone ('galen index'\n"
+        "                  updates it later)\n"
+        "  -h, --help      show this help\n\n"
+        "Exit status: 0 all imported, 2 some input failed, 3 I/O or\n"
+        "store error, 4 a PATH does not exist.\n",
+        CLI_DEFAULT_DATA);
 }
 
 struct import_ui {
@@ -251,11 +253,11 @@ int cmd_import(int argc, char **argv)
         return EXIT_USAGE;
     if (optind >= argc)
         return cli_usage_error("import", "no FORMAT given (medquad, pubmed, "
-                                         "beir or article)");
+                                         "beir, article or medlineplus)");
     if (galen_import_format_parse(argv[optind], &fmt) != GALEN_OK)
         return cli_usage_error("import",
                                "unknown format '%s' (want medquad, "
-                               "pubmed, beir or article)",
+                               "pubmed, beir, article or medlineplus)",
                                argv[optind]);
     if (argc - optind < 2)
         return cli_usage_error("import", "no PATH given");

@@ -64,8 +64,9 @@ static const struct command commands[] = {
     {"backup", cmd_backup,
      "copy the data folder consistently, even while serving"},
     {"restore", cmd_restore, "restore a backup into a new data folder"},
-    {"export", cmd_export, "print every document as JSON Lines"},
+    {"export", cmd_export, "export every document (JSON Lines or articles)"},
     {"delete", cmd_delete, "delete documents from the store and the index"},
+    {"review", cmd_review, "start or approve the review of a whole source"},
 };
 
 static void usage(FILE *f)

@@ -73,6 +73,7 @@ void api_comment_submit(struct ctx *c);
 void page_review_queue(struct ctx *c);
 void page_review_doc(struct ctx *c);
 void page_review_action(struct ctx *c);
+void page_review_source(struct ctx *c);
 void page_moderation(struct ctx *c);
 void page_moderate(struct ctx *c);
 void api_review_queue(struct ctx *c);

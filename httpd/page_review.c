@@ -3,7 +3,9 @@
  * status; a document's review page offers the actions legal from its
  * status (submit -> under review -> approved or rejected, each with a
  * note), the diff between any earlier version and the current one, and
- * the document's audit trail. Also the comment moderation queue. */
+ * the document's audit trail. A source's documents under review can be
+ * approved all at once, each still one audit event under the same rules.
+ * Also the comment moderation queue. */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +34,91 @@ static int queue_row(void *ctx, const struct galen_doc_row *r)
     page_date(c, r->updated);
     page_out(c, "</td></tr>\n");
     return 0;
+}
+
+/* One "approve all N from S" form per source with documents under
+ * review. N goes with the form: the handler refuses if the queue has
+ * changed since, so the editor approves what they saw. */
+static int source_form(void *ctx, const struct galen_source_queue *q)
+{
+    struct ctx *c = ctx;
+
+    if (q->under_review == 0)
+        return 0;
+    page_out(c,
+             "<li><form method=\"post\" action=\"/review-source\" "
+             "class=\"inline\"><input type=\"hidden\" name=\"source\" "
+             "value=\"%s\"><input type=\"hidden\" name=\"expect\" "
+             "value=\"%lld\">",
+             q->source, q->under_review);
+    page_csrf_field(c);
+    page_out(c,
+             "<button type=\"submit\">Approve all %lld under review from "
+             "%s</button></form></li>\n",
+             q->under_review, q->source);
+    return 0;
+}
+
+/* The outcome of a bulk approval, from the redirect's query. */
+static void bulk_flash(struct ctx *c)
+{
+    const char *keys[] = {"approved", "not_ready", "own"};
+    long n[3] = {0, 0, 0};
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *v = http_param(&c->req->query, keys[i]);
+
+        if (!v || str_to_long(v, 0, 1L << 40, &n[i]) != GALEN_OK)
+            return;
+    }
+    page_out(c,
+             "<p class=\"flash\" role=\"status\">Approved %ld; left %ld "
+             "not yet under review and %ld for another editor (four-eyes "
+             "review).</p>",
+             n[0], n[1], n[2]);
+}
+
+static void bulk_section(struct ctx *c)
+{
+    size_t before;
+
+    page_out(c, "<section aria-labelledby=\"bulk-h\"><h2 id=\"bulk-h\">By "
+                "source</h2><ul class=\"bulk\">");
+    before = c->resp->body.len;
+    if (galen_review_sources(c->svc, source_form, c) != GALEN_OK)
+        c->rc = GALEN_EDB;
+    if (c->resp->body.len == before)
+        page_out(c, "<li>No source has documents under review.</li>");
+    page_out(c, "</ul></section>\n");
+}
+
+void page_review_source(struct ctx *c)
+{
+    const char *source = http_req_param(c->req, "source");
+    const char *e = http_req_param(c->req, "expect");
+    struct galen_review_bulk b;
+    char loc[HTTP_LOCATION_MAX];
+    long expect;
+    int rc;
+
+    if (!ctx_need_store(c, "document"))
+        return;
+    if (!source || !*source || !e ||
+        str_to_long(e, 0, 1L << 40, &expect) != GALEN_OK) {
+        ctx_error(c, 400, "bad_request", "source and expect are required");
+        return;
+    }
+    rc = galen_review_source(c->svc, source, "approve", &c->user, NULL, expect,
+                             &b);
+    if (rc != GALEN_OK) {
+        ctx_fail(c, rc, galen_service_errmsg(c->svc));
+        return;
+    }
+    snprintf(loc, sizeof loc,
+             "/review?status=approved&approved=%lld&not_ready=%lld&own=%lld",
+             b.done, b.not_ready, b.own);
+    http_resp_redirect(c->resp, loc);
 }
 
 void page_review_queue(struct ctx *c)
@@ -64,8 +151,11 @@ void page_review_queue(struct ctx *c)
                  galen_doc_status_name((enum galen_doc_status)i),
                  i == cur ? " aria-current=\"true\"" : "", status_labels[i],
                  counts[i]);
+    page_out(c, "</ul></nav>");
+    bulk_flash(c);
+    bulk_section(c);
     page_out(c,
-             "</ul></nav><h2>%s</h2><table><thead><tr><th "
+             "<h2>%s</h2><table><thead><tr><th "
              "scope=\"col\">Title</th><th scope=\"col\">Kind</th><th "
              "scope=\"col\">Version</th><th scope=\"col\">Updated</th>"
              "</tr></thead><tbody>",

@@ -59,6 +59,7 @@ static const struct route routes[] = {
     {POST, "/articles/{slug}/comments", page_comment_submit, PERM(COMMENT),
      ROUTE_LIMIT_QUESTION},
     {GET, "/review", page_review_queue, PERM(REVIEW), 0},
+    {POST, "/review-source", page_review_source, PERM(REVIEW), 0},
     {GET, "/review/{slug}", page_review_doc, PERM(REVIEW), 0},
     {POST, "/review/{slug}", page_review_action, PERM(REVIEW), 0},
     {GET, "/moderation", page_moderation, PERM(MODERATE), 0},

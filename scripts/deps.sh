@@ -7,7 +7,7 @@ set -euo pipefail
 
 # What building and running galen needs (scripts/demo.sh: --build).
 build_pkgs=(gcc make pkg-config
-            libsqlite3-dev libpq-dev libmicrohttpd-dev libxml2-dev libcjson-dev
+            libsqlite3-dev libpq-dev libmicrohttpd-dev libxml2-dev libcjson-dev libyaml-dev
             libstemmer-dev libzstd-dev libsodium-dev zlib1g-dev wamerican)
 # What the checks need on top: the fuzzer's compiler, cmocka, the linters,
 # and the tools the integration tests drive.

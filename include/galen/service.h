@@ -479,6 +479,45 @@ GALEN_API GALEN_NODISCARD int
 galen_review(struct galen_service *svc, const char *doc_id, const char *action,
              const struct galen_user *who, const char *note);
 
+/* The review queue of one source (a document's publisher: "MedlinePlus",
+ * "galen editorial team"); borrowed for the callback. */
+struct galen_source_queue {
+    const char *source;
+    long long submitted;    /* waiting for a review to start */
+    long long under_review; /* waiting for a decision */
+};
+
+/* Calls cb for each source with documents pending review (submitted or
+ * under review), by source. A non-zero return from cb stops the walk. */
+GALEN_API GALEN_NODISCARD int
+galen_review_sources(struct galen_service *svc,
+                     int (*cb)(void *ctx, const struct galen_source_queue *q),
+                     void *ctx);
+
+/* What a bulk review did. Documents of the source not pending review
+ * (approved, rejected) are not counted. */
+struct galen_review_bulk {
+    long long done;      /* documents moved, one review event each */
+    long long not_ready; /* pending but not in a status the action takes:
+                            approve takes only documents under review */
+    long long own;       /* approve: left for another editor by four-eyes
+                            review (who submitted or started their review) */
+};
+
+/* Applies action "start" or "approve" to every document of source that is
+ * pending review, each as galen_review would (the same rules and one audit
+ * event each), in one transaction; the documents it cannot act on are
+ * counted in *out, not failed. expect >= 0 is the number of the source's
+ * documents the action applies to (under review for approve, submitted for
+ * start) as the editor saw it: GALEN_ESTATE, and nothing done, when the
+ * queue has changed since. GALEN_EPERM when who may not review,
+ * GALEN_EINVAL for another action or too long a note. */
+GALEN_API GALEN_NODISCARD int
+galen_review_source(struct galen_service *svc, const char *source,
+                    const char *action, const struct galen_user *who,
+                    const char *note, long long expect,
+                    struct galen_review_bulk *out);
+
 /* Reads the current version of doc_id as a read-only view (galen/doc.h).
  * GALEN_ENOENT if there is no such document; *out is NULL on failure.
  * Caller frees *out with galen_doc_free. */

@@ -68,15 +68,19 @@ GALEN_API GALEN_NODISCARD int galen_store_check(struct galen_store *st);
 /* ---- importing --------------------------------------------------------- */
 
 enum galen_import_format {
-    GALEN_IMPORT_MEDQUAD, /* MedQuAD XML, one file per source document */
-    GALEN_IMPORT_PUBMED, /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip
-                          */
-    GALEN_IMPORT_BEIR,   /* BEIR corpus.jsonl: _id, title, text */
-    GALEN_IMPORT_ARTICLE /* galen's Markdown articles (docs/article-format.md)
-                          */
+    /* MedQuAD XML, one file per source document */
+    GALEN_IMPORT_MEDQUAD,
+    /* PubMed/MEDLINE XML (PubmedArticleSet), plain or gzip */
+    GALEN_IMPORT_PUBMED,
+    /* BEIR corpus.jsonl: _id, title, text */
+    GALEN_IMPORT_BEIR,
+    /* galen's Markdown articles (docs/article-format.md) */
+    GALEN_IMPORT_ARTICLE,
+    /* MedlinePlus health-topics XML, plain or gzip (docs/import.md) */
+    GALEN_IMPORT_MEDLINEPLUS
 };
 
-/* Parses "medquad", "pubmed", "beir" or "article". GALEN_OK or
+/* Parses "medquad", "pubmed", "beir", "article" or "medlineplus". GALEN_OK or
  * GALEN_EINVAL. */
 GALEN_API GALEN_NODISCARD int
 galen_import_format_parse(const char *name, enum galen_import_format *out);
@@ -194,6 +198,26 @@ GALEN_API GALEN_NODISCARD int
 galen_store_export(struct galen_store *st,
                    int (*cb)(void *ctx, const char *json, size_t len),
                    void *ctx);
+
+enum galen_export_format {
+    GALEN_EXPORT_JSONL,  /* galen_store_export's JSON, one object a document */
+    GALEN_EXPORT_ARTICLE /* galen Markdown (docs/article-format.md) */
+};
+
+/* Receives one exported document: its id and its text (NUL-terminated,
+ * len bytes, borrowed for the call). For GALEN_EXPORT_ARTICLE a document
+ * the format cannot hold exactly comes with text NULL and why saying why,
+ * so the caller can report it. Non-zero stops the export. */
+typedef int (*galen_export_cb)(void *ctx, const char *id, const char *text,
+                               size_t len, const char *why);
+
+/* Calls cb with each document in fmt, in id order. Importing the articles
+ * it writes (`galen import article`) gives documents with the same content
+ * hashes. GALEN_OK, GALEN_EINVAL for an unknown fmt, the store error, or
+ * cb's non-zero return. */
+GALEN_API GALEN_NODISCARD int
+galen_store_export_as(struct galen_store *st, enum galen_export_format fmt,
+                      galen_export_cb cb, void *ctx);
 
 /* Deletes document id (kept in its version history and audit trail as
  * deleted by who); the next index update removes it from the index.

@@ -29,6 +29,7 @@
 #include "content/db.h"
 #include "content/doc.h"
 #include "content/store.h"
+#include "import/article_write.h"
 #include "index/index.h"
 #include "index/manifest.h"
 
@@ -384,17 +385,16 @@ int galen_restore(const char *backup, const char *data_dir, char *err,
     return rc;
 }
 
-int galen_store_export(struct galen_store *st,
-                       int (*cb)(void *ctx, const char *json, size_t len),
-                       void *ctx)
+/* Reads every document id, in id order, into *out (galen_free each and
+ * the array). Ids first, then one document at a time: store_get reuses the
+ * statement cache, which must not be stepped under it. */
+static int export_ids(struct galen_store *st, char ***out, size_t *nout)
 {
     struct db_stmt *s;
     char **ids = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, cap = 0;
     int rc = store_stmt(st, "SELECT id FROM documents ORDER BY id", &s);
 
-    /* Ids first, then one document at a time: store_get reuses the
-     * statement cache, which must not be stepped under it. */
     while (rc == GALEN_OK) {
         int step = db_step(s);
 
@@ -419,9 +419,51 @@ int galen_store_export(struct galen_store *st,
     }
     if (rc == GALEN_OK || rc == GALEN_ENOMEM)
         db_reset(s);
+    *out = ids;
+    *nout = n;
+    return rc;
+}
+
+/* One document in fmt, handed to cb. */
+static int export_doc(const struct doc *d, enum galen_export_format fmt,
+                      galen_export_cb cb, void *ctx)
+{
+    struct buf b;
+    char *json = NULL;
+    char why[256];
+    int rc;
+
+    if (fmt == GALEN_EXPORT_JSONL) {
+        rc = doc_to_json(d, &json);
+        if (rc == GALEN_OK)
+            rc = cb(ctx, d->id, json, strlen(json), NULL);
+        galen_free(json);
+        return rc;
+    }
+    buf_init(&b, (size_t)DOC_TEXT_MAX * 4);
+    rc = article_write_checked(d, &b, why, sizeof why);
+    if (rc == GALEN_OK)
+        buf_put_nul(&rc, &b);
+    if (rc == GALEN_OK)
+        rc = cb(ctx, d->id, (const char *)b.data, b.len - 1, NULL);
+    else if (rc == GALEN_EPARSE)
+        rc = cb(ctx, d->id, NULL, 0, why);
+    buf_cleanup(&b);
+    return rc;
+}
+
+int galen_store_export_as(struct galen_store *st, enum galen_export_format fmt,
+                          galen_export_cb cb, void *ctx)
+{
+    char **ids = NULL;
+    size_t n = 0, i;
+    int rc = GALEN_OK;
+
+    if (fmt != GALEN_EXPORT_JSONL && fmt != GALEN_EXPORT_ARTICLE)
+        return GALEN_EINVAL;
+    rc = export_ids(st, &ids, &n);
     for (i = 0; rc == GALEN_OK && i < n; i++) {
         struct doc *d = NULL;
-        char *json = NULL;
 
         rc = store_get(st, ids[i], &d);
         if (rc == GALEN_ENOENT) { /* deleted meanwhile */
@@ -429,16 +471,37 @@ int galen_store_export(struct galen_store *st,
             continue;
         }
         if (rc == GALEN_OK)
-            rc = doc_to_json(d, &json);
-        if (rc == GALEN_OK)
-            rc = cb(ctx, json, strlen(json));
-        galen_free(json);
+            rc = export_doc(d, fmt, cb, ctx);
         doc_free(d);
     }
     for (i = 0; i < n; i++)
         galen_free(ids[i]);
     galen_free(ids);
     return rc;
+}
+
+struct jsonl_cb {
+    int (*cb)(void *ctx, const char *json, size_t len);
+    void *ctx;
+};
+
+static int jsonl_line(void *ctx, const char *id, const char *text, size_t len,
+                      const char *why)
+{
+    const struct jsonl_cb *j = ctx;
+
+    UNUSED(id);
+    UNUSED(why);
+    return j->cb(j->ctx, text, len);
+}
+
+int galen_store_export(struct galen_store *st,
+                       int (*cb)(void *ctx, const char *json, size_t len),
+                       void *ctx)
+{
+    struct jsonl_cb j = {cb, ctx};
+
+    return galen_store_export_as(st, GALEN_EXPORT_JSONL, jsonl_line, &j);
 }
 
 int galen_store_delete(struct galen_store *st, const char *id, const char *who)

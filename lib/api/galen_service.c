@@ -518,6 +518,22 @@ int galen_review(struct galen_service *svc, const char *doc_id,
     return service_review(svc, doc_id, action, who, note);
 }
 
+int galen_review_sources(struct galen_service *svc,
+                         int (*cb)(void *ctx,
+                                   const struct galen_source_queue *q),
+                         void *ctx)
+{
+    return service_review_sources(svc, cb, ctx);
+}
+
+int galen_review_source(struct galen_service *svc, const char *source,
+                        const char *action, const struct galen_user *who,
+                        const char *note, long long expect,
+                        struct galen_review_bulk *out)
+{
+    return service_review_source(svc, source, action, who, note, expect, out);
+}
+
 int galen_doc_versions(struct galen_service *svc, const char *doc_id,
                        int (*cb)(void *ctx, long long version,
                                  const char *status, const char *created_at),

@@ -235,6 +235,7 @@ void doc_cleanup(struct doc *d)
     doc_strlist_cleanup(&d->cuis);
     doc_strlist_cleanup(&d->semantic_types);
     doc_strlist_cleanup(&d->pub_types);
+    doc_strlist_cleanup(&d->meta);
     free_parts(d);
     doc_init(d);
 }
@@ -313,6 +314,39 @@ int doc_strlist_add(struct doc_strlist *l, const char *s, size_t len)
         return GALEN_ENOMEM;
     l->v[l->n++] = copy;
     return GALEN_OK;
+}
+
+const char *doc_meta_get(const struct doc *d, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < d->meta.n; i += 2) {
+        if (strcmp(d->meta.v[i], key) == 0)
+            return d->meta.v[i + 1];
+    }
+    return NULL;
+}
+
+int doc_meta_set(struct doc *d, const char *key, const char *value)
+{
+    struct doc_strlist *l = &d->meta;
+    size_t i;
+    int rc;
+
+    for (i = 0; i + 1 < l->n; i += 2) {
+        if (strcmp(l->v[i], key) == 0)
+            return doc_set_cstr(&l->v[i + 1], value ? value : "");
+    }
+    if (l->n + 2 > DOC_LIST_MAX)
+        return GALEN_ETOOBIG;
+    rc = doc_strlist_add(l, key, strlen(key));
+    if (rc == GALEN_OK)
+        rc = doc_strlist_add(l, value ? value : "", value ? strlen(value) : 0);
+    if (rc != GALEN_OK && l->n % 2) {
+        l->n--; /* keep the pairs whole */
+        galen_free(l->v[l->n]);
+    }
+    return rc;
 }
 
 int doc_add_section(struct doc *d, const char *heading, const char *text,
@@ -418,7 +452,8 @@ static bool strings_ok(const struct doc *d)
             return false;
     }
     return list_ok(&d->focus) && list_ok(&d->synonyms) && list_ok(&d->cuis) &&
-           list_ok(&d->semantic_types) && list_ok(&d->pub_types);
+           list_ok(&d->semantic_types) && list_ok(&d->pub_types) &&
+           list_ok(&d->meta) && d->meta.n % 2 == 0;
 }
 
 static bool parts_ok(const struct doc *d)
@@ -531,6 +566,10 @@ static void hash_scalars(crypto_generichash_state *h, const struct doc *d)
     hash_list(h, 'C', &d->cuis);
     hash_list(h, 'T', &d->semantic_types);
     hash_list(h, 'P', &d->pub_types);
+    /* Only when present, so documents without metadata keep the hash they
+     * had before the field existed. */
+    if (d->meta.n)
+        hash_list(h, 'M', &d->meta);
 }
 
 static void hash_parts(crypto_generichash_state *h, const struct doc *d)
@@ -622,6 +661,23 @@ static void json_list(int *rc, struct buf *b, const char *key,
     buf_put_byte(rc, b, ']');
 }
 
+/* "meta":{"key":"value",...} */
+static void json_meta(int *rc, struct buf *b, const struct doc *d, bool *first)
+{
+    size_t i;
+
+    json_key(rc, b, "meta", first);
+    buf_put_byte(rc, b, '{');
+    for (i = 0; i + 1 < d->meta.n; i += 2) {
+        if (i)
+            buf_put_byte(rc, b, ',');
+        json_put_str(rc, b, d->meta.v[i]);
+        buf_put_byte(rc, b, ':');
+        json_put_str(rc, b, d->meta.v[i + 1]);
+    }
+    buf_put_byte(rc, b, '}');
+}
+
 static void json_strarr(int *rc, struct buf *b, char *const *v, size_t n)
 {
     size_t i;
@@ -666,6 +722,8 @@ static void json_scalars(int *rc, struct buf *b, const struct doc *d,
     json_list(rc, b, "cuis", &d->cuis, first);
     json_list(rc, b, "semantic_types", &d->semantic_types, first);
     json_list(rc, b, "pub_types", &d->pub_types, first);
+    if (d->meta.n)
+        json_meta(rc, b, d, first);
 }
 
 static void json_sections(int *rc, struct buf *b, const struct doc *d)

@@ -134,6 +134,10 @@ struct doc {
     struct doc_strlist semantic_types;
     char *semantic_group;
     struct doc_strlist pub_types; /* PubMed publication types */
+    /* Other metadata: key, value, key, value, ... (n even). Keys are unique;
+     * what a source has that the model does not (MedlinePlus groups, a
+     * Hugo page's unknown front-matter keys). */
+    struct doc_strlist meta;
     char *question_type;
     bool has_answer; /* false: a question only, never answer evidence */
     char *pmid;
@@ -187,6 +191,13 @@ GALEN_NODISCARD int doc_set_cstr(char **field, const char *s);
 GALEN_NODISCARD int doc_strlist_add(struct doc_strlist *l, const char *s,
                                     size_t len);
 void doc_strlist_cleanup(struct doc_strlist *l);
+
+/* Sets metadata key to value (copies both), replacing an earlier value of
+ * the key. Returns as doc_strlist_add. doc_meta_get returns the value of
+ * key, NULL when absent (borrowed). */
+GALEN_NODISCARD int doc_meta_set(struct doc *d, const char *key,
+                                 const char *value);
+const char *doc_meta_get(const struct doc *d, const char *key);
 
 /* Appends a section, copying heading and text. Returns as doc_set. */
 GALEN_NODISCARD int doc_add_section(struct doc *d, const char *heading,

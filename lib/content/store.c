@@ -248,6 +248,11 @@ static const char schema_v6[] =
     "  ('password_changed','reset_issued','password_reset')),"
     " at TEXT NOT NULL);";
 
+/* Version 7: other metadata of a document (doc.h meta), as a JSON array
+ * of strings: key, value, key, value, ... */
+static const char schema_v7[] =
+    "ALTER TABLE documents ADD COLUMN meta TEXT NOT NULL DEFAULT '[]';";
+
 /* migrations[i] moves a store from version i to version i + 1. */
 static const struct migration migrations[STORE_SCHEMA_VERSION] = {
     {schema_v1, NULL, schema_v1_pg},
@@ -255,7 +260,8 @@ static const struct migration migrations[STORE_SCHEMA_VERSION] = {
     {schema_v3, schema_v3_sqlite, schema_v3_pg},
     {schema_v4, NULL, NULL},
     {schema_v5, NULL, NULL},
-    {schema_v6, NULL, NULL}};
+    {schema_v6, NULL, NULL},
+    {schema_v7, NULL, NULL}};
 
 /* ---- errors and statements --------------------------------------------- */
 
@@ -633,17 +639,17 @@ int store_check(struct galen_store *st)
 /* ---- writing documents ------------------------------------------------- */
 
 /* The document columns in bind order; INSERT and UPDATE share the
- * numbering ?1..?29. */
+ * numbering ?1..?30. */
 #define DOC_COLS                                                            \
     "id,kind,title,source,authors,date,url,licence,audience,specialty,"     \
     "evidence,focus,synonyms,cuis,semantic_types,semantic_group,pub_types," \
     "question_type,has_answer,pmid,doi,age_band,sex,asked,replied,tables,"  \
-    "faq,status,content_hash"
+    "faq,status,content_hash,meta"
 
 static const char sql_insert[] =
     "INSERT INTO documents(" DOC_COLS ",version,created_at,updated_at)"
     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
-    "?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,1," NOW "," NOW ")";
+    "?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,1," NOW "," NOW ")";
 
 static const char sql_update[] =
     "UPDATE documents SET kind=?2,title=?3,source=?4,authors=?5,date=?6,"
@@ -651,7 +657,7 @@ static const char sql_update[] =
     "synonyms=?13,cuis=?14,semantic_types=?15,semantic_group=?16,"
     "pub_types=?17,question_type=?18,has_answer=?19,pmid=?20,doi=?21,"
     "age_band=?22,sex=?23,asked=?24,replied=?25,tables=?26,faq=?27,"
-    "status=?28,content_hash=?29,version=version+1,updated_at=" NOW
+    "status=?28,content_hash=?29,meta=?30,version=version+1,updated_at=" NOW
     " WHERE id=?1";
 
 enum {
@@ -662,6 +668,7 @@ enum {
     JSON_PTYPES,
     JSON_TABLES,
     JSON_FAQ,
+    JSON_META,
     JSON_COUNT
 };
 
@@ -684,6 +691,7 @@ static int json_cols_build(struct doc_json_cols *j, const struct doc *d)
     doc_json_list(&rc, &j->b[JSON_PTYPES], &d->pub_types);
     doc_json_tables(&rc, &j->b[JSON_TABLES], d);
     doc_json_faq(&rc, &j->b[JSON_FAQ], d);
+    doc_json_list(&rc, &j->b[JSON_META], &d->meta);
     return rc;
 }
 
@@ -737,6 +745,7 @@ static void bind_doc(struct db_stmt *s, const struct doc *d,
     bind_json(s, 27, &j->b[JSON_FAQ]);
     bind_str(s, 28, doc_status_name(d->status));
     bind_str(s, 29, hash);
+    bind_json(s, 30, &j->b[JSON_META]);
 }
 
 static int write_row(struct galen_store *st, const struct doc *d,
@@ -1161,7 +1170,7 @@ static int load_objects(const char *json, struct doc *d, bool tables)
     return rc;
 }
 
-/* Columns 0..28 as in DOC_COLS. */
+/* Columns 0..29 as in DOC_COLS. */
 static int load_scalars(struct db_stmt *s, struct doc *d)
 {
     /* The column of each string field, in DOC_STR_* order. */
@@ -1201,6 +1210,10 @@ static int load_json_cols(struct db_stmt *s, struct doc *d)
         rc = load_objects(col_str(s, 25), d, true);
     if (rc == GALEN_OK)
         rc = load_objects(col_str(s, 26), d, false);
+    if (rc == GALEN_OK)
+        rc = load_list(col_str(s, 29), &d->meta);
+    if (rc == GALEN_OK && d->meta.n % 2)
+        rc = GALEN_ECORRUPT;
     return rc;
 }
 
@@ -1273,7 +1286,7 @@ static int load_row(struct galen_store *st, const char *id, struct doc *d,
         rc = load_scalars(s, d);
         if (rc == GALEN_OK)
             rc = load_json_cols(s, d);
-        *pk = db_col_int64(s, 29);
+        *pk = db_col_int64(s, 30);
     } else {
         rc = step == DB_DONE ? GALEN_ENOENT : store_db_error(st);
     }

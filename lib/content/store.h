@@ -16,7 +16,7 @@
 #include "doc.h"
 
 /* The schema version galen_store_open migrates to (db_version_get). */
-enum { STORE_SCHEMA_VERSION = 6 };
+enum { STORE_SCHEMA_VERSION = 7 };
 
 /* Opens path (a SQLite file, or a postgresql:// URL) and migrates it only up to
  * version (1..STORE_SCHEMA_VERSION); for tests of migrations. Otherwise as

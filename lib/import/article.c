@@ -15,6 +15,7 @@
 
 #include <galen/error.h>
 
+#include "article_front.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "base/mem.h"
@@ -32,7 +33,6 @@ struct article {
     long lineno;         /* lines read so far */
     struct doc *d;
     struct diag *diag;
-    uint32_t seen;        /* one bit per front-matter key */
     char *heading;        /* current section; NULL for the lead */
     struct buf text;      /* current section's text */
     bool has_table;       /* the current section holds a table */
@@ -118,405 +118,27 @@ static bool is_fence(const struct line *ln)
 
 /* ---- front matter ------------------------------------------------------ */
 
-enum fm_type {
-    FM_TEXT,
-    FM_ID,
-    FM_TITLE,
-    FM_KIND,
-    FM_AUDIENCE,
-    FM_EVIDENCE,
-    FM_STATUS,
-    FM_DATE,
-    FM_LIST,
-    FM_QTYPE,
-    FM_SEX,
-    FM_REFS,
-    FM_CHECKED
-};
-
-struct fm_key {
-    const char *name;
-    enum fm_type type;
-    size_t off; /* offset of the char * or strlist in struct doc */
-};
-
-#define F(x) offsetof(struct doc, x)
-static const struct fm_key keys[] = {
-    {"id", FM_ID, F(id)},
-    {"kind", FM_KIND, 0},
-    {"title", FM_TITLE, F(title)},
-    {"audience", FM_AUDIENCE, 0},
-    {"specialty", FM_TEXT, F(specialty)},
-    {"source", FM_TEXT, F(source)},
-    {"authors", FM_TEXT, F(authors)},
-    {"date", FM_DATE, F(date)},
-    {"url", FM_TEXT, F(url)},
-    {"licence", FM_TEXT, F(licence)},
-    {"evidence", FM_EVIDENCE, 0},
-    {"topics", FM_LIST, F(focus)},
-    {"synonyms", FM_LIST, F(synonyms)},
-    {"question_type", FM_QTYPE, F(question_type)},
-    {"status", FM_STATUS, 0},
-    {"references", FM_REFS, 0},
-    {"age_band", FM_TEXT, F(age_band)},
-    {"sex", FM_SEX, F(sex)},
-    {"asked", FM_DATE, F(asked)},
-    {"replied", FM_DATE, F(replied)},
-    {"checked", FM_CHECKED, 0},
-};
-#undef F
-
-static const char *const qtypes[] = {"definition",
-                                     "causes",
-                                     "symptoms",
-                                     "diagnosis",
-                                     "treatment",
-                                     "prevention",
-                                     "dosage",
-                                     "side_effects",
-                                     "prognosis",
-                                     "risk_factors",
-                                     "when_to_see_doctor",
-                                     "comparison",
-                                     "other"};
-
-static const char *const sexes[] = {"female", "male", "other", "unspecified"};
-
-static const char *const ref_kinds[] = {"guideline", "research", "consumer",
-                                        "qa"};
-
-static bool in_list(const char *const *names, size_t n, const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (strcmp(names[i], s) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool digits(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    return n > 0;
-}
-
-static bool date_ok(const char *s)
-{
-    long m, d;
-    char buf[3] = {0};
-
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) ||
-        !digits(s + 5, 2) || !digits(s + 8, 2))
-        return false;
-    memcpy(buf, s + 5, 2);
-    if (str_to_long(buf, 1, 12, &m) != GALEN_OK)
-        return false;
-    memcpy(buf, s + 8, 2);
-    return str_to_long(buf, 1, 31, &d) == GALEN_OK;
-}
-
-static bool id_ok(const char *s)
-{
-    size_t i, n = strlen(s);
-
-    if (n == 0 || n > ARTICLE_ID_MAX)
-        return false;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    }
-    return true;
-}
-
-/* "checked: YYYY-MM[-DD] what was checked": the editors' record of the
- * last check of a document's facts against its sources. It is validated,
- * so a typo is caught at import, but not stored: it is for reviewers of
- * the Markdown, not for readers. */
-static bool checked_ok(const char *s)
-{
-    char date[11] = {0}, month[3] = {0};
-    size_t n = strlen(s), end;
-    long m;
-
-    if (n >= 10 && s[7] == '-') {
-        memcpy(date, s, 10);
-        if (!date_ok(date))
-            return false;
-        end = 10;
-    } else {
-        if (n < 7 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2))
-            return false;
-        memcpy(month, s + 5, 2);
-        if (str_to_long(month, 1, 12, &m) != GALEN_OK)
-            return false;
-        end = 7;
-    }
-    if (s[end] != ' ')
-        return false;
-    while (s[end] == ' ')
-        end++;
-    return s[end] != '\0'; /* a note must say what was checked */
-}
-
-static int set_list(struct article *a, struct doc_strlist *l, const char *v,
-                    long line)
-{
-    size_t n = strlen(v);
-    const char *p, *end;
-
-    if (n < 2 || v[0] != '[' || v[n - 1] != ']')
-        return err(a, line, "expected a list like [a, b, c]");
-    p = v + 1;
-    end = v + n - 1;
-    while (p < end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        struct str item = trim(p, (size_t)(stop - p));
-
-        if (item.len && doc_strlist_add(l, item.p, item.len) != GALEN_OK)
-            return err(a, line, "list is too long");
-        p = stop + 1;
-    }
-    return GALEN_OK;
-}
-
-/* Checks value v for key k and stores it. */
-static int set_enum(struct article *a, const struct fm_key *k, const char *v,
-                    long line)
-{
-    struct doc *d = a->d;
-    int rc = GALEN_OK;
-
-    switch (k->type) {
-    case FM_KIND:
-        rc = doc_kind_parse(v, &d->kind);
-        break;
-    case FM_AUDIENCE:
-        rc = doc_audience_parse(v, &d->audience);
-        break;
-    case FM_EVIDENCE:
-        rc = doc_evidence_parse(v, &d->evidence);
-        break;
-    case FM_STATUS:
-        rc = doc_status_parse(v, &d->status);
-        break;
-    case FM_QTYPE:
-        rc = in_list(qtypes, ARRAY_SIZE(qtypes), v) ? GALEN_OK : GALEN_EPARSE;
-        break;
-    case FM_SEX:
-        rc = in_list(sexes, ARRAY_SIZE(sexes), v) ? GALEN_OK : GALEN_EPARSE;
-        break;
-    default:
-        break;
-    }
-    if (rc != GALEN_OK)
-        return err(a, line, "bad %s '%s'", k->name, v);
-    return GALEN_OK;
-}
-
-static int set_value(struct article *a, const struct fm_key *k, const char *v,
-                     long line)
-{
-    char **field = (char **)(void *)((char *)a->d + k->off);
-
-    if (k->type == FM_LIST)
-        return set_list(a, (struct doc_strlist *)(void *)field, v, line);
-    if (k->type == FM_REFS) {
-        if (*v)
-            return err(a, line, "references: takes '  - ' lines below it");
-        return GALEN_OK;
-    }
-    if (k->type == FM_ID && !id_ok(v))
-        return err(a, line,
-                   "bad id '%s' (letters, digits, '-', '_', '.'; at most %d "
-                   "bytes)",
-                   v, ARTICLE_ID_MAX);
-    if (k->type == FM_DATE && !date_ok(v))
-        return err(a, line, "%s must be YYYY-MM-DD", k->name);
-    if (k->type == FM_CHECKED)
-        return checked_ok(v) ? GALEN_OK
-                             : err(a, line,
-                                   "checked must be 'YYYY-MM[-DD] what was "
-                                   "checked'");
-    if (k->type == FM_TITLE && !*v)
-        return err(a, line, "title is empty");
-    if (set_enum(a, k, v, line) != GALEN_OK)
-        return GALEN_EPARSE;
-    if (k->type == FM_KIND || k->type == FM_AUDIENCE ||
-        k->type == FM_EVIDENCE || k->type == FM_STATUS)
-        return GALEN_OK; /* stored by set_enum */
-    if (doc_set_cstr(field, *v ? v : NULL) != GALEN_OK)
-        return nomem(a, line);
-    return GALEN_OK;
-}
-
-/* Parses "key: value" with key at the start of the line. */
-static int front_key(struct article *a, const struct line *ln, bool *in_refs)
-{
-    const char *colon = memchr(ln->p, ':', ln->len);
-    struct str key, val;
-    char *v;
-    size_t i;
-    int rc;
-
-    if (!colon)
-        return err(a, ln->no, "expected 'key: value'");
-    key = trim(ln->p, (size_t)(colon - ln->p));
-    val = trim(colon + 1, ln->len - (size_t)(colon + 1 - ln->p));
-    for (i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (str_eq_cstr(key, keys[i].name))
-            break;
-    }
-    if (i == ARRAY_SIZE(keys))
-        return err(a, ln->no, "unknown key '%.*s'", (int)MIN(key.len, 40),
-                   key.p);
-    if (a->seen & (1u << i))
-        return err(a, ln->no, "duplicate key '%s'", keys[i].name);
-    a->seen |= 1u << i;
-    *in_refs = keys[i].type == FM_REFS;
-    v = galen_strndup(val.p, val.len);
-    if (!v)
-        return nomem(a, ln->no);
-    rc = set_value(a, &keys[i], v, ln->no);
-    galen_free(v);
-    return rc;
-}
-
-/* ---- references -------------------------------------------------------- */
-
-static int ref_field(struct article *a, struct doc_ref *r, struct str key,
-                     const char *v, long line)
-{
-    char **fields[] = {&r->kind, &r->title, &r->source, &r->pmid,
-                       &r->doi,  &r->url,   &r->authors};
-    static const char *const names[] = {"kind", "title", "source", "pmid",
-                                        "doi",  "url",   "authors"};
-    long year;
-    size_t i;
-
-    if (str_eq_cstr(key, "year")) {
-        if (r->year)
-            return err(a, line, "duplicate reference key 'year'");
-        if (str_to_long(v, 1000, 2999, &year) != GALEN_OK)
-            return err(a, line, "reference year must be four digits");
-        r->year = (int)year;
-        return GALEN_OK;
-    }
-    for (i = 0; i < ARRAY_SIZE(names) && !str_eq_cstr(key, names[i]); i++)
-        ;
-    if (i == ARRAY_SIZE(names))
-        return err(a, line, "unknown reference key '%.*s'",
-                   (int)MIN(key.len, 40), key.p);
-    if (*fields[i])
-        return err(a, line, "duplicate reference key '%s'", names[i]);
-    if (i == 0 && !in_list(ref_kinds, ARRAY_SIZE(ref_kinds), v))
-        return err(a, line, "bad reference kind '%s'", v);
-    if (i == 3 && !digits(v, strlen(v)))
-        return err(a, line, "pmid must be digits");
-    if (i == 4 && strncmp(v, "10.", 3) != 0)
-        return err(a, line, "doi must start with '10.'");
-    if (doc_set_cstr(fields[i], v) != GALEN_OK)
-        return nomem(a, line);
-    return GALEN_OK;
-}
-
-static int ref_part(struct article *a, struct doc_ref *r, struct str part,
-                    long line)
-{
-    const char *colon = memchr(part.p, ':', part.len);
-    struct str key, val;
-    char *v;
-    int rc;
-
-    if (!colon)
-        return err(a, line, "expected 'key: value' in reference");
-    key = trim(part.p, (size_t)(colon - part.p));
-    val = trim(colon + 1, part.len - (size_t)(colon + 1 - part.p));
-    if (val.len == 0)
-        return err(a, line, "empty reference value for '%.*s'",
-                   (int)MIN(key.len, 40), key.p);
-    v = galen_strndup(val.p, val.len);
-    if (!v)
-        return nomem(a, line);
-    rc = ref_field(a, r, key, v, line);
-    galen_free(v);
-    return rc;
-}
-
-static int front_ref(struct article *a, const struct line *ln)
-{
-    struct str t = trim(ln->p, ln->len);
-    struct doc_ref *r;
-    const char *p, *end;
-    int rc;
-
-    if (t.len < 2 || t.p[0] != '-' || t.p[1] != ' ')
-        return err(a, ln->no, "expected '  - key: value | ...' reference");
-    if (doc_add_ref(a->d, &r) != GALEN_OK)
-        return err(a, ln->no, "too many references");
-    p = t.p + 2;
-    end = t.p + t.len;
-    while (p < end) {
-        const char *bar = memchr(p, '|', (size_t)(end - p));
-        const char *stop = bar ? bar : end;
-
-        rc = ref_part(a, r, trim(p, (size_t)(stop - p)), ln->no);
-        if (rc != GALEN_OK)
-            return rc;
-        p = stop + 1;
-    }
-    if (!r->kind || !r->title || !r->source || !r->year)
-        return err(a, ln->no, "a reference needs kind, title, source and year");
-    return GALEN_OK;
-}
-
-static int front_required(struct article *a, long line)
-{
-    static const char *const req[] = {"id", "kind", "title", "status"};
-    size_t i, k;
-
-    for (i = 0; i < ARRAY_SIZE(req); i++) {
-        for (k = 0; strcmp(keys[k].name, req[i]) != 0; k++)
-            ;
-        if (!(a->seen & (1u << k)))
-            return err(a, line, "front matter lacks '%s'", req[i]);
-    }
-    return GALEN_OK;
-}
-
-static int parse_front(struct article *a)
+/* Finds the block between the fences and hands it to article_front.c. */
+static int parse_front(struct article *a, const char *name)
 {
     struct line ln;
-    bool in_refs = false;
-    int rc;
+    const char *start;
+    long first;
 
     if (a->end - a->p >= 3 && memcmp(a->p, "\xef\xbb\xbf", 3) == 0)
         a->p += 3; /* a UTF-8 byte order mark */
     if (!next_line(a, &ln) || !is_fence(&ln))
         return err(a, 1, "an article starts with a '---' front-matter line");
+    start = a->p;
+    first = a->lineno + 1;
     for (;;) {
         if (!next_line(a, &ln))
             return err(a, a->lineno, "front matter has no closing '---'");
         if (is_fence(&ln))
-            return front_required(a, ln.no);
-        if (trim(ln.p, ln.len).len == 0)
-            continue;
-        if (is_ws(ln.p[0]) && !in_refs)
-            return err(a, ln.no, "unexpected indented line");
-        rc = is_ws(ln.p[0]) ? front_ref(a, &ln) : front_key(a, &ln, &in_refs);
-        if (rc != GALEN_OK)
-            return rc;
+            break;
     }
+    return article_front_parse(start, (size_t)(ln.p - start), first, ln.no,
+                               name, a->d, a->diag);
 }
 
 /* ---- body text --------------------------------------------------------- */
@@ -640,6 +262,18 @@ static bool is_separator(const struct line *ln, size_t ncols)
             return false;
     }
     return dashes > 0 && cols == ncols;
+}
+
+bool article_table_start(const char *hdr, size_t hlen, const char *next,
+                         size_t nlen)
+{
+    const struct line ln = {next, nlen, 0};
+    long ncols;
+
+    if (hlen == 0 || hdr[0] != '|')
+        return false;
+    ncols = split_cells(trim(hdr, hlen), NULL, 0);
+    return ncols < 0 || is_separator(&ln, (size_t)ncols);
 }
 
 static int table_row(struct article *a, struct doc_table *tb,
@@ -847,8 +481,10 @@ static int parse_body(struct article *a)
     return GALEN_OK;
 }
 
-int import_article_parse(const char *text, size_t len, struct doc *d,
-                         struct diag *diag)
+/* import_article_parse, with the file's path for an id when the front
+ * matter has none. */
+static int parse_named(const char *text, size_t len, const char *name,
+                       struct doc *d, struct diag *diag)
 {
     struct article a;
     int rc;
@@ -865,7 +501,7 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
     else if (memchr(text, '\0', len))
         rc = err(&a, 0, "article contains a NUL byte");
     else
-        rc = parse_front(&a);
+        rc = parse_front(&a, name);
     if (rc == GALEN_OK)
         rc = parse_body(&a);
     if (rc == GALEN_OK && !utf8_is_valid(text, len))
@@ -874,6 +510,12 @@ int import_article_parse(const char *text, size_t len, struct doc *d,
     buf_cleanup(&a.text);
     buf_cleanup(&a.answer);
     return rc;
+}
+
+int import_article_parse(const char *text, size_t len, struct doc *d,
+                         struct diag *diag)
+{
+    return parse_named(text, len, NULL, d, diag);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -909,8 +551,8 @@ int import_article_file(const char *path, const struct import_sink *sink,
     doc_init(&d);
     rc = read_file(path, &b, diag);
     if (rc == GALEN_OK)
-        rc = import_article_parse(b.data ? (const char *)b.data : "", b.len, &d,
-                                  diag);
+        rc = parse_named(b.data ? (const char *)b.data : "", b.len, path, &d,
+                         diag);
     if (rc == GALEN_OK)
         rc = sink->doc(sink->ctx, &d, 1);
     if (sink->progress)

@@ -21,6 +21,12 @@ enum { ARTICLE_MAX_BYTES = 4 << 20, ARTICLE_ID_MAX = 128 };
 GALEN_NODISCARD int import_article_parse(const char *text, size_t len,
                                          struct doc *d, struct diag *diag);
 
+/* True if a line hdr followed by the line next starts a pipe table (the
+ * body rule of the parser), for the writer, which must not write text
+ * that reads back as a table. Lines without their "\n". */
+bool article_table_start(const char *hdr, size_t hlen, const char *next,
+                         size_t nlen);
+
 /* Reads the article at path (at most ARTICLE_MAX_BYTES) and hands the
  * document to sink. GALEN_OK, GALEN_EIO, GALEN_EPARSE (diag says where),
  * or the sink's error. */

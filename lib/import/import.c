@@ -2,7 +2,9 @@
 /* import.c: the import driver behind galen_import_paths. It expands folders
  * into a sorted file list, runs the format's parser on each file, and upserts
  * what the parser emits. Transactions: one per file for formats with one
- * or a few documents per file (medquad, article); one per batch of
+ * or a few documents per file (medquad, article) and for MedlinePlus,
+ * whose one file of a few thousand topics imports whole or not at all;
+ * one per batch of
  * IMPORT_BATCH records for record streams (pubmed, beir), whose files can
  * hold millions. Counts made inside a transaction are only added to the
  * totals when it commits, so a rolled-back file counts as one failure and
@@ -23,13 +25,14 @@
 #include "base/mem.h"
 #include "beir.h"
 #include "content/store.h"
+#include "medlineplus.h"
 #include "medquad.h"
 #include "pubmed.h"
 
 enum { IMPORT_BATCH = 1000, IMPORT_MAX_DEPTH = 32, IMPORT_PATH_MAX = 4096 };
 
 static const char *const format_names[] = {"medquad", "pubmed", "beir",
-                                           "article"};
+                                           "article", "medlineplus"};
 
 int import_format_parse(const char *name, enum galen_import_format *out)
 {
@@ -70,6 +73,8 @@ static bool wanted(enum galen_import_format fmt, const char *name)
         return ends_with(name, ".jsonl") || ends_with(name, ".jsonl.gz");
     case GALEN_IMPORT_ARTICLE:
         return ends_with(name, ".md");
+    case GALEN_IMPORT_MEDLINEPLUS:
+        return ends_with(name, ".xml") || ends_with(name, ".xml.gz");
     }
     return false;
 }
@@ -290,6 +295,8 @@ static int parse(struct run *k, const char *path)
         return import_beir_file(path, &sink, &k->diag);
     case GALEN_IMPORT_ARTICLE:
         return import_article_file(path, &sink, &k->diag);
+    case GALEN_IMPORT_MEDLINEPLUS:
+        return import_medlineplus_file(path, &sink, &k->diag);
     }
     return GALEN_EINVAL;
 }

@@ -105,6 +105,13 @@ long xml_line(xmlTextReaderPtr r)
     return (long)xmlTextReaderGetParserLineNumber(r);
 }
 
+long xml_node_line(xmlTextReaderPtr r)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(r);
+
+    return n ? xmlGetLineNo(n) : 0;
+}
+
 int xml_attr(xmlTextReaderPtr r, const char *name, char **field)
 {
     xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);

@@ -66,8 +66,11 @@ uint64_t xml_reader_offset(void *gz);
  * or the first error a callback returned. */
 GALEN_NODISCARD int xml_walk(xmlTextReaderPtr r, const struct xml_walker *w);
 
-/* The reader's current line, for messages. */
+/* The reader's current line, for messages. The parser reads ahead, so
+ * this can be past the current node; xml_node_line is the line where the
+ * current node starts (0 when unknown). */
 long xml_line(xmlTextReaderPtr r);
+long xml_node_line(xmlTextReaderPtr r);
 
 /* Copies attribute name of the current element into *field (removing it
  * when absent). GALEN_OK or GALEN_ENOMEM. */

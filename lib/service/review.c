@@ -4,12 +4,14 @@
  * review event in the store's audit trail, with who and the note. The read
  * of the current status and the change happen in one write transaction, so
  * two reviewers acting at once cannot both move a document from the same
- * state. */
+ * state. Bulk review by source applies the same checks to each document,
+ * all in one transaction. */
 #include <stdio.h>
 #include <string.h>
 
 #include <galen/error.h>
 
+#include "base/mem.h"
 #include "content/doc.h"
 #include "content/store.h"
 #include "service.h"
@@ -211,5 +213,162 @@ int service_review(struct galen_service *svc, const char *doc_id,
         rc = store_commit(st);
     if (rc != GALEN_OK)
         store_rollback(st);
+    return rc;
+}
+
+/* ---- bulk review by source --------------------------------------------- */
+
+int service_review_sources(struct galen_service *svc,
+                           int (*cb)(void *ctx,
+                                     const struct galen_source_queue *q),
+                           void *ctx)
+{
+    struct db_stmt *s;
+    int step = DB_DONE;
+    int rc = service_prep(svc,
+                          "SELECT source,"
+                          "sum(CASE WHEN status='submitted' THEN 1 ELSE 0 END),"
+                          "sum(CASE WHEN status='under_review' THEN 1 ELSE 0 "
+                          "END) FROM documents "
+                          "WHERE source IS NOT NULL AND status IN "
+                          "('submitted','under_review') GROUP BY source "
+                          "ORDER BY source",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
+        struct galen_source_queue q = {service_col(s, 0), db_col_int64(s, 1),
+                                       db_col_int64(s, 2)};
+
+        rc = cb(ctx, &q);
+    }
+    if (rc == GALEN_OK && step != DB_DONE)
+        rc = service_db_error(svc);
+    db_reset(s);
+    return rc;
+}
+
+struct id_list {
+    char **v;
+    size_t n, cap;
+};
+
+static void ids_free(struct id_list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        galen_free(l->v[i]);
+    galen_free(l->v);
+}
+
+static int ids_add(struct id_list *l, const char *id)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        char **v = galen_realloc(l->v, ncap * sizeof *v);
+
+        if (!v)
+            return GALEN_ENOMEM;
+        l->v = v;
+        l->cap = ncap;
+    }
+    l->v[l->n] = galen_strdup(id);
+    return l->v[l->n++] ? GALEN_OK : GALEN_ENOMEM;
+}
+
+/* The source's pending documents, read whole before any changes them,
+ * and how many of them are in status ready. */
+static int pending_ids(struct galen_service *svc, const char *source,
+                       const char *ready, struct id_list *out,
+                       long long *nready)
+{
+    struct db_stmt *s;
+    int step = DB_DONE;
+    int rc = service_prep(svc,
+                          "SELECT id,status FROM documents WHERE source=?1 "
+                          "AND status IN ('submitted','under_review') "
+                          "ORDER BY id",
+                          &s);
+
+    if (rc != GALEN_OK)
+        return rc;
+    service_bind(s, 1, source);
+    *nready = 0;
+    while (rc == GALEN_OK && (step = db_step(s)) == DB_ROW) {
+        rc = ids_add(out, service_col(s, 0));
+        *nready += strcmp(service_col(s, 1), ready) == 0;
+    }
+    if (rc == GALEN_OK && step != DB_DONE)
+        rc = service_db_error(svc);
+    db_reset(s);
+    return rc;
+}
+
+/* Applies act to each id; ESTATE and EPERM are counted, not failures. */
+static int apply_all(struct galen_service *svc, const struct id_list *ids,
+                     const struct review_action *act,
+                     const struct galen_user *who, const char *note,
+                     struct galen_review_bulk *out)
+{
+    size_t i;
+    int rc = GALEN_OK;
+
+    for (i = 0; rc == GALEN_OK && i < ids->n; i++) {
+        rc = apply(svc, ids->v[i], act, who, note);
+        if (rc == GALEN_OK)
+            out->done++;
+        else if (rc == GALEN_ESTATE)
+            out->not_ready++;
+        else if (rc == GALEN_EPERM)
+            out->own++;
+        if (rc == GALEN_ESTATE || rc == GALEN_EPERM)
+            rc = GALEN_OK;
+    }
+    return rc;
+}
+
+int service_review_source(struct galen_service *svc, const char *source,
+                          const char *action, const struct galen_user *who,
+                          const char *note, long long expect,
+                          struct galen_review_bulk *out)
+{
+    const struct review_action *act = find_action(action);
+    struct galen_store *st = service_store(svc);
+    struct id_list ids = {NULL, 0, 0};
+    long long nready = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!act ||
+        (act->to != DOC_STATUS_APPROVED && act->to != DOC_STATUS_UNDER_REVIEW))
+        return service_fail(svc, GALEN_EINVAL,
+                            "bulk review is for start or approve");
+    if (!source || !*source)
+        return service_fail(svc, GALEN_EINVAL, "no source given");
+    if (note && strlen(note) > GALEN_NOTE_MAX)
+        return service_fail(svc, GALEN_EINVAL, "the note is too long");
+    if (!auth_role_can(who->role, GALEN_PERM_REVIEW))
+        return service_fail(svc, GALEN_EPERM, "only editors review");
+    rc = store_begin(st);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = pending_ids(svc, source,
+                     act->to == DOC_STATUS_APPROVED ? "under_review"
+                                                    : "submitted",
+                     &ids, &nready);
+    if (rc == GALEN_OK && expect >= 0 && nready != expect)
+        rc = service_fail(svc, GALEN_ESTATE,
+                          "the queue changed: reload and check again");
+    if (rc == GALEN_OK)
+        rc = apply_all(svc, &ids, act, who, note, out);
+    if (rc == GALEN_OK)
+        rc = store_commit(st);
+    if (rc != GALEN_OK) {
+        store_rollback(st);
+        memset(out, 0, sizeof *out);
+    }
+    ids_free(&ids);
     return rc;
 }

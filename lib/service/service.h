@@ -271,6 +271,18 @@ GALEN_NODISCARD int service_review(struct galen_service *svc,
                                    const struct galen_user *who,
                                    const char *note);
 
+/* galen_review_sources and galen_review_source (galen/service.h). */
+GALEN_NODISCARD int
+service_review_sources(struct galen_service *svc,
+                       int (*cb)(void *ctx, const struct galen_source_queue *q),
+                       void *ctx);
+GALEN_NODISCARD int service_review_source(struct galen_service *svc,
+                                          const char *source,
+                                          const char *action,
+                                          const struct galen_user *who,
+                                          const char *note, long long expect,
+                                          struct galen_review_bulk *out);
+
 /* ---- versions and diffs ------------------------------------------------ */
 
 /* Calls cb for each earlier version of doc_id kept by the store, oldest

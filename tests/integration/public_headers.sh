@@ -8,7 +8,7 @@ set -u
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lib=$(dirname "$GALEN")/libgalen.a
-libs="$(pkg-config --libs sqlite3 libxml-2.0 libcjson libzstd libsodium zlib) -lstemmer -lm -lpthread"
+libs="$(pkg-config --libs sqlite3 libxml-2.0 libcjson libzstd libsodium zlib yaml-0.1) -lstemmer -lm -lpthread"
 # Under MODE=asan the library is instrumented: link the program the same way.
 san=""
 if nm "$lib" 2>/dev/null | grep -q __asan_init; then

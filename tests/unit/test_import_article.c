@@ -13,7 +13,9 @@
 #include <galen/error.h>
 #include <galen/store.h>
 
+#include "base/fileio.h"
 #include "import/article.h"
+#include "import/article_write.h"
 #include "import_test.h"
 
 static const cJSON *parse_file(const char *path, struct collected *c)
@@ -182,7 +184,11 @@ static void test_import_article_front_matter_errors(void **state)
     (void)state;
     expect_error("no front matter\n", 1, "starts with");
     expect_error(HEAD, 5, "no closing");
-    expect_error(HEAD "colour: red\n---\nx\n", 6, "unknown key 'colour'");
+    expect_error(HEAD "colour: red\ncolour: blue\n---\nx\n", 7,
+                 "duplicate key 'colour'");
+    expect_error(HEAD "\nx: 'it''s' bad'\n---\nx\n", 7, "bad YAML");
+    expect_error(HEAD "a:\n  b: [x\n  c: y\n---\nx\n", 8, "bad YAML");
+    expect_error(HEAD "title: \"T\"\n---\nx\n", 6, "duplicate key 'title'");
     expect_error(HEAD "title: again\n---\nx\n", 6, "duplicate key 'title'");
     expect_error("---\nkind: article\ntitle: T\nstatus: submitted\n---\nx\n", 5,
                  "lacks 'id'");
@@ -226,6 +232,189 @@ static void test_import_article_reference_errors(void **state)
     expect_error(HEAD "references:\n  - kind: research | kind: qa\n---\n", 7,
                  "duplicate reference key");
     expect_error(HEAD "references:\n  * not a dash\n---\n", 7, "reference");
+}
+
+static const char *meta(const cJSON *d, const char *key)
+{
+    return jstr(cJSON_GetObjectItem(d, "meta"), key);
+}
+
+static void test_import_article_hugo_and_jekyll(void **state)
+{
+    struct collected c;
+    const cJSON *d;
+
+    (void)state;
+    d = parse_file("tests/data/frontmatter/hugo-night-cramps.md", &c);
+    /* No id: the file's name; no kind or status: article, submitted. */
+    assert_string_equal(jstr(d, "id"), "hugo-night-cramps");
+    assert_string_equal(jstr(d, "kind"), "article");
+    assert_string_equal(jstr(d, "status"), "submitted");
+    assert_string_equal(jstr(d, "title"), "Night cramps: what helps");
+    assert_string_equal(jstr(d, "date"), "2025-06-02");
+    assert_string_equal(jstr(d, "authors"), "Dana Field, Lee Moss");
+    assert_string_equal(meta(d, "tags"), "cramps, sleep");
+    assert_string_equal(meta(d, "categories"), "consumer health");
+    assert_string_equal(meta(d, "draft"), "false");
+    assert_string_equal(meta(d, "params.toc"), "yes");
+    assert_string_equal(meta(d, "lastmod"), "2025-07-01T10:00:00+02:00");
+    assert_string_equal(meta(d, "description"),
+                        "A short page, written for galen's tests, on calf "
+                        "cramps at night.\n");
+    assert_int_equal(jlen(d, "sections"), 2);
+    collect_free(&c);
+    d = parse_file("tests/data/frontmatter/jekyll-exercise-cramps.md", &c);
+    assert_string_equal(jstr(d, "id"), "jekyll-exercise-cramps");
+    assert_string_equal(jstr(d, "kind"), "consumer");
+    assert_string_equal(jstr(d, "title"), "Exercise cramps, in short");
+    assert_string_equal(jstr(d, "date"), "2024-03-18");
+    assert_int_equal(jlen(d, "focus"), 2);
+    assert_string_equal(jat(d, "focus", 1), "dehydration");
+    assert_string_equal(meta(d, "layout"), "post");
+    assert_string_equal(meta(d, "permalink"), "/health/exercise-cramps/");
+    collect_free(&c);
+}
+
+static void test_import_article_yaml_forms(void **state)
+{
+    static const char text[] =
+        "---\nid: y\nkind: research\ntitle: 'It''s: quoted'\n"
+        "status: submitted\nsource: A # not a comment\n"
+        "synonyms:\n  - one, two\n  - three\n"
+        "specialty: |\n  two\n  lines\n"
+        "references:\n"
+        "  - kind: research\n    title: \"A | B\"\n    source: S\n"
+        "    year: 2001\n"
+        "  - kind: guideline | title: T: sub | source: S2 | year: 1999\n"
+        "---\nBody [1] [2].\n";
+    struct diag diag = {{0}, 0};
+    struct doc d;
+
+    (void)state;
+    doc_init(&d);
+    assert_int_equal(import_article_parse(text, strlen(text), &d, &diag),
+                     GALEN_OK);
+    assert_string_equal(d.title, "It's: quoted");
+    assert_string_equal(d.source, "A # not a comment");
+    assert_int_equal(d.synonyms.n, 2);
+    assert_string_equal(d.synonyms.v[0], "one, two");
+    assert_string_equal(d.specialty, "two\nlines");
+    assert_int_equal(d.nrefs, 2);
+    assert_string_equal(d.refs[0].title, "A | B");
+    assert_int_equal(d.refs[0].year, 2001);
+    assert_string_equal(d.refs[1].title, "T: sub");
+    doc_cleanup(&d);
+    expect_error(HEAD "references:\n  - kind: research\n    title: [x]\n---\n",
+                 8, "text values");
+    expect_error(HEAD "topics: [a, [b]]\n---\nx\n", 6, "list items must be");
+    expect_error(HEAD "kind: [a]\n---\nx\n", 6, "duplicate key 'kind'");
+    expect_error("---\nid: t\ntitle: T\nkind: [a]\n---\nx\n", 4,
+                 "kind takes one value");
+    expect_error("---\nid: t\n---\nx\n", 3, "lacks 'title'");
+    /* Aliases fan out; what they expand to is bounded. */
+    expect_error(HEAD "bomb:\n  a: &x [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]\n"
+                      "  b: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\n"
+                      "  c: &z [*y, *y, *y, *y, *y, *y, *y, *y, *y, *y]\n"
+                      "  d: &w [*z, *z, *z, *z, *z, *z, *z, *z, *z, *z]\n"
+                      "  e: [*w, *w, *w, *w, *w, *w, *w, *w, *w, *w]\n"
+                      "---\nx\n",
+                 7, "too much metadata");
+}
+
+/* Writes d as an article and parses it back: the same content hash. */
+static void round_trip(const struct doc *d)
+{
+    char why[256] = "", h1[DOC_HASH_HEX], h2[DOC_HASH_HEX];
+    struct diag diag = {{0}, 0};
+    struct buf b;
+    struct doc back;
+    int rc;
+
+    buf_init(&b, 1 << 20);
+    rc = article_write_checked(d, &b, why, sizeof why);
+    if (rc != GALEN_OK)
+        fprintf(stderr, "%s: %.*s\n", why, (int)b.len, (char *)b.data);
+    assert_int_equal(rc, GALEN_OK);
+    doc_init(&back);
+    assert_int_equal(import_article_parse((char *)b.data, b.len, &back, &diag),
+                     GALEN_OK);
+    doc_hash(d, h1);
+    doc_hash(&back, h2);
+    assert_string_equal(h1, h2);
+    doc_cleanup(&back);
+    buf_cleanup(&b);
+}
+
+static void test_import_article_write_round_trip(void **state)
+{
+    unsigned char *text = NULL;
+    size_t len = 0;
+    struct diag diag = {{0}, 0};
+    struct doc d;
+    struct doc_ref *r;
+    char why[256];
+    struct buf b;
+
+    (void)state;
+    assert_int_equal(
+        fileio_read_all("tests/data/article/full.md", 1 << 20, &text, &len),
+        GALEN_OK);
+    doc_init(&d);
+    assert_int_equal(import_article_parse((char *)text, len, &d, &diag),
+                     GALEN_OK);
+    assert_true(d.ntables > 0 && d.nfaq > 0 && d.nrefs > 0);
+    round_trip(&d);
+    /* Values YAML must quote, metadata, a '|' in a reference and a cell. */
+    assert_int_equal(doc_set_cstr(&d.title, "Cramps: \"why\" # 1 'a'"),
+                     GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.specialty, "- dash: [x], {y}"), GALEN_OK);
+    assert_int_equal(doc_meta_set(&d, "note", "two\nlines: \\ \"q\""),
+                     GALEN_OK);
+    assert_int_equal(doc_meta_set(&d, "a.b", "@at"), GALEN_OK);
+    assert_int_equal(doc_strlist_add(&d.synonyms, "x, y [z]", 8), GALEN_OK);
+    assert_int_equal(doc_strlist_add(&d.cuis, "C0001", 5), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.pmid, "123"), GALEN_OK);
+    assert_int_equal(doc_add_ref(&d, &r), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->kind, "research"), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->title, "A | B: c"), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&r->source, "S"), GALEN_OK);
+    r->year = 2020;
+    assert_int_equal(doc_set_cstr(&d.tables[0].cells[0], "a | b"), GALEN_OK);
+    round_trip(&d);
+    /* What the format cannot hold is refused, with the reason. */
+    buf_init(&b, 1 << 20);
+    d.has_answer = false;
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "question without an answer"));
+    d.has_answer = true;
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "# not a heading"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "section text"));
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "| a | b |\n|---|---|"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "ends in CR\r"),
+                     GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    /* Lines the reader takes as text are written as they are. */
+    assert_int_equal(doc_set_cstr(&d.sections[0].text,
+                                  "| a bar line\n|---|:---\n#2## not a "
+                                  "heading\n#hashtag"),
+                     GALEN_OK);
+    round_trip(&d);
+    assert_int_equal(doc_set_cstr(&d.sections[0].text, "Fine."), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.date, "2020"), GALEN_OK);
+    assert_int_equal(article_write_checked(&d, &b, why, sizeof why),
+                     GALEN_EPARSE);
+    assert_non_null(strstr(why, "YYYY-MM-DD"));
+    buf_cleanup(&b);
+    doc_cleanup(&d);
+    galen_free(text);
 }
 
 static void test_import_article_body_errors(void **state)
@@ -321,6 +510,9 @@ int main(void)
         cmocka_unit_test(test_import_article_patient_qa),
         cmocka_unit_test(test_import_article_front_matter_errors),
         cmocka_unit_test(test_import_article_reference_errors),
+        cmocka_unit_test(test_import_article_hugo_and_jekyll),
+        cmocka_unit_test(test_import_article_yaml_forms),
+        cmocka_unit_test(test_import_article_write_round_trip),
         cmocka_unit_test(test_import_article_body_errors),
         cmocka_unit_test(test_import_article_lenient_cases),
         cmocka_unit_test(test_import_article_checked),

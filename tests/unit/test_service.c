@@ -384,6 +384,101 @@ static int event_cb(void *ctx, const struct store_event *ev)
     return rc;
 }
 
+static void add_doc_from(struct galen_service *svc, const char *id,
+                         const char *source)
+{
+    struct doc d;
+    enum store_upsert_result res;
+
+    doc_init(&d);
+    assert_int_equal(doc_set_cstr(&d.id, id), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.title, id), GALEN_OK);
+    assert_int_equal(doc_set_cstr(&d.source, source), GALEN_OK);
+    assert_int_equal(doc_add_section(&d, "", "Text.", 5), GALEN_OK);
+    assert_int_equal(store_upsert(service_store(svc), &d, "importer", &res),
+                     GALEN_OK);
+    doc_cleanup(&d);
+}
+
+static int source_cb(void *ctx, const struct galen_source_queue *q)
+{
+    struct buf *b = ctx;
+    int rc = GALEN_OK;
+
+    buf_printf(&rc, b, "%s:%lld/%lld;", q->source, q->submitted,
+               q->under_review);
+    return rc;
+}
+
+static void expect_sources(struct galen_service *svc, const char *want)
+{
+    struct buf b;
+    int rc = GALEN_OK;
+
+    buf_init(&b, 4096);
+    assert_int_equal(service_review_sources(svc, source_cb, &b), GALEN_OK);
+    buf_put_nul(&rc, &b);
+    assert_string_equal((char *)b.data, want);
+    buf_cleanup(&b);
+}
+
+static void test_service_review_by_source(void **state)
+{
+    struct fixture *f = *state;
+    struct galen_user ed = {0}, ed2 = {0}, spec = {0};
+    struct galen_review_bulk r;
+    struct buf b;
+    int rc = GALEN_OK;
+
+    ed.role = ed2.role = GALEN_ROLE_EDITOR;
+    snprintf(ed.name, sizeof ed.name, "ed");
+    snprintf(ed2.name, sizeof ed2.name, "ed2");
+    spec.role = GALEN_ROLE_SPECIALIST;
+    add_doc_from(f->svc, "s1-a", "S1");
+    add_doc_from(f->svc, "s1-b", "S1");
+    add_doc_from(f->svc, "s1-c", "S1");
+    add_doc_from(f->svc, "s2-a", "S2");
+    expect_sources(f->svc, "S1:3/0;S2:1/0;");
+    assert_int_equal(service_review(f->svc, "s1-c", "start", &ed2, NULL),
+                     GALEN_OK);
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "start", &spec, NULL, -1, &r),
+        GALEN_EPERM);
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "reject", &ed, "x", -1, &r),
+        GALEN_EINVAL);
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "start", &ed, NULL, -1, &r),
+        GALEN_OK);
+    assert_int_equal(r.done, 2);
+    assert_int_equal(r.not_ready, 1);
+    expect_sources(f->svc, "S1:0/3;S2:1/0;");
+    /* ed started a and b: four-eyes leaves them to another editor. */
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "approve", &ed, "ok", 3, &r),
+        GALEN_OK);
+    assert_int_equal(r.done, 1);
+    assert_int_equal(r.own, 2);
+    /* The count the editor saw is stale now: nothing happens. */
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "approve", &ed2, NULL, 3, &r),
+        GALEN_ESTATE);
+    assert_int_equal(r.done, 0);
+    assert_int_equal(
+        service_review_source(f->svc, "S1", "approve", &ed2, NULL, 2, &r),
+        GALEN_OK);
+    assert_int_equal(r.done, 2);
+    expect_sources(f->svc, "S2:1/0;");
+    buf_init(&b, 4096);
+    assert_int_equal(store_history(service_store(f->svc), "s1-a", event_cb, &b),
+                     GALEN_OK);
+    buf_put_nul(&rc, &b);
+    assert_string_equal((char *)b.data, "->submitted:importer:created;"
+                                        "submitted>under_review:ed:;"
+                                        "under_review>approved:ed2:;");
+    buf_cleanup(&b);
+}
+
 static void test_service_review_workflow(void **state)
 {
     struct fixture *f = *state;
@@ -610,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_service_question_privacy),
         cmocka_unit_test(test_service_comments_moderation),
         cmocka_unit_test(test_service_review_workflow),
+        cmocka_unit_test(test_service_review_by_source),
         cmocka_unit_test(test_service_diff),
         cmocka_unit_test(test_service_password_change),
         cmocka_unit_test(test_service_reset_links),
