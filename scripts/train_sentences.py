@@ -20,8 +20,10 @@ budget ans_rouge.py gives), beside the same for the lead sentences only.
 usage: scripts/train_sentences.py [--galen BIN] [--shared DIR] [--out FILE]
                                   [--features CACHE.jsonl] [--no-write]
 """
-import argparse, glob, json, math, os, random, re, subprocess, sys, tempfile
-import xml.etree.ElementTree as ET
+import argparse, json, os, random, re, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_answer import medquad_pairs, train as logistic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["focus", "rel", "cue", "heading", "doc", "lead", "central",
@@ -110,23 +112,6 @@ def medquad(galen, shared, tmp, rows):
                          len(text.split()), 200))
 
 
-def medquad_pairs(d, every=80):
-    out = []
-    for f in sorted(glob.glob(os.path.join(d, "*", "*.xml"))):
-        try:
-            root = ET.parse(f).getroot()
-        except ET.ParseError:
-            continue
-        src = root.get("source") or root.get("corpus") or ""
-        docid = root.get("id") or root.get("docid") or ""
-        for p in root.iter("QAPair"):
-            q, a = p.find("Question"), p.find("Answer")
-            if q is not None and a is not None and (a.text or "").strip():
-                out.append((q.text.strip(), "%s_%s_Sec%s" % (
-                    src, docid, p.get("pid"))))
-    return out[::every]
-
-
 def weights(rows):
     """Each question weighs the same; within it, positives as negatives."""
     cnt = {}
@@ -154,23 +139,8 @@ def subsample(rows, cap=80):
 
 def train(rows, l2=1e-3, iters=400, lr=4.0):
     rows = subsample(rows)
-    X = [r[2] for r in rows]
-    y = [r[3] for r in rows]
-    w = weights(rows)
-    tw = sum(w)
-    b, W = 0.0, [0.0] * NF
-    for _ in range(iters):
-        gb, gW = 0.0, [0.0] * NF
-        for x, t, wi in zip(X, y, w):
-            z = b + sum(a * c for a, c in zip(W, x))
-            p = 1 / (1 + math.exp(-max(-30, min(30, z))))
-            g = wi * (p - t)
-            gb += g
-            for k in range(NF):
-                gW[k] += g * x[k]
-        b -= lr * gb / tw
-        W = [Wk - lr * (gk / tw + l2 * Wk) for Wk, gk in zip(W, gW)]
-    return b, W
+    return logistic([r[2] for r in rows], [r[3] for r in rows],
+                    weights(rows), l2=l2, iters=iters, lr=lr)
 
 
 def precision(m, rows, key=None):
