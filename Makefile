@@ -193,7 +193,8 @@ $(BUILD)/galen.pc: FORCE
 	  'Libs.private: $(LIB_PRIVATE)')
 
 # Installation ----------------------------------------------------------------
-SHARE_FILES := data/lexicon.tsv data/redflags.txt data/companions.tsv
+SHARE_FILES := data/lexicon.tsv data/redflags.txt data/companions.tsv \
+               data/answer-model.tsv
 WEB_FILES   := $(wildcard web/*)
 PACK_FILES  := $(wildcard data/pack/*.md)
 HEADERS     := $(wildcard include/galen/*.h)

@@ -49,6 +49,9 @@ static void usage(FILE *f)
             "                          consumer, qa, article, faq\n"
             "  -p, --previous Q        the previous question, for a "
             "follow-up\n"
+            "      --long              a longer answer (a body of up to 600 "
+            "words,\n"
+            "                          not about 300)\n"
             "      --lexicon FILE      lay-term lexicon (default: "
             "lexicon.tsv in DIR,\n"
             "                          $GALEN_SHARE or %s)\n"
@@ -84,7 +87,8 @@ enum {
     OPT_LEXICON,
     OPT_REDFLAGS,
     OPT_COLOR,
-    OPT_NO_COLOR
+    OPT_NO_COLOR,
+    OPT_LONG
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +99,7 @@ static const struct option long_opts[] = {
     {"min-evidence", required_argument, NULL, OPT_MIN_EVIDENCE},
     {"kind", required_argument, NULL, OPT_KIND},
     {"previous", required_argument, NULL, 'p'},
+    {"long", no_argument, NULL, OPT_LONG},
     {"lexicon", required_argument, NULL, OPT_LEXICON},
     {"redflags", required_argument, NULL, OPT_REDFLAGS},
     {"width", required_argument, NULL, 'w'},
@@ -186,6 +191,9 @@ static int one_opt(int c, struct ask_cli *s)
         return -1;
     case 'p':
         s->o.previous = optarg;
+        return 0;
+    case OPT_LONG:
+        s->o.long_answer = true;
         return 0;
     case OPT_LEXICON:
         s->lexicon = optarg;

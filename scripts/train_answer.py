@@ -26,14 +26,16 @@ Needs python3 only; runs in a few minutes on two cores.
 import argparse, glob, json, math, os, random, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
-NF = 9
+NF = 12
 NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
-         "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic"]
+         "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic",
+         "peak_topic", "question_length", "collection_size"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def features(galen, data, q):
-    env = dict(os.environ, GALEN_EVIDENCE_FEATURES="1")
+    env = dict(os.environ, GALEN_EVIDENCE_FEATURES="1",
+               GALEN_SHARE=os.path.join(ROOT, "data"))
     p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
                        capture_output=True, text=True)
     if p.returncode != 0:
@@ -49,17 +51,22 @@ def lines(path):
             if l.strip() and not l.startswith("#")]
 
 
-def medquad_questions(d, every=80):
+def medquad_pairs(d, every=80):
+    """Every `every`th answered MedQuAD question with galen's id for its
+    answer (SOURCE_DOC_SecPID, as galen's MedQuAD importer names it)."""
     out = []
     for f in sorted(glob.glob(os.path.join(d, "*", "*.xml"))):
         try:
             root = ET.parse(f).getroot()
         except ET.ParseError:
             continue
+        src = root.get("source") or root.get("corpus") or ""
+        docid = root.get("id") or root.get("docid") or ""
         for p in root.iter("QAPair"):
             q, a = p.find("Question"), p.find("Answer")
             if q is not None and a is not None and (a.text or "").strip():
-                out.append(q.text.strip())
+                out.append((q.text.strip(), "%s_%s_Sec%s" % (
+                    src, docid, p.get("pid"))))
     return out[::every]
 
 
@@ -111,7 +118,7 @@ def collect(galen, shared, tmp):
         add("mas-dev-long", 1, bare[i], it["question"])
         add("mas-dev-short", 1, bare[i], it["short_question"])
         add("cross-bare", 0, bare[(i + 25) % len(mas)], it["short_question"])
-    for q in medquad_questions(os.path.join(shared, "data/medquad")):
+    for q, _ in medquad_pairs(os.path.join(shared, "data/medquad")):
         add("medquad", 1, mq, q)
     for l in open(os.path.join(ev, "mediqa-alexa", "queries.jsonl")):
         add("mediqa-alexa", 1, ma, json.loads(l)["text"])
@@ -126,17 +133,19 @@ def collect(galen, shared, tmp):
 
 
 def train(X, y, w, l2=1e-3, iters=3000, lr=0.5):
-    """Weighted logistic regression by full-batch gradient descent."""
-    b, W = 0.0, [0.0] * NF
+    """Weighted logistic regression by full-batch gradient descent (also
+    the sentence model's, scripts/train_sentences.py)."""
+    nf = len(X[0]) if X else NF
+    b, W = 0.0, [0.0] * nf
     tw = sum(w)
     for _ in range(iters):
-        gb, gW = 0.0, [0.0] * NF
+        gb, gW = 0.0, [0.0] * nf
         for x, t, wi in zip(X, y, w):
             z = b + sum(a * c for a, c in zip(W, x))
             p = 1 / (1 + math.exp(-max(-30, min(30, z))))
             g = wi * (p - t)
             gb += g
-            for k in range(NF):
+            for k in range(nf):
                 gW[k] += g * x[k]
         b -= lr * gb / tw
         W = [Wk - lr * (gk / tw + l2 * Wk) for Wk, gk in zip(W, gW)]

@@ -75,7 +75,8 @@ struct galen_ask_opts {
     const char *previous; /* the previous question, for follow-ups; or NULL */
     const char *min_evidence; /* weakest evidence level kept ("rct",
                                  "cohort", ...; docs/answer.md); NULL: all */
-    unsigned kinds; /* bit mask of enum galen_source_kind; 0: all kinds */
+    unsigned kinds;   /* bit mask of enum galen_source_kind; 0: all kinds */
+    bool long_answer; /* a body of up to 600 words instead of about 300 */
 };
 
 /* Defaults: patient audience, no previous question, no filters. */

@@ -119,6 +119,8 @@ struct answer_cand {
  * means every term weighs the same. */
 typedef double (*answer_idf_fn)(void *ctx, const char *term, size_t len);
 
+struct sentmodel;
+
 struct answer_compose_in {
     const struct qanalysis *qa;
     struct answer_cand *cands; /* retrieval order, best first */
@@ -135,6 +137,9 @@ struct answer_compose_in {
     size_t nredflags;
     struct answer_similar *similar; /* moved into the answer */
     size_t nsimilar;
+    const struct sentmodel *model; /* NULL: sentmodel_default */
+    size_t ndocs;                  /* documents in the index */
+    bool long_answer;              /* galen_ask_opts.long_answer */
 };
 
 /* Thresholds of the abstention rule, calibrated in docs/answer.md. */

@@ -56,6 +56,7 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     memset(c, 0, sizeof *c);
     c->in = in;
     c->nscan = MIN(in->ncands, nscan);
+    c->pop = compose_populations(in->qa->text, strlen(in->qa->text));
     if (in->ncands > 0 && in->cands[0].score <= 0)
         return GALEN_EINVAL;
     c->doc_cov = galen_calloc(n, sizeof *c->doc_cov);
@@ -79,6 +80,7 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->doc_best);
     galen_free(c->per_doc);
     galen_free(c->weight);
+    galen_free(c->share);
     galen_free(c->mass);
     galen_free(c->tf);
     galen_free(c->doc_topic);
@@ -139,6 +141,25 @@ static double focus_topic(const struct compose *c)
     return best;
 }
 
+/* The one question word the retrieved documents are most about: its
+ * density (as for doc_topic) in the document that has it most. A long
+ * message names many words its sources never use, but the passages that
+ * answer it keep returning to one of its words ("meniscus"). */
+static double peak_topic(const struct compose *c)
+{
+    double best = 0;
+    size_t ci, k;
+
+    for (ci = 0; ci < c->nscan; ci++) {
+        for (k = 0; k < c->q.nt; k++) {
+            if (c->q.t[k].own)
+                best = MAX(best,
+                           MIN(1.0, compose_density(c, ci, k) / TOPIC_DENSITY));
+        }
+    }
+    return best;
+}
+
 static double best_topic(const struct compose *c)
 {
     double best = 0;
@@ -153,7 +174,9 @@ static double best_topic(const struct compose *c)
  * covers the question's own words (idf-weighted) and how much it is about
  * them, the best single sentence's share of them and of the focus, the
  * question's medical words, a medical focus, a red flag, the best
- * sentence score, and how much the best document is about the focus. */
+ * sentence score, how much the best document is about the focus, the
+ * question word the documents are most about, the question's length and
+ * the collection's size. */
 static void evidence_features(const struct compose *c, double *f)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
@@ -168,6 +191,13 @@ static void evidence_features(const struct compose *c, double *f)
     f[6] = c->in->nredflags > 0;
     f[7] = MIN(1.0, best_score(c));
     f[8] = focus_topic(c);
+    f[9] = peak_topic(c);
+    /* How many words the question has of its own: the longer it is, the
+     * less of it any source covers, answerable or not. */
+    f[10] = MIN(1.0, log(1.0 + (double)c->q.nown) / log(64.0));
+    /* The collection's size: in a large one every word is in some title,
+     * so a chance match proves less than in a small one. */
+    f[11] = MIN(1.0, log10(1.0 + (double)c->in->ndocs) / 6.0);
 }
 
 /* The probability that the retrieved documents answer the question, from
@@ -246,6 +276,7 @@ int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
     if (rc == GALEN_OK)
         rc = compose_weigh_terms(&c);
     if (rc == GALEN_OK) {
+        compose_score_sentences(&c);
         if (!relevant_enough(&c)) {
             rc = abstain(ans, c.ns == 0);
         } else {
@@ -271,6 +302,10 @@ int answer_rank_scores(const struct answer_compose_in *in, double *out)
 
     if (rc == GALEN_OK && in->ncands > 0)
         rc = compose_scan_docs(&c);
+    if (rc == GALEN_OK)
+        rc = compose_weigh_terms(&c);
+    if (rc == GALEN_OK)
+        compose_score_sentences(&c);
     for (k = 0; rc == GALEN_OK && k < in->ncands; k++) {
         double bm = in->cands[k].score / in->cands[0].score;
         out[k] = ANSWER_RANK_W_BM25 * bm +

@@ -36,12 +36,17 @@ static double similarity(const struct compose *c, const struct csent *a,
     return MAX(inter / uni, CONTAIN_WEIGHT * inter / mb);
 }
 
-/* Weighs every candidate term by its rarity among the candidates. */
+/* Weighs every candidate term by its rarity among the candidates, and
+ * gives each sentence its centrality (SM_CENTRAL): the idf-weighted share
+ * of the candidates that hold its terms, per square root of its terms,
+ * relative to the most central. What many passages say is what the
+ * question's sources agree on. */
 int compose_weigh_terms(struct compose *c)
 {
     size_t cap = 16, k, j;
     uint32_t *key;
     uint32_t *cnt;
+    double top = 0;
     int rc = GALEN_OK;
 
     while (cap < 2 * c->npool + 2)
@@ -49,8 +54,9 @@ int compose_weigh_terms(struct compose *c)
     key = galen_calloc(cap, sizeof *key);
     cnt = galen_calloc(cap, sizeof *cnt);
     c->weight = galen_calloc(c->npool + 1, sizeof *c->weight);
+    c->share = galen_calloc(c->npool + 1, sizeof *c->share);
     c->mass = galen_calloc(c->ns + 1, sizeof *c->mass);
-    if (!key || !cnt || !c->weight || !c->mass)
+    if (!key || !cnt || !c->weight || !c->share || !c->mass)
         rc = GALEN_ENOMEM;
     for (k = 0; rc == GALEN_OK && k < 2 * c->npool; k++) {
         size_t p = k % c->npool, i = (c->pool[p] | 1) & (cap - 1);
@@ -58,16 +64,29 @@ int compose_weigh_terms(struct compose *c)
         while (key[i] && key[i] != (c->pool[p] | 1))
             i = (i + 1) & (cap - 1);
         key[i] = c->pool[p] | 1;
-        if (k < c->npool)
+        if (k < c->npool) {
             cnt[i]++;
-        else
+        } else {
             c->weight[p] =
                 (float)log(1.0 + (double)c->ns / (double)MAX(cnt[i], 1u));
+            c->share[p] = (float)((double)cnt[i] / (double)MAX(c->ns, 1));
+        }
     }
     for (k = 0; rc == GALEN_OK && k < c->ns; k++) {
-        for (j = 0; j < c->s[k].nstems; j++)
-            c->mass[k] += c->weight[c->s[k].stem_off + j];
+        double cen = 0;
+
+        for (j = 0; j < c->s[k].nstems; j++) {
+            size_t p = c->s[k].stem_off + j;
+
+            c->mass[k] += c->weight[p];
+            cen += c->weight[p] * c->share[p];
+        }
+        c->s[k].f[SM_CENTRAL] =
+            c->s[k].nstems ? cen / sqrt((double)c->s[k].nstems) : 0;
+        top = MAX(top, c->s[k].f[SM_CENTRAL]);
     }
+    for (k = 0; rc == GALEN_OK && top > 0 && k < c->ns; k++)
+        c->s[k].f[SM_CENTRAL] /= top;
     galen_free(key);
     galen_free(cnt);
     return rc;
@@ -197,7 +216,7 @@ static size_t mmr_pick(struct compose *c, struct chosen *ch,
     size_t k, best = NONE;
     double best_v = 0;
 
-    if (ch->nall >= CHOSEN_MAX || ch->words >= BODY_WORDS_MAX)
+    if (ch->nall >= CHOSEN_MAX || ch->words >= compose_words(c, BODY_WORDS_MAX))
         return NONE;
     for (k = 0; k < c->ns; k++) {
         const struct csent *s = &c->s[k];
@@ -361,8 +380,9 @@ static size_t related_facets(enum qtype t, enum galen_audience a,
  * speaks within the budget. */
 static size_t block_words(const struct compose *c, enum answer_block_kind b)
 {
-    return b == answer_block_order(c->in->audience)[0] ? BLOCK_WORDS_FIRST
-                                                       : BLOCK_WORDS_OTHER;
+    return compose_words(c, b == answer_block_order(c->in->audience)[0]
+                                ? BLOCK_WORDS_FIRST
+                                : BLOCK_WORDS_OTHER);
 }
 
 static bool block_add(struct compose *c, struct chosen *ch,
@@ -427,7 +447,11 @@ void compose_fill_blocks(struct compose *c, struct chosen *ch, double floor)
                              ? b != ANSWER_BLOCK_PATIENTS
                              : b == ANSWER_BLOCK_PATIENTS;
 
-        fill_block(c, ch, b, preferred ? ANSWER_BLOCK_MAX : ANSWER_OTHER_MAX,
+        /* The long answer gives every kind of source the room of the
+         * preferred one. */
+        fill_block(c, ch, b,
+                   preferred || c->in->long_answer ? ANSWER_BLOCK_MAX
+                                                   : ANSWER_OTHER_MAX,
                    floor);
     }
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* compose_features.c: sentence features: coverage, focus, facet and cue,
  * eligibility, document kind. */
+#include <strings.h>
+
 #include "compose_int.h"
 
 /* ---- sentence features ------------------------------------------------- */
@@ -157,13 +159,112 @@ bool compose_is_anaphoric(const char *s, size_t len)
     return false;
 }
 
+/* The special populations a text names, as a bit mask: liver cirrhosis,
+ * dialysis, pregnancy and breastfeeding, children. Advice for them is
+ * wrong for everyone else, so it appears only when the question names
+ * them too (compose_scan.c). A trailing '*' is a prefix. */
+unsigned compose_populations(const char *s, size_t len)
+{
+    static const struct {
+        const char *w;
+        unsigned bit;
+    } terms[] = {{"cirrho*", 1u},     {"dialys*", 2u},   {"haemodialys*", 2u},
+                 {"hemodialys*", 2u}, {"pregnan*", 4u},  {"breastfe*", 4u},
+                 {"child", 8u},       {"children*", 8u}, {"childhood", 8u},
+                 {"infant*", 8u},     {"newborn*", 8u},  {"toddler*", 8u},
+                 {"baby", 8u},        {"babies", 8u},    {"paediatric*", 8u},
+                 {"pediatric*", 8u}};
+
+    unsigned m = 0;
+    size_t i = 0, e = 0, k;
+
+    for (;;) {
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            return m;
+        for (k = 0; k < ARRAY_SIZE(terms); k++) {
+            size_t n = strlen(terms[k].w);
+            bool star = terms[k].w[n - 1] == '*';
+
+            if (star ? e - i >= n - 1 &&
+                           strncasecmp(s + i, terms[k].w, n - 1) == 0
+                     : answer_text_ieq(s + i, e - i, terms[k].w))
+                m |= terms[k].bit;
+        }
+        i = e;
+    }
+}
+
+/* True if s holds phrase (lower case), case folded. */
+static bool has_phrase(const char *s, size_t len, const char *phrase)
+{
+    size_t n = strlen(phrase), i;
+
+    for (i = 0; n <= len && i <= len - n; i++) {
+        if (strncasecmp(s + i, phrase, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Page furniture, not a statement: links, navigation and notes about the
+ * page ("Click the table on the right", "Much of this information comes
+ * from ..."), a table row or a heading run into a sentence (most of
+ * its words capitalised: "Signs and Symptoms Approximate number of
+ * patients ..."), and an opener that points at something not quoted
+ * ("These steps ...", "Such cases ..."). */
+static bool is_furniture(const char *s, size_t len)
+{
+    static const char *const phrases[] = {
+        "click ",
+        "the table on",
+        "table below",
+        "table above",
+        "this website",
+        "this page",
+        "see the link",
+        "visit the ",
+        "approximate number of patients",
+        "human phenotype ontology",
+        "medical dictionary",
+        "this information comes from",
+        "answers below",
+        "listed below",
+        "see below",
+        "this article",
+        "this section",
+        "is usually listed as a rough estimate"};
+    static const char *const openers[] = {"these", "those", "such"};
+    size_t i = 0, e = 0, words = 0, caps = 0, k;
+
+    for (k = 0; k < ARRAY_SIZE(phrases); k++) {
+        if (has_phrase(s, len, phrases[k]))
+            return true;
+    }
+    i = answer_text_word(s, len, 0, &e);
+    for (k = 0; i < len && k < ARRAY_SIZE(openers); k++) {
+        if (answer_text_ieq(s + i, e - i, openers[k]))
+            return true;
+    }
+    for (i = 0;;) {
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            break;
+        words++;
+        caps += s[i] >= 'A' && s[i] <= 'Z';
+        i = e;
+    }
+    return words >= 8 && 2 * caps > words;
+}
+
 bool compose_eligible_text(const char *s, size_t len, unsigned flags)
 {
     if (flags & (SENTENCE_HEADING | SENTENCE_LEADIN))
         return false;
     if (len < SENT_MIN_BYTES || len > SENT_MAX_BYTES || s[len - 1] == '?')
         return false;
-    return answer_text_word_count(s, len) >= SENT_MIN_WORDS;
+    return answer_text_word_count(s, len) >= SENT_MIN_WORDS &&
+           !is_furniture(s, len);
 }
 
 bool answer_is_dose(const char *s, size_t len)

@@ -26,6 +26,7 @@
 #include "base/hash.h"
 #include "base/mem.h"
 #include "redflag.h"
+#include "sentmodel.h"
 #include "text/analyzer.h"
 #include "text/sentence.h"
 #include "text/words.h"
@@ -104,9 +105,9 @@ enum {
 /* The default body's length in words (DESIGN.md: about the seeds'). */
 enum {
     BODY_WORDS_MIN = 150,
-    BODY_WORDS_MAX = 600,
-    BLOCK_WORDS_FIRST = 300,
-    BLOCK_WORDS_OTHER = 150
+    BODY_WORDS_MAX = 300, /* the seeds' length; --long doubles every budget */
+    BLOCK_WORDS_FIRST = 200,
+    BLOCK_WORDS_OTHER = 100
 };
 
 struct qterm_h {
@@ -147,6 +148,12 @@ struct csent {
     size_t nstems;
     double score, focus, rel, cue;
     double fscore; /* score with the cue of its own facet, not the asked */
+    double f[SM_NFEATURES]; /* the sentence model's features */
+    double fcue, fheading;  /* cue and heading of its own facet */
+    size_t ord;             /* place among its section's sentences */
+    bool no_qualifier;      /* a follow-up's sentence without its qualifier */
+    bool excluded;          /* advice for a population not asked about */
+    unsigned pop;           /* special populations it names */
     enum qtype facet;
     enum answer_block_kind block;
     size_t words;
@@ -173,9 +180,19 @@ struct compose {
     double best_share;         /* highest cover_share of any sentence */
     double *docw;              /* per candidate: doc_weight, once computed */
     uint32_t covered[COVERED_SLOTS]; /* terms of chosen sentences (set) */
-    float *weight; /* per pool entry: log(1 + ns / sentences with it) */
-    double *mass;  /* per sentence: sum of its terms' weights */
+    float *weight;      /* per pool entry: log(1 + ns / sentences with it) */
+    float *share;       /* per pool entry: share of the sentences with it */
+    size_t ord;         /* sentences seen so far in the section scanned */
+    unsigned pop;       /* special populations the question names */
+    double title_focus; /* the document scanned: its title names the focus */
+    double *mass;       /* per sentence: sum of its terms' weights */
 };
+
+/* A word budget, doubled for the long answer. */
+static inline size_t compose_words(const struct compose *c, size_t words)
+{
+    return c->in->long_answer ? 2 * words : words;
+}
 
 static inline int cmp_u32(const void *a, const void *b)
 {
@@ -250,6 +267,7 @@ bool compose_doc_allowed(const struct answer_compose_in *in,
 bool compose_eligible_text(const char *s, size_t len, unsigned flags);
 double compose_focus_cov(const struct qmodel *q, const uint32_t *st, size_t n);
 bool compose_is_anaphoric(const char *s, size_t len);
+unsigned compose_populations(const char *s, size_t len);
 unsigned compose_primary_bit(const struct qmodel *q);
 bool compose_skip_section(const char *heading);
 double compose_density(const struct compose *c, size_t ci, size_t k);
@@ -261,6 +279,10 @@ void compose_lead_clinician(struct compose *c, struct chosen *ch, double floor);
 void compose_lead_patient(struct compose *c, struct chosen *ch, double floor);
 void compose_sort_block(const struct compose *c, size_t *v, size_t n);
 int compose_weigh_terms(struct compose *c);
+
+/* Scores the candidates with the sentence model: after compose_weigh_terms,
+ * which also gives each sentence its centrality. */
+void compose_score_sentences(struct compose *c);
 int compose_build_body(struct builder *b, struct chosen *ch);
 int compose_copy_redflags(struct galen_answer *ans,
                           const struct answer_compose_in *in);

@@ -153,16 +153,55 @@ static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
     return false;
 }
 
-/* Scores one sentence and keeps it if it is eligible and relevant. */
+/* A sentence that names none of the question's terms is a candidate only
+ * among the first CONTEXT_ORD of its document: an opening sentence often
+ * says what the whole passage is about ("Two cartilage rings are in the
+ * centre of each knee"), a later one has drifted. */
+enum { CONTEXT_ORD = 3 };
+
+#define NO_QUALIFIER 0.7
+
+/* Patients get advice for a special population (one the sentence names
+ * alone: a sentence naming several lists them among other things) only
+ * when they name it, or when their sources are about that population: a
+ * quarter of the document's candidates name it (a children's disease).
+ * Clinicians see it, as the guidelines give it. */
+static void drop_population_advice(struct compose *c, size_t first)
+{
+    size_t k, n = c->ns - first, named[8] = {0};
+    unsigned bit;
+
+    if (c->in->audience != GALEN_AUDIENCE_PATIENT || n == 0)
+        return;
+    for (k = first; k < c->ns; k++) {
+        for (bit = 0; bit < 8; bit++)
+            named[bit] += (c->s[k].pop >> bit) & 1u;
+    }
+    for (k = first; k < c->ns; k++) {
+        unsigned p = c->s[k].pop & ~c->pop;
+
+        if (p && (c->s[k].pop & (c->s[k].pop - 1)) == 0) {
+            for (bit = 0; bit < 8; bit++) {
+                if (((p >> bit) & 1u) && 4 * named[bit] < n)
+                    c->s[k].excluded = true;
+            }
+        }
+    }
+}
+
+/* Records one sentence's features (sentmodel.h) and keeps it if it is
+ * eligible; compose_score_sentences scores it once every candidate is
+ * known. */
 static int consider(struct compose *c, size_t ci, size_t si,
                     const struct qtype_result *hr, double heading_focus,
                     const char *text, const struct sentence *sen, size_t nstems)
 {
     const struct doc *d = c->in->cands[ci].doc;
     const char *s = text + sen->start;
-    size_t len = sen->end - sen->start;
+    size_t len = sen->end - sen->start, ord = c->ord++;
     struct csent cs;
-    double heading, fheading, docw, fcue = 0;
+    double heading, fheading, fcue = 0;
+    bool context;
 
     memset(&cs, 0, sizeof cs);
     cs.stem_off = c->npool;
@@ -171,7 +210,8 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.rel = compose_coverage(&c->q, c->pool + c->npool, nstems);
     c->best_share = MAX(c->best_share,
                         compose_cover_share(&c->q, c->pool + c->npool, nstems));
-    if (cs.focus <= 0 && cs.rel < ELIGIBLE_REL)
+    context = cs.focus <= 0 && cs.rel < ELIGIBLE_REL;
+    if (context && ord >= CONTEXT_ORD)
         return GALEN_OK;
     cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
     if (compose_is_definitional(&c->q, s, len) &&
@@ -185,26 +225,24 @@ static int consider(struct compose *c, size_t ci, size_t si,
     heading = MIN(1.0, heading + 0.5 * heading_focus);
     fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
     fheading = MIN(1.0, fheading + 0.5 * heading_focus);
-    docw = c->docw[ci];
-    cs.score = W_FOCUS * cs.focus + W_REL * cs.rel + W_CUE * cs.cue +
-               W_HEADING * heading + W_DOC * docw;
-    cs.fscore =
-        cs.score + W_CUE * (fcue - cs.cue) + W_HEADING * (fheading - heading);
+    cs.f[SM_FOCUS] = cs.focus;
+    cs.f[SM_REL] = cs.rel;
+    cs.f[SM_CUE] = cs.cue;
+    cs.f[SM_HEADING] = heading;
+    cs.f[SM_DOC] = c->docw[ci];
+    cs.f[SM_TITLE] = c->title_focus;
+    cs.f[SM_LEAD] = 1.0 / (1.0 + (double)ord);
+    cs.f[SM_ANAPHORIC] = compose_is_anaphoric(s, len);
+    cs.f[SM_LONG] = len > 300;
+    cs.f[SM_CONTEXT] = context;
     /* A follow-up asks about its qualifier ("during pregnancy"): a sentence
      * without it answers the previous question, not this one. */
-    if (c->in->qa->is_follow_up &&
-        !has_qualifier(c, c->pool + c->npool, nstems)) {
-        cs.score *= 0.7;
-        cs.fscore *= 0.7;
-    }
-    if (compose_is_anaphoric(s, len)) {
-        cs.score *= 0.85;
-        cs.fscore *= 0.85;
-    }
-    if (len > 300) {
-        cs.score *= 0.9;
-        cs.fscore *= 0.9;
-    }
+    cs.no_qualifier = c->in->qa->is_follow_up &&
+                      !has_qualifier(c, c->pool + c->npool, nstems);
+    cs.fcue = fcue;
+    cs.fheading = fheading;
+    cs.ord = ord;
+    cs.pop = compose_populations(s, len);
     cs.cand = ci;
     cs.section = si;
     cs.start = sen->start;
@@ -217,22 +255,28 @@ static int consider(struct compose *c, size_t ci, size_t si,
     return push_sent(c, &cs);
 }
 
-static double heading_focus(struct compose *c, const char *heading)
+/* How much text (a heading, a title) names the focus: the share of the
+ * focus's words it has; with `exact`, relative to its own words too, so
+ * that "Glaucoma" names the focus "glaucoma" fully and "Glaucoma in
+ * Chandler's syndrome" only in part. */
+static double names_focus(struct compose *c, const char *text, bool exact)
 {
     struct focus_set tmp;
     size_t k, hit = 0, best_n = 0;
-    struct qcollect qc = {&c->q, heading, 0, &tmp, c->in, false};
+    struct qcollect qc = {&c->q, text, 0, &tmp, c->in, false};
 
-    if (!heading || !*heading || c->q.nfocus == 0)
+    if (!text || !*text || c->q.nfocus == 0)
         return 0;
     memset(&tmp, 0, sizeof tmp);
-    if (analyzer_run(c->in->analyzer, &index_opts, heading, strlen(heading),
+    if (analyzer_run(c->in->analyzer, &index_opts, text, strlen(text),
                      compose_on_qterm, &qc) != GALEN_OK)
         return 0;
     qsort(tmp.h, tmp.n, sizeof *tmp.h, cmp_u32);
     best_n = c->q.focus[0].n;
     for (k = 0; k < best_n; k++)
         hit += has_hash(tmp.h, tmp.n, c->q.focus[0].h[k]);
+    if (exact)
+        best_n = MAX(best_n, tmp.n);
     return best_n ? (double)hit / (double)best_n : 0;
 }
 
@@ -270,7 +314,8 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
         if (hr.score[t] >= QTYPE_FACET_MIN)
             hr.mask |= 1u << t;
     }
-    hf = heading_focus(c, sec->heading);
+    hf = names_focus(c, sec->heading, false);
+    c->ord = 0; /* a section's first sentences say what it is about */
     rc = analyzer_run(c->in->analyzer, &index_opts, sec->text, len, on_sec_term,
                       &st);
     if (rc == GALEN_OK)
@@ -327,10 +372,7 @@ static int doc_summary(struct compose *c, size_t ci, size_t first)
     }
     c->doc_cov[ci] = c->q.ctotal > 0 ? MIN(1.0, got / c->q.ctotal) : 0;
     c->doc_topic[ci] = c->q.ctotal > 0 ? MIN(1.0, topic / c->q.ctotal) : 0;
-    for (k = first; k < c->ns; k++) {
-        c->doc_best[ci] = MAX(c->doc_best[ci], c->s[k].score);
-        c->best_focus = MAX(c->best_focus, c->s[k].focus);
-    }
+    (void)first;
     return rc;
 }
 
@@ -346,15 +388,71 @@ int compose_scan_docs(struct compose *c)
         if (!compose_doc_allowed(c->in, d))
             continue;
         c->docw[ci] = doc_weight(c, ci);
+        c->title_focus = names_focus(c, d->title, true);
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!compose_skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
         }
         if (rc != GALEN_OK)
             return rc;
+        drop_population_advice(c, first);
         rc = doc_summary(c, ci, first);
         if (rc != GALEN_OK)
             return rc;
     }
     return GALEN_OK;
+}
+
+/* GALEN_SENTENCE_FEATURES=1 prints each candidate's features, then its
+ * facet's cue and heading, its document rank and its text, on stderr: the
+ * training data of scripts/train_answer.py. */
+static void dump_features(const struct compose *c, const struct csent *s)
+{
+    const struct doc_section *sec =
+        &c->in->cands[s->cand].doc->sections[s->section];
+    size_t k;
+
+    fputs("sentence-features", stderr);
+    for (k = 0; k < SM_NFEATURES; k++)
+        fprintf(stderr, "\t%.4f", s->f[k]);
+    fprintf(stderr, "\t%.4f\t%.4f\t%zu\t%s\t%d\t%.*s\n", s->fcue, s->fheading,
+            s->cand, c->in->cands[s->cand].doc->id, (int)s->facet,
+            (int)(s->end - s->start), sec->text + s->start);
+}
+
+/* Scores every candidate with the sentence model (sentmodel.h), once
+ * compose_weigh_terms has weighed the terms: fscore is the score with the
+ * cue and heading of the sentence's own facet instead of the asked one.
+ * A document's best sentence and the best focus count only sentences that
+ * name the question. */
+void compose_score_sentences(struct compose *c)
+{
+    const struct sentmodel *m =
+        c->in->model ? c->in->model : &sentmodel_default;
+    double f[SM_NFEATURES];
+    bool dump = getenv("GALEN_SENTENCE_FEATURES") != NULL;
+    size_t k;
+
+    for (k = 0; k < c->ns; k++) {
+        struct csent *s = &c->s[k];
+
+        s->score = sentmodel_score(m, s->f);
+        memcpy(f, s->f, sizeof f);
+        f[SM_CUE] = s->fcue;
+        f[SM_HEADING] = s->fheading;
+        s->fscore = sentmodel_score(m, f);
+        if (s->excluded)
+            s->score = s->fscore = 0;
+        /* A rule, not a learned weight: the dev sets hold no follow-ups. */
+        if (s->no_qualifier) {
+            s->score *= NO_QUALIFIER;
+            s->fscore *= NO_QUALIFIER;
+        }
+        if (s->f[SM_CONTEXT] == 0 && !s->excluded) {
+            c->doc_best[s->cand] = MAX(c->doc_best[s->cand], s->score);
+            c->best_focus = MAX(c->best_focus, s->focus);
+        }
+        if (dump)
+            dump_features(c, s);
+    }
 }

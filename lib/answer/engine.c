@@ -32,6 +32,7 @@
 #include "safety.h"
 #include "search/query.h"
 #include "search/search.h"
+#include "sentmodel.h"
 #include "spell.h"
 #include "text/analyzer.h"
 #include "text/words.h"
@@ -56,11 +57,13 @@ struct galen_answerer {
     struct buf scratch; /* stored fields of one document */
     struct lexicon *lex;
     struct redflag_rules *rf;
-    struct safety *safety; /* medicine warnings; set whenever rf is */
-    struct spell *spell;   /* built from the index vocabulary on first need */
-    int spell_rc;          /* GALEN_OK until a build failed */
-    char *dict_path;       /* known-word list, loaded on first need */
-    struct spell *dict;    /* its words (as a set), or NULL */
+    struct safety *safety;  /* medicine warnings; set whenever rf is */
+    struct sentmodel model; /* the sentence model; set whenever rf is */
+    bool has_model;
+    struct spell *spell; /* built from the index vocabulary on first need */
+    int spell_rc;        /* GALEN_OK until a build failed */
+    char *dict_path;     /* known-word list, loaded on first need */
+    struct spell *dict;  /* its words (as a set), or NULL */
     bool dict_tried;
     int title_field; /* -1 if the index has no title field */
     int body_field;
@@ -100,22 +103,41 @@ static int field_named(const struct index_conf *conf, const char *name)
     return -1;
 }
 
+/* The path of file name in the red-flag rules' folder. */
+static int beside(const char *redflags, const char *name, char *path,
+                  size_t cap)
+{
+    const char *slash = strrchr(redflags, '/');
+
+    if ((size_t)snprintf(path, cap, "%.*s%s",
+                         slash ? (int)(slash - redflags + 1) : 0, redflags,
+                         name) >= cap)
+        return fail(NULL, GALEN_EINVAL, "%s path too long", name);
+    return GALEN_OK;
+}
+
 /* The medicine warnings, companions.tsv beside the red-flag rules: the
- * two safety files travel together, and neither is ever skipped. */
+ * two safety files travel together, and neither is ever skipped. The
+ * sentence model, answer-model.tsv, travels with them: an answer composed
+ * without it would not be the one galen was measured on. */
 static int open_companions(struct galen_answerer *a, const char *redflags)
 {
     struct diag sd;
     char path[4096];
-    const char *slash = strrchr(redflags, '/');
-    int rc;
+    int rc = beside(redflags, "companions.tsv", path, sizeof path);
 
-    if ((size_t)snprintf(path, sizeof path, "%.*scompanions.tsv",
-                         slash ? (int)(slash - redflags + 1) : 0,
-                         redflags) >= sizeof path)
-        return fail(NULL, GALEN_EINVAL, "companions path too long");
+    if (rc != GALEN_OK)
+        return rc;
     rc = safety_load(path, &a->safety, &sd);
     if (rc != GALEN_OK)
         return fail(NULL, rc, "%s:%ld: %s", path, sd.line, sd.msg);
+    rc = beside(redflags, "answer-model.tsv", path, sizeof path);
+    if (rc != GALEN_OK)
+        return rc;
+    rc = sentmodel_load(path, &a->model, &sd);
+    if (rc != GALEN_OK)
+        return fail(NULL, rc, "%s:%ld: %s", path, sd.line, sd.msg);
+    a->has_model = true;
     return GALEN_OK;
 }
 
@@ -1100,6 +1122,9 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf = idf_cb;
     in->cover_idf = cover_idf_cb;
     in->idf_ctx = a;
+    in->model = a->has_model ? &a->model : NULL;
+    in->ndocs = (size_t)index_doc_count(a->idx);
+    in->long_answer = o->long_answer;
 }
 
 /* Hands a composed answer to the safety pass (safety.h). */

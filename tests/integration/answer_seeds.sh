@@ -100,7 +100,13 @@ for i in "${!questions[@]}"; do
 	short=${q:0:40}
 	for aud in patient clinician; do
 		out="$tmp/a.json"
-		if ! "$GALEN" ask -d "$tmp" --json -a "$aud" "$q" >"$out" 2>/dev/null; then
+		# The answer is as long as the seed page it matches: the clinician
+		# pages and the message's page (800-1,200 words) are long answers,
+		# the patient pages (400-500 words with their references) are the
+		# default.
+		len=
+		[ "$aud" = clinician ] || [ "$q" = "$message" ] && len=--long
+		if ! "$GALEN" ask -d "$tmp" --json -a "$aud" $len "$q" >"$out" 2>/dev/null; then
 			bad "$aud: '$short' exited non-zero"
 			continue
 		fi

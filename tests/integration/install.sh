@@ -43,7 +43,7 @@ fi
 for f in bin/galen lib/libgalen.so.0 lib/libgalen.so lib/libgalen.a \
 	lib/pkgconfig/galen.pc include/galen/search.h include/galen/answer.h \
 	include/galen/export.h share/galen/redflags.txt share/galen/lexicon.tsv \
-	share/galen/companions.tsv \
+	share/galen/companions.tsv share/galen/answer-model.tsv \
 	share/galen/LICENSE share/galen/web/style.css share/galen/web/app.js \
 	share/man/man1/galen.1 share/man/man3/libgalen.3; do
 	check "installed $f" test -e "$usr/$f"

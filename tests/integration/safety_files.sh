@@ -57,6 +57,14 @@ contains "ask names companions.tsv" "$err" "$tmp/share/companions.tsv"
 
 # With $GALEN_SHARE, the copy raises the red flag and serves.
 cp "$root/data/companions.tsv" "$tmp/share/"
+# The sentence model travels with them: without it the answer would not be
+# the one galen was measured on.
+expect "ask without answer-model.tsv" 4 env GALEN_SHARE="$tmp/share" "$g" ask -d "$tmp/data" "$calf"
+contains "ask names answer-model.tsv" "$err" "$tmp/share/answer-model.tsv"
+printf 'bias\t1\nfocus\tx\n' >"$tmp/share/answer-model.tsv"
+expect "bad answer-model.tsv" 2 env GALEN_SHARE="$tmp/share" "$g" ask -d "$tmp/data" "$calf"
+contains "bad answer-model.tsv names the line" "$err" "answer-model.tsv:2"
+cp "$root/data/answer-model.tsv" "$tmp/share/"
 expect "ask with GALEN_SHARE" 0 env GALEN_SHARE="$tmp/share" "$g" ask -d "$tmp/data" --json "$calf"
 check "red flag raised" python3 -c \
 	'import json,sys; a=json.loads(sys.argv[1]); sys.exit(0 if a["red_flags"] else 1)' "$out"

@@ -204,7 +204,7 @@ static void test_answer_layout_and_citations(void **state)
     assert_int_equal(ans->nlead, 2);
     assert_int_equal(ans->nblock[ANSWER_BLOCK_GUIDELINES], 2);
     assert_int_equal(ans->nblock[ANSWER_BLOCK_RESEARCH], 1);
-    assert_int_equal(ans->nblock[ANSWER_BLOCK_PATIENTS], 5);
+    assert_int_equal(ans->nblock[ANSWER_BLOCK_PATIENTS], 6);
     /* Citation numbers follow first appearance and are all used. */
     for (k = 0; k < ans->nsources; k++)
         assert_int_equal(ans->sources[k].number, k + 1);
@@ -218,7 +218,7 @@ static void test_answer_layout_and_citations(void **state)
         assert_null(strstr(s->text, "[1]"));
         total++;
     }
-    assert_int_equal(total, 10);
+    assert_int_equal(total, 11);
     /* The clinician's lead comes from the guideline. */
     assert_string_equal(
         ans->sources[ans->sentences[ans->lead[0]].source].doc->id, "guide");
