@@ -44,12 +44,7 @@ enum {
     TITLE_TF = 200      /* a title mention: the document's topic */
 };
 
-/* Sentence score weights (they sum to 1); see docs/answer.md. */
-#define W_FOCUS     0.30
-#define W_REL       0.15
-#define W_CUE       0.30
-#define W_HEADING   0.10
-#define W_DOC       0.15
+/* Parts of the sentence features (docs/answer.md, "Sentence model"). */
 #define FOCUS_HEAD  0.5 /* share of the focus's last (head) word */
 #define DOC_W_SCORE 0.6 /* share of retrieval in a document's weight */
 

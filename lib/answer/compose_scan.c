@@ -154,7 +154,7 @@ static bool has_qualifier(const struct compose *c, const uint32_t *st, size_t n)
 }
 
 /* A sentence that names none of the question's terms is a candidate only
- * among the first CONTEXT_ORD of its document: an opening sentence often
+ * among the first CONTEXT_ORD of its section: an opening sentence often
  * says what the whole passage is about ("Two cartilage rings are in the
  * centre of each knee"), a later one has drifted. */
 enum { CONTEXT_ORD = 3 };
