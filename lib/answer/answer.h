@@ -180,6 +180,12 @@ void answer_similar_free(struct answer_similar *v, size_t n);
 void answer_similar_view(const struct galen_similar *s,
                          const struct answer_similar **v, size_t *n);
 
+/* A copy of the quoted sentence s[0..len) as an answer shows it: the
+ * source's own citation markers ("[3]", "[1, 2]") removed, since galen puts
+ * its own [n] on it, and white space runs collapsed. With as, the marker
+ * numbers go to as->refs. NULL when out of memory. */
+char *answer_clean_text(const char *s, size_t len, struct answer_sentence *as);
+
 /* True if the sentence states a dose ("10 mg/day", "20-40 g/week"). */
 bool answer_is_dose(const char *s, size_t len);
 

@@ -41,21 +41,20 @@ static void note_refs(struct answer_sentence *as, const char *s, size_t n)
     }
 }
 
-/* Copies the sentence without the source's own citation markers (galen
- * puts its own [n] on it) and with white space runs collapsed. */
-static int copy_sentence(struct answer_sentence *as, const char *s, size_t len)
+char *answer_clean_text(const char *s, size_t len, struct answer_sentence *as)
 {
     char *out = galen_malloc(len + 1);
     size_t i = 0, n = 0;
 
     if (!out)
-        return GALEN_ENOMEM;
+        return NULL;
     while (i < len) {
         size_t cl = cite_len(s, len, i);
         unsigned char ch = (unsigned char)s[i];
 
         if (cl) {
-            note_refs(as, s + i, cl);
+            if (as)
+                note_refs(as, s + i, cl);
             while (n > 0 && out[n - 1] == ' ')
                 n--;
             i += cl;
@@ -70,8 +69,7 @@ static int copy_sentence(struct answer_sentence *as, const char *s, size_t len)
     while (n > 0 && out[n - 1] == ' ')
         n--;
     out[n] = '\0';
-    as->text = out;
-    return GALEN_OK;
+    return out;
 }
 
 static int source_for(struct builder *b, size_t ci, size_t *out)
@@ -107,10 +105,9 @@ static int add_sentence(struct builder *b, size_t k, size_t *idx)
     memset(as, 0, sizeof *as);
     if (!d)
         d = ans->sources[b->src_of[cs->cand]].doc;
-    rc = copy_sentence(as, d->sections[cs->section].text + cs->start,
-                       cs->end - cs->start);
-    if (rc == GALEN_OK)
-        rc = source_for(b, cs->cand, &as->source);
+    as->text = answer_clean_text(d->sections[cs->section].text + cs->start,
+                                 cs->end - cs->start, as);
+    rc = as->text ? source_for(b, cs->cand, &as->source) : GALEN_ENOMEM;
     if (rc != GALEN_OK)
         return rc;
     as->section = cs->section;

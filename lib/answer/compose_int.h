@@ -141,7 +141,7 @@ struct csent {
     size_t start, end; /* in the section text */
     size_t stem_off;   /* its sorted distinct term hashes: pool + stem_off */
     size_t nstems;
-    double score, focus, rel, cue;
+    double score;
     double fscore; /* score with the cue of its own facet, not the asked */
     double f[SM_NFEATURES]; /* the sentence model's features */
     double fcue, fheading;  /* cue and heading of its own facet */

@@ -206,18 +206,18 @@ static int consider(struct compose *c, size_t ci, size_t si,
     memset(&cs, 0, sizeof cs);
     cs.stem_off = c->npool;
     cs.nstems = nstems;
-    cs.focus = compose_focus_cov(&c->q, c->pool + c->npool, nstems);
-    cs.rel = compose_coverage(&c->q, c->pool + c->npool, nstems);
+    cs.f[SM_FOCUS] = compose_focus_cov(&c->q, c->pool + c->npool, nstems);
+    cs.f[SM_REL] = compose_coverage(&c->q, c->pool + c->npool, nstems);
     c->best_share = MAX(c->best_share,
                         compose_cover_share(&c->q, c->pool + c->npool, nstems));
-    context = cs.focus <= 0 && cs.rel < ELIGIBLE_REL;
+    context = cs.f[SM_FOCUS] <= 0 && cs.f[SM_REL] < ELIGIBLE_REL;
     if (context && ord >= CONTEXT_ORD)
         return GALEN_OK;
-    cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.cue, &fcue);
+    cs.facet = compose_choose_facet(&c->q, hr, s, len, &cs.f[SM_CUE], &fcue);
     if (compose_is_definitional(&c->q, s, len) &&
         (c->q.primary == QTYPE_DEFINITION || c->q.primary == QTYPE_OTHER)) {
         cs.facet = QTYPE_DEFINITION;
-        cs.cue = fcue = 1.0;
+        cs.f[SM_CUE] = fcue = 1.0;
     }
     /* A heading on what was asked (or on the sentence's own facet, for
      * fscore) and a heading naming the focus both help. */
@@ -225,9 +225,6 @@ static int consider(struct compose *c, size_t ci, size_t si,
     heading = MIN(1.0, heading + 0.5 * heading_focus);
     fheading = (hr->mask & (1u << cs.facet)) ? 1.0 : 0.0;
     fheading = MIN(1.0, fheading + 0.5 * heading_focus);
-    cs.f[SM_FOCUS] = cs.focus;
-    cs.f[SM_REL] = cs.rel;
-    cs.f[SM_CUE] = cs.cue;
     cs.f[SM_HEADING] = heading;
     cs.f[SM_DOC] = c->docw[ci];
     cs.f[SM_TITLE] = c->title_focus;
@@ -450,7 +447,7 @@ void compose_score_sentences(struct compose *c)
         }
         if (s->f[SM_CONTEXT] == 0 && !s->excluded) {
             c->doc_best[s->cand] = MAX(c->doc_best[s->cand], s->score);
-            c->best_focus = MAX(c->best_focus, s->focus);
+            c->best_focus = MAX(c->best_focus, s->f[SM_FOCUS]);
         }
         if (dump)
             dump_features(c, s);

@@ -413,51 +413,6 @@ static bool is_warning(const struct companion *c, const char *s, size_t len)
     return mentions(c->drugs, s, len) && mentions(c->cues, s, len);
 }
 
-/* Length of an inline citation "[3]", "[1, 2]" or "[2-4]" at s[i], or 0
- * (as the composer strips them: galen puts its own [n] on a sentence). */
-static size_t cite_len(const char *s, size_t len, size_t i)
-{
-    size_t j = i + 1;
-    bool digit = false;
-
-    if (s[i] != '[')
-        return 0;
-    while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == ',' ||
-                       s[j] == ' ' || s[j] == '-')) {
-        digit = digit || (s[j] >= '0' && s[j] <= '9');
-        j++;
-    }
-    return (j < len && s[j] == ']' && digit) ? j + 1 - i : 0;
-}
-
-static char *clean_copy(const char *s, size_t len)
-{
-    char *out = galen_malloc(len + 1);
-    size_t i = 0, n = 0;
-
-    if (!out)
-        return NULL;
-    while (i < len) {
-        size_t cl = cite_len(s, len, i);
-        char ch = s[i];
-        if (cl) {
-            while (n > 0 && out[n - 1] == ' ')
-                n--;
-            i += cl;
-            continue;
-        }
-        if (ch == '\n' || ch == '\t' || ch == '\r')
-            ch = ' ';
-        if (!(ch == ' ' && (n == 0 || out[n - 1] == ' ')))
-            out[n++] = ch;
-        i++;
-    }
-    while (n > 0 && out[n - 1] == ' ')
-        n--;
-    out[n] = '\0';
-    return out;
-}
-
 /* Where a warning sentence was found. */
 struct found {
     struct doc *doc; /* the document (owned by the answer or a candidate) */
@@ -578,8 +533,8 @@ static int add_warning(struct galen_answer *ans, struct found *f,
     ans->sentences = nv;
     as = &nv[ans->nsentences];
     memset(as, 0, sizeof *as);
-    as->text = clean_copy(f->doc->sections[f->section].text + f->start,
-                          f->end - f->start);
+    as->text = answer_clean_text(f->doc->sections[f->section].text + f->start,
+                                 f->end - f->start, NULL);
     if (!as->text)
         return GALEN_ENOMEM;
     as->source = src;
