@@ -391,37 +391,9 @@ int galen_restore(const char *backup, const char *data_dir, char *err,
 static int export_ids(struct galen_store *st, char ***out, size_t *nout)
 {
     struct db_stmt *s;
-    char **ids = NULL;
-    size_t n = 0, cap = 0;
     int rc = store_stmt(st, "SELECT id FROM documents ORDER BY id", &s);
 
-    while (rc == GALEN_OK) {
-        int step = db_step(s);
-
-        if (step == DB_DONE)
-            break;
-        if (step != DB_ROW) {
-            rc = store_db_error(st);
-            break;
-        }
-        if (n == cap) {
-            char **v = galen_realloc(ids, (cap ? cap * 2 : 256) * sizeof *v);
-
-            if (!v) {
-                rc = GALEN_ENOMEM;
-                break;
-            }
-            ids = v;
-            cap = cap ? cap * 2 : 256;
-        }
-        ids[n] = galen_strdup(db_col_text(s, 0));
-        rc = ids[n++] ? GALEN_OK : GALEN_ENOMEM;
-    }
-    if (rc == GALEN_OK || rc == GALEN_ENOMEM)
-        db_reset(s);
-    *out = ids;
-    *nout = n;
-    return rc;
+    return rc == GALEN_OK ? store_text_rows(st, s, out, nout) : rc;
 }
 
 /* One document in fmt, handed to cb. */

@@ -346,6 +346,51 @@ int store_db_error(struct galen_store *st)
     return set_err(st, GALEN_EDB, db_errmsg(st->db));
 }
 
+int store_text_rows(struct galen_store *st, struct db_stmt *s, char ***out,
+                    size_t *n)
+{
+    char **v = NULL;
+    size_t cap = 0, len = 0;
+    int rc = GALEN_OK;
+
+    *out = NULL;
+    *n = 0;
+    while (rc == GALEN_OK) {
+        int step = db_step(s);
+
+        if (step == DB_DONE)
+            break;
+        if (step != DB_ROW) {
+            rc = store_db_error(st);
+            break;
+        }
+        if (len == cap) {
+            char **nv = galen_realloc(v, (cap ? cap * 2 : 256) * sizeof *v);
+
+            if (!nv) {
+                rc = GALEN_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = cap ? cap * 2 : 256;
+        }
+        if (!(v[len] = galen_strdup(db_col_text(s, 0))))
+            rc = GALEN_ENOMEM;
+        else
+            len++;
+    }
+    db_reset(s);
+    if (rc != GALEN_OK) {
+        while (len)
+            galen_free(v[--len]);
+        galen_free(v);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return GALEN_OK;
+}
+
 const char *store_errmsg(const struct galen_store *st)
 {
     return st ? st->errmsg : open_errmsg;

@@ -51,6 +51,13 @@ GALEN_NODISCARD int store_stmt(struct galen_store *st, const char *sql,
  */
 int store_db_error(struct galen_store *st);
 
+/* Steps s (a statement from store_stmt, its parameters bound) to the end
+ * and copies each row's first column, as text, into *out (galen_free each
+ * and the array); resets s. On failure nothing is kept: *out is NULL and
+ * *n 0. */
+GALEN_NODISCARD int store_text_rows(struct galen_store *st, struct db_stmt *s,
+                                    char ***out, size_t *n);
+
 /* Makes msg the message galen_store_errmsg(st) returns. */
 void store_set_errmsg(struct galen_store *st, const char *msg);
 

@@ -746,51 +746,16 @@ static int log_ids(struct galen_store *st, int64_t after, int64_t upto,
                    char ***out, size_t *n)
 {
     struct db_stmt *s;
-    char **v = NULL;
-    size_t cap = 0, len = 0;
     int rc = store_stmt(st,
                         "SELECT DISTINCT doc_id FROM index_log"
                         " WHERE seq>?1 AND seq<=?2",
                         &s);
 
-    if (rc == GALEN_OK) {
-        db_bind_int64(s, 1, after);
-        db_bind_int64(s, 2, upto);
-    }
-    while (rc == GALEN_OK) {
-        int step = db_step(s);
-
-        if (step == DB_DONE)
-            break;
-        if (step != DB_ROW) {
-            rc = store_db_error(st);
-            break;
-        }
-        if (len == cap) {
-            char **nv = galen_realloc(v, (cap ? cap * 2 : 256) * sizeof *v);
-
-            if (!nv) {
-                rc = GALEN_ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = cap ? cap * 2 : 256;
-        }
-        if (!(v[len] = galen_strdup(db_col_text(s, 0))))
-            rc = GALEN_ENOMEM;
-        else
-            len++;
-    }
-    db_reset(s);
-    if (rc != GALEN_OK) {
-        while (len)
-            galen_free(v[--len]);
-        galen_free(v);
+    if (rc != GALEN_OK)
         return rc;
-    }
-    *out = v;
-    *n = len;
-    return GALEN_OK;
+    db_bind_int64(s, 1, after);
+    db_bind_int64(s, 2, upto);
+    return store_text_rows(st, s, out, n);
 }
 
 static int version_of(struct galen_store *st, const char *id, int64_t *version,
