@@ -261,6 +261,30 @@ static bool inline_item_at(const char *t, size_t len, size_t i)
            !is_digit((unsigned char)t[m]);
 }
 
+/* True when the '.' at j ends a sentence that the source glued to the next
+ * one ("this tendency.A second operation", "(anesthesia).During"): a
+ * lower-case word of three or more letters, or a bracket after one, then
+ * a capital that begins a word. Abbreviations ("e.g.", "U.S.") have dots
+ * inside or are shorter, and domain names go on in lower case. */
+static bool glued_boundary(const char *t, size_t len, size_t start, size_t j,
+                           size_t k)
+{
+    size_t e = j, n = 0;
+
+    if (t[j] != '.' || k >= len || k + 1 >= len ||
+        !is_upper((unsigned char)t[k]) ||
+        !(is_lower((unsigned char)t[k + 1]) || t[k + 1] == ' '))
+        return false;
+    if (e > start && t[e - 1] == ')')
+        e--;
+    while (e > start && is_lower((unsigned char)t[e - 1])) {
+        e--;
+        n++;
+    }
+    return n >= 3 && (e == start || !(is_alnum((unsigned char)t[e - 1]) ||
+                                      t[e - 1] == '.'));
+}
+
 /* Scans from start for the end of the sentence. Returns the trimmed end and
  * sets *next to where scanning resumes. */
 static size_t scan_end(const char *t, size_t len, size_t start, size_t *next,
@@ -294,8 +318,9 @@ static size_t scan_end(const char *t, size_t len, size_t start, size_t *next,
         }
         if (c == '.' || c == '!' || c == '?') {
             size_t k = after_terminal(t, len, j);
-            if ((k >= len || is_space((unsigned char)t[k])) &&
-                is_boundary(t, len, start, j, k)) {
+            if (((k >= len || is_space((unsigned char)t[k])) &&
+                 is_boundary(t, len, start, j, k)) ||
+                glued_boundary(t, len, start, j, k)) {
                 *next = k;
                 return k;
             }

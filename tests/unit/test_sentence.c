@@ -180,6 +180,24 @@ static void test_sentence_quotes_and_citations(void **state)
     assert_string_equal(r.s[3], "Albumin too [2].");
 }
 
+static void test_sentence_glued_stops(void **state)
+{
+    struct split r;
+
+    UNUSED(state);
+    split("Drugs reduce this tendency.A second operation is needed. "
+          "You will sleep (general anesthesia).During surgery it is "
+          "cut. See e.g.Smith and the U.S.Army, or example.com today.",
+          &r);
+    assert_int_equal(r.n, 5);
+    assert_string_equal(r.s[0], "Drugs reduce this tendency.");
+    assert_string_equal(r.s[1], "A second operation is needed.");
+    assert_string_equal(r.s[2], "You will sleep (general anesthesia).");
+    assert_string_equal(r.s[3], "During surgery it is cut.");
+    assert_string_equal(r.s[4],
+                        "See e.g.Smith and the U.S.Army, or example.com today.");
+}
+
 static void test_sentence_offsets_are_exact(void **state)
 {
     const char *t = "  One.  Two.\n\n- Three";
@@ -263,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_sentence_headings),
         cmocka_unit_test(test_sentence_wrapped_lines_join),
         cmocka_unit_test(test_sentence_quotes_and_citations),
+        cmocka_unit_test(test_sentence_glued_stops),
         cmocka_unit_test(test_sentence_offsets_are_exact),
         cmocka_unit_test(test_sentence_long_text_is_cut),
         cmocka_unit_test(test_sentence_random_invariants),
