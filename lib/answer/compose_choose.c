@@ -491,42 +491,62 @@ void compose_fill_keypoints(struct compose *c, struct chosen *ch, double floor)
     }
 }
 
-/* Display rank of a facet: the question's own type, then its other facets,
- * then the rest in layout order. */
-static int facet_rank(const struct qmodel *q, enum qtype t)
+/* The best score among a block's sentences of one facet. */
+static double facet_best(const struct compose *c, const size_t *v, size_t n,
+                         unsigned facet)
 {
+    double best = 0;
     size_t k;
 
-    if (t == q->primary)
-        return 0;
-    for (k = 0; k < ARRAY_SIZE(layout_types); k++) {
-        if (layout_types[k] == t)
-            return ((q->mask & (1u << t)) ? 1 : 20) + (int)k;
+    for (k = 0; k < n; k++) {
+        if (c->s[v[k]].facet == facet)
+            best = MAX(best, c->s[v[k]].score);
     }
-    return 40;
+    return best;
 }
 
-/* Orders a block's sentences by facet, then score, then document rank and
- * offset (insertion sort: blocks are a handful of sentences). */
+/* True for the question's own type or one of the types it asks about. */
+static bool asked_facet(const struct qmodel *q, enum qtype t)
+{
+    return t == q->primary || (q->mask & (1u << t));
+}
+
+/* True when sentence x goes before y in a block: the asked facets first, then the facet whose best sentence scores higher (the groups
+ * follow the ranking, not a fixed outline), each facet's sentences
+ * together, then by score, then in document order. */
+static bool goes_before(const struct compose *c, const size_t *v, size_t n,
+                        size_t x, size_t y)
+{
+    const struct csent *a = &c->s[x], *b = &c->s[y];
+    double ga = facet_best(c, v, n, a->facet), gb = facet_best(c, v, n, b->facet);
+    bool pa = asked_facet(&c->q, a->facet), pb = asked_facet(&c->q, b->facet);
+
+    if (pa != pb)
+        return pa;
+    if (ga != gb)
+        return ga > gb;
+    if (a->facet != b->facet)
+        return a->facet < b->facet;
+    if (a->score != b->score)
+        return a->score > b->score;
+    return x < y;
+}
+
+/* Orders a block's sentences (insertion sort: blocks are a handful of
+ * sentences). */
 void compose_sort_block(const struct compose *c, size_t *v, size_t n)
 {
-    size_t i, j;
+    size_t i, j, *orig = galen_calloc(n ? n : 1, sizeof *orig);
 
+    if (!orig)
+        return; /* the block keeps the order it was chosen in */
+    memcpy(orig, v, n * sizeof *v);
     for (i = 1; i < n; i++) {
         size_t x = v[i];
-        const struct csent *a = &c->s[x];
 
-        for (j = i; j > 0; j--) {
-            const struct csent *b = &c->s[v[j - 1]];
-            int ra = facet_rank(&c->q, a->facet),
-                rb = facet_rank(&c->q, b->facet);
-
-            if (ra > rb ||
-                (ra == rb && (a->score < b->score ||
-                              (a->score == b->score && v[j - 1] < x))))
-                break;
+        for (j = i; j > 0 && goes_before(c, orig, n, x, v[j - 1]); j--)
             v[j] = v[j - 1];
-        }
         v[j] = x;
     }
+    galen_free(orig);
 }
