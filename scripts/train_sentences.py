@@ -137,42 +137,10 @@ def subsample(rows, cap=80):
     return out
 
 
-STEPS = (-2.0, -1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0, 2.0)
-
-
-def ascend(rows, rounds=3):
-    """A linear ranker fitted by coordinate ascent on what the answer is
-    judged by: the share of summary words among the top sentences up to
-    the summary's length (precision below). Starts from the lead-only
-    ranker; each round tries every step on every weight and keeps a gain.
-    Deterministic."""
-    W = [0.0] * NF
-    W[NAMES.index("lead")] = 1.0
-    best = precision((0.0, W), rows)
-    for _ in range(rounds):
-        gained = False
-        for k in range(NF):
-            for step in STEPS:
-                V = list(W)
-                V[k] += step
-                v = precision((0.0, V), rows)
-                if v > best + 1e-6:
-                    best, W, gained = v, V, True
-        if not gained:
-            break
-    return W
-
-
-def train(rows):
-    """The ranker's direction by coordinate ascent, then its scale and
-    bias by logistic regression on its score (Platt scaling): galen's
-    floors compare calibrated probabilities."""
-    sub = subsample(rows)
-    W = ascend(sub)
-    z = [[sum(a * c for a, c in zip(W, r[2]))] for r in sub]
-    b, (a,) = logistic(z, [r[3] for r in sub], weights(sub), l2=0.0,
-                       iters=1000, lr=0.5)
-    return b, [a * w for w in W]
+def train(rows, l2=1e-3, iters=400, lr=4.0):
+    rows = subsample(rows)
+    return logistic([r[2] for r in rows], [r[3] for r in rows],
+                    weights(rows), l2=l2, iters=iters, lr=lr)
 
 
 def precision(m, rows, key=None):
@@ -199,17 +167,15 @@ def precision(m, rows, key=None):
     return tot / max(1, len(by))
 
 
-def report(rows, fit_forms):
-    """5-fold CV by question over the training forms; each set held out
-    (mas-dev's two forms are one set); and the lead-only ranker."""
+def report(rows):
+    qs = sorted({r[0] for r in rows})
+    rnd = random.Random(8)
+    rnd.shuffle(qs)
+    folds = [set(qs[k::5]) for k in range(5)]
+    fits = [train([r for r in rows if r[0] not in f]) for f in folds]
+    cv = {}
     forms = [f for f in ("question", "short_question", "mediqa-alexa",
                          "medquad") if any(r[1] == f for r in rows)]
-    fit = [r for r in rows if r[1] in fit_forms]
-    qs = sorted({r[0] for r in fit})
-    random.Random(8).shuffle(qs)
-    folds = [set(qs[k::5]) for k in range(5)]
-    fits = [train([r for r in fit if r[0] not in f]) for f in folds]
-    cv = {}
     for form in forms:
         s = n = 0.0
         for k, f in enumerate(folds):
@@ -218,32 +184,31 @@ def report(rows, fit_forms):
             if nq:
                 s += precision(fits[k], held_rows) * nq
                 n += nq
-        cv[form] = "%.3f" % (s / n) if n else "-"
+        cv[form] = s / max(1, n)
     held = {}
     for form in forms:
+        # mas-dev's two forms are one set: hold out the set, not the form.
         held_set = {form} if form in ("mediqa-alexa", "medquad") else {
             "question", "short_question"}
-        rest = [r for r in fit if r[1] not in held_set]
-        held[form] = "%.3f" % precision(
-            train(rest), [r for r in rows if r[1] == form]) if rest else "-"
+        m = train([r for r in rows if r[1] not in held_set])
+        held[form] = precision(m, [r for r in rows if r[1] == form])
     lead = {form: precision(None, [r for r in rows if r[1] == form],
                             key=lambda r: -r[2][NAMES.index("lead")])
             for form in forms}
-    out = ["| set | 5-fold CV | set held out | lead only |",
+    out = ["| set | 5-fold CV | other set held out | lead only |",
            "|---|---|---|---|"]
     for form in forms:
-        out.append("| %s | %s | %s | %.3f |" % (form, cv[form], held[form],
-                                                lead[form]))
+        out.append("| %s | %.3f | %.3f | %.3f |" % (form, cv[form], held[form],
+                                                    lead[form]))
     return out
 
 
 def write_model(path, m, table):
     b, W = m
     lines = ["# galen's sentence model: written by scripts/train_sentences.py;",
-             "# do not edit. A linear ranker over the features of",
-             "# docs/answer.md (\"Sentence model\"), fitted by coordinate",
-             "# ascent and scaled to a probability. Share of summary words",
-             "# among the top-ranked sentences:"]
+             "# do not edit. A logistic regression over the features of",
+             "# docs/answer.md (\"Sentence model\"). Share of summary words",
+             "# among the top-ranked sentences, mas-dev:"]
     lines += ["#   " + l for l in table]
     lines.append("bias\t%.6f" % b)
     lines += ["%s\t%.6f" % (n, w) for n, w in zip(NAMES, W)]
@@ -263,9 +228,6 @@ def main():
     ap.add_argument("--sets", default="mas-dev,mediqa-alexa",
                     help="training sets: mas-dev (always), mediqa-alexa, "
                     "medquad")
-    ap.add_argument("--fit", default="question,short_question",
-                    help="forms the model is fitted on: question and "
-                    "short_question (mas-dev), mediqa-alexa, medquad")
     a = ap.parse_args()
     if a.features and os.path.exists(a.features):
         rows = [tuple(json.loads(l)) for l in open(a.features)]
@@ -276,10 +238,9 @@ def main():
             with open(a.features, "w") as f:
                 for r in rows:
                     f.write(json.dumps(r) + "\n")
-    fit_forms = a.fit.split(",")
-    table = report(rows, fit_forms)
+    table = report(rows)
     print("\n".join(table))
-    m = train([r for r in rows if r[1] in fit_forms])
+    m = train(rows)
     print("bias %.4f %s" % (m[0], " ".join("%s=%.3f" % (n, w)
                                            for n, w in zip(NAMES, m[1]))))
     if not a.no_write:
