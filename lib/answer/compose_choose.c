@@ -511,14 +511,16 @@ static bool asked_facet(const struct qmodel *q, enum qtype t)
     return t == q->primary || (q->mask & (1u << t));
 }
 
-/* True when sentence x goes before y in a block: the asked facets first, then the facet whose best sentence scores higher (the groups
- * follow the ranking, not a fixed outline), each facet's sentences
- * together, then by score, then in document order. */
+/* True when sentence x goes before y in a block: the asked facets first, then
+ * the facet whose best sentence scores higher (the groups follow the ranking,
+ * not a fixed outline), each facet's sentences together, then by score, then in
+ * document order. */
 static bool goes_before(const struct compose *c, const size_t *v, size_t n,
                         size_t x, size_t y)
 {
     const struct csent *a = &c->s[x], *b = &c->s[y];
-    double ga = facet_best(c, v, n, a->facet), gb = facet_best(c, v, n, b->facet);
+    double ga = facet_best(c, v, n, a->facet),
+           gb = facet_best(c, v, n, b->facet);
     bool pa = asked_facet(&c->q, a->facet), pb = asked_facet(&c->q, b->facet);
 
     if (pa != pb)

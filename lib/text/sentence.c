@@ -281,8 +281,8 @@ static bool glued_boundary(const char *t, size_t len, size_t start, size_t j,
         e--;
         n++;
     }
-    return n >= 3 && (e == start || !(is_alnum((unsigned char)t[e - 1]) ||
-                                      t[e - 1] == '.'));
+    return n >= 3 && (e == start ||
+                      !(is_alnum((unsigned char)t[e - 1]) || t[e - 1] == '.'));
 }
 
 /* Scans from start for the end of the sentence. Returns the trimmed end and

@@ -194,8 +194,8 @@ static void test_sentence_glued_stops(void **state)
     assert_string_equal(r.s[1], "A second operation is needed.");
     assert_string_equal(r.s[2], "You will sleep (general anesthesia).");
     assert_string_equal(r.s[3], "During surgery it is cut.");
-    assert_string_equal(r.s[4],
-                        "See e.g.Smith and the U.S.Army, or example.com today.");
+    assert_string_equal(
+        r.s[4], "See e.g.Smith and the U.S.Army, or example.com today.");
 }
 
 static void test_sentence_offsets_are_exact(void **state)
