@@ -54,30 +54,12 @@ enum {
  * floor relative to the best sentence. */
 #ifndef MMR_LAMBDA
 #define MMR_LAMBDA 0.5
-/* Mentions per 100 words that make a term a document's topic. */
-#define TOPIC_DENSITY 1.0
-#ifndef TOPIC_BODY
-#define TOPIC_BODY 1.0
-#endif
-
 #endif
 #ifndef NOVELTY
 #define NOVELTY 0.35
-/* Mentions per 100 words that make a term a document's topic. */
-#define TOPIC_DENSITY 1.0
-#ifndef TOPIC_BODY
-#define TOPIC_BODY 1.0
-#endif
-
 #endif
 #ifndef SAME_SECTION
 #define SAME_SECTION 0.08
-/* Mentions per 100 words that make a term a document's topic. */
-#define TOPIC_DENSITY 1.0
-#ifndef TOPIC_BODY
-#define TOPIC_BODY 1.0
-#endif
-
 #endif
 #define DUP_SIM        0.5
 #define DUP_NOVELTY    0.3
@@ -85,12 +67,6 @@ enum {
 #define CONTAIN_WEIGHT 0.6
 #ifndef FLOOR_RATIO
 #define FLOOR_RATIO 0.55
-/* Mentions per 100 words that make a term a document's topic. */
-#define TOPIC_DENSITY 1.0
-#ifndef TOPIC_BODY
-#define TOPIC_BODY 1.0
-#endif
-
 #endif
 #define FLOOR_RATIO_LOW 0.35
 #ifndef ELIGIBLE_REL

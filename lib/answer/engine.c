@@ -1098,6 +1098,12 @@ static int prepare(struct galen_answerer *a, struct ask *k,
                       &k->qa);
     if (rc == GALEN_OK)
         rc = retrieve(a, k->qa->query, depth, 0, &k->hits);
+    /* A message whose questions name nothing the sources use ("Do you know
+     * of any research?") is looked up by its whole story instead. */
+    if (rc == GALEN_OK && k->hits.n == 0 && k->qa->is_message) {
+        hitlist_free(&k->hits);
+        rc = retrieve(a, k->qa->text, depth, 0, &k->hits);
+    }
     if (rc == GALEN_OK)
         rc = corpus_focus(k->qa, &k->hits);
     if (rc == GALEN_OK)

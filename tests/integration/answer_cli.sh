@@ -100,5 +100,15 @@ check "bare corpus answer has several sentences" '[ "$(json "$tmp/b3.json" "len(
 "$GALEN" ask -d "$tmp/bare" --json "How do I train my dog to sit?" >"$tmp/b2.json" 2>/dev/null
 check "bare corpus off-topic abstains" '[ "$(json "$tmp/b2.json" "a[\"abstained\"]")" = "True" ]'
 
+# A message whose question names nothing the sources use ("Do you know of
+# any research?") is looked up by its whole story: our own two-passage
+# corpus, tests/data/message/corpus.jsonl.
+"$GALEN" index -q -d "$tmp/msg" --format beir \
+	"$root/tests/data/message/corpus.jsonl" >/dev/null 2>&1 || bad "index message corpus"
+"$GALEN" ask -d "$tmp/msg" --json "My granddaughter has a 15q13 \
+duplication. It was found before she was born. She seems to be developing \
+okay but her speech is slow. Do you know of any research?" >"$tmp/m.json" 2>/dev/null
+check "message found by its story" '[ "$(json "$tmp/m.json" "a[\"abstained\"], any(\"15q13\" in s[\"text\"] for s in a[\"lead\"])")" = "False True" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
