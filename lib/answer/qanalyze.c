@@ -329,6 +329,23 @@ static void trim_run(const char *t, struct run *r)
     }
 }
 
+/* True when the word at t[i..we) is part of a name despite being a frame
+ * word: "type" before a number ("type 2 diabetes", "type II"). */
+static bool numbered_name(const char *t, size_t e, size_t i, size_t we)
+{
+    size_t n = 0, ne = 0;
+
+    if (!((we - i == 4 && strncasecmp(t + i, "type", 4) == 0)))
+        return false;
+    n = answer_text_word(t, e, we, &ne);
+    if (n >= e || n != we + 1)
+        return false;
+    if (t[n] >= '0' && t[n] <= '9')
+        return true;
+    return (ne - n == 1 && t[n] == 'I') ||
+           (ne - n == 2 && t[n] == 'I' && t[n + 1] == 'I');
+}
+
 /* Finds the best content run in t[b..e); returns false if there is none. */
 static bool best_run(const char *t, size_t b, size_t e, struct run *best)
 {
@@ -340,7 +357,8 @@ static bool best_run(const char *t, size_t b, size_t e, struct run *best)
         bool content;
 
         i = answer_text_word(t, e, i, &we);
-        content = i < e && !qanalyze_is_frame_word(t + i, we - i);
+        content = i < e && (!qanalyze_is_frame_word(t + i, we - i) ||
+                            numbered_name(t, e, i, we));
         if (cur.words > 0 &&
             (!content || i >= e || breaks_run(t, prev_end, i))) {
             trim_run(t, &cur);

@@ -102,6 +102,17 @@ static void test_qanalyze_seed_questions(void **state)
                  QTYPE_SIDE_EFFECTS, "baclofen", FOCUS_DRUG);
 }
 
+/* "type" is a frame word ("what type of cramp") except before a number. */
+static void test_qanalyze_numbered_type(void **state)
+{
+    expect_focus(state, "What are the symptoms of type 2 diabetes?",
+                 QTYPE_SYMPTOMS, "type 2 diabetes", FOCUS_CONDITION);
+    expect_focus(state, "How is type II diabetes treated?", QTYPE_TREATMENT,
+                 "type II diabetes", FOCUS_CONDITION);
+    expect_focus(state, "What type of diabetes causes thirst?", QTYPE_CAUSES,
+                 "diabetes", FOCUS_CONDITION);
+}
+
 static void test_qanalyze_lexicon_terms(void **state)
 {
     struct qanalysis *qa =
@@ -336,6 +347,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qanalyze_seed_questions),
+        cmocka_unit_test(test_qanalyze_numbered_type),
         cmocka_unit_test(test_qanalyze_lexicon_terms),
         cmocka_unit_test(test_qanalyze_spelling),
         cmocka_unit_test(test_qanalyze_correct_callback),
