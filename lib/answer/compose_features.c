@@ -233,7 +233,9 @@ static bool is_furniture(const char *s, size_t len)
         "see below",
         "this article",
         "this section",
-        "is usually listed as a rough estimate"};
+        "is usually listed as a rough estimate",
+        "number of the fraction",
+        "this table"};
     static const char *const openers[] = {"these", "those", "such"};
     size_t i = 0, e = 0, words = 0, caps = 0, k;
 

@@ -373,6 +373,58 @@ static int doc_summary(struct compose *c, size_t ci, size_t first)
     return rc;
 }
 
+/* A sentence's text, lower-cased letters and digits only, hashed. */
+static uint32_t sentence_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    size_t k;
+
+    for (k = 0; k < len; k++) {
+        unsigned char ch =
+            (unsigned char)answer_text_lower((unsigned char)s[k]);
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+            h = (h ^ ch) * 16777619u;
+    }
+    return h;
+}
+
+enum { BOILERPLATE_DOCS = 3 };
+
+/* A sentence that BOILERPLATE_DOCS or more retrieved documents hold word
+ * for word is the publisher's boilerplate ("The frequency may also be
+ * listed as a fraction"), not an answer: no candidate. */
+static int drop_boilerplate(struct compose *c)
+{
+    uint32_t *h = galen_calloc(c->ns ? c->ns : 1, sizeof *h);
+    size_t k, j;
+
+    if (!h)
+        return GALEN_ENOMEM;
+    for (k = 0; k < c->ns; k++) {
+        const struct csent *s = &c->s[k];
+        const char *t = c->in->cands[s->cand].doc->sections[s->section].text;
+
+        h[k] = sentence_hash(t + s->start, s->end - s->start);
+    }
+    for (k = 0; k < c->ns; k++) {
+        size_t seen[BOILERPLATE_DOCS], n = 0, m;
+
+        for (j = 0; j < c->ns && n < BOILERPLATE_DOCS; j++) {
+            if (h[j] != h[k])
+                continue;
+            for (m = 0; m < n && seen[m] != c->s[j].cand; m++)
+                ;
+            if (m == n)
+                seen[n++] = c->s[j].cand;
+        }
+        if (n >= BOILERPLATE_DOCS)
+            c->s[k].excluded = true;
+    }
+    galen_free(h);
+    return GALEN_OK;
+}
+
 int compose_scan_docs(struct compose *c)
 {
     size_t ci, si;
@@ -397,7 +449,7 @@ int compose_scan_docs(struct compose *c)
         if (rc != GALEN_OK)
             return rc;
     }
-    return GALEN_OK;
+    return drop_boilerplate(c);
 }
 
 /* GALEN_SENTENCE_FEATURES=1 prints each candidate's features, then its

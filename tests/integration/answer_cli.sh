@@ -110,5 +110,12 @@ duplication. It was found before she was born. She seems to be developing \
 okay but her speech is slow. Do you know of any research?" >"$tmp/m.json" 2>/dev/null
 check "message found by its story" '[ "$(json "$tmp/m.json" "a[\"abstained\"], any(\"15q13\" in s[\"text\"] for s in a[\"lead\"])")" = "False True" ]'
 
+# A sentence that three sources hold word for word is boilerplate, never an
+# answer sentence (tests/data/boilerplate/corpus.jsonl, our own text).
+"$GALEN" index -q -d "$tmp/bp" --format beir \
+	"$root/tests/data/boilerplate/corpus.jsonl" >/dev/null 2>&1 || bad "index boilerplate corpus"
+"$GALEN" ask -d "$tmp/bp" --json "What are the symptoms of an ear infection?" >"$tmp/bp.json" 2>/dev/null
+check "boilerplate left out" '[ "$(json "$tmp/bp.json" "a[\"abstained\"], sum(\"Our editors\" in s[\"text\"] for s in a[\"lead\"] + [x for sec in a[\"sections\"] for g in sec[\"groups\"] for x in g[\"sentences\"]] + a[\"key_points\"])")" = "False 0" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
