@@ -537,6 +537,20 @@ static size_t reverse_count(const struct lex_matches *lm,
     return n;
 }
 
+/* True if hay holds the len bytes of w (case-insensitive) as whole words. */
+static bool contains_words(const char *hay, const char *w, size_t len)
+{
+    size_t n = strlen(hay), k;
+
+    for (k = 0; len > 0 && k + len <= n; k++) {
+        if (strncasecmp(hay + k, w, len) == 0 &&
+            (k == 0 || hay[k - 1] == ' ') &&
+            (k + len == n || hay[k + len] == ' '))
+            return true;
+    }
+    return false;
+}
+
 /* Lay words and abbreviations map strongly to their medical term; the
  * reverse direction (medical term to the words people use) only widens
  * recall, and only for a term with at most REVERSE_MAX lay names, so that
@@ -556,7 +570,15 @@ static int use_lexicon(struct qanalysis *qa, const struct lex_matches *lm)
                 rc = add_fix(qa, qa->text + m->start, m->end - m->start, other,
                              strlen(other));
         } else if (m->is_lay) {
-            rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.8);
+            /* "diabetes" -> "diabetes mellitus" widens nothing: every page
+             * with the term has the question's word. In retrieval it would
+             * only favour the pages that spell the term out, the rare
+             * variants before the general page, so it helps coverage only. */
+            bool narrows =
+                contains_words(other, qa->text + m->start, m->end - m->start);
+
+            rc = add_term(qa, other, strlen(other), QTERM_LEXICON,
+                          narrows ? 0.3 : 0.8);
         } else if (reverse_count(lm, m) <= REVERSE_MAX) {
             rc = add_term(qa, other, strlen(other), QTERM_LEXICON, 0.3);
         }

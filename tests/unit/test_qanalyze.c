@@ -132,6 +132,27 @@ static void test_qanalyze_lexicon_terms(void **state)
     qanalysis_free(qa);
 }
 
+/* "cramp" -> "muscle cramp" only narrows, as "diabetes" -> "diabetes
+ * mellitus" does: it stays out of the retrieval query (which would rank the
+ * pages that spell the term out, often rare variants, first) but remains an
+ * expansion. */
+static void test_qanalyze_narrowing_expansion(void **state)
+{
+    struct qanalysis *qa = run(state, "What helps a cramp at night?", NULL);
+    size_t k;
+    bool found = false;
+
+    for (k = 0; k < qa->nterms; k++) {
+        if (strcmp(qa->terms[k].text, "muscle cramp") == 0) {
+            found = true;
+            assert_true(qa->terms[k].weight < QANALYZE_QUERY_MIN_WEIGHT);
+        }
+    }
+    assert_true(found);
+    assert_null(strstr(qa->query, "muscle"));
+    qanalysis_free(qa);
+}
+
 static void test_qanalyze_spelling(void **state)
 {
     struct qanalysis *qa = run(state,
@@ -349,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_seed_questions),
         cmocka_unit_test(test_qanalyze_numbered_type),
         cmocka_unit_test(test_qanalyze_lexicon_terms),
+        cmocka_unit_test(test_qanalyze_narrowing_expansion),
         cmocka_unit_test(test_qanalyze_spelling),
         cmocka_unit_test(test_qanalyze_correct_callback),
         cmocka_unit_test(test_qanalyze_follow_up),
