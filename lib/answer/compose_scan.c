@@ -425,10 +425,27 @@ static int drop_boilerplate(struct compose *c)
     return GALEN_OK;
 }
 
+/* True when some candidate's title is the focus, no more: the general
+ * page on what was asked ("Glaucoma") is among the sources. */
+static bool has_general_page(struct compose *c)
+{
+    size_t ci;
+
+    for (ci = 0; ci < c->nscan; ci++) {
+        const struct doc *d = c->in->cands[ci].doc;
+
+        if (compose_doc_allowed(c->in, d) &&
+            names_focus(c, d->title, true) >= 1.0)
+            return true;
+    }
+    return false;
+}
+
 int compose_scan_docs(struct compose *c)
 {
     size_t ci, si;
     int rc = GALEN_OK;
+    bool general = has_general_page(c);
 
     for (ci = 0; ci < c->nscan; ci++) {
         const struct doc *d = c->in->cands[ci].doc;
@@ -436,8 +453,13 @@ int compose_scan_docs(struct compose *c)
 
         if (!compose_doc_allowed(c->in, d))
             continue;
-        c->docw[ci] = doc_weight(c, ci);
         c->title_focus = names_focus(c, d->title, true);
+        c->docw[ci] = doc_weight(c, ci);
+        /* General before rare: when the general page is there, a page
+         * whose title names something else (a rare syndrome that merely
+         * mentions glaucoma) weighs half. */
+        if (general)
+            c->docw[ci] *= 0.5 + 0.5 * c->title_focus;
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!compose_skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
