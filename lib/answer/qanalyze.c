@@ -333,9 +333,9 @@ static void trim_run(const char *t, struct run *r)
  * word: "type" before a number ("type 2 diabetes", "type II"). */
 static bool numbered_name(const char *t, size_t e, size_t i, size_t we)
 {
-    size_t n = 0, ne = 0;
+    size_t n, ne = 0;
 
-    if (!((we - i == 4 && strncasecmp(t + i, "type", 4) == 0)))
+    if (we - i != 4 || strncasecmp(t + i, "type", 4) != 0)
         return false;
     n = answer_text_word(t, e, we, &ne);
     if (n >= e || n != we + 1)
@@ -641,6 +641,12 @@ static bool in_subs(const struct qanalysis *qa, size_t i)
     return false;
 }
 
+/* A long message's story, outside its questions, is spell-checked only in
+ * words of at least STORY_FIX_MIN letters: the condition a message is
+ * about is often misspelled there ("achandroplasia"), and short words of a
+ * story are more often names than typos. */
+enum { STORY_FIX_MIN = 6 };
+
 static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
     const char *t = qa->text;
@@ -654,8 +660,8 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
         i = answer_text_word(t, len, i, &e);
         if (i >= len)
             break;
-        if (e - i >= 4 && in_subs(qa, i) && !has_digit(t + i, e - i) &&
-            !qanalyze_is_frame_word(t + i, e - i) &&
+        if (e - i >= 4 && (in_subs(qa, i) || e - i >= STORY_FIX_MIN) &&
+            !has_digit(t + i, e - i) && !qanalyze_is_frame_word(t + i, e - i) &&
             !(c->lexicon && lexicon_has_word(c->lexicon, t + i, e - i)) &&
             lower_word(t + i, e - i, low, sizeof low))
             n = correct_one(c, low, e - i, fix, sizeof fix);

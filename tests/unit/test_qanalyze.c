@@ -209,6 +209,44 @@ static void test_qanalyze_correct_callback(void **state)
     qanalysis_free(qa);
 }
 
+/* Knows two misspellings that a message's story holds. */
+static size_t story_correct(void *ctx, const char *w, size_t len, char *out,
+                            size_t cap)
+{
+    static const char *const from[] = {"achandroplasia", "tesa"};
+    static const char *const to[] = {"achondroplasia", "test"};
+    size_t k;
+
+    UNUSED(ctx);
+    for (k = 0; k < ARRAY_SIZE(from); k++) {
+        if (len == strlen(from[k]) && memcmp(w, from[k], len) == 0 &&
+            cap > strlen(to[k])) {
+            memcpy(out, to[k], strlen(to[k]));
+            return strlen(to[k]);
+        }
+    }
+    return 0;
+}
+
+/* A message's story is spell-checked in its long words only: the
+ * condition it is about is often misspelled there, a short word is more
+ * often a name. */
+static void test_qanalyze_story_spelling(void **state)
+{
+    struct fixture *f = *state;
+    struct qanalyze_ctx c = {f->lex, NULL, NULL, story_correct, NULL};
+    struct qanalysis *qa = NULL;
+    const char *m = "My son is nine and was found to have achandroplasia when "
+                    "he was a baby. His doctor in Tesa retired last year. We "
+                    "moved twice since then. What treatment can help him?";
+
+    assert_int_equal(qanalyze(&c, m, strlen(m), &qa), GALEN_OK);
+    assert_true(qa->is_message);
+    assert_int_equal(qa->nfixes, 1);
+    assert_string_equal(qa->fixes[0].to, "achondroplasia");
+    qanalysis_free(qa);
+}
+
 static void test_qanalyze_follow_up(void **state)
 {
     struct qanalysis *qa =
@@ -373,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_narrowing_expansion),
         cmocka_unit_test(test_qanalyze_spelling),
         cmocka_unit_test(test_qanalyze_correct_callback),
+        cmocka_unit_test(test_qanalyze_story_spelling),
         cmocka_unit_test(test_qanalyze_follow_up),
         cmocka_unit_test(test_qanalyze_long_message),
         cmocka_unit_test(test_qanalyze_message_questions),
