@@ -376,7 +376,7 @@ static int doc_summary(struct compose *c, size_t ci, size_t first)
 /* A sentence's text, lower-cased letters and digits only, hashed. */
 static uint32_t sentence_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h = HASH_FNV1A32_INIT;
     size_t k;
 
     for (k = 0; k < len; k++) {
@@ -384,7 +384,7 @@ static uint32_t sentence_hash(const char *s, size_t len)
             (unsigned char)answer_text_lower((unsigned char)s[k]);
 
         if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
-            h = (h ^ ch) * 16777619u;
+            h = hash_fnv1a32_byte(h, ch);
     }
     return h;
 }

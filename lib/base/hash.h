@@ -9,16 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { HASH_FNV1A32_INIT = 2166136261u };
+
+/* One byte more into a running FNV-1a hash, for callers that hash only
+ * some of a text's bytes. */
+static inline uint32_t hash_fnv1a32_byte(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
 static inline uint32_t hash_fnv1a32(const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint32_t h = 2166136261u;
+    uint32_t h = HASH_FNV1A32_INIT;
     size_t i;
 
-    for (i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 16777619u;
-    }
+    for (i = 0; i < n; i++)
+        h = hash_fnv1a32_byte(h, s[i]);
     return h;
 }
 
