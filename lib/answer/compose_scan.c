@@ -425,53 +425,55 @@ static int drop_boilerplate(struct compose *c)
     return GALEN_OK;
 }
 
-/* True when some candidate's title is the focus, no more: the general
- * page on what was asked ("Glaucoma") is among the sources. */
-static bool has_general_page(struct compose *c)
+/* Each allowed document's weight (doc_weight) and how far its title is
+ * the focus, no more (into tfocus). General before rare: when one title is
+ * exactly the focus (the "Glaucoma" page), a page whose title names
+ * something else (a rare syndrome that merely mentions glaucoma) weighs
+ * half. */
+static void weigh_docs(struct compose *c, double *tfocus)
 {
+    bool general = false;
     size_t ci;
 
     for (ci = 0; ci < c->nscan; ci++) {
         const struct doc *d = c->in->cands[ci].doc;
 
-        if (compose_doc_allowed(c->in, d) &&
-            names_focus(c, d->title, true) >= 1.0)
-            return true;
+        if (!compose_doc_allowed(c->in, d))
+            continue;
+        tfocus[ci] = names_focus(c, d->title, true);
+        c->docw[ci] = doc_weight(c, ci);
+        general = general || tfocus[ci] >= 1.0;
     }
-    return false;
+    for (ci = 0; general && ci < c->nscan; ci++)
+        c->docw[ci] *= 0.5 + 0.5 * tfocus[ci];
 }
 
 int compose_scan_docs(struct compose *c)
 {
     size_t ci, si;
-    int rc = GALEN_OK;
-    bool general = has_general_page(c);
+    double *tfocus = galen_calloc(c->nscan ? c->nscan : 1, sizeof *tfocus);
+    int rc = tfocus ? GALEN_OK : GALEN_ENOMEM;
 
-    for (ci = 0; ci < c->nscan; ci++) {
+    if (rc == GALEN_OK)
+        weigh_docs(c, tfocus);
+    for (ci = 0; rc == GALEN_OK && ci < c->nscan; ci++) {
         const struct doc *d = c->in->cands[ci].doc;
         size_t budget = ANSWER_DOC_TEXT_MAX, first = c->ns;
 
         if (!compose_doc_allowed(c->in, d))
             continue;
-        c->title_focus = names_focus(c, d->title, true);
-        c->docw[ci] = doc_weight(c, ci);
-        /* General before rare: when the general page is there, a page
-         * whose title names something else (a rare syndrome that merely
-         * mentions glaucoma) weighs half. */
-        if (general)
-            c->docw[ci] *= 0.5 + 0.5 * c->title_focus;
+        c->title_focus = tfocus[ci];
         for (si = 0; rc == GALEN_OK && si < d->nsections && budget > 0; si++) {
             if (!compose_skip_section(d->sections[si].heading))
                 rc = scan_section(c, ci, si, &budget);
         }
-        if (rc != GALEN_OK)
-            return rc;
-        drop_population_advice(c, first);
-        rc = doc_summary(c, ci, first);
-        if (rc != GALEN_OK)
-            return rc;
+        if (rc == GALEN_OK) {
+            drop_population_advice(c, first);
+            rc = doc_summary(c, ci, first);
+        }
     }
-    return drop_boilerplate(c);
+    galen_free(tfocus);
+    return rc == GALEN_OK ? drop_boilerplate(c) : rc;
 }
 
 /* GALEN_SENTENCE_FEATURES=1 prints each candidate's features, then its
