@@ -187,25 +187,33 @@ static int apply(struct galen_service *svc, const char *doc_id,
                             note && *note ? note : NULL);
 }
 
+/* What every review checks: the note's length and the reviewer's role. */
+static int check_reviewer(struct galen_service *svc,
+                          const struct galen_user *who, const char *note)
+{
+    if (note && strlen(note) > GALEN_NOTE_MAX)
+        return service_fail(svc, GALEN_EINVAL, "the note is too long");
+    if (!auth_role_can(who->role, GALEN_PERM_REVIEW))
+        return service_fail(svc, GALEN_EPERM, "only editors review");
+    return GALEN_OK;
+}
+
 int service_review(struct galen_service *svc, const char *doc_id,
                    const char *action, const struct galen_user *who,
                    const char *note)
 {
     const struct review_action *act = find_action(action);
     struct galen_store *st = service_store(svc);
-    size_t nlen = note ? strlen(note) : 0;
     int rc;
 
     if (!act)
         return service_fail(svc, GALEN_EINVAL, "unknown review action");
-    if (act->needs_note && nlen == 0)
+    if (act->needs_note && (!note || !*note))
         return service_fail(svc, GALEN_EINVAL,
                             "a rejection needs a note for the author");
-    if (nlen > GALEN_NOTE_MAX)
-        return service_fail(svc, GALEN_EINVAL, "the note is too long");
-    if (!auth_role_can(who->role, GALEN_PERM_REVIEW))
-        return service_fail(svc, GALEN_EPERM, "only editors review");
-    rc = store_begin(st);
+    rc = check_reviewer(svc, who, note);
+    if (rc == GALEN_OK)
+        rc = store_begin(st);
     if (rc != GALEN_OK)
         return rc;
     rc = apply(svc, doc_id, act, who, note);
@@ -347,11 +355,9 @@ int service_review_source(struct galen_service *svc, const char *source,
                             "bulk review is for start or approve");
     if (!source || !*source)
         return service_fail(svc, GALEN_EINVAL, "no source given");
-    if (note && strlen(note) > GALEN_NOTE_MAX)
-        return service_fail(svc, GALEN_EINVAL, "the note is too long");
-    if (!auth_role_can(who->role, GALEN_PERM_REVIEW))
-        return service_fail(svc, GALEN_EPERM, "only editors review");
-    rc = store_begin(st);
+    rc = check_reviewer(svc, who, note);
+    if (rc == GALEN_OK)
+        rc = store_begin(st);
     if (rc != GALEN_OK)
         return rc;
     rc = pending_ids(svc, source,
