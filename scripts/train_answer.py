@@ -33,17 +33,22 @@ NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def features(galen, data, q):
-    env = dict(os.environ, GALEN_EVIDENCE_FEATURES="1",
-               GALEN_SHARE=os.path.join(ROOT, "data"))
+def dumped(galen, data, q, what):
+    """The fields of every line that `galen ask` prints on stderr for
+    GALEN_<WHAT>_FEATURES=1 (what: "evidence" or "sentence")."""
+    env = dict(os.environ, GALEN_SHARE=os.path.join(ROOT, "data"))
+    env["GALEN_%s_FEATURES" % what.upper()] = "1"
     p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit("galen ask failed on %r: %s" % (q, p.stderr.strip()))
-    for line in p.stderr.splitlines():
-        if line.startswith("evidence-features\t"):
-            return [float(x) for x in line.split("\t")[1:1 + NF]]
-    return None
+    tag = what + "-features\t"
+    return [l.split("\t") for l in p.stderr.splitlines() if l.startswith(tag)]
+
+
+def features(galen, data, q):
+    rows = dumped(galen, data, q, "evidence")
+    return [float(x) for x in rows[0][1:1 + NF]] if rows else None
 
 
 def lines(path):

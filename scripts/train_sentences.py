@@ -23,7 +23,7 @@ usage: scripts/train_sentences.py [--galen BIN] [--shared DIR] [--out FILE]
 import argparse, json, os, random, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_answer import medquad_pairs, train as logistic  # noqa: E402
+from train_answer import dumped, medquad_pairs, train as logistic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["focus", "rel", "cue", "heading", "doc", "lead", "central",
@@ -37,18 +37,8 @@ def norm(s):
 
 
 def features(galen, data, q):
-    env = dict(os.environ, GALEN_SENTENCE_FEATURES="1",
-               GALEN_SHARE=os.path.join(ROOT, "data"))
-    p = subprocess.run([galen, "ask", "-d", data, "--json", q], env=env,
-                       capture_output=True, text=True)
-    if p.returncode != 0:
-        raise SystemExit("galen ask failed on %r: %s" % (q, p.stderr.strip()))
-    out = []
-    for line in p.stderr.splitlines():
-        if line.startswith("sentence-features\t"):
-            v = line.split("\t")
-            out.append(([float(x) for x in v[1:1 + NF]], v[-1], v[-3]))
-    return out
+    return [([float(x) for x in v[1:1 + NF]], v[-1], v[-3])
+            for v in dumped(galen, data, q, "sentence")]
 
 
 def collect(galen, shared, tmp, sets):
