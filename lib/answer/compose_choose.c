@@ -534,14 +534,15 @@ static bool goes_before(const struct compose *c, const size_t *v, size_t n,
     return x < y;
 }
 
-/* Orders a block's sentences (insertion sort: blocks are a handful of
- * sentences). */
+/* Orders a block's sentences (insertion sort: a block holds at most
+ * ANSWER_BLOCK_MAX). The facets' best scores are taken from the block as
+ * chosen, since the sort moves its entries. */
 void compose_sort_block(const struct compose *c, size_t *v, size_t n)
 {
-    size_t i, j, *orig = galen_calloc(n ? n : 1, sizeof *orig);
+    size_t i, j, orig[ANSWER_BLOCK_MAX];
 
-    if (!orig)
-        return; /* the block keeps the order it was chosen in */
+    if (n > ARRAY_SIZE(orig))
+        return; /* never: blocks are ANSWER_BLOCK_MAX long */
     memcpy(orig, v, n * sizeof *v);
     for (i = 1; i < n; i++) {
         size_t x = v[i];
@@ -550,5 +551,4 @@ void compose_sort_block(const struct compose *c, size_t *v, size_t n)
             v[j] = v[j - 1];
         v[j] = x;
     }
-    galen_free(orig);
 }
