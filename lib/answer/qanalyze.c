@@ -537,18 +537,15 @@ static size_t reverse_count(const struct lex_matches *lm,
     return n;
 }
 
-/* True if hay holds the len bytes of w (case-insensitive) as whole words. */
-static bool contains_words(const char *hay, const char *w, size_t len)
+/* True if the medical term holds the question's words t[0..len) as whole
+ * words (answer_text_find, case folded). */
+static bool holds_words(const char *term, const char *t, size_t len)
 {
-    size_t n = strlen(hay), k;
+    char phrase[256]; /* lexicon phrases are short; a longer span never narrows
+                       */
 
-    for (k = 0; len > 0 && k + len <= n; k++) {
-        if (strncasecmp(hay + k, w, len) == 0 &&
-            (k == 0 || hay[k - 1] == ' ') &&
-            (k + len == n || hay[k + len] == ' '))
-            return true;
-    }
-    return false;
+    return lower_word(t, len, phrase, sizeof phrase) &&
+           answer_text_find(term, strlen(term), phrase) < strlen(term);
 }
 
 /* Lay words and abbreviations map strongly to their medical term; the
@@ -575,7 +572,7 @@ static int use_lexicon(struct qanalysis *qa, const struct lex_matches *lm)
              * only favour the pages that spell the term out, the rare
              * variants before the general page, so it helps coverage only. */
             bool narrows =
-                contains_words(other, qa->text + m->start, m->end - m->start);
+                holds_words(other, qa->text + m->start, m->end - m->start);
 
             rc = add_term(qa, other, strlen(other), QTERM_LEXICON,
                           narrows ? 0.3 : 0.8);
