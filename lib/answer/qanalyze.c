@@ -538,14 +538,15 @@ static size_t reverse_count(const struct lex_matches *lm,
 }
 
 /* True if the medical term holds the question's words t[0..len) as whole
- * words (answer_text_find, case folded). */
+ * words (answer_text_find, case folded). Lexicon phrases are short: a
+ * longer span never narrows. */
 static bool holds_words(const char *term, const char *t, size_t len)
 {
-    char phrase[256]; /* lexicon phrases are short; a longer span never narrows
-                       */
+    char phrase[256];
+    size_t n = strlen(term);
 
     return lower_word(t, len, phrase, sizeof phrase) &&
-           answer_text_find(term, strlen(term), phrase) < strlen(term);
+           answer_text_find(term, n, phrase) < n;
 }
 
 /* Lay words and abbreviations map strongly to their medical term; the
