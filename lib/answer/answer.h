@@ -113,6 +113,8 @@ struct galen_answer {
 struct answer_cand {
     struct doc *doc; /* the composer takes ownership of cited ones */
     double score;    /* retrieval score, > 0 */
+    double own;      /* for ranking: the score of the question's own words
+                        (no expansions), >= 0 */
 };
 
 /* Inverse document frequency of an analysed term, for weighting; NULL
@@ -156,15 +158,11 @@ struct answer_compose_in {
 GALEN_NODISCARD int answer_compose(struct answer_compose_in *in,
                                    struct galen_answer **out);
 
-/* Weights of the answer-ranking score (docs/answer.md). */
-#define ANSWER_RANK_W_BM25     0.0
-#define ANSWER_RANK_W_SENTENCE 0.8
-#define ANSWER_RANK_W_COVERAGE 0.2
-
 /* Scores every candidate for ranking (galen eval --answers): a weighted sum
- * of its retrieval score (normalised to the best), its best sentence's
- * composer score and its coverage of the question. Writes in->ncands
- * scores to out. GALEN_OK, GALEN_EINVAL or GALEN_ENOMEM. */
+ * (lib/answer/rank_model.h, fitted by scripts/train_rank.py) of the
+ * retrieval score of the question's own words (normalised to the best),
+ * its best sentence's composer score and its coverage of the question.
+ * Writes in->ncands scores to out. GALEN_OK, GALEN_EINVAL or GALEN_ENOMEM. */
 GALEN_NODISCARD int answer_rank_scores(const struct answer_compose_in *in,
                                        double *out);
 

@@ -8,6 +8,7 @@
  * order of every choice are documented in docs/answer.md. */
 #include "compose_int.h"
 #include "evidence_model.h"
+#include "rank_model.h"
 
 /* ---- the whole composition ---------------------------------------------- */
 
@@ -293,11 +294,24 @@ int answer_compose(struct answer_compose_in *in, struct galen_answer **out)
     return GALEN_OK;
 }
 
+/* The ranking features of candidate k (docs/answer.md, "Ranking"): its
+ * own-words retrieval score against the best one's, its best sentence's
+ * score and its coverage of the question. */
+static void rank_features(const struct compose *c, size_t k, double top,
+                          double *f)
+{
+    f[0] = top > 0 ? c->in->cands[k].own / top : 0;
+    f[1] = c->doc_best[k];
+    f[2] = c->doc_cov[k];
+}
+
 int answer_rank_scores(const struct answer_compose_in *in, double *out)
 {
     struct answer_compose_in tmp = *in;
     struct compose c;
-    size_t k;
+    double top = 0, f[RANK_NFEATURES];
+    bool dump = getenv("GALEN_RANK_FEATURES") != NULL;
+    size_t k, j;
     int rc = compose_init(&c, &tmp, in->ncands);
 
     if (rc == GALEN_OK && in->ncands > 0)
@@ -306,11 +320,21 @@ int answer_rank_scores(const struct answer_compose_in *in, double *out)
         rc = compose_weigh_terms(&c);
     if (rc == GALEN_OK)
         compose_score_sentences(&c);
+    for (k = 0; k < in->ncands; k++)
+        top = MAX(top, in->cands[k].own);
+    /* GALEN_RANK_FEATURES=1 prints each candidate's features on stderr,
+     * after a line for the question: scripts/train_rank.py's data. */
+    if (rc == GALEN_OK && dump)
+        fprintf(stderr, "rank-question\t%.*s\n",
+                (int)strcspn(in->qa->text, "\t\r\n"), in->qa->text);
     for (k = 0; rc == GALEN_OK && k < in->ncands; k++) {
-        double bm = in->cands[k].score / in->cands[0].score;
-        out[k] = ANSWER_RANK_W_BM25 * bm +
-                 ANSWER_RANK_W_SENTENCE * c.doc_best[k] +
-                 ANSWER_RANK_W_COVERAGE * c.doc_cov[k];
+        rank_features(&c, k, top, f);
+        out[k] = 0;
+        for (j = 0; j < RANK_NFEATURES; j++)
+            out[k] += rank_weights[j] * f[j];
+        if (dump)
+            fprintf(stderr, "rank-features\t%s\t%.5f\t%.5f\t%.5f\n",
+                    in->cands[k].doc->id, f[0], f[1], f[2]);
     }
     compose_cleanup(&c);
     return rc;

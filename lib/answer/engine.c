@@ -381,6 +381,11 @@ static int query_words(const char *text, size_t max, struct buf *out)
         i = answer_text_word(text, strlen(text), i, &e);
         if (i >= strlen(text))
             break;
+        /* "Parkinson's" stays one word, as the analyzer indexes it; split,
+         * its "s" would be a query word of its own. */
+        while (text[e] == '\'' &&
+               answer_text_is_word((unsigned char)text[e + 1]))
+            answer_text_word(text, strlen(text), e + 1, &e);
         for (k = 0; k < n && !dup; k++)
             dup = seen_e[k] - seen_b[k] == e - i &&
                   strncasecmp(text + seen_b[k], text + i, e - i) == 0;
@@ -434,21 +439,19 @@ static int load_doc(struct galen_answerer *a, const struct topk_entry *e,
     return GALEN_OK;
 }
 
-/* Runs text as a free-text query and loads the top k documents. A query
- * with no searchable word has no hits. title_boost > 0 multiplies the
- * title field's weight (similar-question search). */
-static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
-                    double title_boost, struct hitlist *out)
+/* Runs text as a free-text query for its top k; *e and *n as search_run's.
+ * A query with no searchable word has no hits. title_boost > 0 multiplies
+ * the title field's weight (similar-question search). */
+static int search_text(struct galen_answerer *a, const char *text, unsigned k,
+                       double title_boost, const struct topk_entry **e,
+                       size_t *n)
 {
     const struct index_conf *conf = index_get_conf(a->idx);
     struct search_params p;
-    const struct topk_entry *e;
     struct buf words;
-    size_t n = 0, i;
     int rc;
 
-    out->c = NULL;
-    out->n = 0;
+    *n = 0;
     buf_init(&words, QUESTION_MAX);
     rc = query_words(text, QUERY_WORDS_MAX, &words);
     if (rc == GALEN_OK)
@@ -466,8 +469,20 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
     search_params_default(&p, conf, k);
     if (title_boost > 0 && a->title_field >= 0)
         p.weight[a->title_field] *= title_boost;
-    if (rc == GALEN_OK)
-        rc = search_run(a->search, &a->q, &p, &e, &n);
+    return rc == GALEN_OK ? search_run(a->search, &a->q, &p, e, n) : rc;
+}
+
+/* Runs text as a free-text query and loads the top k documents (see
+ * search_text). */
+static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
+                    double title_boost, struct hitlist *out)
+{
+    const struct topk_entry *e;
+    size_t n = 0, i;
+    int rc = search_text(a, text, k, title_boost, &e, &n);
+
+    out->c = NULL;
+    out->n = 0;
     if (rc == GALEN_OK && n > 0) {
         out->c = galen_calloc(n, sizeof *out->c);
         rc = out->c ? GALEN_OK : GALEN_ENOMEM;
@@ -480,6 +495,37 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
     }
     if (rc != GALEN_OK)
         hitlist_free(out);
+    return rc;
+}
+
+/* Sets each hit's own score: its retrieval score for the question's own
+ * words, without the expansions (0 when they do not find it in the top k).
+ * The expansions widen the candidates, but in one query BM25 adds an
+ * expansion's score to that of the word it stands for, so a page that
+ * names both "stroke" and "cerebrovascular accident" would outrank one
+ * that answers the question in its words. */
+static int own_scores(struct galen_answerer *a, const struct qanalysis *qa,
+                      unsigned k, struct hitlist *h)
+{
+    char *own = galen_strndup(qa->query, qa->query_own);
+    const struct topk_entry *e;
+    size_t n = 0, i, j;
+    int rc = own ? search_text(a, own, k, 0, &e, &n) : GALEN_ENOMEM;
+
+    for (i = 0; rc == GALEN_OK && i < h->n; i++) {
+        h->c[i].own = 0;
+        for (j = 0; j < n; j++) {
+            struct str id =
+                segment_doc_id(index_segment(a->idx, e[j].seg), e[j].doc);
+
+            if (id.len == strlen(h->c[i].doc->id) &&
+                memcmp(id.p, h->c[i].doc->id, id.len) == 0) {
+                h->c[i].own = e[j].score;
+                break;
+            }
+        }
+    }
+    galen_free(own);
     return rc;
 }
 
@@ -1212,6 +1258,8 @@ int answer_rank(struct galen_answerer *a, const char *question, unsigned k,
         return fail(a, GALEN_EINVAL, "k must be 1..1000");
     answer_ask_opts_init(&o);
     rc = prepare(a, &q, question, NULL, MAX(k, (unsigned)RANK_K));
+    if (rc == GALEN_OK && q.hits.n > 0)
+        rc = own_scores(a, q.qa, MAX(k, (unsigned)RANK_K), &q.hits);
     if (rc == GALEN_OK && q.hits.n > 0) {
         score = galen_calloc(q.hits.n, sizeof *score);
         sc = galen_calloc(q.hits.n, sizeof *sc);

@@ -956,6 +956,7 @@ static int build_query(struct qanalysis *qa)
     } else {
         buf_put_str(&rc, &b, qa->text);
     }
+    qa->query_own = b.len;
     /* Weak expansions stay out of retrieval: BM25 would weigh them as much
      * as the question's own words. */
     for (k = 0; k < qa->nterms; k++) {

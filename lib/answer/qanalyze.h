@@ -77,6 +77,7 @@ struct qanalysis {
     char *keywords;       /* a long message's medical words, or NULL */
     char *did_you_mean;   /* the question with corrections, or NULL */
     char *query;          /* retrieval text: question, fixes, expansions */
+    size_t query_own;     /* bytes of query before the expansions */
     struct qterm *terms;  /* expansion terms, in order found */
     size_t nterms;
     struct qfix *fixes;

@@ -117,5 +117,19 @@ check "message found by its story" '[ "$(json "$tmp/m.json" "a[\"abstained\"], a
 "$GALEN" ask -d "$tmp/bp" --json "What are the symptoms of an ear infection?" >"$tmp/bp.json" 2>/dev/null
 check "boilerplate left out" '[ "$(json "$tmp/bp.json" "a[\"abstained\"], sum(\"Our editors\" in s[\"text\"] for s in a[\"lead\"] + [x for sec in a[\"sections\"] for g in sec[\"groups\"] for x in g[\"sentences\"]] + a[\"key_points\"])")" = "False 0" ]'
 
+# The ranking's retrieval feature is the score of the question's own words:
+# a page found only through the lexicon ("flu" -> "influenza") has none
+# (tests/data/rank/, our own text). GALEN_RANK_FEATURES prints the features
+# scripts/train_rank.py fits on.
+"$GALEN" index -q -d "$tmp/rk" --format beir \
+	"$root/tests/data/rank/corpus.jsonl" >/dev/null 2>&1 || bad "index rank corpus"
+GALEN_RANK_FEATURES=1 "$GALEN" eval -q "$root/tests/data/rank/queries.jsonl" \
+	-r "$root/tests/data/rank/qrels.tsv" -d "$tmp/rk" -k 10 --answers \
+	-o "$tmp/rk.run" >/dev/null 2>"$tmp/rk.err"
+check "ranking scores the question's own words" '[ "$(grep -c "^rank-question	How long does the flu last?$" "$tmp/rk.err")" = 1 ] &&
+	grep -q "^rank-features	only-influenza	0.00000	" "$tmp/rk.err" &&
+	grep -q "^rank-features	both	1.00000	" "$tmp/rk.err" &&
+	[ "$(awk "\$4 == 1 {print \$3}" "$tmp/rk.run")" = both ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

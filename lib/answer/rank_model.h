@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* rank_model.h: written by scripts/train_rank.py; do not edit. The answer
+ * ranking's weights (docs/answer.md, "Ranking"). nDCG@10:
+ *   | set | BM25F | fitted on all | other sets held out | 5-fold CV |
+ *   |---|---|---|---|---|
+ *   | mediqa-alexa | 0.7048 | 0.7822 | 0.7408 | 0.7803 |
+ *   | mas-dev-short | 0.8696 | 0.9045 | 0.9015 | 0.8956 |
+ *   | mas-dev-long | 0.4974 | 0.5449 | 0.5381 | 0.5272 | */
+#ifndef GALEN_ANSWER_RANK_MODEL_H
+#define GALEN_ANSWER_RANK_MODEL_H
+
+enum { RANK_NFEATURES = 3 };
+
+static const double rank_weights[RANK_NFEATURES] = {
+    0.30 /* own_bm25 */, 0.55 /* best_sentence */, 0.15 /* coverage */
+};
+
+#endif
