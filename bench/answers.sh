@@ -98,26 +98,31 @@ print("| %s | %d of %d | %.4f | %.4f | %.4f | %.4f | %.2f |" % (
     echo
 }
 
-# Abstention on the held-out off-topic list, over the pack and MedQuAD.
+# Abstention on the held-out off-topic lists (short questions and long
+# messages), over the pack and MedQuAD.
 offtopic() {
-    local list="$root/tests/data/offtopic.txt" name dir n a
-    echo "### Off-topic abstention (tests/data/offtopic.txt, held out from training)"
+    local name dir n a list
+    echo "### Off-topic abstention (held out from training)"
     echo
-    echo "| store | abstained |"
-    echo "|---|---|"
+    echo "| store | tests/data/offtopic.txt | tests/data/offtopic-messages.txt |"
+    echo "|---|---|---|"
     "$GALEN" import -q -d "$tmp/pack" article "$root/data/pack" >/dev/null 2>&1
     [ -d "$shared/data/medquad" ] &&
         "$GALEN" import -q -d "$tmp/medquad" medquad "$shared/data/medquad" >/dev/null 2>&1
     for name in pack medquad; do
         dir="$tmp/$name"
         [ -d "$dir" ] || continue
-        n=0 a=0
-        while IFS= read -r q; do
-            case "$q" in \#* | "") continue ;; esac
-            n=$((n + 1))
-            "$GALEN" ask -d "$dir" --json "$q" 2>/dev/null | grep -q '"abstained":true' && a=$((a + 1))
-        done <"$list"
-        echo "| $name | $a of $n |"
+        printf '| %s |' "$name"
+        for list in offtopic offtopic-messages; do
+            n=0 a=0
+            while IFS= read -r q; do
+                case "$q" in \#* | "") continue ;; esac
+                n=$((n + 1))
+                "$GALEN" ask -d "$dir" --json "$q" 2>/dev/null | grep -q '"abstained":true' && a=$((a + 1))
+            done <"$root/tests/data/$list.txt"
+            printf ' %s of %s |' "$a" "$n"
+        done
+        echo
     done
     echo
 }

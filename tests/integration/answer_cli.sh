@@ -23,16 +23,22 @@ json() { python3 -c "import json,sys; a=json.load(open('$1')); print($2)"; }
 	bad "import of data/pack"
 ask() { "$GALEN" ask -d "$tmp" "$@" 2>/dev/null; }
 
-# Off-topic questions abstain (>= 95%).
-n=0
-abst=0
-while IFS= read -r q; do
-	case "$q" in \#* | "") continue ;; esac
-	n=$((n + 1))
-	ask --json "$q" | grep -q '"abstained":true' && abst=$((abst + 1))
-done <"$root/tests/data/offtopic.txt"
+# Off-topic questions, and long off-topic messages, abstain (>= 95%).
+abstentions() { # FILE: sets n and abst
+	n=0
+	abst=0
+	while IFS= read -r q; do
+		case "$q" in \#* | "") continue ;; esac
+		n=$((n + 1))
+		ask --json "$q" | grep -q '"abstained":true' && abst=$((abst + 1))
+	done <"$1"
+}
+abstentions "$root/tests/data/offtopic.txt"
 echo "off-topic: $abst of $n abstained"
 check "off-topic abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95)) ] && [ "$n" -ge 60 ]'
+abstentions "$root/tests/data/offtopic-messages.txt"
+echo "off-topic messages: $abst of $n abstained"
+check "off-topic message abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95)) ] && [ "$n" -ge 20 ]'
 
 # An abstention says so and suggests a rephrasing.
 ask --no-color "What is the capital of France?" >"$tmp/t"
