@@ -23,7 +23,7 @@ usage: scripts/train_answer.py [--galen BIN] [--shared DIR] [--out FILE]
                                [--features CACHE.jsonl] [--no-write]
 Needs python3 only; runs in a few minutes on two cores.
 """
-import argparse, glob, json, math, os, random, re, subprocess, sys, tempfile
+import argparse, glob, json, math, os, random, re, subprocess, tempfile
 import xml.etree.ElementTree as ET
 
 NF = 12
@@ -31,6 +31,25 @@ NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
          "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic",
          "peak_topic", "question_length", "collection_size"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def write_atomic(path, text):
+    """Writes text to path through a temporary file: never half a model."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def trainer_args(out):
+    """The options every trainer takes: --galen, --shared, --out (default
+    out, under the repository) and --no-write."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--galen", default=os.path.join(ROOT, "build/release/galen"))
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--out", default=os.path.join(ROOT, out))
+    ap.add_argument("--no-write", action="store_true")
+    return ap
 
 
 def dumped(galen, data, q, what):
@@ -233,20 +252,12 @@ static const double evidence_weights[EVIDENCE_NFEATURES] = {
 
 #endif
 """ % (cv_note, NF, b, body)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--galen", default=os.path.join(ROOT, "build/release/galen"))
-    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
-    ap.add_argument("--out", default=os.path.join(ROOT,
-                                                  "lib/answer/evidence_model.h"))
+    ap = trainer_args("lib/answer/evidence_model.h")
     ap.add_argument("--features", help="cache of collected rows (jsonl)")
-    ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
     if a.features and os.path.exists(a.features):
         rows = [(g, t, f[:NF] if f else f) for g, t, f in

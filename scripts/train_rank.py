@@ -27,7 +27,10 @@ mas-dev always trains it. Also reports 5-fold CV by question, and BM25F
 usage: scripts/train_rank.py [--galen BIN] [--shared DIR] [--out FILE]
                              [--step S] [--no-write]
 """
-import argparse, json, math, os, random, re, shutil, subprocess, sys, tempfile
+import json, math, os, random, re, shutil, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_answer import trainer_args, write_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["own_bm25", "best_sentence", "coverage"]
@@ -165,20 +168,12 @@ def write(path, w, table):
               "static const double rank_weights[RANK_NFEATURES] = {",
               "    " + ", ".join("%.2f /* %s */" % x for x in zip(w, NAMES)),
               "};", "", "#endif"]
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, "\n".join(lines) + "\n")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--galen", default=os.path.join(ROOT, "build/release/galen"))
-    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
-    ap.add_argument("--out", default=os.path.join(ROOT,
-                                                  "lib/answer/rank_model.h"))
+    ap = trainer_args("lib/answer/rank_model.h")
     ap.add_argument("--step", type=float, default=0.05)
-    ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
     if not os.path.isdir(os.path.join(a.shared, "data", "eval")):
         print("skip: %s/data/eval not found" % a.shared)

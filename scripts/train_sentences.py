@@ -20,10 +20,11 @@ budget ans_rouge.py gives), beside the same for the lead sentences only.
 usage: scripts/train_sentences.py [--galen BIN] [--shared DIR] [--out FILE]
                                   [--features CACHE.jsonl] [--no-write]
 """
-import argparse, json, os, random, re, subprocess, sys, tempfile
+import json, os, random, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_answer import dumped, medquad_pairs, train as logistic  # noqa: E402
+from train_answer import (dumped, medquad_pairs, trainer_args,  # noqa: E402
+                          train as logistic, write_atomic)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["focus", "rel", "cue", "heading", "doc", "lead", "central",
@@ -205,19 +206,12 @@ def write_model(path, m, table):
     lines += ["#   " + l for l in table]
     lines.append("bias\t%.6f" % b)
     lines += ["%s\t%.6f" % (n, w) for n, w in zip(NAMES, W)]
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, "\n".join(lines) + "\n")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--galen", default=os.path.join(ROOT, "build/release/galen"))
-    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "data/answer-model.tsv"))
+    ap = trainer_args("data/answer-model.tsv")
     ap.add_argument("--features", help="cache of collected rows (jsonl)")
-    ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--sets", default="mas-dev,mediqa-alexa",
                     help="training sets: mas-dev (always), mediqa-alexa, "
                     "medquad")
