@@ -445,7 +445,7 @@ static void test_answer_oom_sweep(void **state)
         struct doc *d =
             make_doc("cons", DOC_KIND_CONSUMER, DOC_EVIDENCE_CONSUMER,
                      "Soleus cramps", consumer_secs, 3);
-        struct answer_cand c = {d, 5.0};
+        struct answer_cand c = {d, 5.0, 0};
         struct qanalyze_ctx qc = {NULL, NULL, NULL, NULL, NULL};
         struct qanalysis *qa = NULL;
         struct answer_compose_in in;

@@ -218,7 +218,7 @@ static void test_safety_warning_from_cands_search_or_note(void **state)
     struct galen_answer *ans = make_answer(s, 1, NULL);
     struct safety *sf = load();
     struct safety_in in;
-    struct answer_cand cand = {NULL, 2.0};
+    struct answer_cand cand = {NULL, 2.0, 0};
     int calls = 0;
 
     UNUSED(state);
@@ -380,7 +380,7 @@ static void test_safety_oom_sweep(void **state)
         struct galen_answer *ans = make_answer(s, 2, NULL);
         struct safety *sf = load();
         struct safety_in in;
-        struct answer_cand cand = {NULL, 1.0};
+        struct answer_cand cand = {NULL, 1.0, 0};
         int rc;
 
         cand.doc = make_doc("c", "Magnesium is risky with kidney disease. "
