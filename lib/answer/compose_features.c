@@ -207,6 +207,38 @@ static bool has_phrase(const char *s, size_t len, const char *phrase)
     return false;
 }
 
+/* A heading run into the first sentence is HEADING_RUN or more capitalised
+ * words, nothing but spaces between them, then a lower-case word:
+ * "Possible Complications Over Time Over time, high blood pressure can
+ * ...". The sentence proper opens at the run's last word ("Over time,
+ * ..."). A sentence's own opening names break the run with a comma or a
+ * small word ("The National Institutes of Health"), or follow an article
+ * ("The Monell Chemical Senses Center is ..."); headings do not open with
+ * one. */
+enum { HEADING_RUN = 4 };
+
+size_t compose_heading_skip(const char *s, size_t len)
+{
+    size_t i = 0, e = 0, n = 0, last = 0;
+
+    for (;;) {
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            return 0;
+        if (!(s[i] >= 'A' && s[i] <= 'Z'))
+            return n >= HEADING_RUN && s[i] >= 'a' && s[i] <= 'z' ? last : 0;
+        if (n > 0 && s[i - 1] != ' ')
+            return 0;
+        if (n == 0 && (answer_text_ieq(s + i, e - i, "the") ||
+                       answer_text_ieq(s + i, e - i, "a") ||
+                       answer_text_ieq(s + i, e - i, "an")))
+            return 0;
+        last = i;
+        n++;
+        i = e;
+    }
+}
+
 /* Page furniture, not a statement: links, navigation and notes about the
  * page ("Click the table on the right", "Much of this information comes
  * from ..."), a table row or a heading run into a sentence (most of

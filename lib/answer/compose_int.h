@@ -236,6 +236,9 @@ double compose_coverage(const struct qmodel *q, const uint32_t *st, size_t n);
 bool compose_doc_allowed(const struct answer_compose_in *in,
                          const struct doc *d);
 bool compose_eligible_text(const char *s, size_t len, unsigned flags);
+/* Where a sentence proper opens when a heading was run into it (0: none):
+ * the heading's words are never quoted. */
+size_t compose_heading_skip(const char *s, size_t len);
 double compose_focus_cov(const struct qmodel *q, const uint32_t *st, size_t n);
 bool compose_is_anaphoric(const char *s, size_t len);
 unsigned compose_populations(const char *s, size_t len);

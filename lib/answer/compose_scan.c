@@ -321,6 +321,8 @@ static int scan_section(struct compose *c, size_t ci, size_t si, size_t *budget)
     while (rc == GALEN_OK && sentence_next(sec->text, len, &pos, &sen)) {
         size_t n = 0;
 
+        sen.start +=
+            compose_heading_skip(sec->text + sen.start, sen.end - sen.start);
         if (!compose_eligible_text(sec->text + sen.start, sen.end - sen.start,
                                    sen.flags))
             continue;

@@ -123,6 +123,15 @@ check "message found by its story" '[ "$(json "$tmp/m.json" "a[\"abstained\"], a
 "$GALEN" ask -d "$tmp/bp" --json "What are the symptoms of an ear infection?" >"$tmp/bp.json" 2>/dev/null
 check "boilerplate left out" '[ "$(json "$tmp/bp.json" "a[\"abstained\"], sum(\"Our editors\" in s[\"text\"] for s in a[\"lead\"] + [x for sec in a[\"sections\"] for g in sec[\"groups\"] for x in g[\"sentences\"]] + a[\"key_points\"])")" = "False 0" ]'
 
+# A heading run into a sentence is never quoted: the answer quotes from the
+# sentence proper ("Over time, ..."), verbatim, and an organisation's name
+# at a sentence's start is no heading (tests/data/heading/, our own text).
+"$GALEN" index -q -d "$tmp/hd" --format beir \
+	"$root/tests/data/heading/corpus.jsonl" >/dev/null 2>&1 || bad "index heading corpus"
+"$GALEN" ask -d "$tmp/hd" --json --long "What are the complications of high blood pressure?" >"$tmp/hd.json" 2>/dev/null
+ts='[s["text"] for s in a["lead"] + [x for sec in a["sections"] for g in sec["groups"] for x in g["sentences"]]]'
+check "glued heading left out" '[ "$(json "$tmp/hd.json" "(not any(\"Possible Complications\" in t or \"SKIN CARE\" in t for t in $ts), any(t.startswith(\"Over time, high blood pressure\") for t in $ts), any(t.startswith(\"Keep the skin moist\") for t in $ts), any(t.startswith(\"The American Heart\") for t in $ts))")" = "(True, True, True, True)" ]'
+
 # The ranking's retrieval feature is the score of the question's own words:
 # a page found only through the lexicon ("flu" -> "influenza") has none
 # (tests/data/rank/, our own text). GALEN_RANK_FEATURES prints the features
