@@ -473,7 +473,8 @@ static int search_text(struct galen_answerer *a, const char *text, unsigned k,
 }
 
 /* Runs text as a free-text query and loads the top k documents (see
- * search_text). */
+ * search_text); their own score is their score, text being the question's
+ * own words until add_own_hits says otherwise. */
 static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
                     double title_boost, struct hitlist *out)
 {
@@ -490,6 +491,7 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
     for (i = 0; rc == GALEN_OK && i < n; i++) {
         rc = load_doc(a, &e[i], &out->c[i].doc);
         out->c[i].score = e[i].score;
+        out->c[i].own = e[i].score;
         if (rc == GALEN_OK)
             out->n++;
     }
@@ -498,34 +500,74 @@ static int retrieve(struct galen_answerer *a, const char *text, unsigned k,
     return rc;
 }
 
-/* Sets each hit's own score: its retrieval score for the question's own
- * words, without the expansions (0 when they do not find it in the top k).
- * The expansions widen the candidates, but in one query BM25 adds an
- * expansion's score to that of the word it stands for, so a page that
- * names both "stroke" and "cerebrovascular accident" would outrank one
- * that answers the question in its words. */
-static int own_scores(struct galen_answerer *a, const struct qanalysis *qa,
-                      unsigned k, struct hitlist *h)
+/* A page the question's own words find scores at least what they give it;
+ * one only the expansions find scores EXPANDED_W of what the whole query
+ * gives it, the trust a lexicon expansion carries (qanalyze.c). */
+#define EXPANDED_W 0.8
+
+static int cmp_cand(const void *x, const void *y)
 {
-    char *own = galen_strndup(qa->query, qa->query_own);
+    const struct answer_cand *a = x, *b = y;
+
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return strcmp(a->doc->id, b->doc->id);
+}
+
+/* Widens h, found with the question and its expansions, by the top k
+ * pages its own words find, keeps the top k by the better of the two
+ * scores, and sets each one's own score (answer_cand.own, 0 when the own
+ * words do not find it). In one query BM25 adds an expansion's score to
+ * that of the word it stands for: a page naming both "hypertension" and
+ * "high blood pressure" outscored the page that answers "What causes high
+ * blood pressure?". */
+static int add_own_hits(struct galen_answerer *a, const struct qanalysis *qa,
+                        unsigned k, struct hitlist *h)
+{
     const struct topk_entry *e;
-    size_t n = 0, i, j;
-    int rc = own ? search_text(a, own, k, 0, &e, &n) : GALEN_ENOMEM;
+    struct answer_cand *c;
+    char *own;
+    size_t n = 0, i, j, had = h->n;
+    int rc;
 
-    for (i = 0; rc == GALEN_OK && i < h->n; i++) {
-        h->c[i].own = 0;
-        for (j = 0; j < n; j++) {
-            struct str id =
-                segment_doc_id(index_segment(a->idx, e[j].seg), e[j].doc);
+    if (qa->query_own >= strlen(qa->query) || h->n == 0)
+        return GALEN_OK;
+    own = galen_strndup(qa->query, qa->query_own);
+    rc = own ? search_text(a, own, k, 0, &e, &n) : GALEN_ENOMEM;
+    galen_free(own);
+    c = rc == GALEN_OK ? galen_realloc(h->c, (had + n) * sizeof *c) : NULL;
+    if (rc == GALEN_OK && !c)
+        rc = GALEN_ENOMEM;
+    if (rc != GALEN_OK)
+        return rc;
+    h->c = c;
+    for (i = 0; i < had; i++) {
+        c[i].score *= EXPANDED_W;
+        c[i].own = 0;
+    }
+    for (j = 0; rc == GALEN_OK && j < n; j++) {
+        struct str id =
+            segment_doc_id(index_segment(a->idx, e[j].seg), e[j].doc);
 
-            if (id.len == strlen(h->c[i].doc->id) &&
-                memcmp(id.p, h->c[i].doc->id, id.len) == 0) {
-                h->c[i].own = e[j].score;
+        for (i = 0; i < had; i++) {
+            if (id.len == strlen(c[i].doc->id) &&
+                memcmp(id.p, c[i].doc->id, id.len) == 0)
                 break;
+        }
+        if (i < had) {
+            c[i].score = MAX(c[i].score, e[j].score);
+            c[i].own = e[j].score;
+        } else {
+            rc = load_doc(a, &e[j], &c[h->n].doc);
+            if (rc == GALEN_OK) {
+                c[h->n].own = e[j].score;
+                c[h->n++].score = e[j].score;
             }
         }
     }
-    galen_free(own);
+    qsort(c, h->n, sizeof *c, cmp_cand);
+    while (h->n > k)
+        doc_free(c[--h->n].doc);
     return rc;
 }
 
@@ -1144,6 +1186,8 @@ static int prepare(struct galen_answerer *a, struct ask *k,
                       &k->qa);
     if (rc == GALEN_OK)
         rc = retrieve(a, k->qa->query, depth, 0, &k->hits);
+    if (rc == GALEN_OK)
+        rc = add_own_hits(a, k->qa, depth, &k->hits);
     /* A message whose questions name nothing the sources use ("Do you know
      * of any research?") is looked up by its whole story instead. */
     if (rc == GALEN_OK && k->hits.n == 0 && k->qa->is_message) {
@@ -1258,8 +1302,6 @@ int answer_rank(struct galen_answerer *a, const char *question, unsigned k,
         return fail(a, GALEN_EINVAL, "k must be 1..1000");
     answer_ask_opts_init(&o);
     rc = prepare(a, &q, question, NULL, MAX(k, (unsigned)RANK_K));
-    if (rc == GALEN_OK && q.hits.n > 0)
-        rc = own_scores(a, q.qa, MAX(k, (unsigned)RANK_K), &q.hits);
     if (rc == GALEN_OK && q.hits.n > 0) {
         score = galen_calloc(q.hits.n, sizeof *score);
         sc = galen_calloc(q.hits.n, sizeof *sc);

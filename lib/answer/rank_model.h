@@ -3,9 +3,9 @@
  * ranking's weights (docs/answer.md, "Ranking"). nDCG@10:
  *   | set | BM25F | fitted on all | other sets held out | 5-fold CV |
  *   |---|---|---|---|---|
- *   | mediqa-alexa | 0.7048 | 0.7822 | 0.7408 | 0.7803 |
- *   | mas-dev-short | 0.8696 | 0.9045 | 0.9015 | 0.8956 |
- *   | mas-dev-long | 0.4974 | 0.5449 | 0.5381 | 0.5272 | */
+ *   | mediqa-alexa | 0.7048 | 0.7825 | 0.7451 | 0.7825 |
+ *   | mas-dev-short | 0.8696 | 0.9045 | 0.8958 | 0.9045 |
+ *   | mas-dev-long | 0.4974 | 0.5359 | 0.5322 | 0.5183 | */
 #ifndef GALEN_ANSWER_RANK_MODEL_H
 #define GALEN_ANSWER_RANK_MODEL_H
 
