@@ -125,7 +125,7 @@ static double pick_score(const struct pick *p, const struct csent *s)
 static bool passes(const struct compose *c, const struct pick *p,
                    const struct csent *s)
 {
-    if (s->used || pick_score(p, s) < p->floor)
+    if (s->used || pick_score(p, s) < p->floor || (c->picking_lead && s->leans))
         return false;
     if (p->block >= 0 && (int)s->block != p->block)
         return false;
@@ -263,6 +263,19 @@ static size_t pick_first(struct compose *c, struct chosen *ch,
     return got;
 }
 
+/* A lead sentence stands alone: one that leans on a sentence before it
+ * ("this form of surgery") leads only when no other will. */
+static size_t pick_lead(struct compose *c, struct chosen *ch,
+                        const struct pick *p, size_t n)
+{
+    size_t got;
+
+    c->picking_lead = true;
+    got = pick_first(c, ch, p, n);
+    c->picking_lead = false;
+    return got != NONE ? got : pick_first(c, ch, p, n);
+}
+
 /* Lead sentences summarise; they do not count against their document's
  * share of the body. */
 static void add_lead(struct compose *c, struct chosen *ch, size_t got)
@@ -290,11 +303,11 @@ void compose_lead_patient(struct compose *c, struct chosen *ch, double floor)
         {ANSWER_BLOCK_PATIENTS, act & ~pb, true, false, floor, true, false},
         {-1, act & ~pb, true, false, floor, true, false}};
 
-    add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    add_lead(c, ch, pick_lead(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0 && (act & ~pb))
-        add_lead(c, ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+        add_lead(c, ch, pick_lead(c, ch, second, ARRAY_SIZE(second)));
     if (ch->nlead == 1)
-        add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+        add_lead(c, ch, pick_lead(c, ch, first, ARRAY_SIZE(first)));
 }
 
 /* Clinicians: the guideline's answer first, then the research's. */
@@ -310,9 +323,9 @@ void compose_lead_clinician(struct compose *c, struct chosen *ch, double floor)
         {ANSWER_BLOCK_RESEARCH, pb, false, false, floor, false, false},
         {-1, pb, false, false, floor, false, false}};
 
-    add_lead(c, ch, pick_first(c, ch, first, ARRAY_SIZE(first)));
+    add_lead(c, ch, pick_lead(c, ch, first, ARRAY_SIZE(first)));
     if (ch->nlead > 0)
-        add_lead(c, ch, pick_first(c, ch, second, ARRAY_SIZE(second)));
+        add_lead(c, ch, pick_lead(c, ch, second, ARRAY_SIZE(second)));
 }
 
 static const enum answer_block_kind patient_order[] = {

@@ -159,6 +159,37 @@ bool compose_is_anaphoric(const char *s, size_t len)
     return false;
 }
 
+/* True if the sentence leans on one before it: it opens with a pronoun
+ * ("It is ...", "They ...") or points back within its first LEAN_WORDS
+ * words ("Patients who have this form of surgery ...", "If you have these
+ * symptoms ..."; not "such as"). Such a sentence can support an answer
+ * but not open it. A connective ("However, ...") still reads on its own. */
+enum { LEAN_WORDS = 6 };
+
+bool compose_leans_back(const char *s, size_t len)
+{
+    static const char *const openers[] = {"it", "its", "they", "he", "she"};
+    static const char *const pointers[] = {"this", "these", "those", "such"};
+    size_t i = 0, e = 0, n, k, m;
+
+    for (n = 0; n < LEAN_WORDS; n++) {
+        i = answer_text_word(s, len, i, &e);
+        if (i >= len)
+            return false;
+        for (k = 0; n == 0 && k < ARRAY_SIZE(openers); k++) {
+            if (answer_text_ieq(s + i, e - i, openers[k]))
+                return true;
+        }
+        for (k = 0; k < ARRAY_SIZE(pointers); k++) {
+            if (answer_text_ieq(s + i, e - i, pointers[k]) &&
+                !answer_text_phrase_at(s, len, i, "such as", &m))
+                return true;
+        }
+        i = e;
+    }
+    return false;
+}
+
 /* The special populations a text names, as a bit mask: liver cirrhosis,
  * dialysis, pregnancy and breastfeeding, children. Advice for them is
  * wrong for everyone else, so it appears only when the question names

@@ -130,11 +130,13 @@ struct csent {
     size_t words;
     bool is_dose;
     bool keypoint_section;
+    bool leans; /* leans on a sentence before it (no lead) */
     bool used;
 };
 
 struct compose {
     struct answer_compose_in *in;
+    bool picking_lead; /* mmr_pick passes over sentences that lean back */
     struct qmodel q;
     struct csent *s;
     size_t ns, cap;
@@ -241,6 +243,7 @@ bool compose_eligible_text(const char *s, size_t len, unsigned flags);
 size_t compose_heading_skip(const char *s, size_t len);
 double compose_focus_cov(const struct qmodel *q, const uint32_t *st, size_t n);
 bool compose_is_anaphoric(const char *s, size_t len);
+bool compose_leans_back(const char *s, size_t len);
 unsigned compose_populations(const char *s, size_t len);
 unsigned compose_primary_bit(const struct qmodel *q);
 bool compose_skip_section(const char *heading);

@@ -230,6 +230,7 @@ static int consider(struct compose *c, size_t ci, size_t si,
     cs.f[SM_TITLE] = c->title_focus;
     cs.f[SM_LEAD] = 1.0 / (1.0 + (double)ord);
     cs.f[SM_ANAPHORIC] = compose_is_anaphoric(s, len);
+    cs.leans = compose_leans_back(s, len);
     cs.f[SM_LONG] = len > 300;
     cs.f[SM_CONTEXT] = context;
     /* A follow-up asks about its qualifier ("during pregnancy"): a sentence

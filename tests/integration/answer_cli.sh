@@ -132,6 +132,14 @@ check "boilerplate left out" '[ "$(json "$tmp/bp.json" "a[\"abstained\"], sum(\"
 ts='[s["text"] for s in a["lead"] + [x for sec in a["sections"] for g in sec["groups"] for x in g["sentences"]]]'
 check "glued heading left out" '[ "$(json "$tmp/hd.json" "(not any(\"Possible Complications\" in t or \"SKIN CARE\" in t for t in $ts), any(t.startswith(\"Over time, high blood pressure\") for t in $ts), any(t.startswith(\"Keep the skin moist\") for t in $ts), any(t.startswith(\"The American Heart\") for t in $ts))")" = "(True, True, True, True)" ]'
 
+# A lead stands alone: a sentence that points back ("treated by this
+# operation") leads only when no other will (tests/data/lead/, our own
+# text); it may still support the answer below.
+"$GALEN" index -q -d "$tmp/ld" --format beir \
+	"$root/tests/data/lead/corpus.jsonl" >/dev/null 2>&1 || bad "index lead corpus"
+"$GALEN" ask -d "$tmp/ld" --json --audience patient "How is glaucoma treated?" >"$tmp/ld.json" 2>/dev/null
+check "lead stands alone" '[ "$(json "$tmp/ld.json" "\" \".join(s[\"text\"].split()[0] for s in a[\"lead\"])")" = "Eye Most" ]'
+
 # The ranking's retrieval feature is the score of the question's own words:
 # a page found only through the lexicon ("flu" -> "influenza") has none
 # (tests/data/rank/, our own text). GALEN_RANK_FEATURES prints the features
