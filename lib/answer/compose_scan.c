@@ -394,37 +394,47 @@ static uint32_t sentence_hash(const char *s, size_t len)
 
 enum { BOILERPLATE_DOCS = 3 };
 
+/* A candidate sentence's text hash, its document and its index. */
+struct sent_key {
+    uint32_t h;
+    size_t cand, k;
+};
+
+static int cmp_sent_key(const void *x, const void *y)
+{
+    const struct sent_key *a = x, *b = y;
+
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return (a->cand > b->cand) - (a->cand < b->cand);
+}
+
 /* A sentence that BOILERPLATE_DOCS or more retrieved documents hold word
  * for word is the publisher's boilerplate ("The frequency may also be
- * listed as a fraction"), not an answer: no candidate. */
+ * listed as a fraction"), not an answer: no candidate. Sorting by hash,
+ * then document, puts each text's copies side by side. */
 static int drop_boilerplate(struct compose *c)
 {
-    uint32_t *h = galen_calloc(c->ns ? c->ns : 1, sizeof *h);
-    size_t k, j;
+    struct sent_key *key = galen_calloc(c->ns ? c->ns : 1, sizeof *key);
+    size_t k, j, docs;
 
-    if (!h)
+    if (!key)
         return GALEN_ENOMEM;
     for (k = 0; k < c->ns; k++) {
         const struct csent *s = &c->s[k];
         const char *t = c->in->cands[s->cand].doc->sections[s->section].text;
 
-        h[k] = sentence_hash(t + s->start, s->end - s->start);
+        key[k] = (struct sent_key){
+            sentence_hash(t + s->start, s->end - s->start), s->cand, k};
     }
-    for (k = 0; k < c->ns; k++) {
-        size_t seen[BOILERPLATE_DOCS], n = 0, m;
-
-        for (j = 0; j < c->ns && n < BOILERPLATE_DOCS; j++) {
-            if (h[j] != h[k])
-                continue;
-            for (m = 0; m < n && seen[m] != c->s[j].cand; m++)
-                ;
-            if (m == n)
-                seen[n++] = c->s[j].cand;
-        }
-        if (n >= BOILERPLATE_DOCS)
-            c->s[k].excluded = true;
+    qsort(key, c->ns, sizeof *key, cmp_sent_key);
+    for (k = 0; k < c->ns; k = j) {
+        for (j = k + 1, docs = 1; j < c->ns && key[j].h == key[k].h; j++)
+            docs += key[j].cand != key[j - 1].cand;
+        while (docs >= BOILERPLATE_DOCS && k < j)
+            c->s[key[k++].k].excluded = true;
     }
-    galen_free(h);
+    galen_free(key);
     return GALEN_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "base/error.h"
 #include "base/hash.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "content/datadir.h"
 #include "index/index.h"
@@ -370,7 +371,7 @@ static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
  * QUERY_WORDS_MAX of them: what the search core gets. */
 static int query_words(const char *text, size_t max, struct buf *out)
 {
-    size_t i = 0, e = 0, n = 0, k;
+    size_t len = strlen(text), i = 0, e = 0, n = 0, k;
     size_t seen_b[QUERY_WORDS_MAX], seen_e[QUERY_WORDS_MAX];
     int rc = GALEN_OK;
 
@@ -378,14 +379,14 @@ static int query_words(const char *text, size_t max, struct buf *out)
     while (n < max && n < QUERY_WORDS_MAX) {
         bool dup = false;
 
-        i = answer_text_word(text, strlen(text), i, &e);
-        if (i >= strlen(text))
+        i = answer_text_word(text, len, i, &e);
+        if (i >= len)
             break;
         /* "Parkinson's" stays one word, as the analyzer indexes it; split,
          * its "s" would be a query word of its own. */
         while (text[e] == '\'' &&
                answer_text_is_word((unsigned char)text[e + 1]))
-            answer_text_word(text, strlen(text), e + 1, &e);
+            answer_text_word(text, len, e + 1, &e);
         for (k = 0; k < n && !dup; k++)
             dup = seen_e[k] - seen_b[k] == e - i &&
                   strncasecmp(text + seen_b[k], text + i, e - i) == 0;
@@ -549,11 +550,8 @@ static int add_own_hits(struct galen_answerer *a, const struct qanalysis *qa,
         struct str id =
             segment_doc_id(index_segment(a->idx, e[j].seg), e[j].doc);
 
-        for (i = 0; i < had; i++) {
-            if (id.len == strlen(c[i].doc->id) &&
-                memcmp(id.p, c[i].doc->id, id.len) == 0)
-                break;
-        }
+        for (i = 0; i < had && !str_eq_cstr(id, c[i].doc->id); i++)
+            ;
         if (i < had) {
             c[i].score = MAX(c[i].score, e[j].score);
             c[i].own = e[j].score;
