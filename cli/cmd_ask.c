@@ -17,10 +17,6 @@
 
 enum { QUESTION_TEXT_MAX = 16384 };
 
-/* English words that spelling correction leaves alone (Debian's wamerican,
- * installed by scripts/deps.sh); used when present. */
-#define CLI_DICTIONARY "/usr/share/dict/words"
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -243,8 +239,6 @@ int cli_open_answerer(const char *data, const char *lexicon,
         rc = cli_safety_file(redflags, data, CLI_REDFLAGS, rf, sizeof rf);
     if (rc != GALEN_OK)
         return rc;
-    if (access(CLI_DICTIONARY, R_OK) == 0)
-        o.dictionary = CLI_DICTIONARY;
     rc = galen_answerer_open(data, &o, out);
     if (rc != GALEN_OK) {
         LOG_ERROR("%s", galen_answerer_errmsg(NULL));

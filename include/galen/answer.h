@@ -29,9 +29,10 @@ struct galen_answerer_opts {
     const char *redflags; /* red-flag rules (data/redflags.txt), and with
                              them the medicine warnings in companions.tsv
                              in the same folder (required); NULL: none */
-    const char *dictionary; /* known words, one per line (such as
-                               /usr/share/dict/words): never "corrected"
-                               even when the corpus lacks them; NULL: none */
+    const char *dictionary; /* known words, one per line: never
+                               "corrected" even when the corpus lacks them;
+                               NULL: /usr/share/dict/words (Debian's
+                               wamerican) when present */
 };
 
 /* Opens the index in <data_dir>/index and the optional lexicon and red-flag

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <galen/answer.h>
 #include <galen/error.h>
@@ -37,6 +38,10 @@
 #include "spell.h"
 #include "text/analyzer.h"
 #include "text/words.h"
+
+/* The word list used when the caller names none (Debian's wamerican,
+ * installed by scripts/deps.sh). */
+#define ANSWER_DICTIONARY "/usr/share/dict/words"
 
 enum {
     RETRIEVE_K = 20,      /* candidates retrieved for an answer */
@@ -154,8 +159,12 @@ static int open_files(struct galen_answerer *a,
         if (rc != GALEN_OK)
             return fail(NULL, rc, "%s:%ld: %s", o->lexicon, ld.line, ld.msg);
     }
-    if (o && o->dictionary) {
-        a->dict_path = galen_strdup(o->dictionary);
+    /* The word list keeps everyday words from being "corrected": the
+     * system's own when the caller names none, so that the service and
+     * the command line correct alike. */
+    if ((o && o->dictionary) || access(ANSWER_DICTIONARY, R_OK) == 0) {
+        a->dict_path = galen_strdup(o && o->dictionary ? o->dictionary
+                                                       : ANSWER_DICTIONARY);
         if (!a->dict_path)
             return fail(NULL, GALEN_ENOMEM, "out of memory");
     }

@@ -50,6 +50,14 @@ printf 'correct horse battery\n' | "$GALEN" user add jo --role editor -d "$D" >/
 serve_start "$tmp/log" -d "$D" -q || bad "server did not start"
 found cramp pack-faq-leg-cramps && ok || bad "pack not searchable"
 
+# The service corrects spelling as `galen ask` does, with the system word
+# list: "summer camps" are English words, not a misspelt "number cramps".
+dym() { python3 -c "import json,sys; print(json.load(sys.stdin)['did_you_mean'])"; }
+got=$("${C[@]}" "$base/api/ask?q=Do+summer+camps+cause+leg+cramps%3F" | dym)
+[ "$got" = None ] && ok || bad "service corrected English words: $got"
+got=$("$GALEN" ask -d "$D" --json "Do summer camps cause leg cramps?" | dym)
+[ "$got" = None ] && ok || bad "ask corrected English words: $got"
+
 # An import that indexes by itself: the server sees the MANIFEST change.
 article live-a quorblax
 found quorblax live-a && bad "live-a found before import" || ok
