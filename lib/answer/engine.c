@@ -351,6 +351,28 @@ static bool in_dictionary(struct galen_answerer *a, const char *w, size_t len)
     return a->dict && spell_freq(a->dict, w, len) > 0;
 }
 
+/* True if the word list could be read: only then can a word be told
+ * rare. */
+static bool has_dictionary(struct galen_answerer *a)
+{
+    if (!a->dict_tried)
+        load_dictionary(a);
+    return a->dict != NULL;
+}
+
+/* A word of everyday English, in any case: in the word list. */
+static bool common_word_cb(void *ctx, const char *w, size_t len)
+{
+    char low[64];
+    size_t k;
+
+    if (len >= sizeof low)
+        return false;
+    for (k = 0; k < len; k++)
+        low[k] = (char)answer_text_lower((unsigned char)w[k]);
+    return in_dictionary(ctx, low, len);
+}
+
 static const struct analyzer_opts stem_opts = {true, false};
 
 /* The corrector qanalyze calls: a word whose stem is in the index is
@@ -1176,7 +1198,9 @@ static void ask_cleanup(struct ask *k)
 static int prepare(struct galen_answerer *a, struct ask *k,
                    const char *question, const char *previous, unsigned depth)
 {
-    struct qanalyze_ctx qc = {a->lex, NULL, NULL, correct_cb, a};
+    struct qanalyze_ctx qc = {
+        a->lex,     NULL, NULL,
+        correct_cb, a,    has_dictionary(a) ? common_word_cb : NULL};
     int rc;
 
     memset(k, 0, sizeof *k);

@@ -346,8 +346,20 @@ static bool numbered_name(const char *t, size_t e, size_t i, size_t we)
            (ne - n == 2 && t[n] == 'I' && t[n + 1] == 'I');
 }
 
-/* Finds the best content run in t[b..e); returns false if there is none. */
-static bool best_run(const char *t, size_t b, size_t e, struct run *best)
+/* How naming_focus scores a run's words (message_word_score). */
+struct naming {
+    const struct qanalysis *qa;
+    const struct qanalyze_ctx *c;
+    double gain; /* multiplies every word's score */
+};
+
+static double message_word_score(const struct naming *nm, const char *w,
+                                 size_t len);
+
+/* Finds the best content run in t[b..e), its words scored by word_score
+ * or, given nm, by message_word_score; returns false if there is none. */
+static bool best_run_by(const char *t, size_t b, size_t e, struct run *best,
+                        const struct naming *nm)
 {
     struct run cur = {0, 0, 0, 0};
     size_t i = b, we = 0, prev_end = b;
@@ -377,11 +389,17 @@ static bool best_run(const char *t, size_t b, size_t e, struct run *best)
             }
             cur.end = we;
             cur.words++;
-            cur.score += word_score(t + i, we - i);
+            cur.score += nm ? nm->gain * message_word_score(nm, t + i, we - i)
+                            : word_score(t + i, we - i);
         }
         prev_end = we;
         i = we;
     }
+}
+
+static bool best_run(const char *t, size_t b, size_t e, struct run *best)
+{
+    return best_run_by(t, b, e, best, NULL);
 }
 
 /* Appends the content words of t[b..e) outside [skip_b, skip_e). */
@@ -781,6 +799,97 @@ static void classify_message(struct qanalysis *qa)
                           (1u << QTYPE_WHEN_TO_SEE_DOCTOR);
 }
 
+bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
+                           void *ctx, const char *w, size_t len)
+{
+    char low[WORD_MAX];
+    size_t k, caps = 0;
+
+    if (len < 2 || len >= sizeof low || qanalyze_is_frame_word(w, len))
+        return false;
+    for (k = 0; k < len; k++) {
+        char ch = w[k];
+
+        caps += ch >= 'A' && ch <= 'Z';
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch + 32);
+        if (ch < 'a' || ch > 'z')
+            return false;
+        low[k] = ch;
+    }
+    /* A short word is an abbreviation ("MDS") only when capitalised;
+     * lower case, it is more often a contraction typed without its
+     * apostrophe ("ive", "dont"). */
+    if (len <= 4 && caps < 2)
+        return false;
+    return !common(ctx, low, len);
+}
+
+/* A word scored for what it names: a symptom, a condition or a rare word
+ * (outside everyday English, or misspelt) names what a message is about;
+ * an everyday word ("Dear Sir") hardly. */
+static double message_word_score(const struct naming *nm, const char *w,
+                                 size_t len)
+{
+    size_t k;
+
+    if (is_symptom_word(w, len) || is_condition_word(w, len))
+        return 2.0;
+    for (k = 0; k < nm->qa->nfixes; k++) {
+        if (answer_text_ieq(w, len, nm->qa->fixes[k].from))
+            return 2.0;
+    }
+    if (qanalyze_is_rare_word(nm->c->common_word, nm->c->correct_ctx, w, len))
+        return 2.0;
+    if (is_drug_word(w, len))
+        return 1.5;
+    return is_body_word(w, len) ? 1.0 : 0.1;
+}
+
+enum { MESSAGE_ASKED_GAIN = 2 };
+
+/* A run that scores this much names something: a rare or medical word. */
+#define NAMING_SCORE 2.0
+
+/* The focus from what the words name: the best run by message_word_score
+ * anywhere in the text, the runs of a message's questions counting
+ * double, being what is asked. It replaces the rule focus of a message,
+ * and of a question whose rule focus names nothing ("Dear Sir" before
+ * "achondroplasia"). */
+static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
+{
+    struct naming nm = {qa, c, 1.0};
+    struct run r, best = {0, 0, 0, 0};
+    const char *t = qa->text;
+    bool found = best_run_by(t, 0, strlen(t), &best, &nm);
+    size_t k;
+    char *f;
+
+    nm.gain = MESSAGE_ASKED_GAIN;
+    for (k = 0; k < qa->nsubs; k++) {
+        if (best_run_by(t, qa->subs[k].start, qa->subs[k].end, &r, &nm) &&
+            (!found || r.score > best.score)) {
+            best = r;
+            found = true;
+        }
+    }
+    if (!found || (!qa->is_message && best.score < NAMING_SCORE))
+        return GALEN_OK;
+    if (!qa->is_message && qa->focus) {
+        nm.gain = 1.0;
+        if (best_run_by(qa->focus, 0, strlen(qa->focus), &r, &nm) &&
+            r.score >= NAMING_SCORE)
+            return GALEN_OK;
+    }
+    f = galen_strndup(t + best.start, best.end - best.start);
+    if (!f)
+        return GALEN_ENOMEM;
+    galen_free(qa->focus);
+    qa->focus = f;
+    qa->focus_kind = qanalyze_focus_kind(f, strlen(f));
+    return GALEN_OK;
+}
+
 /* ---- follow-ups --------------------------------------------------------- */
 
 static bool starts_with_marker(const char *t, size_t len)
@@ -848,7 +957,7 @@ static int demote_focus(struct qanalysis *qa)
 
 static int inherit_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
-    struct qanalyze_ctx pc = {c->lexicon, NULL, NULL, NULL, NULL};
+    struct qanalyze_ctx pc = {.lexicon = c->lexicon};
     struct qanalysis *prev = NULL;
     int rc = qanalyze(&pc, c->previous, strlen(c->previous), &prev);
 
@@ -1002,6 +1111,8 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
         rc = expand(qa, c->lexicon);
     if (rc == GALEN_OK && (c->spell || c->correct))
         rc = correct_words(qa, c);
+    if (rc == GALEN_OK && !qa->focus_inherited && c->common_word)
+        rc = naming_focus(qa, c);
     if (rc == GALEN_OK)
         rc = build_did_you_mean(qa);
     if (rc == GALEN_OK)

@@ -69,6 +69,8 @@ struct qanalysis {
     char *text;                /* the analysed question (maybe truncated) */
     struct qtype_result qtype; /* type and facet mask */
     char *focus;               /* NULL when none was found */
+    char *asked_focus;         /* the focus as the question's own words gave it,
+                                  before the retrieved documents refined it */
     enum focus_kind focus_kind;
     bool focus_inherited; /* taken from the previous question */
     bool is_message;      /* a long message rather than one question */
@@ -100,6 +102,9 @@ struct qanalyze_ctx {
     const char *previous;        /* the previous question, for follow-ups */
     qanalyze_correct_fn correct; /* used instead of spell when set */
     void *correct_ctx;
+    /* True for a word of everyday English (lower case), with correct_ctx;
+     * NULL: no word is known to be rare. */
+    bool (*common_word)(void *ctx, const char *w, size_t len);
 };
 
 /* Analyses q[0..len). Returns GALEN_OK or GALEN_ENOMEM; caller frees *out
@@ -108,6 +113,12 @@ GALEN_NODISCARD int qanalyze(const struct qanalyze_ctx *ctx, const char *q,
                              size_t len, struct qanalysis **out);
 
 void qanalysis_free(struct qanalysis *qa);
+
+/* True for a rare word: letters only, not a question-frame word, and not
+ * a word of everyday English by common (given the word in lower case);
+ * a word of four letters or fewer must be capitalised ("MDS"). */
+bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
+                           void *ctx, const char *w, size_t len);
 
 /* Replaces the correction of fix i with to (a better surface form, such as
  * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.

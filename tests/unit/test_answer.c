@@ -134,7 +134,7 @@ static struct galen_answer *ask(void **state, const char *q,
 {
     struct fixture *f = *state;
     struct answer_cand cands[3];
-    struct qanalyze_ctx qc = {NULL, NULL, NULL, NULL, NULL};
+    struct qanalyze_ctx qc = {0};
     struct qanalysis *qa = NULL;
     const struct redflag_rule *hits[4];
     struct answer_compose_in in;
@@ -396,7 +396,7 @@ static void test_answer_unanswered_never_cited(void **state)
 {
     struct fixture *f = *state;
     struct answer_cand c[2];
-    struct qanalyze_ctx qc = {NULL, NULL, NULL, NULL, NULL};
+    struct qanalyze_ctx qc = {0};
     struct qanalysis *qa = NULL;
     struct answer_compose_in in;
     struct galen_answer *ans = NULL;
@@ -446,7 +446,7 @@ static void test_answer_oom_sweep(void **state)
             make_doc("cons", DOC_KIND_CONSUMER, DOC_EVIDENCE_CONSUMER,
                      "Soleus cramps", consumer_secs, 3);
         struct answer_cand c = {d, 5.0, 0};
-        struct qanalyze_ctx qc = {NULL, NULL, NULL, NULL, NULL};
+        struct qanalyze_ctx qc = {0};
         struct qanalysis *qa = NULL;
         struct answer_compose_in in;
         struct galen_answer *ans = NULL;

@@ -64,7 +64,8 @@ static int teardown(void **state)
 static struct qanalysis *run(void **state, const char *q, const char *prev)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, f->spell, prev, NULL, NULL};
+    struct qanalyze_ctx c = {
+        .lexicon = f->lex, .spell = f->spell, .previous = prev};
     struct qanalysis *qa = NULL;
 
     assert_int_equal(qanalyze(&c, q, strlen(q), &qa), GALEN_OK);
@@ -197,7 +198,7 @@ static size_t fake_correct(void *ctx, const char *w, size_t len, char *out,
 static void test_qanalyze_correct_callback(void **state)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, NULL, NULL, fake_correct, NULL};
+    struct qanalyze_ctx c = {.lexicon = f->lex, .correct = fake_correct};
     struct qanalysis *qa = NULL;
     const char *q = "Why does my muscel ache?";
 
@@ -234,7 +235,7 @@ static size_t story_correct(void *ctx, const char *w, size_t len, char *out,
 static void test_qanalyze_story_spelling(void **state)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, NULL, NULL, story_correct, NULL};
+    struct qanalyze_ctx c = {.lexicon = f->lex, .correct = story_correct};
     struct qanalysis *qa = NULL;
     const char *m = "My son is nine and was found to have achandroplasia when "
                     "he was a baby. His doctor in Tesa retired last year. We "
@@ -245,6 +246,61 @@ static void test_qanalyze_story_spelling(void **state)
     assert_int_equal(qa->nfixes, 1);
     assert_string_equal(qa->fixes[0].to, "achondroplasia");
     qanalysis_free(qa);
+}
+
+/* A small everyday-English word list: every word of the test messages
+ * but the names of conditions and medicines. */
+static bool few_common(void *ctx, const char *w, size_t len)
+{
+    static const char *const words[] = {
+        "dear",      "sir",       "hopeless", "unfortunate", "father",
+        "son",       "suffering", "years",    "old",         "disease",
+        "childhood", "want",      "provide",  "treatment",   "ready",
+        "thing",     "kindly",    "extend",   "helping",     "hand",
+        "nine",      "found",     "baby",     "retired",     "year",
+        "moved",     "twice",     "then"};
+    size_t k;
+
+    UNUSED(ctx);
+    for (k = 0; k < ARRAY_SIZE(words); k++) {
+        if (len == strlen(words[k]) && memcmp(w, words[k], len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The focus is what the words name: a rare word (here a misspelt one)
+ * before a greeting that the rules would take, in a message or in one
+ * long sentence. */
+static void test_qanalyze_naming_focus(void **state)
+{
+    struct fixture *f = *state;
+    struct qanalyze_ctx c = {
+        .lexicon = f->lex, .correct = story_correct, .common_word = few_common};
+    struct qanalysis *qa = NULL;
+    const char *m = "Dear Sir, i am hopeless and unfortunate father of only "
+                    "one son who is suffering by achandroplasia, he is 9 "
+                    "years old, i want to provide better treatment to him.";
+
+    assert_int_equal(qanalyze(&c, m, strlen(m), &qa), GALEN_OK);
+    assert_string_equal(qa->focus, "achandroplasia");
+    qanalysis_free(qa);
+    /* Without a word list nothing is known to be rare: the rule focus. */
+    c.common_word = NULL;
+    assert_int_equal(qanalyze(&c, m, strlen(m), &qa), GALEN_OK);
+    assert_string_equal(qa->focus, "Dear Sir");
+    qanalysis_free(qa);
+}
+
+static void test_qanalyze_rare_word(void **state)
+{
+    UNUSED(state);
+    assert_true(qanalyze_is_rare_word(few_common, NULL, "Achondroplasia", 14));
+    assert_true(qanalyze_is_rare_word(few_common, NULL, "MDS", 3));
+    assert_false(qanalyze_is_rare_word(few_common, NULL, "ive", 3));
+    assert_false(qanalyze_is_rare_word(few_common, NULL, "Father", 6));
+    assert_false(qanalyze_is_rare_word(few_common, NULL, "47xxy", 5));
+    assert_false(qanalyze_is_rare_word(few_common, NULL, "what", 4));
 }
 
 static void test_qanalyze_follow_up(void **state)
@@ -382,8 +438,9 @@ static void test_qanalyze_empty_and_junk(void **state)
 static void test_qanalyze_oom_sweep(void **state)
 {
     struct fixture *f = *state;
-    struct qanalyze_ctx c = {f->lex, f->spell, "What causes leg cramps?", NULL,
-                             NULL};
+    struct qanalyze_ctx c = {.lexicon = f->lex,
+                             .spell = f->spell,
+                             .previous = "What causes leg cramps?"};
     long n;
 
     for (n = 0; n < 500; n++) {
@@ -420,6 +477,8 @@ int main(void)
         cmocka_unit_test(test_qanalyze_words_and_kinds),
         cmocka_unit_test(test_qanalyze_empty_and_junk),
         cmocka_unit_test(test_qanalyze_oom_sweep),
+        cmocka_unit_test(test_qanalyze_naming_focus),
+        cmocka_unit_test(test_qanalyze_rare_word),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
