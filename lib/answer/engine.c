@@ -375,6 +375,71 @@ static bool common_word_cb(void *ctx, const char *w, size_t len)
 
 static const struct analyzer_opts stem_opts = {true, false};
 
+enum { SURFACE_FIX_MIN = 6 };
+
+/* Keeps the stem of v[0..n) in out when more documents have it than
+ * *best. */
+static void try_variant(struct galen_answerer *a, const char *v, size_t n,
+                        char *out, size_t cap, size_t *outn, uint64_t *best)
+{
+    char stem[ANALYZER_TERM_MAX];
+    size_t sn = analyzer_term(a->an, &stem_opts, v, n, stem, sizeof stem);
+    uint64_t df = sn ? index_df(a->idx, (struct str){stem, sn}) : 0;
+
+    if (df > *best && sn < cap) {
+        *best = df;
+        memcpy(out, stem, sn);
+        *outn = sn;
+    }
+}
+
+/* The correction the stem speller cannot find: a stemmer may cut a
+ * misspelt word and its correction to stems far apart ("folliculitus"
+ * stays whole, "folliculitis" becomes "follicul"). Every one-letter edit
+ * of the word itself (deletion, substitution, insertion, swap) is stemmed
+ * and looked up; the stem most documents have wins. Words of
+ * SURFACE_FIX_MIN letters or more, lower case a-z only. */
+static size_t surface_edit(struct galen_answerer *a, const char *w, size_t len,
+                           char *out, size_t cap)
+{
+    char v[SPELL_WORD_MAX + 2];
+    size_t i, outn = 0;
+    uint64_t best = 0;
+    char ch;
+
+    if (len < SURFACE_FIX_MIN || len > SPELL_WORD_MAX)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (w[i] < 'a' || w[i] > 'z')
+            return 0;
+    }
+    for (i = 0; i <= len; i++) {
+        if (i < len) {
+            memcpy(v, w, i);
+            memcpy(v + i, w + i + 1, len - i - 1);
+            try_variant(a, v, len - 1, out, cap, &outn, &best);
+        }
+        if (i + 1 < len) {
+            memcpy(v, w, len);
+            v[i] = w[i + 1];
+            v[i + 1] = w[i];
+            try_variant(a, v, len, out, cap, &outn, &best);
+        }
+        for (ch = 'a'; ch <= 'z'; ch++) {
+            memcpy(v, w, i);
+            v[i] = ch;
+            memcpy(v + i + 1, w + i, len - i);
+            try_variant(a, v, len + 1, out, cap, &outn, &best);
+            if (i < len && ch != w[i]) {
+                memcpy(v, w, len);
+                v[i] = ch;
+                try_variant(a, v, len, out, cap, &outn, &best);
+            }
+        }
+    }
+    return outn;
+}
+
 /* The corrector qanalyze calls: a word whose stem is in the index is
  * known; otherwise the closest frequent stem is the correction. */
 static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
@@ -390,7 +455,9 @@ static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
         return 0;
     if (!a->spell && (a->spell_rc != GALEN_OK || build_speller(a) != GALEN_OK))
         return 0;
-    if (!spell_correct(a->spell, stem, n, &h) || h.len >= cap)
+    if (!spell_correct(a->spell, stem, n, &h))
+        return surface_edit(a, w, len, out, cap);
+    if (h.len >= cap)
         return 0;
     memcpy(out, h.word, h.len);
     return h.len;

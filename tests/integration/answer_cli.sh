@@ -140,6 +140,15 @@ check "glued heading left out" '[ "$(json "$tmp/hd.json" "(not any(\"Possible Co
 "$GALEN" ask -d "$tmp/ld" --json --audience patient "How is glaucoma treated?" >"$tmp/ld.json" 2>/dev/null
 check "lead stands alone" '[ "$(json "$tmp/ld.json" "\" \".join(s[\"text\"].split()[0] for s in a[\"lead\"])")" = "Eye Most" ]'
 
+# A misspelling the stem speller cannot reach: the stemmer cuts
+# "folliculitis" to "follicul" but leaves "folliculitus" whole, so the
+# word's own one-letter edits are stemmed and looked up
+# (tests/data/spelling/, our own text).
+"$GALEN" index -q -d "$tmp/sp" --format beir \
+	"$root/tests/data/spelling/corpus.jsonl" >/dev/null 2>&1 || bad "index spelling corpus"
+"$GALEN" ask -d "$tmp/sp" --json "What causes folliculitus?" >"$tmp/sp.json" 2>/dev/null
+check "misspelling past the stemmer corrected" '[ "$(json "$tmp/sp.json" "a[\"did_you_mean\"], a[\"abstained\"]")" = "What causes folliculitis? False" ]'
+
 # The ranking's retrieval feature is the score of the question's own words:
 # a page found only through the lexicon ("flu" -> "influenza") has none
 # (tests/data/rank/, our own text). GALEN_RANK_FEATURES prints the features
