@@ -25,17 +25,11 @@ enum { EVIDENCE_NFEATURES = 12 };
 
 static const double evidence_bias = -4.971246;
 static const double evidence_weights[EVIDENCE_NFEATURES] = {
-    1.912867 /* doc_coverage */,
-    4.606402 /* doc_topic */,
-    1.156040 /* sentence_share */,
-    -1.596814 /* focus_in_sentence */,
-    1.596105 /* medical_words */,
-    0.604519 /* medical_focus */,
-    1.099363 /* red_flag */,
-    -1.091042 /* best_sentence */,
-    1.971861 /* focus_topic */,
-    1.972439 /* peak_topic */,
-    3.665889 /* question_length */,
-    -5.305816 /* collection_size */};
+    1.912867 /* doc_coverage */,    4.606402 /* doc_topic */,
+    1.156040 /* sentence_share */,  -1.596814 /* focus_in_sentence */,
+    1.596105 /* medical_words */,   0.604519 /* medical_focus */,
+    1.099363 /* red_flag */,        -1.091042 /* best_sentence */,
+    1.971861 /* focus_topic */,     1.972439 /* peak_topic */,
+    3.665889 /* question_length */, -5.305816 /* collection_size */};
 
 #endif
