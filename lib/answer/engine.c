@@ -441,7 +441,8 @@ static size_t surface_edit(struct galen_answerer *a, const char *w, size_t len,
 }
 
 /* The corrector qanalyze calls: a word whose stem is in the index is
- * known; otherwise the closest frequent stem is the correction. */
+ * known; otherwise the closest frequent stem is the correction, or
+ * failing that the best one-letter edit (surface_edit). */
 static size_t correct_cb(void *ctx, const char *w, size_t len, char *out,
                          size_t cap)
 {
@@ -1265,9 +1266,11 @@ static void ask_cleanup(struct ask *k)
 static int prepare(struct galen_answerer *a, struct ask *k,
                    const char *question, const char *previous, unsigned depth)
 {
-    struct qanalyze_ctx qc = {
-        a->lex,     NULL, NULL,
-        correct_cb, a,    has_dictionary(a) ? common_word_cb : NULL};
+    struct qanalyze_ctx qc = {.lexicon = a->lex,
+                              .correct = correct_cb,
+                              .correct_ctx = a,
+                              .common_word =
+                                  has_dictionary(a) ? common_word_cb : NULL};
     int rc;
 
     memset(k, 0, sizeof *k);

@@ -69,8 +69,6 @@ struct qanalysis {
     char *text;                /* the analysed question (maybe truncated) */
     struct qtype_result qtype; /* type and facet mask */
     char *focus;               /* NULL when none was found */
-    char *asked_focus;         /* the focus as the question's own words gave it,
-                                  before the retrieved documents refined it */
     enum focus_kind focus_kind;
     bool focus_inherited; /* taken from the previous question */
     bool is_message;      /* a long message rather than one question */
