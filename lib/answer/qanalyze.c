@@ -890,6 +890,42 @@ static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
     return GALEN_OK;
 }
 
+/* Writes to in place of every whole word from in the focus, case folded:
+ * the focus of "What is achandroplasia?" is the corrected word. */
+static int fix_focus_word(struct qanalysis *qa, const char *from,
+                          const char *to)
+{
+    const char *t = qa->focus;
+    size_t len = t ? strlen(t) : 0, i = 0, e = 0, done = 0;
+    struct buf b;
+    int rc = GALEN_OK;
+
+    if (!t)
+        return GALEN_OK;
+    buf_init(&b, OUT_MAX);
+    for (;;) {
+        i = answer_text_word(t, len, i, &e);
+        if (i >= len)
+            break;
+        if (answer_text_ieq(t + i, e - i, from)) {
+            buf_put(&rc, &b, t + done, i - done);
+            buf_put_str(&rc, &b, to);
+            done = e;
+        }
+        i = e;
+    }
+    if (done == 0) {
+        buf_cleanup(&b);
+        return GALEN_OK;
+    }
+    buf_put(&rc, &b, t + done, len - done);
+    galen_free(qa->focus);
+    qa->focus = take_str(&rc, &b);
+    if (qa->focus)
+        qa->focus_kind = qanalyze_focus_kind(qa->focus, strlen(qa->focus));
+    return rc;
+}
+
 /* ---- follow-ups --------------------------------------------------------- */
 
 static bool starts_with_marker(const char *t, size_t len)
@@ -1092,7 +1128,7 @@ static size_t clip(const char *q, size_t len)
 
 static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
-    size_t len = strlen(qa->text), b, e;
+    size_t len = strlen(qa->text), b, e, k;
     int rc = find_subs(qa);
 
     if (rc != GALEN_OK)
@@ -1113,6 +1149,8 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
         rc = correct_words(qa, c);
     if (rc == GALEN_OK && !qa->focus_inherited && c->common_word)
         rc = naming_focus(qa, c);
+    for (k = 0; rc == GALEN_OK && k < qa->nfixes; k++)
+        rc = fix_focus_word(qa, qa->fixes[k].from, qa->fixes[k].to);
     if (rc == GALEN_OK)
         rc = build_did_you_mean(qa);
     if (rc == GALEN_OK)
@@ -1161,8 +1199,11 @@ int qanalyze_set_fix(struct qanalysis *qa, size_t i, const char *to)
             qa->terms[k].text = t;
         }
     }
+    rc = fix_focus_word(qa, qa->fixes[i].to, copy);
     galen_free(qa->fixes[i].to);
     qa->fixes[i].to = copy;
+    if (rc != GALEN_OK)
+        return rc;
     galen_free(qa->did_you_mean);
     qa->did_you_mean = NULL;
     rc = build_did_you_mean(qa);

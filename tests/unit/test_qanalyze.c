@@ -269,9 +269,9 @@ static bool few_common(void *ctx, const char *w, size_t len)
     return false;
 }
 
-/* The focus is what the words name: a rare word (here a misspelt one)
- * before a greeting that the rules would take, in a message or in one
- * long sentence. */
+/* The focus is what the words name: a rare word (here a misspelt one,
+ * given as its correction) before a greeting that the rules would take,
+ * in a message or in one long sentence. */
 static void test_qanalyze_naming_focus(void **state)
 {
     struct fixture *f = *state;
@@ -283,7 +283,10 @@ static void test_qanalyze_naming_focus(void **state)
                     "years old, i want to provide better treatment to him.";
 
     assert_int_equal(qanalyze(&c, m, strlen(m), &qa), GALEN_OK);
-    assert_string_equal(qa->focus, "achandroplasia");
+    assert_string_equal(qa->focus, "achondroplasia");
+    /* A better surface form of the correction follows into the focus. */
+    assert_int_equal(qanalyze_set_fix(qa, 0, "Achondroplasia"), GALEN_OK);
+    assert_string_equal(qa->focus, "Achondroplasia");
     qanalysis_free(qa);
     /* Without a word list nothing is known to be rare: the rule focus. */
     c.common_word = NULL;
