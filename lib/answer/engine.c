@@ -360,12 +360,16 @@ static bool has_dictionary(struct galen_answerer *a)
     return a->dict != NULL;
 }
 
-/* A word of everyday English, in any case: in the word list. */
+/* A word of everyday English, in any case: in the word list. The list
+ * loads on the first word asked about; one that cannot be read makes every
+ * word everyday, so that none is taken for a rare one. */
 static bool common_word_cb(void *ctx, const char *w, size_t len)
 {
     char low[64];
     size_t k;
 
+    if (!has_dictionary(ctx))
+        return true;
     if (len >= sizeof low)
         return false;
     for (k = 0; k < len; k++)
@@ -1270,7 +1274,7 @@ static int prepare(struct galen_answerer *a, struct ask *k,
                               .correct = correct_cb,
                               .correct_ctx = a,
                               .common_word =
-                                  has_dictionary(a) ? common_word_cb : NULL};
+                                  a->dict_path ? common_word_cb : NULL};
     int rc;
 
     memset(k, 0, sizeof *k);

@@ -856,7 +856,8 @@ enum { MESSAGE_ASKED_GAIN = 2 };
  * double, being what is asked. It replaces the rule focus of a message,
  * and of a question whose rule focus names nothing ("Dear Sir" before
  * "achondroplasia"). */
-static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
+static int naming_focus_by_list(struct qanalysis *qa,
+                                const struct qanalyze_ctx *c)
 {
     struct naming nm = {qa, c, 1.0};
     struct run r, best = {0, 0, 0, 0};
@@ -888,6 +889,36 @@ static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
     qa->focus = f;
     qa->focus_kind = qanalyze_focus_kind(f, strlen(f));
     return GALEN_OK;
+}
+
+/* True if a word of phrase is a symptom, a condition or misspelt. */
+static bool names_plainly(const struct qanalysis *qa, const char *phrase)
+{
+    size_t len = strlen(phrase), i = 0, e = 0, k;
+
+    for (;;) {
+        i = answer_text_word(phrase, len, i, &e);
+        if (i >= len)
+            return false;
+        if (is_symptom_word(phrase + i, e - i) ||
+            is_condition_word(phrase + i, e - i))
+            return true;
+        for (k = 0; k < qa->nfixes; k++) {
+            if (answer_text_ieq(phrase + i, e - i, qa->fixes[k].from))
+                return true;
+        }
+        i = e;
+    }
+}
+
+/* naming_focus_by_list, except that a question whose rule focus names a
+ * symptom, a condition or a misspelt word keeps it without consulting the
+ * word list: most questions never pay for loading it. */
+static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
+{
+    if (!qa->is_message && qa->focus && names_plainly(qa, qa->focus))
+        return GALEN_OK;
+    return naming_focus_by_list(qa, c);
 }
 
 /* Writes to in place of every whole word from in the focus, case folded:
