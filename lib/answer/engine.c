@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <galen/answer.h>
@@ -42,6 +43,7 @@
 /* The word list used when the caller names none (Debian's wamerican,
  * installed by scripts/deps.sh). */
 #define ANSWER_DICTIONARY "/usr/share/dict/words"
+#define DICT_BYTES_MAX    (64L << 20) /* a larger word list is not presized */
 
 enum {
     RETRIEVE_K = 20,      /* candidates retrieved for an answer */
@@ -316,6 +318,7 @@ static void load_dictionary(struct galen_answerer *a)
 {
     FILE *f;
     char line[128];
+    struct stat st;
     int rc;
 
     a->dict_tried = true;
@@ -325,6 +328,11 @@ static void load_dictionary(struct galen_answerer *a)
     if (!f)
         return;
     rc = spell_new(&a->dict);
+    /* Sized from the file (a word is about nine bytes with its newline),
+     * the list loads without regrowing: it is loaded per process. */
+    if (rc == GALEN_OK && fstat(fileno(f), &st) == 0 && st.st_size > 0 &&
+        st.st_size < DICT_BYTES_MAX)
+        rc = spell_reserve(a->dict, (size_t)st.st_size / 8, (size_t)st.st_size);
     while (rc == GALEN_OK && fgets(line, sizeof line, f)) {
         size_t n = strcspn(line, "\r\n"), k;
         bool ok = n > 0;

@@ -123,6 +123,30 @@ static int words_reserve(struct spell *sp)
     return GALEN_OK;
 }
 
+int spell_reserve(struct spell *sp, size_t nwords, size_t nbytes)
+{
+    size_t n = 1024;
+    int rc;
+
+    if (sp->built || sp->nwords > 0)
+        return GALEN_ESTATE;
+    if (nwords >= UINT32_MAX / 4)
+        return GALEN_ETOOBIG;
+    while (n < nwords * 2 + 2)
+        n *= 2;
+    galen_free(sp->table);
+    sp->table = galen_calloc(n, sizeof *sp->table);
+    if (!sp->table)
+        return GALEN_ENOMEM;
+    sp->table_mask = n - 1;
+    sp->words = galen_malloc(MAX(nwords, (size_t)1) * sizeof *sp->words);
+    if (!sp->words)
+        return GALEN_ENOMEM;
+    sp->cap = MAX(nwords, (size_t)1);
+    rc = buf_reserve(&sp->pool, nbytes);
+    return rc;
+}
+
 int spell_add(struct spell *sp, const char *word, size_t len, uint64_t freq)
 {
     size_t slot;

@@ -30,6 +30,12 @@ GALEN_NODISCARD int spell_new(struct spell **out);
 /* Frees sp; NULL is a no-op. */
 void spell_free(struct spell *sp);
 
+/* Makes room for about nwords words of nbytes bytes in all before they
+ * are added, so that a large list loads without regrowing. GALEN_OK,
+ * GALEN_ENOMEM, GALEN_ETOOBIG or GALEN_ESTATE once words were added. */
+GALEN_NODISCARD int spell_reserve(struct spell *sp, size_t nwords,
+                                  size_t nbytes);
+
 /* Adds word[0..len) with count freq (added to any earlier count of the same
  * word). Words longer than SPELL_WORD_MAX or empty are ignored. Must come
  * before spell_build. GALEN_OK, GALEN_ENOMEM, or GALEN_ESTATE after build. */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 /* clang-format on */
@@ -98,6 +99,28 @@ static void test_spell_duplicate_adds_sum(void **state)
     assert_int_equal(spell_add(sp, "arm", 3, 1), GALEN_ESTATE);
     spell_free(sp);
     spell_free(NULL);
+}
+
+/* A presized speller holds more words than it reserved, finds each, and
+ * refuses a reservation once words are in. */
+static void test_spell_reserve(void **state)
+{
+    struct spell *sp = NULL;
+    char w[16];
+    int k;
+
+    UNUSED(state);
+    assert_int_equal(spell_new(&sp), GALEN_OK);
+    assert_int_equal(spell_reserve(sp, 10, 40), GALEN_OK);
+    for (k = 0; k < 3000; k++) {
+        int n = snprintf(w, sizeof w, "w%dx", k);
+        assert_int_equal(spell_add(sp, w, (size_t)n, 1), GALEN_OK);
+    }
+    assert_int_equal(spell_size(sp), 3000);
+    assert_int_equal(spell_freq(sp, "w2999x", 6), 1);
+    assert_int_equal(spell_freq(sp, "w0x", 3), 1);
+    assert_int_equal(spell_reserve(sp, 10, 40), GALEN_ESTATE);
+    spell_free(sp);
 }
 
 static void test_spell_distance(void **state)
@@ -230,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_spell_medical_words),
         cmocka_unit_test(test_spell_prefers_frequent_then_bytes),
         cmocka_unit_test(test_spell_duplicate_adds_sum),
+        cmocka_unit_test(test_spell_reserve),
         cmocka_unit_test(test_spell_distance),
         cmocka_unit_test(test_spell_matches_brute_force),
         cmocka_unit_test(test_spell_oom_sweep),
