@@ -368,21 +368,12 @@ static bool has_dictionary(struct galen_answerer *a)
     return a->dict != NULL;
 }
 
-/* A word of everyday English, in any case: in the word list. The list
- * loads on the first word asked about; one that cannot be read makes every
- * word everyday, so that none is taken for a rare one. */
+/* A word of everyday English (given in lower case): in the word list.
+ * The list loads on the first word asked about; one that cannot be read
+ * makes every word everyday, so that none is taken for a rare one. */
 static bool common_word_cb(void *ctx, const char *w, size_t len)
 {
-    char low[64];
-    size_t k;
-
-    if (!has_dictionary(ctx))
-        return true;
-    if (len >= sizeof low)
-        return false;
-    for (k = 0; k < len; k++)
-        low[k] = (char)answer_text_lower((unsigned char)w[k]);
-    return in_dictionary(ctx, low, len);
+    return !has_dictionary(ctx) || in_dictionary(ctx, w, len);
 }
 
 static const struct analyzer_opts stem_opts = {true, false};

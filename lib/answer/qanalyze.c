@@ -688,34 +688,46 @@ static int correct_words(struct qanalysis *qa, const struct qanalyze_ctx *c)
     return rc;
 }
 
-/* Builds did_you_mean: the text with every fixed word replaced. */
-static int build_did_you_mean(struct qanalysis *qa)
+/* Sets *out to t with every whole word that is some fixes[k].from
+ * (case folded) replaced by its .to, or to NULL when t has none of them. */
+static int replace_words(const char *t, const struct qfix *fixes, size_t nfixes,
+                         char **out)
 {
-    const char *t = qa->text;
     size_t len = strlen(t), i = 0, e = 0, done = 0, k;
     struct buf b;
     int rc = GALEN_OK;
 
-    if (qa->nfixes == 0)
-        return GALEN_OK;
+    *out = NULL;
     buf_init(&b, OUT_MAX);
     for (;;) {
         i = answer_text_word(t, len, i, &e);
         if (i >= len)
             break;
-        for (k = 0; k < qa->nfixes; k++) {
-            if (!answer_text_ieq(t + i, e - i, qa->fixes[k].from))
+        for (k = 0; k < nfixes; k++) {
+            if (!answer_text_ieq(t + i, e - i, fixes[k].from))
                 continue;
             buf_put(&rc, &b, t + done, i - done);
-            buf_put_str(&rc, &b, qa->fixes[k].to);
+            buf_put_str(&rc, &b, fixes[k].to);
             done = e;
             break;
         }
         i = e;
     }
+    if (done == 0) {
+        buf_cleanup(&b);
+        return GALEN_OK;
+    }
     buf_put(&rc, &b, t + done, len - done);
-    qa->did_you_mean = take_str(&rc, &b);
+    *out = take_str(&rc, &b);
     return rc;
+}
+
+/* Builds did_you_mean: the text with every fixed word replaced. */
+static int build_did_you_mean(struct qanalysis *qa)
+{
+    if (qa->nfixes == 0)
+        return GALEN_OK;
+    return replace_words(qa->text, qa->fixes, qa->nfixes, &qa->did_you_mean);
 }
 
 /* ---- long messages ------------------------------------------------------ */
@@ -825,21 +837,29 @@ bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
     return !common(ctx, low, len);
 }
 
+/* True for a word that names something without the word list: a
+ * symptom, a condition, or a misspelt word. */
+static bool plain_name(const struct qanalysis *qa, const char *w, size_t len)
+{
+    size_t k;
+
+    if (is_symptom_word(w, len) || is_condition_word(w, len))
+        return true;
+    for (k = 0; k < qa->nfixes; k++) {
+        if (answer_text_ieq(w, len, qa->fixes[k].from))
+            return true;
+    }
+    return false;
+}
+
 /* A word scored for what it names: a symptom, a condition or a rare word
  * (outside everyday English, or misspelt) names what a message is about;
  * an everyday word ("Dear Sir") hardly. */
 static double message_word_score(const struct naming *nm, const char *w,
                                  size_t len)
 {
-    size_t k;
-
-    if (is_symptom_word(w, len) || is_condition_word(w, len))
-        return 2.0;
-    for (k = 0; k < nm->qa->nfixes; k++) {
-        if (answer_text_ieq(w, len, nm->qa->fixes[k].from))
-            return 2.0;
-    }
-    if (qanalyze_is_rare_word(nm->c->common_word, nm->c->correct_ctx, w, len))
+    if (plain_name(nm->qa, w, len) ||
+        qanalyze_is_rare_word(nm->c->common_word, nm->c->correct_ctx, w, len))
         return 2.0;
     if (is_drug_word(w, len))
         return 1.5;
@@ -891,22 +911,17 @@ static int naming_focus_by_list(struct qanalysis *qa,
     return GALEN_OK;
 }
 
-/* True if a word of phrase is a symptom, a condition or misspelt. */
+/* True if a word of phrase names something without the word list. */
 static bool names_plainly(const struct qanalysis *qa, const char *phrase)
 {
-    size_t len = strlen(phrase), i = 0, e = 0, k;
+    size_t len = strlen(phrase), i = 0, e = 0;
 
     for (;;) {
         i = answer_text_word(phrase, len, i, &e);
         if (i >= len)
             return false;
-        if (is_symptom_word(phrase + i, e - i) ||
-            is_condition_word(phrase + i, e - i))
+        if (plain_name(qa, phrase + i, e - i))
             return true;
-        for (k = 0; k < qa->nfixes; k++) {
-            if (answer_text_ieq(phrase + i, e - i, qa->fixes[k].from))
-                return true;
-        }
         i = e;
     }
 }
@@ -921,39 +936,19 @@ static int naming_focus(struct qanalysis *qa, const struct qanalyze_ctx *c)
     return naming_focus_by_list(qa, c);
 }
 
-/* Writes to in place of every whole word from in the focus, case folded:
- * the focus of "What is achandroplasia?" is the corrected word. */
-static int fix_focus_word(struct qanalysis *qa, const char *from,
-                          const char *to)
+/* Writes the corrections of fixes into the focus: the focus of "What is
+ * achandroplasia?" is the corrected word. */
+static int fix_focus(struct qanalysis *qa, const struct qfix *fixes,
+                     size_t nfixes)
 {
-    const char *t = qa->focus;
-    size_t len = t ? strlen(t) : 0, i = 0, e = 0, done = 0;
-    struct buf b;
-    int rc = GALEN_OK;
+    char *f = NULL;
+    int rc = qa->focus ? replace_words(qa->focus, fixes, nfixes, &f) : GALEN_OK;
 
-    if (!t)
-        return GALEN_OK;
-    buf_init(&b, OUT_MAX);
-    for (;;) {
-        i = answer_text_word(t, len, i, &e);
-        if (i >= len)
-            break;
-        if (answer_text_ieq(t + i, e - i, from)) {
-            buf_put(&rc, &b, t + done, i - done);
-            buf_put_str(&rc, &b, to);
-            done = e;
-        }
-        i = e;
-    }
-    if (done == 0) {
-        buf_cleanup(&b);
-        return GALEN_OK;
-    }
-    buf_put(&rc, &b, t + done, len - done);
+    if (!f)
+        return rc;
     galen_free(qa->focus);
-    qa->focus = take_str(&rc, &b);
-    if (qa->focus)
-        qa->focus_kind = qanalyze_focus_kind(qa->focus, strlen(qa->focus));
+    qa->focus = f;
+    qa->focus_kind = qanalyze_focus_kind(f, strlen(f));
     return rc;
 }
 
@@ -1159,7 +1154,7 @@ static size_t clip(const char *q, size_t len)
 
 static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
 {
-    size_t len = strlen(qa->text), b, e, k;
+    size_t len = strlen(qa->text), b, e;
     int rc = find_subs(qa);
 
     if (rc != GALEN_OK)
@@ -1180,8 +1175,8 @@ static int analyze(struct qanalysis *qa, const struct qanalyze_ctx *c)
         rc = correct_words(qa, c);
     if (rc == GALEN_OK && !qa->focus_inherited && c->common_word)
         rc = naming_focus(qa, c);
-    for (k = 0; rc == GALEN_OK && k < qa->nfixes; k++)
-        rc = fix_focus_word(qa, qa->fixes[k].from, qa->fixes[k].to);
+    if (rc == GALEN_OK)
+        rc = fix_focus(qa, qa->fixes, qa->nfixes);
     if (rc == GALEN_OK)
         rc = build_did_you_mean(qa);
     if (rc == GALEN_OK)
@@ -1230,7 +1225,7 @@ int qanalyze_set_fix(struct qanalysis *qa, size_t i, const char *to)
             qa->terms[k].text = t;
         }
     }
-    rc = fix_focus_word(qa, qa->fixes[i].to, copy);
+    rc = fix_focus(qa, &(struct qfix){qa->fixes[i].to, copy}, 1);
     galen_free(qa->fixes[i].to);
     qa->fixes[i].to = copy;
     if (rc != GALEN_OK)
