@@ -31,10 +31,11 @@ Needs python3 only; runs in a few minutes on two cores.
 import argparse, glob, json, math, os, random, re, subprocess, tempfile
 import xml.etree.ElementTree as ET
 
-NF = 12
+NF = 14
 NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
          "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic",
-         "peak_topic", "question_length", "collection_size"]
+         "peak_topic", "question_length", "collection_size", "named_held",
+         "named_any"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Groups that are scored but never fitted: how the model does on kinds of
 # question the fitted groups do not teach.

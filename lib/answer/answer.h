@@ -135,6 +135,9 @@ struct answer_compose_in {
     answer_idf_fn cover_idf; /* idf for evidence: small corpora count as
                                  specialised ones (optional) */
     void *idf_ctx;
+    /* True for a word of everyday English (lower case), with idf_ctx;
+     * NULL: no word is known to be rare. */
+    bool (*common_word)(void *ctx, const char *w, size_t len);
     const struct redflag_rule *const *redflags;
     size_t nredflags;
     struct answer_similar *similar; /* moved into the answer */

@@ -65,10 +65,11 @@ static int compose_init(struct compose *c, struct answer_compose_in *in,
     c->per_doc = galen_calloc(n, sizeof *c->per_doc);
     c->tf = galen_calloc(n, sizeof *c->tf);
     c->doc_topic = galen_calloc(n, sizeof *c->doc_topic);
+    c->named_seen = galen_calloc(n, sizeof *c->named_seen);
     c->doc_len = galen_calloc(n, sizeof *c->doc_len);
     c->docw = galen_calloc(n, sizeof *c->docw);
     if (!c->doc_cov || !c->doc_best || !c->per_doc || !c->tf || !c->doc_topic ||
-        !c->doc_len || !c->docw)
+        !c->named_seen || !c->doc_len || !c->docw)
         return GALEN_ENOMEM;
     return in->ncands > 0 ? compose_build_qmodel(in, &c->q) : GALEN_OK;
 }
@@ -85,6 +86,7 @@ static void compose_cleanup(struct compose *c)
     galen_free(c->mass);
     galen_free(c->tf);
     galen_free(c->doc_topic);
+    galen_free(c->named_seen);
     galen_free(c->doc_len);
     galen_free(c->docw);
 }
@@ -171,13 +173,26 @@ static double best_topic(const struct compose *c)
     return best;
 }
 
+/* The share of the question's naming words that the document holding most
+ * of them has; 0 when it names nothing. */
+static double named_held(const struct compose *c)
+{
+    size_t ci;
+    int best = 0;
+
+    for (ci = 0; c->q.named.n && ci < c->nscan; ci++)
+        best = MAX(best, __builtin_popcount(c->named_seen[ci]));
+    return c->q.named.n ? (double)best / (double)c->q.named.n : 0;
+}
+
 /* The evidence features (docs/answer.md): how well the best document
  * covers the question's own words (idf-weighted) and how much it is about
  * them, the best single sentence's share of them and of the focus, the
  * question's medical words, a medical focus, a red flag, the best
  * sentence score, how much the best document is about the focus, the
- * question word the documents are most about, the question's length and
- * the collection's size. */
+ * question word the documents are most about, the question's length, the
+ * collection's size, and how many of the words that name something one
+ * document holds. */
 static void evidence_features(const struct compose *c, double *f)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
@@ -199,6 +214,10 @@ static void evidence_features(const struct compose *c, double *f)
     /* The collection's size: in a large one every word is in some title,
      * so a chance match proves less than in a small one. */
     f[11] = MIN(1.0, log10(1.0 + (double)c->in->ndocs) / 6.0);
+    /* The key concepts: a story's everyday words say little, but the
+     * condition, medicine or rare name it mentions must be in a source. */
+    f[12] = named_held(c);
+    f[13] = c->q.named.n > 0;
 }
 
 /* The probability that the retrieved documents answer the question, from

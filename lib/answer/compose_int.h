@@ -33,6 +33,7 @@
 
 enum {
     BODY_MAX = 96,
+    WORD_SET_MAX = 32,    /* words of a word set (bits of a uint32_t) */
     COVERED_SLOTS = 2048, /* power of two; open addressing, 0 = empty */
     SENT_MIN_BYTES = 25,
     SENT_MAX_BYTES = 600,
@@ -95,6 +96,12 @@ struct focus_set {
     double weight;
 };
 
+/* A few term hashes, each a bit of a per-document mask. */
+struct word_set {
+    uint32_t h[WORD_SET_MAX];
+    size_t n;
+};
+
 /* The question, analysed into weighted term hashes. */
 struct qmodel {
     struct qterm_h t[QTERMS_MAX];
@@ -109,6 +116,7 @@ struct qmodel {
     char focus_pat[128];     /* the focus, lower case, last word a prefix */
     uint32_t body[BODY_MAX]; /* analysed body-part words */
     size_t nbody;
+    struct word_set named; /* its words that name something (corrected) */
 };
 
 struct csent {
@@ -148,6 +156,7 @@ struct compose {
     double *doc_best;          /* per candidate: best sentence score */
     uint8_t (*tf)[QTERMS_MAX]; /* per candidate: own terms' counts, capped */
     double *doc_topic;         /* per candidate: topical coverage */
+    uint32_t *named_seen;      /* per candidate: bit j, it has q.named.h[j] */
     size_t *doc_len;           /* per candidate: tokens scanned */
     double best_focus;         /* highest focus coverage of any sentence */
     double best_share;         /* highest cover_share of any sentence */

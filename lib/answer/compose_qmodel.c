@@ -133,6 +133,64 @@ static int question_terms(struct answer_compose_in *in, struct qmodel *q)
     return rc;
 }
 
+/* Collecting the words of a text into a word set: all of them, or only
+ * those that name something. A misspelt word is skipped: its correction
+ * is added on its own. */
+struct set_collect {
+    struct answer_compose_in *in;
+    struct word_set *set;
+    const char *text;
+    bool naming_only;
+};
+
+static int on_set_word(void *ctx, const struct aterm *t)
+{
+    struct set_collect *sc = ctx;
+    const struct qanalysis *qa = sc->in->qa;
+    const char *w = sc->text + t->start;
+    size_t len = t->end - t->start, k;
+    uint32_t h = hash_fnv1a32(t->term, t->len);
+
+    if (qanalyze_is_frame_word(w, len) || was_fixed(qa, w, len))
+        return 0;
+    if (sc->naming_only && !qanalyze_names_thing(qa, sc->in->common_word,
+                                                 sc->in->idf_ctx, w, len))
+        return 0;
+    for (k = 0; k < sc->set->n; k++) {
+        if (sc->set->h[k] == h)
+            return 0;
+    }
+    if (sc->set->n < WORD_SET_MAX)
+        sc->set->h[sc->set->n++] = h;
+    return 0;
+}
+
+static int collect_set(struct answer_compose_in *in, struct word_set *set,
+                       const char *text, bool naming_only)
+{
+    struct set_collect sc = {in, set, text, naming_only};
+
+    return analyzer_run(in->analyzer, &index_opts, text, strlen(text),
+                        on_set_word, &sc);
+}
+
+/* The question's words that name something (a symptom, condition,
+ * medicine, body part, a phrase of the lexicon, or a word outside
+ * everyday English), each misspelt one as its correction: the key concepts the sources must hold. */
+static int named_words(struct answer_compose_in *in, struct qmodel *q)
+{
+    const struct qanalysis *qa = in->qa;
+    size_t k;
+    int rc = collect_set(in, &q->named, qa->text, true);
+
+    if (rc == GALEN_OK && qa->lexical)
+        rc = collect_set(in, &q->named, qa->lexical, false);
+
+    for (k = 0; rc == GALEN_OK && k < qa->nfixes; k++)
+        rc = collect_set(in, &q->named, qa->fixes[k].to, false);
+    return rc;
+}
+
 /* "Muscle cramps" -> "muscle cramp*": the focus as a phrase pattern that
  * also matches its plural or singular. Empty when there is no focus. */
 static void focus_pattern(const char *focus, char *out, size_t cap)
@@ -229,6 +287,8 @@ int compose_build_qmodel(struct answer_compose_in *in, struct qmodel *q)
         rc = collect_terms(in, q, qa->focus, 2.0, NULL);
     if (rc == GALEN_OK)
         rc = question_terms(in, q);
+    if (rc == GALEN_OK)
+        rc = named_words(in, q);
     for (k = 0; rc == GALEN_OK && k < qa->nterms; k++)
         rc = collect_terms(in, q, qa->terms[k].text, qa->terms[k].weight, NULL);
     return rc;

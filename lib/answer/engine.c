@@ -1322,6 +1322,7 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf = idf_cb;
     in->cover_idf = cover_idf_cb;
     in->idf_ctx = a;
+    in->common_word = a->dict_path ? common_word_cb : NULL;
     in->model = a->has_model ? &a->model : NULL;
     in->ndocs = (size_t)index_doc_count(a->idx);
     in->long_answer = o->long_answer;

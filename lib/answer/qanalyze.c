@@ -132,6 +132,74 @@ static const char *const body_words[] = {
     "soleus",        "spine",     "stomach", "teeth",  "thigh",    "throat",
     "thyroid",       "toe",       "toes",    "tooth",  "wrist"};
 
+/* Words of health care beyond the lists above, sorted: illnesses, care,
+ * tests and parts of the body that name what a question is about.
+ * Only the evidence features use them (qanalyze_names_thing). */
+static const char *const health_words[] = {
+    "acne",          "addiction",      "adenoids",      "adhd",
+    "aids",          "ailment",        "alcoholism",    "allergic",
+    "alzheimer",     "alzheimers",     "amputation",    "anaphylaxis",
+    "aneurysm",      "angina",         "anorexia",      "antibiotic",
+    "antibody",      "antidepressant", "antihistamine", "antiviral",
+    "anxiety",       "aorta",          "appendicitis",  "appendix",
+    "arsenic",       "artery",         "asbestos",      "autism",
+    "autoimmune",    "bacteria",       "bacterial",     "biopsy",
+    "bipolar",       "blindness",      "blister",       "bloating",
+    "bowel",         "bronchitis",     "bulimia",       "bunion",
+    "bursitis",      "caffeine",       "capsule",       "carcinoma",
+    "cardiac",       "cartilage",      "cataract",      "catheter",
+    "cervix",        "chemo",          "chemotherapy",  "chickenpox",
+    "chills",        "cholera",        "cholesterol",   "chromosome",
+    "chronic",       "clot",           "colitis",       "coma",
+    "concussion",    "congenital",     "contagious",    "convulsion",
+    "copd",          "coronavirus",    "covid",         "cyst",
+    "cystic",        "dandruff",       "deafness",      "dehydration",
+    "delirium",      "dementia",       "dental",        "depression",
+    "dermatitis",    "diabetic",       "diagnosis",     "dialysis",
+    "diarrhoea",     "dislocation",    "dna",           "dosage",
+    "dose",          "dyslexia",       "eardrum",       "eczema",
+    "embolism",      "endometriosis",  "epilepsy",      "fainting",
+    "fertility",     "fever",          "fibroid",       "fibromyalgia",
+    "flu",           "fracture",       "fungal",        "fungus",
+    "gallbladder",   "gallstone",      "gene",          "genes",
+    "genetic",       "genitals",       "gland",         "glaucoma",
+    "gout",          "groin",          "gum",           "gums",
+    "haemophilia",   "heartburn",      "hemophilia",    "hemorrhage",
+    "hepatitis",     "hereditary",     "hernia",        "herpes",
+    "hiv",           "hives",          "hormone",       "hospital",
+    "ibs",           "illness",        "immune",        "immunization",
+    "incontinence",  "indigestion",    "infertility",   "inflammation",
+    "inhaler",       "injection",      "insulin",       "intestine",
+    "intestines",    "itchy",          "jaundice",      "jaw",
+    "kidney",        "lesion",         "leukemia",      "lice",
+    "ligament",      "lupus",          "lymph",         "lymphoma",
+    "malaria",       "malignant",      "mammogram",     "measles",
+    "melanoma",      "menopause",      "menstrual",     "mental",
+    "metastasis",    "migraine",       "miscarriage",   "mri",
+    "mucus",         "mumps",          "mutation",      "nasal",
+    "neurological",  "nosebleed",      "nurse",         "nutrition",
+    "ocd",           "ointment",       "oncologist",    "ovaries",
+    "ovary",         "pancreas",       "pancreatitis",  "paralysis",
+    "parasite",      "parkinson",      "parkinsons",    "pediatrician",
+    "pelvis",        "penis",          "phlegm",        "physician",
+    "physiotherapy", "pneumonia",      "poisoning",     "polyp",
+    "pregnancy",     "pregnant",       "prescription",  "prostate",
+    "psoriasis",     "psychiatric",    "ptsd",          "radiotherapy",
+    "rehab",         "relapse",        "remission",     "retina",
+    "rheumatoid",    "scabies",        "schizophrenia", "sclerosis",
+    "scoliosis",     "sedative",       "sickle",        "sickness",
+    "sinus",         "sinusitis",      "spinal",        "spleen",
+    "sprain",        "steroid",        "surgery",       "surgical",
+    "syndrome",      "syringe",        "tendon",        "testicle",
+    "therapy",       "thrombosis",     "thyroid",       "tinnitus",
+    "tonsil",        "tonsils",        "toxic",         "toxin",
+    "transplant",    "trauma",         "tuberculosis",  "tumor",
+    "ulcer",         "ultrasound",     "urethra",       "urinary",
+    "urine",         "uterus",         "vaccination",   "vagina",
+    "vein",          "veins",          "vertebra",      "vertigo",
+    "viral",         "virus",          "vomit",         "vulva",
+    "wart",          "wound"};
+
 /* Openers that mark a follow-up when a previous question is given. */
 static const char *const follow_markers[] = {
     "and",     "also",    "what about", "how about", "but",      "or",
@@ -576,7 +644,22 @@ static int use_lexicon(struct qanalysis *qa, const struct lex_matches *lm)
 {
     size_t k;
     int rc = GALEN_OK;
+    struct buf b;
 
+    /* The phrases the lexicon knows name something (qanalysis.lexical). */
+    buf_init(&b, OUT_MAX);
+    for (k = 0; k < lm->n; k++) {
+        if (lm->m[k].entry->kind == LEXICON_SPELLING)
+            continue;
+        if (b.len)
+            buf_put_byte(&rc, &b, ' ');
+        buf_put(&rc, &b, qa->text + lm->m[k].start,
+                lm->m[k].end - lm->m[k].start);
+    }
+    if (b.len)
+        qa->lexical = take_str(&rc, &b);
+    else
+        buf_cleanup(&b);
     for (k = 0; k < lm->n && rc == GALEN_OK; k++) {
         const struct lexicon_match *m = &lm->m[k];
         const char *other = m->is_lay ? m->entry->medical : m->entry->lay;
@@ -850,6 +933,50 @@ static bool plain_name(const struct qanalysis *qa, const char *w, size_t len)
             return true;
     }
     return false;
+}
+
+/* A word of health_words, or its plural. */
+static bool is_health_word(const char *w, size_t len)
+{
+    const char *const *l = health_words;
+    size_t n = ARRAY_SIZE(health_words);
+
+    return in_sorted(l, n, w, len) ||
+           (len > 3 && (w[len - 1] | 0x20) == 's' &&
+            in_sorted(l, n, w, len - 1)) ||
+           (len > 4 && (w[len - 1] | 0x20) == 's' &&
+            (w[len - 2] | 0x20) == 'e' && in_sorted(l, n, w, len - 2));
+}
+
+/* A code such as "B12", "H1N1" or "22q11": letters and digits mixed,
+ * not a number with a unit or an ordinal ("10mg", "5th", "1990s"). */
+static bool is_code_word(const char *w, size_t len)
+{
+    static const char *const units[] = {
+        "am", "cc", "cm",  "g",  "h",   "hr", "hrs", "iu", "k",  "kg", "km",
+        "l",  "lb", "lbs", "m",  "mcg", "mg", "min", "ml", "mm", "nd", "pm",
+        "rd", "s",  "st",  "th", "ug",  "x",  "y",   "yo", "yr", "yrs"};
+    size_t k = 0, letters = 0;
+
+    while (k < len && w[k] >= '0' && w[k] <= '9')
+        k++;
+    if (k == len ||
+        (k > 0 && in_list(units, ARRAY_SIZE(units), w + k, len - k)))
+        return false;
+    for (k = 0; k < len; k++)
+        letters += ((unsigned char)w[k] | 0x20) >= 'a' &&
+                   ((unsigned char)w[k] | 0x20) <= 'z';
+    return letters > 0 && letters < len && has_digit(w, len);
+}
+
+bool qanalyze_names_thing(const struct qanalysis *qa,
+                          bool (*common)(void *, const char *, size_t),
+                          void *ctx, const char *w, size_t len)
+{
+    return plain_name(qa, w, len) || is_drug_word(w, len) ||
+           is_body_word(w, len) || is_health_word(w, len) ||
+           is_code_word(w, len) ||
+           (common && qanalyze_is_rare_word(common, ctx, w, len));
 }
 
 /* A word scored for what it names: a symptom, a condition or a rare word
@@ -1255,6 +1382,7 @@ void qanalysis_free(struct qanalysis *qa)
     galen_free(qa->focus);
     galen_free(qa->qualifiers);
     galen_free(qa->keywords);
+    galen_free(qa->lexical);
     galen_free(qa->did_you_mean);
     galen_free(qa->query);
     galen_free(qa);

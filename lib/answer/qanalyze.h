@@ -75,6 +75,7 @@ struct qanalysis {
     bool is_follow_up;    /* read as a follow-up of the previous question */
     char *qualifiers;     /* content words outside the focus ("night") */
     char *keywords;       /* a long message's medical words, or NULL */
+    char *lexical;        /* the question's lexicon phrases, or NULL */
     char *did_you_mean;   /* the question with corrections, or NULL */
     char *query;          /* retrieval text: question, fixes, expansions */
     size_t query_own;     /* bytes of query before the expansions */
@@ -117,6 +118,13 @@ void qanalysis_free(struct qanalysis *qa);
  * a word of four letters or fewer must be capitalised ("MDS"). */
 bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
                            void *ctx, const char *w, size_t len);
+
+/* True for a word that names something: a symptom, condition, medicine or
+ * body part, a misspelt word, or a rare word by common (with ctx; NULL:
+ * none is rare). */
+bool qanalyze_names_thing(const struct qanalysis *qa,
+                          bool (*common)(void *, const char *, size_t),
+                          void *ctx, const char *w, size_t len);
 
 /* Replaces the correction of fix i with to (a better surface form, such as
  * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.

@@ -306,6 +306,41 @@ static void test_qanalyze_rare_word(void **state)
     assert_false(qanalyze_is_rare_word(few_common, NULL, "what", 4));
 }
 
+/* What names something, for the evidence model's key concepts: the word
+ * lists, health care words and their plurals, codes, rare words; never a
+ * story's everyday words or a number with its unit. */
+static void test_qanalyze_names_thing(void **state)
+{
+    struct qanalysis *qa = run(state, "Is a charley horse from K?", NULL);
+    static const char *const named[] = {
+        "cramps", "bronchitis", "insulin", "calf", "illness", "hives",
+        "Chemo",  "ovaries",    "B12",     "H1N1", "22q11",   "Achondroplasia"};
+    static const char *const plain[] = {"father", "son",   "helping", "10mg",
+                                        "5th",    "1990s", "2",       "ive"};
+    size_t k;
+
+    for (k = 0; k < ARRAY_SIZE(named); k++) {
+        if (!qanalyze_names_thing(qa, few_common, NULL, named[k],
+                                  strlen(named[k])))
+            fail_msg("'%s' names nothing", named[k]);
+    }
+    for (k = 0; k < ARRAY_SIZE(plain); k++) {
+        if (qanalyze_names_thing(qa, few_common, NULL, plain[k],
+                                 strlen(plain[k])))
+            fail_msg("'%s' names something", plain[k]);
+    }
+    /* Without a word list no word is rare. */
+    assert_false(qanalyze_names_thing(qa, NULL, NULL, "Achondroplasia", 14));
+    /* The lexicon's phrases in the question, on both sides of an entry. */
+    assert_non_null(qa->lexical);
+    assert_non_null(strstr(qa->lexical, "charley horse"));
+    assert_non_null(strstr(qa->lexical, "K"));
+    qanalysis_free(qa);
+    qa = run(state, "How do I fix a bike chain?", NULL);
+    assert_null(qa->lexical);
+    qanalysis_free(qa);
+}
+
 static void test_qanalyze_follow_up(void **state)
 {
     struct qanalysis *qa =
@@ -482,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_oom_sweep),
         cmocka_unit_test(test_qanalyze_naming_focus),
         cmocka_unit_test(test_qanalyze_rare_word),
+        cmocka_unit_test(test_qanalyze_names_thing),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
