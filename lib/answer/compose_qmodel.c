@@ -153,8 +153,8 @@ static int on_set_word(void *ctx, const struct aterm *t)
 
     if (qanalyze_is_frame_word(w, len) || was_fixed(qa, w, len))
         return 0;
-    if (sc->naming_only && !qanalyze_names_thing(qa, sc->in->common_word,
-                                                 sc->in->idf_ctx, w, len))
+    if (sc->naming_only &&
+        !qanalyze_names_thing(qa, sc->in->common_word, sc->in->idf_ctx, w, len))
         return 0;
     for (k = 0; k < sc->set->n; k++) {
         if (sc->set->h[k] == h)
@@ -176,7 +176,8 @@ static int collect_set(struct answer_compose_in *in, struct word_set *set,
 
 /* The question's words that name something (a symptom, condition,
  * medicine, body part, a phrase of the lexicon, or a word outside
- * everyday English), each misspelt one as its correction: the key concepts the sources must hold. */
+ * everyday English), each misspelt one as its correction: the key
+ * concepts a source must hold. */
 static int named_words(struct answer_compose_in *in, struct qmodel *q)
 {
     const struct qanalysis *qa = in->qa;
