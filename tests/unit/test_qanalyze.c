@@ -313,8 +313,9 @@ static void test_qanalyze_names_thing(void **state)
 {
     struct qanalysis *qa = run(state, "Is a charley horse from K?", NULL);
     static const char *const named[] = {
-        "cramps", "bronchitis", "insulin", "calf", "illness", "hives",
-        "Chemo",  "ovaries",    "B12",     "H1N1", "22q11",   "Achondroplasia"};
+        "cramps", "bronchitis",     "insulin",   "calf",     "illness",
+        "hives",  "Chemo",          "ovaries",   "B12",      "H1N1",
+        "22q11",  "Achondroplasia", "disorders", "arteries", "Bronchial"};
     static const char *const plain[] = {"father", "son",   "helping", "10mg",
                                         "5th",    "1990s", "2",       "ive"};
     size_t k;
