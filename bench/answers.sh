@@ -104,8 +104,8 @@ offtopic() {
     local name dir n a list
     echo "### Off-topic abstention (held out from training)"
     echo
-    echo "| store | tests/data/offtopic.txt | tests/data/offtopic-messages.txt |"
-    echo "|---|---|---|"
+    echo "| store | tests/data/offtopic.txt | tests/data/offtopic-messages.txt | tests/data/offtopic-trap.txt |"
+    echo "|---|---|---|---|"
     "$GALEN" import -q -d "$tmp/pack" article "$root/data/pack" >/dev/null 2>&1
     [ -d "$shared/data/medquad" ] &&
         "$GALEN" import -q -d "$tmp/medquad" medquad "$shared/data/medquad" >/dev/null 2>&1
@@ -113,7 +113,7 @@ offtopic() {
         dir="$tmp/$name"
         [ -d "$dir" ] || continue
         printf '| %s |' "$name"
-        for list in offtopic offtopic-messages; do
+        for list in offtopic offtopic-messages offtopic-trap; do
             n=0 a=0
             while IFS= read -r q; do
                 case "$q" in \#* | "") continue ;; esac

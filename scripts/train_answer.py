@@ -12,8 +12,11 @@ Training data, dev sets only (never a test split):
               questions over the built-in pack.
   not         tests/data/offtopic-train.txt (written for training; the
               held-out tests/data/offtopic.txt is never used here) over the
-              pack, MedQuAD, mediqa-alexa and mas-dev passages; and each
-              mas-dev short question over another question's passages.
+              pack, MedQuAD, mediqa-alexa and mas-dev passages;
+              tests/data/offtopic-trap-train.txt (non-health questions
+              that use health words in another sense: "computer virus")
+              over the same four; and each mas-dev short question over
+              another question's passages.
   reported    (scored, never fitted: REPORT_ONLY) each mas-dev question in
               the consumer's words over another question's passages
               ("cross-bare-long": a health message whose sources are about
@@ -31,11 +34,11 @@ Needs python3 only; runs in a few minutes on two cores.
 import argparse, glob, json, math, os, random, re, subprocess, tempfile
 import xml.etree.ElementTree as ET
 
-NF = 14
+NF = 15
 NAMES = ["doc_coverage", "doc_topic", "sentence_share", "focus_in_sentence",
          "medical_words", "medical_focus", "red_flag", "best_sentence", "focus_topic",
          "peak_topic", "question_length", "collection_size", "named_held",
-         "named_any"]
+         "named_any", "named_count"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Groups that are scored but never fitted: how the model does on kinds of
 # question the fitted groups do not teach.
@@ -174,6 +177,12 @@ def collect(galen, shared, tmp):
         add("offtopic-medquad", 0, mq, q)
         add("offtopic-mediqa", 0, ma, q)
         add("offtopic-bare", 0, bare[k % len(bare)], q)
+    for k, q in enumerate(lines(os.path.join(
+            ROOT, "tests/data/offtopic-trap-train.txt"))):
+        add("trap-pack", 0, pack, q)
+        add("trap-medquad", 0, mq, q)
+        add("trap-mediqa", 0, ma, q)
+        add("trap-bare", 0, bare[k % len(bare)], q)
     for k, q in enumerate(lines(os.path.join(
             ROOT, "tests/data/offtopic-messages-train.txt"))):
         add("offmsg-pack", 0, pack, q)

@@ -173,16 +173,32 @@ static double best_topic(const struct compose *c)
     return best;
 }
 
-/* The share of the question's naming words that the document holding most
- * of them has; 0 when it names nothing. */
-static double named_held(const struct compose *c)
+/* The naming weight that makes a question fully about health care
+ * (f[14]): two conditions or rare names, or four words of care. */
+#define NAMED_ENOUGH 4.0
+
+/* The naming weights of a word set, summed. */
+static double named_mass(const struct word_set *ws)
+{
+    double m = 0;
+    size_t k;
+
+    for (k = 0; k < ws->n; k++)
+        m += ws->w[k];
+    return m;
+}
+
+/* The share of a word set that the document holding most of it has; 0
+ * for an empty set. */
+static double set_held(const struct compose *c, const struct word_set *ws,
+                       const uint32_t *seen)
 {
     size_t ci;
     int best = 0;
 
-    for (ci = 0; c->q.named.n && ci < c->nscan; ci++)
-        best = MAX(best, __builtin_popcount(c->named_seen[ci]));
-    return c->q.named.n ? (double)best / (double)c->q.named.n : 0;
+    for (ci = 0; ws->n && ci < c->nscan; ci++)
+        best = MAX(best, __builtin_popcount(seen[ci]));
+    return ws->n ? (double)best / (double)ws->n : 0;
 }
 
 /* The evidence features (docs/answer.md): how well the best document
@@ -191,8 +207,8 @@ static double named_held(const struct compose *c)
  * question's medical words, a medical focus, a red flag, the best
  * sentence score, how much the best document is about the focus, the
  * question word the documents are most about, the question's length, the
- * collection's size, and how many of the words that name something one
- * document holds. */
+ * collection's size, how many of the words that name something one
+ * document holds, and how many there are. */
 static void evidence_features(const struct compose *c, double *f)
 {
     enum focus_kind fk = c->in->qa->focus_kind;
@@ -216,8 +232,12 @@ static void evidence_features(const struct compose *c, double *f)
     f[11] = MIN(1.0, log10(1.0 + (double)c->in->ndocs) / 6.0);
     /* The key concepts: a story's everyday words say little, but the
      * condition, medicine or rare name it mentions must be in a source. */
-    f[12] = named_held(c);
+    f[12] = set_held(c, &c->q.named, c->named_seen);
     f[13] = c->q.named.n > 0;
+    /* How many things it names: a question about one word of health
+     * care among words of another trade ("a computer virus on my laptop")
+     * names one; a message about an illness names several. */
+    f[14] = MIN(1.0, named_mass(&c->q.named) / NAMED_ENOUGH);
 }
 
 /* The probability that the retrieved documents answer the question, from

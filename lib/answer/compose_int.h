@@ -96,9 +96,11 @@ struct focus_set {
     double weight;
 };
 
-/* A few term hashes, each a bit of a per-document mask. */
+/* A few term hashes, each a bit of a per-document mask, and how strongly
+ * each names something. */
 struct word_set {
     uint32_t h[WORD_SET_MAX];
+    double w[WORD_SET_MAX];
     size_t n;
 };
 

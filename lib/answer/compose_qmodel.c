@@ -133,14 +133,15 @@ static int question_terms(struct answer_compose_in *in, struct qmodel *q)
     return rc;
 }
 
-/* Collecting the words of a text into a word set: all of them, or only
- * those that name something. A misspelt word is skipped: its correction
+/* Collecting the words of a text into a word set: each with its own
+ * naming weight (weight 0), skipping those that name nothing, or all of
+ * them with the given weight. A misspelt word is skipped: its correction
  * is added on its own. */
 struct set_collect {
     struct answer_compose_in *in;
     struct word_set *set;
     const char *text;
-    bool naming_only;
+    double weight;
 };
 
 static int on_set_word(void *ctx, const struct aterm *t)
@@ -150,25 +151,32 @@ static int on_set_word(void *ctx, const struct aterm *t)
     const char *w = sc->text + t->start;
     size_t len = t->end - t->start, k;
     uint32_t h = hash_fnv1a32(t->term, t->len);
+    double weight = sc->weight;
 
     if (qanalyze_is_frame_word(w, len) || was_fixed(qa, w, len))
         return 0;
-    if (sc->naming_only &&
-        !qanalyze_names_thing(qa, sc->in->common_word, sc->in->idf_ctx, w, len))
+    if (weight <= 0)
+        weight = qanalyze_name_weight(qa, sc->in->common_word, sc->in->idf_ctx,
+                                      w, len);
+    if (weight <= 0)
         return 0;
     for (k = 0; k < sc->set->n; k++) {
-        if (sc->set->h[k] == h)
+        if (sc->set->h[k] == h) {
+            sc->set->w[k] = MAX(sc->set->w[k], weight);
             return 0;
+        }
     }
-    if (sc->set->n < WORD_SET_MAX)
+    if (sc->set->n < WORD_SET_MAX) {
+        sc->set->w[sc->set->n] = weight;
         sc->set->h[sc->set->n++] = h;
+    }
     return 0;
 }
 
 static int collect_set(struct answer_compose_in *in, struct word_set *set,
-                       const char *text, bool naming_only)
+                       const char *text, double weight)
 {
-    struct set_collect sc = {in, set, text, naming_only};
+    struct set_collect sc = {in, set, text, weight};
 
     return analyzer_run(in->analyzer, &index_opts, text, strlen(text),
                         on_set_word, &sc);
@@ -182,13 +190,12 @@ static int named_words(struct answer_compose_in *in, struct qmodel *q)
 {
     const struct qanalysis *qa = in->qa;
     size_t k;
-    int rc = collect_set(in, &q->named, qa->text, true);
+    int rc = collect_set(in, &q->named, qa->text, 0);
 
     if (rc == GALEN_OK && qa->lexical)
-        rc = collect_set(in, &q->named, qa->lexical, false);
-
+        rc = collect_set(in, &q->named, qa->lexical, 1.0);
     for (k = 0; rc == GALEN_OK && k < qa->nfixes; k++)
-        rc = collect_set(in, &q->named, qa->fixes[k].to, false);
+        rc = collect_set(in, &q->named, qa->fixes[k].to, 2.0);
     return rc;
 }
 

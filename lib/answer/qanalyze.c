@@ -134,7 +134,7 @@ static const char *const body_words[] = {
 
 /* Words of health care beyond the lists above, sorted: illnesses, care,
  * tests and parts of the body that name what a question is about.
- * Only the evidence features use them (qanalyze_names_thing). A table
+ * Only the evidence features use them (qanalyze_name_weight). A table
  * this long keeps its columns only with clang-format off. */
 /* clang-format off */
 static const char *const health_words[] = {
@@ -149,66 +149,71 @@ static const char *const health_words[] = {
     "bacterial",        "biopsy",           "bipolar",          "blindness",
     "blister",          "bloating",         "bowel",            "bronchial",
     "bronchitis",       "bulimia",          "bunion",           "bursitis",
-    "caffeine",         "capsule",          "carcinoma",        "cardiac",
-    "cardiovascular",   "cartilage",        "cataract",         "catheter",
-    "cervix",           "chemo",            "chemotherapy",     "chickenpox",
-    "chills",           "cholera",          "cholesterol",      "chromosome",
-    "chronic",          "clinical",         "clot",             "colitis",
-    "coma",             "concussion",       "congenital",       "contagious",
-    "convulsion",       "copd",             "coronavirus",      "covid",
-    "cyst",             "cystic",           "dandruff",         "deafness",
-    "defect",           "deformity",        "dehydration",      "delirium",
-    "dementia",         "dental",           "depression",       "dermal",
-    "dermatitis",       "diabetic",         "diagnosis",        "dialysis",
-    "diarrhoea",        "digestive",        "disability",       "dislocation",
-    "dna",              "dosage",           "dose",             "dyslexia",
-    "eardrum",          "eczema",           "embolism",         "endometriosis",
-    "epilepsy",         "fainting",         "fertility",        "fever",
-    "fibroid",          "fibromyalgia",     "flu",              "fracture",
-    "fungal",           "fungus",           "gallbladder",      "gallstone",
-    "gastrointestinal", "gene",             "genes",            "genetic",
-    "genital",          "genitals",         "gland",            "glaucoma",
-    "gout",             "groin",            "gum",              "gums",
-    "haemophilia",      "heartburn",        "hemophilia",       "hemorrhage",
-    "hepatic",          "hepatitis",        "hereditary",       "hernia",
-    "herpes",           "hiv",              "hives",            "hormonal",
-    "hormone",          "hospital",         "ibs",              "illness",
-    "immune",           "immunization",     "impairment",       "incontinence",
-    "indigestion",      "infertility",      "inflammation",     "inhaler",
-    "injection",        "insulin",          "intestinal",       "intestine",
-    "intestines",       "itchy",            "jaundice",         "jaw",
+    "cadmium",          "caffeine",         "calcium",          "capsule",
+    "carcinoma",        "cardiac",          "cardiovascular",   "cartilage",
+    "cataract",         "catheter",         "cervix",           "chemo",
+    "chemotherapy",     "chickenpox",       "chills",           "cholera",
+    "cholesterol",      "chromium",         "chromosome",       "chronic",
+    "clinical",         "clot",             "colitis",          "coma",
+    "concussion",       "congenital",       "contagious",       "convulsion",
+    "copd",             "copper",           "coronavirus",      "covid",
+    "cyanide",          "cyst",             "cystic",           "dandruff",
+    "deafness",         "defect",           "deformity",        "dehydration",
+    "delirium",         "dementia",         "dental",           "depression",
+    "dermal",           "dermatitis",       "diabetic",         "diagnosis",
+    "dialysis",         "diarrhoea",        "digestive",        "disability",
+    "dislocation",      "dna",              "dosage",           "dose",
+    "dyslexia",         "eardrum",          "eczema",           "embolism",
+    "endometriosis",    "epilepsy",         "fainting",         "fertility",
+    "fever",            "fibroid",          "fibromyalgia",     "flu",
+    "fluoride",         "fracture",         "fungal",           "fungus",
+    "gallbladder",      "gallstone",        "gastrointestinal", "gene",
+    "genes",            "genetic",          "genital",          "genitals",
+    "gland",            "glaucoma",         "gout",             "groin",
+    "gum",              "gums",             "haemophilia",      "hair",
+    "heartburn",        "hemophilia",       "hemorrhage",       "hepatic",
+    "hepatitis",        "hereditary",       "hernia",           "herpes",
+    "hiv",              "hives",            "hormonal",         "hormone",
+    "hospital",         "ibs",              "illness",          "immune",
+    "immunization",     "impairment",       "incontinence",     "indigestion",
+    "infertility",      "inflammation",     "inhaler",          "injection",
+    "insulin",          "intestinal",       "intestine",        "intestines",
+    "iodine",           "itchy",            "jaundice",         "jaw",
     "kidney",           "lesion",           "leukemia",         "lice",
     "ligament",         "lupus",            "lymph",            "lymphoma",
-    "malaria",          "malignant",        "mammogram",        "measles",
-    "medical",          "melanoma",         "menopause",        "menstrual",
-    "mental",           "metabolic",        "metastasis",       "migraine",
-    "miscarriage",      "mri",              "mucus",            "mumps",
-    "muscular",         "mutation",         "nasal",            "neural",
-    "neurologic",       "neurological",     "nosebleed",        "nurse",
-    "nutrition",        "obstruction",      "ocd",              "ocular",
-    "ointment",         "oncologist",       "ovaries",          "ovary",
-    "pancreas",         "pancreatitis",     "paralysis",        "parasite",
-    "parkinson",        "parkinsons",       "patient",          "pediatrician",
-    "pelvis",           "penis",            "phlegm",           "physician",
-    "physiotherapy",    "pneumonia",        "poisoning",        "polyp",
+    "magnesium",        "malaria",          "malignant",        "mammogram",
+    "measles",          "medical",          "melanoma",         "menopause",
+    "menstrual",        "mental",           "mercury",          "metabolic",
+    "metastasis",       "migraine",         "miscarriage",      "mri",
+    "mucus",            "mumps",            "muscular",         "mutation",
+    "nail",             "nails",            "nasal",            "neural",
+    "neurologic",       "neurological",     "nickel",           "nosebleed",
+    "nurse",            "nutrition",        "obstruction",      "ocd",
+    "ocular",           "ointment",         "oncologist",       "ovaries",
+    "ovary",            "pancreas",         "pancreatitis",     "paralysis",
+    "parasite",         "parkinson",        "parkinsons",       "patient",
+    "pediatrician",     "pelvis",           "penis",            "phlegm",
+    "phosphorus",       "physician",        "physiotherapy",    "pneumonia",
+    "poison",           "poisoning",        "polyp",            "potassium",
     "pregnancy",        "pregnant",         "prescription",     "prostate",
     "psoriasis",        "psychiatric",      "ptsd",             "pulmonary",
     "radiotherapy",     "rehab",            "relapse",          "remission",
     "renal",            "reproductive",     "respiratory",      "retina",
-    "rheumatoid",       "scabies",          "schizophrenia",    "sclerosis",
-    "scoliosis",        "sedative",         "sickle",           "sickness",
-    "sinus",            "sinusitis",        "skeletal",         "spinal",
-    "spleen",           "sprain",           "steroid",          "surgery",
-    "surgical",         "syndrome",         "syringe",          "tendon",
-    "testicle",         "therapy",          "thrombosis",       "thyroid",
-    "tinnitus",         "tonsil",           "tonsils",          "toxic",
-    "toxin",            "transplant",       "trauma",           "tuberculosis",
-    "tumor",            "ulcer",            "ultrasound",       "urethra",
-    "urinary",          "urine",            "uterus",           "vaccination",
-    "vagina",           "vascular",         "vein",             "veins",
-    "venous",           "vertebra",         "vertigo",          "viral",
-    "virus",            "vomit",            "vulva",            "wart",
-    "wound"};
+    "rheumatoid",       "scabies",          "scalp",            "schizophrenia",
+    "sclerosis",        "scoliosis",        "sedative",         "selenium",
+    "sickle",           "sickness",         "sinus",            "sinusitis",
+    "skeletal",         "sodium",           "spinal",           "spleen",
+    "sprain",           "steroid",          "surgery",          "surgical",
+    "syndrome",         "syringe",          "tendon",           "testicle",
+    "therapy",          "thrombosis",       "thyroid",          "tinnitus",
+    "tonsil",           "tonsils",          "toxic",            "toxin",
+    "transplant",       "trauma",           "tuberculosis",     "tumor",
+    "ulcer",            "ultrasound",       "urethra",          "urinary",
+    "urine",            "uterus",           "vaccination",      "vagina",
+    "vascular",         "vein",             "veins",            "venous",
+    "vertebra",         "vertigo",          "viral",            "virus",
+    "vomit",            "vulva",            "wart",             "wound",
+    "zinc"};
 /* clang-format on */
 /* Openers that mark a follow-up when a previous question is given. */
 static const char *const follow_markers[] = {
@@ -996,13 +1001,15 @@ static bool is_code_word(const char *w, size_t len)
     return letters > 0 && letters < len && has_digit(w, len);
 }
 
-bool qanalyze_names_thing(const struct qanalysis *qa,
-                          bool (*common)(void *, const char *, size_t),
-                          void *ctx, const char *w, size_t len)
+double qanalyze_name_weight(const struct qanalysis *qa,
+                            bool (*common)(void *, const char *, size_t),
+                            void *ctx, const char *w, size_t len)
 {
-    return plain_name(qa, w, len) || listed_or_plural(w, len) ||
-           is_code_word(w, len) ||
-           (common && qanalyze_is_rare_word(common, ctx, w, len));
+    if (plain_name(qa, w, len) || is_code_word(w, len))
+        return 2.0;
+    if (listed_or_plural(w, len))
+        return 1.0;
+    return common && qanalyze_is_rare_word(common, ctx, w, len) ? 2.0 : 0.0;
 }
 
 /* A word scored for what it names: a symptom, a condition or a rare word

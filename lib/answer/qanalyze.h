@@ -119,12 +119,13 @@ void qanalysis_free(struct qanalysis *qa);
 bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
                            void *ctx, const char *w, size_t len);
 
-/* True for a word that names something: a symptom, condition, medicine or
- * body part, a misspelt word, or a rare word by common (with ctx; NULL:
- * none is rare). */
-bool qanalyze_names_thing(const struct qanalysis *qa,
-                          bool (*common)(void *, const char *, size_t),
-                          void *ctx, const char *w, size_t len);
+/* How strongly a word names something, 0 for not at all: a symptom, a
+ * condition, a misspelt word, a code ("B12", "22q11") or a rare word by
+ * common (with ctx; NULL: none is rare) 2; a medicine, a body part or
+ * another word of health care, or the plural of a listed word, 1. */
+double qanalyze_name_weight(const struct qanalysis *qa,
+                            bool (*common)(void *, const char *, size_t),
+                            void *ctx, const char *w, size_t len);
 
 /* Replaces the correction of fix i with to (a better surface form, such as
  * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # answer_cli.sh: `galen ask` and `galen similar` on the built-in pack:
-# abstention on the off-topic set (tests/data/offtopic.txt, >= 95%),
+# abstention on the off-topic sets (tests/data/offtopic*.txt),
 # "did you mean", follow-ups, filters, HTML escaping, similar questions and
 # usage errors. Prints "N passed, N failed".
 set -u
@@ -39,6 +39,11 @@ check "off-topic abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95
 abstentions "$root/tests/data/offtopic-messages.txt"
 echo "off-topic messages: $abst of $n abstained"
 check "off-topic message abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95)) ] && [ "$n" -ge 20 ]'
+# Off-topic questions that use words of health care in another sense
+# ("a computer virus on my laptop"): held out from training (>= 95%).
+abstentions "$root/tests/data/offtopic-trap.txt"
+echo "off-topic traps: $abst of $n abstained"
+check "off-topic trap abstention $abst/$n below 95%" '[ $((abst * 100)) -ge $((n * 95)) ] && [ "$n" -ge 30 ]'
 
 # An abstention says so and suggests a rephrasing.
 ask --no-color "What is the capital of France?" >"$tmp/t"

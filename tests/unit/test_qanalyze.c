@@ -308,30 +308,36 @@ static void test_qanalyze_rare_word(void **state)
 
 /* What names something, for the evidence model's key concepts: the word
  * lists, health care words and their plurals, codes, rare words; never a
- * story's everyday words or a number with its unit. */
-static void test_qanalyze_names_thing(void **state)
+ * story's everyday words or a number with its unit. A condition, a code
+ * or a rare name weighs 2, a word of care 1. */
+static void test_qanalyze_name_weight(void **state)
 {
     struct qanalysis *qa = run(state, "Is a charley horse from K?", NULL);
-    static const char *const named[] = {
-        "cramps", "bronchitis",     "insulin",   "calf",     "illness",
-        "hives",  "Chemo",          "ovaries",   "B12",      "H1N1",
-        "22q11",  "Achondroplasia", "disorders", "arteries", "Bronchial"};
-    static const char *const plain[] = {"father", "son",   "helping", "10mg",
-                                        "5th",    "1990s", "2",       "ive"};
+
+    static const struct {
+        const char *w;
+        double weight;
+    } cases[] = {{"cramps", 2},    {"bronchitis", 2}, {"B12", 2},
+                 {"H1N1", 2},      {"22q11", 2},      {"Achondroplasia", 2},
+                 {"insulin", 1},   {"calf", 1},       {"illness", 1},
+                 {"hives", 1},     {"Chemo", 1},      {"ovaries", 1},
+                 {"disorders", 1}, {"arteries", 1},   {"Bronchial", 1},
+                 {"virus", 1},     {"father", 0},     {"son", 0},
+                 {"helping", 0},   {"10mg", 0},       {"5th", 0},
+                 {"1990s", 0},     {"2", 0},          {"ive", 0}};
+
     size_t k;
 
-    for (k = 0; k < ARRAY_SIZE(named); k++) {
-        if (!qanalyze_names_thing(qa, few_common, NULL, named[k],
-                                  strlen(named[k])))
-            fail_msg("'%s' names nothing", named[k]);
-    }
-    for (k = 0; k < ARRAY_SIZE(plain); k++) {
-        if (qanalyze_names_thing(qa, few_common, NULL, plain[k],
-                                 strlen(plain[k])))
-            fail_msg("'%s' names something", plain[k]);
+    for (k = 0; k < ARRAY_SIZE(cases); k++) {
+        double w = qanalyze_name_weight(qa, few_common, NULL, cases[k].w,
+                                        strlen(cases[k].w));
+
+        if (w != cases[k].weight)
+            fail_msg("'%s' weighs %g, want %g", cases[k].w, w, cases[k].weight);
     }
     /* Without a word list no word is rare. */
-    assert_false(qanalyze_names_thing(qa, NULL, NULL, "Achondroplasia", 14));
+    assert_true(qanalyze_name_weight(qa, NULL, NULL, "Achondroplasia", 14) ==
+                0);
     /* The lexicon's phrases in the question, on both sides of an entry. */
     assert_non_null(qa->lexical);
     assert_non_null(strstr(qa->lexical, "charley horse"));
@@ -518,7 +524,7 @@ int main(void)
         cmocka_unit_test(test_qanalyze_oom_sweep),
         cmocka_unit_test(test_qanalyze_naming_focus),
         cmocka_unit_test(test_qanalyze_rare_word),
-        cmocka_unit_test(test_qanalyze_names_thing),
+        cmocka_unit_test(test_qanalyze_name_weight),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
