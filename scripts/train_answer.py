@@ -172,23 +172,16 @@ def collect(galen, shared, tmp):
         add("mediqa-alexa", 1, ma, json.loads(l)["text"])
     for q in seed_questions():
         add("seeds-pack", 1, pack, q)
-    for k, q in enumerate(off):
-        add("offtopic-pack", 0, pack, q)
-        add("offtopic-medquad", 0, mq, q)
-        add("offtopic-mediqa", 0, ma, q)
-        add("offtopic-bare", 0, bare[k % len(bare)], q)
-    for k, q in enumerate(lines(os.path.join(
-            ROOT, "tests/data/offtopic-trap-train.txt"))):
-        add("trap-pack", 0, pack, q)
-        add("trap-medquad", 0, mq, q)
-        add("trap-mediqa", 0, ma, q)
-        add("trap-bare", 0, bare[k % len(bare)], q)
-    for k, q in enumerate(lines(os.path.join(
-            ROOT, "tests/data/offtopic-messages-train.txt"))):
-        add("offmsg-pack", 0, pack, q)
-        add("offmsg-medquad", 0, mq, q)
-        add("offmsg-mediqa", 0, ma, q)
-        add("offmsg-bare", 0, bare[k % len(bare)], q)
+    lists = [("offtopic", off)] + [
+        (name, lines(os.path.join(ROOT, "tests/data", f)))
+        for name, f in (("trap", "offtopic-trap-train.txt"),
+                        ("offmsg", "offtopic-messages-train.txt"))]
+    for name, qs in lists:
+        for k, q in enumerate(qs):
+            add(name + "-pack", 0, pack, q)
+            add(name + "-medquad", 0, mq, q)
+            add(name + "-mediqa", 0, ma, q)
+            add(name + "-bare", 0, bare[k % len(bare)], q)
     return rows
 
 
