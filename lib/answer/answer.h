@@ -137,7 +137,7 @@ struct answer_compose_in {
     void *idf_ctx;
     /* True for a word of everyday English (lower case), with idf_ctx;
      * NULL: no word is known to be rare. */
-    bool (*common_word)(void *ctx, const char *w, size_t len);
+    qanalyze_common_fn common_word;
     const struct redflag_rule *const *redflags;
     size_t nredflags;
     struct answer_similar *similar; /* moved into the answer */

@@ -104,6 +104,16 @@ struct word_set {
     size_t n;
 };
 
+/* The place of term h in a word set, or ws->n when it is not there. */
+static inline size_t word_set_find(const struct word_set *ws, uint32_t h)
+{
+    size_t k = 0;
+
+    while (k < ws->n && ws->h[k] != h)
+        k++;
+    return k;
+}
+
 /* The question, analysed into weighted term hashes. */
 struct qmodel {
     struct qterm_h t[QTERMS_MAX];

@@ -160,15 +160,13 @@ static int on_set_word(void *ctx, const struct aterm *t)
                                       w, len);
     if (weight <= 0)
         return 0;
-    for (k = 0; k < sc->set->n; k++) {
-        if (sc->set->h[k] == h) {
-            sc->set->w[k] = MAX(sc->set->w[k], weight);
-            return 0;
-        }
-    }
-    if (sc->set->n < WORD_SET_MAX) {
-        sc->set->w[sc->set->n] = weight;
-        sc->set->h[sc->set->n++] = h;
+    k = word_set_find(sc->set, h);
+    if (k < sc->set->n) {
+        sc->set->w[k] = MAX(sc->set->w[k], weight);
+    } else if (k < WORD_SET_MAX) {
+        sc->set->h[k] = h;
+        sc->set->w[k] = weight;
+        sc->set->n++;
     }
     return 0;
 }

@@ -278,18 +278,6 @@ static double names_focus(struct compose *c, const char *text, bool exact)
     return best_n ? (double)hit / (double)best_n : 0;
 }
 
-/* The bit of term h in a word set, or 0. */
-static uint32_t set_bit(const struct word_set *ws, uint32_t h)
-{
-    size_t k;
-
-    for (k = 0; k < ws->n; k++) {
-        if (ws->h[k] == h)
-            return 1u << k;
-    }
-    return 0;
-}
-
 /* Counts the question's own terms among n token hashes, each hit adding
  * `add` (a title hit counts as TOPIC_TF: a title names the topic), and
  * marks the question's naming words the document has. */
@@ -303,7 +291,9 @@ static void note_seen(struct compose *c, size_t ci, const uint32_t *h, size_t n,
             if (c->q.t[k].own && c->q.t[k].h == h[i])
                 c->tf[ci][k] = (uint8_t)MIN(255u, c->tf[ci][k] + add);
         }
-        c->named_seen[ci] |= set_bit(&c->q.named, h[i]);
+        k = word_set_find(&c->q.named, h[i]);
+        if (k < c->q.named.n)
+            c->named_seen[ci] |= 1u << k;
     }
 }
 

@@ -376,6 +376,13 @@ static bool common_word_cb(void *ctx, const char *w, size_t len)
     return !has_dictionary(ctx) || in_dictionary(ctx, w, len);
 }
 
+/* The everyday-word test, or NULL without a word list: then nothing is
+ * rare and the focus keeps the rules' choice. */
+static qanalyze_common_fn common_word_fn(const struct galen_answerer *a)
+{
+    return a->dict_path ? common_word_cb : NULL;
+}
+
 static const struct analyzer_opts stem_opts = {true, false};
 
 enum { SURFACE_FIX_MIN = 6 };
@@ -1272,8 +1279,7 @@ static int prepare(struct galen_answerer *a, struct ask *k,
     struct qanalyze_ctx qc = {.lexicon = a->lex,
                               .correct = correct_cb,
                               .correct_ctx = a,
-                              .common_word =
-                                  a->dict_path ? common_word_cb : NULL};
+                              .common_word = common_word_fn(a)};
     int rc;
 
     memset(k, 0, sizeof *k);
@@ -1322,7 +1328,7 @@ static void compose_in_init(struct galen_answerer *a, struct ask *k,
     in->idf = idf_cb;
     in->cover_idf = cover_idf_cb;
     in->idf_ctx = a;
-    in->common_word = a->dict_path ? common_word_cb : NULL;
+    in->common_word = common_word_fn(a);
     in->model = a->has_model ? &a->model : NULL;
     in->ndocs = (size_t)index_doc_count(a->idx);
     in->long_answer = o->long_answer;

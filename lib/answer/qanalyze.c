@@ -909,8 +909,8 @@ static void classify_message(struct qanalysis *qa)
                           (1u << QTYPE_WHEN_TO_SEE_DOCTOR);
 }
 
-bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
-                           void *ctx, const char *w, size_t len)
+bool qanalyze_is_rare_word(qanalyze_common_fn common, void *ctx, const char *w,
+                           size_t len)
 {
     char low[WORD_MAX];
     size_t k, caps = 0;
@@ -950,11 +950,16 @@ static bool plain_name(const struct qanalysis *qa, const char *w, size_t len)
     return false;
 }
 
+static bool is_medical_word(const char *w, size_t len)
+{
+    return is_symptom_word(w, len) || is_condition_word(w, len) ||
+           is_drug_word(w, len) || is_body_word(w, len);
+}
+
 /* A word of the lists above or of health_words. */
 static bool listed_name(const char *w, size_t len)
 {
-    return is_symptom_word(w, len) || is_condition_word(w, len) ||
-           is_drug_word(w, len) || is_body_word(w, len) ||
+    return is_medical_word(w, len) ||
            in_sorted(health_words, ARRAY_SIZE(health_words), w, len);
 }
 
@@ -1002,8 +1007,8 @@ static bool is_code_word(const char *w, size_t len)
 }
 
 double qanalyze_name_weight(const struct qanalysis *qa,
-                            bool (*common)(void *, const char *, size_t),
-                            void *ctx, const char *w, size_t len)
+                            qanalyze_common_fn common, void *ctx, const char *w,
+                            size_t len)
 {
     if (plain_name(qa, w, len) || is_code_word(w, len))
         return 2.0;
@@ -1217,12 +1222,6 @@ static void focus_span(const struct qanalysis *qa, size_t *b, size_t *e)
 }
 
 enum { KEYWORDS_MAX = 12 };
-
-static bool is_medical_word(const char *w, size_t len)
-{
-    return is_symptom_word(w, len) || is_condition_word(w, len) ||
-           is_drug_word(w, len) || is_body_word(w, len);
-}
 
 /* A long message's medical words (symptoms, conditions, medicines, body
  * parts), once each: what the story around its questions is about. */

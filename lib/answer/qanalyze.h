@@ -94,6 +94,9 @@ struct qanalysis {
 typedef size_t (*qanalyze_correct_fn)(void *ctx, const char *word, size_t len,
                                       char *out, size_t cap);
 
+/* True for a word of everyday English (given in lower case). */
+typedef bool (*qanalyze_common_fn)(void *ctx, const char *w, size_t len);
+
 /* What the analysis may consult; every member may be NULL. */
 struct qanalyze_ctx {
     const struct lexicon *lexicon;
@@ -103,7 +106,7 @@ struct qanalyze_ctx {
     void *correct_ctx;
     /* True for a word of everyday English (lower case), with correct_ctx;
      * NULL: no word is known to be rare. */
-    bool (*common_word)(void *ctx, const char *w, size_t len);
+    qanalyze_common_fn common_word;
 };
 
 /* Analyses q[0..len). Returns GALEN_OK or GALEN_ENOMEM; caller frees *out
@@ -116,16 +119,16 @@ void qanalysis_free(struct qanalysis *qa);
 /* True for a rare word: letters only, not a question-frame word, and not
  * a word of everyday English by common (given the word in lower case);
  * a word of four letters or fewer must be capitalised ("MDS"). */
-bool qanalyze_is_rare_word(bool (*common)(void *, const char *, size_t),
-                           void *ctx, const char *w, size_t len);
+bool qanalyze_is_rare_word(qanalyze_common_fn common, void *ctx, const char *w,
+                           size_t len);
 
 /* How strongly a word names something, 0 for not at all: a symptom, a
  * condition, a misspelt word, a code ("B12", "22q11") or a rare word by
  * common (with ctx; NULL: none is rare) 2; a medicine, a body part or
  * another word of health care, or the plural of a listed word, 1. */
 double qanalyze_name_weight(const struct qanalysis *qa,
-                            bool (*common)(void *, const char *, size_t),
-                            void *ctx, const char *w, size_t len);
+                            qanalyze_common_fn common, void *ctx, const char *w,
+                            size_t len);
 
 /* Replaces the correction of fix i with to (a better surface form, such as
  * "cramps" for the stem "cramp") and rebuilds did_you_mean and the query.
